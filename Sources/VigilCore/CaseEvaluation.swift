@@ -1,0 +1,67 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What a store knows of a case when it must be re-assessed.
+public struct CaseState: Sendable {
+    /// Every observation of the case.
+    public var facts: FactSet
+    /// Every child known to the case.
+    public var children: [Child]
+    /// Sources of checks pending or running.
+    public var pendingChecks: [String]
+    /// Received time of the case's first referral.
+    public var receivedAt: Date
+    /// Flags already raised on the case, whatever their state.
+    public var raisedFlags: Set<FlagKind>
+
+    /// Creates a case state.
+    public init(facts: FactSet, children: [Child], pendingChecks: [String], receivedAt: Date, raisedFlags: Set<FlagKind>) {
+        self.facts = facts
+        self.children = children
+        self.pendingChecks = pendingChecks
+        self.receivedAt = receivedAt
+        self.raisedFlags = raisedFlags
+    }
+}
+
+/// The outcome of re-assessing a case: its new assessment, its backlog position and the flags to raise now.
+public struct CaseEvaluation: Sendable {
+    /// The new assessment (to be appended to the history).
+    public var assessment: RiskAssessment
+    /// The child-access summary.
+    public var childAccess: TriState
+    /// The youngest known child's age.
+    public var youngestChildAge: Int?
+    /// The effective grade now.
+    public var effectiveGrade: Grade
+    /// When ageing will next promote the case, nil if it never will (or already has).
+    public var promotionAt: Date?
+    /// When the case must be actioned.
+    public var dueAt: Date
+    /// Flags not yet raised that the case now calls for.
+    public var flagsToRaise: [FlagRaise]
+
+    /// Re-assesses a case. `trigger` is what changed it (the referral, a check, an officer) and is
+    /// recorded as what raised any new flag.
+    public static func evaluate(_ state: CaseState, trigger: Provenance, now: Date, targets: ActionTargets) -> CaseEvaluation {
+        let assessment = RiskTree.assess(state.facts, pendingChecks: state.pendingChecks, at: now)
+        let grade = assessment.grade
+        let effective = targets.effectiveGrade(grade: grade, receivedAt: state.receivedAt, asOf: now)
+        let promotion = effective == grade ? targets.promotionAt(grade: grade, receivedAt: state.receivedAt) : nil
+        let raises = SafeguardingRules.required(grade: grade, facts: state.facts)
+            .filter { !state.raisedFlags.contains($0) }
+            .map { FlagRaise(kind: $0, raisedBy: trigger, raisedAt: now, dueAt: targets.flagDueAt(kind: $0, raisedAt: now)) }
+        return CaseEvaluation(
+            assessment: assessment,
+            childAccess: state.facts.childAccess,
+            youngestChildAge: Child.youngestAge(of: state.children),
+            effectiveGrade: effective,
+            promotionAt: promotion,
+            dueAt: targets.dueAt(grade: grade, receivedAt: state.receivedAt),
+            flagsToRaise: raises
+        )
+    }
+}

@@ -1,0 +1,35 @@
+/// A check to create: which source, with which query.
+public struct PlannedCheck: Sendable, Hashable {
+    /// The source's name.
+    public var source: String
+    /// The query to send.
+    public var query: CheckQuery
+
+    /// Creates a planned check.
+    public init(source: String, query: CheckQuery) {
+        self.source = source
+        self.query = query
+    }
+}
+
+/// Research as a dataflow: a check becomes runnable the moment its inputs are known.
+public enum CheckPlanner {
+    /// Every check the inputs allow, one per source and distinct input (identifiers go together).
+    public static func plan(sources: [IntelSourceSpec], inputs: ResearchInputs) -> [PlannedCheck] {
+        var queries: [CheckNeed: [CheckQuery]] = [:]
+        queries[.ip] = unique(inputs.ips, by: { "\($0.ipAddress)@\($0.at.timeIntervalSince1970)" }).map(CheckQuery.ip)
+        queries[.address] = unique(inputs.addresses, by: {
+            LinkKey.normalisedPostcode($0.postcode) + "|" + $0.line1.lowercased()
+        }).map(CheckQuery.address)
+        queries[.person] = unique(inputs.persons, by: { "\($0.name.lowercased())|\($0.dateOfBirth ?? "")" }).map(CheckQuery.person)
+        queries[.identifiers] = inputs.identifiers.isEmpty ? [] : [.identifiers(inputs.identifiers)]
+        return sources.flatMap { source in
+            (queries[source.needs] ?? []).map { PlannedCheck(source: source.name, query: $0) }
+        }
+    }
+
+    private static func unique<T>(_ items: [T], by key: (T) -> String) -> [T] {
+        var seen = Set<String>()
+        return items.filter { seen.insert(key($0)).inserted }
+    }
+}

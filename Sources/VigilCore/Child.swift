@@ -1,0 +1,30 @@
+/// How a child known to the case is connected to the subject.
+public enum ChildRelation: String, Sendable, Codable, CaseIterable {
+    case household
+    case occupation
+    case other
+    case victim
+
+}
+
+/// A child linked to a case.
+public struct Child: Sendable, Hashable, Codable {
+    /// Age in years, or nil when unknown.
+    public var age: Int?
+    /// The child's connection to the subject.
+    public var relation: ChildRelation
+    /// Who told Vigil about the child.
+    public var provenance: Provenance
+
+    /// Creates a child.
+    public init(age: Int?, relation: ChildRelation, provenance: Provenance) {
+        self.age = age
+        self.relation = relation
+        self.provenance = provenance
+    }
+
+    /// The minimum known age of the children, nil when no age is known.
+    public static func youngestAge(of children: [Child]) -> Int? {
+        children.compactMap(\.age).min()
+    }
+}

@@ -1,0 +1,75 @@
+/// The combined value of one fact with the sources that support it.
+public struct CombinedFact: Sendable, Hashable, Codable {
+    /// `yes` if any source says yes; else `no` if any says no; else `unknown`.
+    public var value: TriState
+    /// The sources that said the winning value, sorted; empty when unknown.
+    public var provenance: [Provenance]
+
+    /// Creates a combined fact.
+    public init(value: TriState, provenance: [Provenance]) {
+        self.value = value
+        self.provenance = provenance
+    }
+
+    /// The unknown value with no support.
+    public static let unknown = CombinedFact(value: .unknown, provenance: [])
+
+    /// `yes(referral,check:pnc)`, `no(check:visor)` or `unknown`, as the tree's path prints it.
+    public var pathText: String {
+        provenance.isEmpty
+            ? value.rawValue
+            : "\(value.rawValue)(\(provenance.map(\.rawValue).joined(separator: ",")))"
+    }
+}
+
+/// All observations of a case, combined per fact.
+public struct FactSet: Sendable, Hashable {
+    private var observations: [FactKind: [FactObservation]] = [:]
+
+    /// An empty fact set: every fact unknown.
+    public init() {}
+
+    /// A fact set holding the given observations.
+    public init(_ observations: some Sequence<FactObservation>) {
+        for observation in observations { insert(observation) }
+    }
+
+    /// Adds an observation.
+    public mutating func insert(_ observation: FactObservation) {
+        observations[observation.fact, default: []].append(observation)
+    }
+
+    /// Every observation, in insertion order per fact.
+    public var allObservations: [FactObservation] {
+        FactKind.allCases.flatMap { observations[$0] ?? [] }
+    }
+
+    /// The combined value of a fact.
+    public subscript(fact: FactKind) -> CombinedFact {
+        guard let list = observations[fact], !list.isEmpty else { return .unknown }
+        let yes = Set(list.filter(\.value).map(\.provenance))
+        if !yes.isEmpty { return CombinedFact(value: .yes, provenance: yes.sorted()) }
+        return CombinedFact(value: .no, provenance: Set(list.map(\.provenance)).sorted())
+    }
+
+    /// Combines several facts as one: `yes` if any is yes, `no` if all are no, else `unknown`.
+    public func any(of facts: [FactKind]) -> CombinedFact {
+        let values = facts.map { self[$0] }
+        let yes = values.filter { $0.value == .yes }
+        if !yes.isEmpty {
+            return CombinedFact(value: .yes, provenance: Set(yes.flatMap(\.provenance)).sorted())
+        }
+        if values.allSatisfy({ $0.value == .no }) {
+            return CombinedFact(value: .no, provenance: Set(values.flatMap(\.provenance)).sorted())
+        }
+        return .unknown
+    }
+
+    /// The case's child-access summary: `yes` if any phase-2 fact is yes; `no` if household,
+    /// occupation and other access are all no; otherwise `unknown`.
+    public var childAccess: TriState {
+        if FactKind.accessFacts.contains(where: { self[$0].value == .yes }) { return .yes }
+        let decisive: [FactKind] = [.childAccessHousehold, .childAccessOccupation, .childAccessOther]
+        return decisive.allSatisfy({ self[$0].value == .no }) ? .no : .unknown
+    }
+}

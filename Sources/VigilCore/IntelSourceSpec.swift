@@ -1,0 +1,50 @@
+/// What a source needs before its check can run.
+public enum CheckNeed: String, Sendable, Codable, CaseIterable {
+    /// An IP address with its timestamp.
+    case ip
+    /// A resolved postal address.
+    case address
+    /// An identified person.
+    case person
+    /// Emails, phones or user names.
+    case identifiers
+}
+
+/// One configured intelligence source (an entry of `Samples/intel-sources.json`).
+public struct IntelSourceSpec: Sendable, Hashable, Codable {
+    /// The source's name, e.g. `social-care`.
+    public var name: String
+    /// Where to POST the query.
+    public var url: String
+    /// What the check needs.
+    public var needs: CheckNeed
+    /// Facts and other members (`address`, `persons`, `children`, `occupation`) it can yield.
+    public var yields: [String]
+    /// Whole-request timeout, milliseconds.
+    public var timeoutMs: Int
+    /// Connect timeout, milliseconds.
+    public var connectTimeoutMs: Int
+    /// Attempts before the check is `failed`.
+    public var maxAttempts: Int
+    /// First retry delay, milliseconds; doubles each attempt.
+    public var backoffBaseMs: Int
+    /// Longest retry delay, milliseconds.
+    public var backoffMaxMs: Int
+
+    /// Creates a source.
+    public init(name: String, url: String, needs: CheckNeed, yields: [String], timeoutMs: Int = 5000,
+                connectTimeoutMs: Int = 2000, maxAttempts: Int = 4, backoffBaseMs: Int = 500, backoffMaxMs: Int = 30000) {
+        self.name = name
+        self.url = url
+        self.needs = needs
+        self.yields = yields
+        self.timeoutMs = timeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+        self.maxAttempts = maxAttempts
+        self.backoffBaseMs = backoffBaseMs
+        self.backoffMaxMs = backoffMaxMs
+    }
+
+    /// The facts among `yields`.
+    public var yieldedFacts: [FactKind] { yields.compactMap(FactKind.init(name:)) }
+}

@@ -1,0 +1,56 @@
+/// A strong identifier by which a new referral joins an open case.
+public struct LinkKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The normalised key, e.g. `email:sam@example.org`.
+    public let rawValue: String
+
+    /// Wraps a stored key.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: LinkKey, rhs: LinkKey) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// An ESP account: service and user id, both as given (the service case-folded).
+    public static func espAccount(service: String, userId: String) -> LinkKey? {
+        let service = trimmed(service).lowercased()
+        let user = trimmed(userId)
+        guard !service.isEmpty, !user.isEmpty else { return nil }
+        return LinkKey(rawValue: "esp:\(service):\(user)")
+    }
+
+    /// An email address, lower-cased.
+    public static func email(_ address: String) -> LinkKey? {
+        let value = trimmed(address).lowercased()
+        return value.isEmpty ? nil : LinkKey(rawValue: "email:\(value)")
+    }
+
+    /// A phone number: digits only, a leading `0` replaced by `44`.
+    public static func phone(_ number: String) -> LinkKey? {
+        var digits = String(number.filter { $0.isASCII && $0.isNumber })
+        if digits.hasPrefix("0") { digits = "44" + digits.dropFirst() }
+        return digits.isEmpty ? nil : LinkKey(rawValue: "phone:\(digits)")
+    }
+
+    /// A P2P client on a network.
+    public static func p2pClient(network: String, clientId: String) -> LinkKey? {
+        let client = trimmed(clientId)
+        return client.isEmpty ? nil : LinkKey(rawValue: "p2p:\(network.lowercased()):\(client)")
+    }
+
+    /// A resolved installation address: normalised postcode and first line.
+    public static func installationAddress(postcode: String, line1: String) -> LinkKey? {
+        let post = normalisedPostcode(postcode)
+        let line = line1.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+        guard !post.isEmpty, !line.isEmpty else { return nil }
+        return LinkKey(rawValue: "address:\(post)|\(line)")
+    }
+
+    /// A postcode upper-cased without spaces.
+    public static func normalisedPostcode(_ postcode: String) -> String {
+        postcode.uppercased().filter { !$0.isWhitespace }
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,64 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where a referral came from; with its ref it is the referral's identity.
+public enum ReferralSource: String, Sendable, Codable, CaseIterable {
+    /// An NCA referral package (mostly NCMEC CyberTipline reports).
+    case nca
+    /// A P2P monitoring tool's detection lead.
+    case p2p
+}
+
+/// A referral in normalised form: the facts it carries, its children, its link keys and what research
+/// can start from.
+public struct Referral: Sendable, Hashable {
+    /// The referral's origin.
+    public var source: ReferralSource
+    /// `packageId` or `leadId`.
+    public var ref: String
+    /// When the force received it.
+    public var receivedAt: Date
+    /// Facts the referral itself carries (provenance `referral`).
+    public var observations: [FactObservation]
+    /// Children the referral names.
+    public var children: [Child]
+    /// Strong identifiers that link it to open cases.
+    public var linkKeys: [LinkKey]
+    /// What intelligence checks can start from.
+    public var research: ResearchInputs
+
+    /// Creates a referral.
+    public init(
+        source: ReferralSource, ref: String, receivedAt: Date, observations: [FactObservation], children: [Child],
+        linkKeys: [LinkKey], research: ResearchInputs
+    ) {
+        self.source = source
+        self.ref = ref
+        self.receivedAt = receivedAt
+        self.observations = observations
+        self.children = children
+        self.linkKeys = linkKeys
+        self.research = research
+    }
+}
+
+/// A referral ready to be stored: the normalised referral, its payload verbatim, and the canonical
+/// form that decides "duplicate" (same content) from "conflict" (same ref, other content).
+public struct ReferralSubmission: Sendable, Hashable {
+    /// The normalised referral.
+    public var referral: Referral
+    /// The payload exactly as received.
+    public var raw: String
+    /// The payload with keys sorted and insignificant white space removed.
+    public var canonical: String
+
+    /// Creates a submission.
+    public init(referral: Referral, raw: String, canonical: String) {
+        self.referral = referral
+        self.raw = raw
+        self.canonical = canonical
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Who must be told now: children's social care, or the Local Authority Designated Officer.
+public enum FlagKind: String, Sendable, Codable, CaseIterable {
+    case socialCare
+    case lado
+
+}
+
+/// A flag stays open until a notification or a deferral is recorded; a grade going down never closes it.
+public enum FlagState: String, Sendable, Codable {
+    case open
+    case notified
+    case deferred
+}
+
+/// A flag to raise now, and the provenance of what raised it.
+public struct FlagRaise: Sendable, Hashable {
+    /// Which flag.
+    public var kind: FlagKind
+    /// What raised it: the referral, or the check whose answer revealed the fact.
+    public var raisedBy: Provenance
+    /// When it was raised.
+    public var raisedAt: Date
+    /// When the notification is due.
+    public var dueAt: Date
+}
+
+/// The social-care and LADO rules.
+public enum SafeguardingRules {
+    /// The facts that, with a High or Very High grade, require social care to be told now.
+    public static let socialCareFacts: [FactKind] = [.childAccessHousehold, .childAccessOther, .identifiedChildVictim]
+
+    /// The flags the case calls for given its grade and facts (whether or not already raised).
+    public static func required(grade: Grade, facts: FactSet) -> [FlagKind] {
+        var kinds: [FlagKind] = []
+        if grade >= .high, socialCareFacts.contains(where: { facts[$0].value == .yes }) {
+            kinds.append(.socialCare)
+        }
+        if facts[.childAccessOccupation].value == .yes {
+            kinds.append(.lado)
+        }
+        return kinds
+    }
+}

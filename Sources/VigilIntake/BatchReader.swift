@@ -1,0 +1,130 @@
+import CSV
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// A batch file that cannot be read at all (nothing of it is imported).
+public struct BatchReadError: Error, Sendable, CustomStringConvertible {
+    /// Why, with the line where known.
+    public var description: String
+}
+
+/// Splits a batch (JSON Lines, JSON array, or CSV for P2P) into records and parses each one on its own.
+public enum BatchReader {
+    /// Parses a whole batch held in memory. Per-record problems become rejected records; only an
+    /// unreadable file (bad UTF-8 in CSV, a broken JSON array) throws.
+    public static func read(_ data: [UInt8], format: IntakeFormat) throws(BatchReadError) -> [IntakeRecord] {
+        var start = 0
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        guard let first = data[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return [] }
+        switch first {
+        case UInt8(ascii: "["): return try readArray(data, from: start, format: format)
+        case UInt8(ascii: "{"): return readLines(data, from: start, format: format)
+        default:
+            guard format == .p2p else {
+                throw BatchReadError(description: "an NCA batch must be JSON Lines or a JSON array")
+            }
+            return try readCSV(data, from: start)
+        }
+    }
+
+    /// Parses one JSON record's bytes: syntax, then the format's own validation.
+    static func record(_ bytes: [UInt8], range: Range<Int>, line: Int, format: IntakeFormat) -> IntakeRecord {
+        var parser = JSONParser(bytes: bytes, range: range, firstLine: line)
+        do {
+            let value = try parser.parseDocument()
+            return record(value, raw: String(decoding: bytes[range], as: UTF8.self), line: line, format: format)
+        } catch {
+            return IntakeRecord(line: line, ref: nil, result: .failure(IntakeRejection(errors: [
+                FieldError(field: "", message: "invalid JSON: \(error.message) (line \(error.line))"),
+            ])))
+        }
+    }
+
+    static func record(_ value: JSONValue, raw: String, line: Int, format: IntakeFormat) -> IntakeRecord {
+        let refField = format == .nca ? "packageId" : "leadId"
+        var ref: String?
+        if case .string(let text)? = value[refField] { ref = text }
+        let parsed = format == .nca ? NCAPackageParser.parse(value) : P2PLeadParser.parse(value)
+        let result = parsed.map { ReferralSubmission(referral: $0, raw: raw, canonical: value.canonicalText) }
+        return IntakeRecord(line: line, ref: ref, result: result)
+    }
+
+    private static func readLines(_ data: [UInt8], from start: Int, format: IntakeFormat) -> [IntakeRecord] {
+        var records: [IntakeRecord] = []
+        var lineStart = start
+        var lineNumber = 1
+        while lineStart < data.count {
+            let lineEnd = data[lineStart...].firstIndex(of: 0x0A) ?? data.count
+            var contentEnd = lineEnd
+            if contentEnd > lineStart, data[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            if data[lineStart..<contentEnd].contains(where: { ![0x20, 0x09].contains($0) }) {
+                records.append(record(data, range: lineStart..<contentEnd, line: lineNumber, format: format))
+            }
+            lineStart = lineEnd + 1
+            lineNumber += 1
+        }
+        return records
+    }
+
+    private static func readArray(_ data: [UInt8], from start: Int, format: IntakeFormat) throws(BatchReadError) -> [IntakeRecord] {
+        var parser = JSONParser(bytes: data, range: start..<data.count)
+        do {
+            return try parser.parseArrayElements().map { element in
+                record(element.value, raw: String(decoding: data[element.range], as: UTF8.self), line: element.line,
+                       format: format)
+            }
+        } catch {
+            throw BatchReadError(description: "line \(error.line): \(error.message); a JSON array batch must be valid JSON as a whole")
+        }
+    }
+
+    /// Reads CSV with a header row; each row becomes an object of its non-empty cells (as strings).
+    /// Lines are counted from the file, so a quoted cell spanning lines keeps later line numbers right.
+    private static func readCSV(_ data: [UInt8], from start: Int) throws(BatchReadError) -> [IntakeRecord] {
+        guard let text = String(validating: data[start...], as: UTF8.self) else {
+            throw BatchReadError(description: "the CSV file is not valid UTF-8")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true)
+        } catch {
+            throw BatchReadError(description: "line 1: cannot read the CSV header: \(error)")
+        }
+        let header = reader.headerRow ?? []
+        let required = ["leadId", "tool", "network", "detectedAt", "ipAddress", "firstSeen", "lastSeen"]
+        let missing = required.filter { !header.contains($0) }
+        guard missing.isEmpty else {
+            throw BatchReadError(description: "line 1: the CSV header lacks column(s) \(missing.joined(separator: ", "))")
+        }
+        var line = 1 + newlines(in: header)
+        var records: [IntakeRecord] = []
+        while let row = reader.next() {
+            line += 1
+            let rowLine = line
+            line += newlines(in: row)
+            guard row.contains(where: { !$0.isEmpty }) else { continue }
+            guard row.count == header.count else {
+                records.append(IntakeRecord(line: rowLine, ref: nil, result: .failure(IntakeRejection(errors: [
+                    FieldError(field: "", message: "row has \(row.count) cells; the header has \(header.count)"),
+                ]))))
+                continue
+            }
+            var members: [String: JSONValue] = [:]
+            for (name, cell) in zip(header, row) where !cell.isEmpty { members[name] = .string(cell) }
+            let value = JSONValue.object(members)
+            records.append(record(value, raw: value.canonicalText, line: rowLine, format: .p2p))
+        }
+        if let error = reader.error {
+            throw BatchReadError(description: "line \(line): the CSV file is malformed: \(error)")
+        }
+        return records
+    }
+
+    private static func newlines(in cells: [String]) -> Int {
+        cells.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+    }
+}

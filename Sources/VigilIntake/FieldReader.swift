@@ -1,0 +1,168 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// Reads typed fields out of a JSON record, collecting one `FieldError` per bad field so that a record
+/// reports every problem at once.
+struct FieldReader {
+    /// The problems found so far.
+    private(set) var errors: [FieldError] = []
+
+    /// Records a problem.
+    mutating func fail(_ field: String, _ message: String) {
+        errors.append(FieldError(field: field, message: message))
+    }
+
+    /// The member `key` of `object`, nil when missing or null (the two mean the same: unknown).
+    func member(_ object: JSONValue?, _ key: String) -> JSONValue? {
+        guard let value = object?[key], !value.isNull else { return nil }
+        return value
+    }
+
+    /// An optional object; anything else but an object is an error.
+    mutating func object(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> JSONValue? {
+        guard let value = member(parent, key) else {
+            if required { fail(path, "is required") }
+            return nil
+        }
+        guard case .object = value else {
+            fail(path, "must be an object")
+            return nil
+        }
+        return value
+    }
+
+    /// An optional array's elements; anything else but an array is an error.
+    mutating func array(_ parent: JSONValue?, _ key: String, at path: String) -> [JSONValue] {
+        guard let value = member(parent, key) else { return [] }
+        guard case .array(let items) = value else {
+            fail(path, "must be an array")
+            return []
+        }
+        return items
+    }
+
+    /// A string; `required` makes a missing or empty one an error.
+    mutating func string(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> String? {
+        guard let value = member(parent, key) else {
+            if required { fail(path, "is required") }
+            return nil
+        }
+        guard case .string(let text) = value else {
+            fail(path, "must be a string")
+            return nil
+        }
+        if required, text.isEmpty {
+            fail(path, "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    /// A string or an integer, read as text (ids such as `reportId` and `espUserId` come as either).
+    mutating func identifier(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> String? {
+        switch member(parent, key) {
+        case .string(let text) where !text.isEmpty: return text
+        case .number(let text) where Int64(text) != nil: return text
+        case nil:
+            if required { fail(path, "is required") }
+            return nil
+        default:
+            fail(path, "must be a non-empty string or an integer")
+            return nil
+        }
+    }
+
+    /// `true`, `false`, or nil for null/missing.
+    mutating func bool(_ parent: JSONValue?, _ key: String, at path: String) -> Bool? {
+        guard let value = member(parent, key) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
+        default:
+            fail(path, "must be true, false or null")
+            return nil
+        }
+    }
+
+    /// An integer in `range`; a string of digits is accepted too (CSV cells are text).
+    mutating func integer(_ parent: JSONValue?, _ key: String, at path: String, in range: ClosedRange<Int>,
+                          required: Bool = false) -> Int? {
+        guard let value = member(parent, key) else {
+            if required { fail(path, "is required") }
+            return nil
+        }
+        let parsed: Int?
+        switch value {
+        case .number(let text): parsed = Int(text)
+        case .string(let text): parsed = Int(text.filter { $0 != " " })
+        default: parsed = nil
+        }
+        guard let number = parsed, range.contains(number) else {
+            fail(path, "must be an integer from \(range.lowerBound) to \(range.upperBound == Int.max ? "any" : String(range.upperBound))")
+            return nil
+        }
+        return number
+    }
+
+    /// An RFC 3339 timestamp with an explicit offset.
+    mutating func timestamp(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> Date? {
+        guard let text = string(parent, key, at: path, required: required) else { return nil }
+        switch Timestamp.parse(text) {
+        case .success(let date): return date
+        case .failure(.missingOffset):
+            fail(path, "timestamp '\(text)' has no time zone offset (add Z or +01:00)")
+        case .failure(.malformed):
+            fail(path, "'\(text)' is not an RFC 3339 timestamp")
+        }
+        return nil
+    }
+
+    /// A calendar date `YYYY-MM-DD`.
+    mutating func date(_ parent: JSONValue?, _ key: String, at path: String) -> String? {
+        guard let text = string(parent, key, at: path) else { return nil }
+        guard Timestamp.isCalendarDate(text) else {
+            fail(path, "'\(text)' is not a date YYYY-MM-DD")
+            return nil
+        }
+        return text
+    }
+
+    /// One of `options`, matched case-insensitively and returned as spelled in `options`.
+    mutating func choice(_ parent: JSONValue?, _ key: String, at path: String, from options: [String],
+                         required: Bool = false) -> String? {
+        guard let text = string(parent, key, at: path, required: required) else { return nil }
+        guard let match = options.first(where: { $0.lowercased() == text.lowercased() }) else {
+            fail(path, "'\(text)' is not one of \(options.joined(separator: ", "))")
+            return nil
+        }
+        return match
+    }
+
+    /// A reference: 1–64 of `[A-Za-z0-9._-]`.
+    mutating func reference(_ parent: JSONValue?, _ key: String) -> String? {
+        guard let text = string(parent, key, at: key, required: true) else { return nil }
+        let allowed = text.utf8.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard allowed, text.utf8.count <= 64 else {
+            fail(key, "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
+            return nil
+        }
+        return text
+    }
+
+    /// An IPv4 or IPv6 address.
+    mutating func ipAddress(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> String? {
+        guard let text = string(parent, key, at: path, required: required) else { return nil }
+        guard IPAddressSyntax.isValid(text) else {
+            fail(path, "'\(text)' is not an IPv4 or IPv6 address")
+            return nil
+        }
+        return text
+    }
+}

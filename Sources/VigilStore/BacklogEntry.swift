@@ -1,0 +1,112 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// A safeguarding flag as the backlog and case views show it.
+public struct FlagSummary: Sendable, Hashable, Codable {
+    /// Social care or LADO.
+    public var kind: FlagKind
+    /// Open, notified or deferred.
+    public var state: FlagState
+    /// When it was raised.
+    public var raisedAt: Date
+    /// When the notification is due.
+    public var dueAt: Date
+    /// Open and past due at the view's moment.
+    public var overdue: Bool
+    /// What raised it (the referral, or the check that revealed the fact).
+    public var raisedBy: Provenance
+
+    /// Creates a flag summary.
+    public init(kind: FlagKind, state: FlagState, raisedAt: Date, dueAt: Date, overdue: Bool, raisedBy: Provenance) {
+        self.kind = kind
+        self.state = state
+        self.raisedAt = raisedAt
+        self.dueAt = dueAt
+        self.overdue = overdue
+        self.raisedBy = raisedBy
+    }
+}
+
+/// One open case as the backlog lists it (FORMATS.md §6).
+public struct BacklogEntry: Sendable, Hashable, Encodable {
+    /// 1-based position in the backlog listing; nil for a closed case.
+    public var position: Int?
+    /// The case.
+    public var caseId: CaseID
+    /// Refs of the case's referrals.
+    public var refs: [String]
+    /// The latest assessment's grade.
+    public var grade: Grade
+    /// The grade after ageing at the view's moment.
+    public var effectiveGrade: Grade
+    /// True while research is outstanding.
+    public var provisional: Bool
+    /// The child-access summary.
+    public var childAccess: TriState
+    /// The youngest known child's age.
+    public var youngestChildAge: Int?
+    /// Received time of the case's first referral.
+    public var receivedAt: Date
+    /// When the case must be actioned under its grade's target.
+    public var dueAt: Date
+    /// Past `dueAt` at the view's moment.
+    public var overdue: Bool
+    /// The investigator holding the case, if any.
+    public var claimedBy: String?
+    /// The case's safeguarding flags.
+    public var flags: [FlagSummary]
+
+    /// Creates an entry.
+    public init(
+        position: Int?, caseId: CaseID, refs: [String], grade: Grade, effectiveGrade: Grade, provisional: Bool,
+        childAccess: TriState, youngestChildAge: Int?, receivedAt: Date, dueAt: Date, overdue: Bool,
+        claimedBy: String?, flags: [FlagSummary]
+    ) {
+        self.position = position
+        self.caseId = caseId
+        self.refs = refs
+        self.grade = grade
+        self.effectiveGrade = effectiveGrade
+        self.provisional = provisional
+        self.childAccess = childAccess
+        self.youngestChildAge = youngestChildAge
+        self.receivedAt = receivedAt
+        self.dueAt = dueAt
+        self.overdue = overdue
+        self.claimedBy = claimedBy
+        self.flags = flags
+    }
+
+    /// The entry's order key.
+    public var backlogKey: BacklogKey {
+        BacklogKey(effectiveGrade: effectiveGrade, childAccess: childAccess, youngestChildAge: youngestChildAge,
+                   receivedAt: receivedAt, caseId: caseId)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case position, caseId, refs, grade, effectiveGrade, provisional, childAccess, youngestChildAge, receivedAt,
+             dueAt, overdue, claimedBy, flags
+    }
+
+    /// Encodes with explicit `null`s, as FORMATS.md §6 shows them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(position, forKey: .position)
+        try container.encode(caseId, forKey: .caseId)
+        try container.encode(refs, forKey: .refs)
+        try container.encode(grade, forKey: .grade)
+        try container.encode(effectiveGrade, forKey: .effectiveGrade)
+        try container.encode(provisional, forKey: .provisional)
+        try container.encode(childAccess, forKey: .childAccess)
+        try container.encode(youngestChildAge, forKey: .youngestChildAge)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encode(dueAt, forKey: .dueAt)
+        try container.encode(overdue, forKey: .overdue)
+        try container.encode(claimedBy, forKey: .claimedBy)
+        try container.encode(flags, forKey: .flags)
+    }
+}

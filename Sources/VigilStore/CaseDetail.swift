@@ -1,0 +1,168 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// A referral of a case as `vigil show` prints it, its payload verbatim.
+public struct ReferralRecord: Sendable, Hashable, Encodable {
+    /// `nca` or `p2p`.
+    public var source: ReferralSource
+    /// The referral's ref.
+    public var ref: String
+    /// When the force received it.
+    public var receivedAt: Date
+    /// When Vigil stored it.
+    public var importedAt: Date
+    /// The payload exactly as received.
+    public var payload: String
+}
+
+/// A fact of a case: its combined value and the sources that support it.
+public struct FactRecord: Sendable, Hashable, Encodable {
+    /// The fact.
+    public var fact: FactKind
+    /// Combined value.
+    public var value: TriState
+    /// Sources that said the winning value.
+    public var provenance: [Provenance]
+}
+
+/// A stored assessment (FORMATS.md §6: grade, policy, path, provisional, pendingChecks, at).
+public struct AssessmentRecord: Sendable, Hashable, Encodable {
+    /// The grade.
+    public var grade: Grade
+    /// The policy id.
+    public var policy: String
+    /// The tree path.
+    public var path: String
+    /// Research outstanding at the time.
+    public var provisional: Bool
+    /// Sources of the outstanding checks.
+    public var pendingChecks: [String]
+    /// What changed the case (referral, check, officer).
+    public var trigger: Provenance
+    /// When.
+    public var at: Date
+}
+
+/// An intelligence check of a case.
+public struct CheckRecord: Sendable, Hashable, Encodable {
+    /// The check's id.
+    public var id: Int64
+    /// The source asked.
+    public var source: String
+    /// `pending`, `running`, `done` or `failed`.
+    public var state: CheckState
+    /// Attempts started so far.
+    public var attempts: Int
+    /// The last attempt's error, if any.
+    public var lastError: String?
+    /// The query sent, as JSON text.
+    public var query: String
+    /// When the next attempt may start (pending checks).
+    public var nextAttemptAt: Date?
+    /// A one-line summary of the answer (done checks).
+    public var summary: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, source, state, attempts, lastError, query, nextAttemptAt, summary
+    }
+
+    /// Encodes with explicit `null`s.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(source, forKey: .source)
+        try container.encode(state, forKey: .state)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(lastError, forKey: .lastError)
+        try container.encode(query, forKey: .query)
+        try container.encode(nextAttemptAt, forKey: .nextAttemptAt)
+        try container.encode(summary, forKey: .summary)
+    }
+}
+
+/// A claim of a case by an investigator.
+public struct ClaimRecord: Sendable, Hashable, Encodable {
+    /// Who claimed it.
+    public var officer: String
+    /// When.
+    public var claimedAt: Date
+    /// When it was released, if it was.
+    public var releasedAt: Date?
+}
+
+/// A recorded decision: a deferral of a flag, or the case's closure.
+public struct DecisionRecord: Sendable, Hashable, Encodable {
+    /// `defer` or `close`.
+    public var kind: String
+    /// Who decided.
+    public var by: String
+    /// When.
+    public var at: Date
+    /// The flag a deferral concerns.
+    public var flag: FlagKind?
+    /// Reason (deferral) or outcome (closure).
+    public var detail: String
+    /// When a deferral must be reviewed.
+    public var reviewBy: Date?
+}
+
+/// A recorded notification of social care or the LADO.
+public struct NotificationRecord: Sendable, Hashable, Encodable {
+    /// Which flag it closes.
+    public var flag: FlagKind
+    /// Who notified.
+    public var by: String
+    /// When.
+    public var at: Date
+    /// How (phone, email, strategy meeting …).
+    public var method: String
+    /// The receiving agency's reference.
+    public var reference: String
+}
+
+/// Everything known about one case (`vigil show`).
+public struct CaseDetail: Sendable, Encodable {
+    /// The case as the backlog shows it.
+    public var summary: BacklogEntry
+    /// `open` or `closed`.
+    public var status: String
+    /// Its referrals.
+    public var referrals: [ReferralRecord]
+    /// Every fact, combined.
+    public var facts: [FactRecord]
+    /// Children known to the case.
+    public var children: [Child]
+    /// Assessment history, oldest first.
+    public var assessments: [AssessmentRecord]
+    /// Intelligence checks.
+    public var checks: [CheckRecord]
+    /// Claims, oldest first.
+    public var claims: [ClaimRecord]
+    /// Deferrals and closure.
+    public var decisions: [DecisionRecord]
+    /// Notifications.
+    public var notifications: [NotificationRecord]
+
+    private enum CodingKeys: String, CodingKey {
+        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications
+    }
+
+    /// Encodes the summary's fields and the detail side by side in one object.
+    public func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(referrals, forKey: .referrals)
+        try container.encode(facts, forKey: .facts)
+        try container.encode(children, forKey: .children)
+        try container.encode(assessments, forKey: .assessments)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(claims, forKey: .claims)
+        try container.encode(decisions, forKey: .decisions)
+        try container.encode(notifications, forKey: .notifications)
+    }
+}

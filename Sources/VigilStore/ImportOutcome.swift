@@ -1,0 +1,11 @@
+import VigilCore
+
+/// What the store did with one submitted referral.
+public enum ImportOutcome: Sendable, Hashable {
+    /// Stored; the case it opened or joined.
+    case accepted(CaseID)
+    /// The same ref with identical content was already stored: nothing changed.
+    case duplicate(CaseID)
+    /// The same ref with different content was already stored: refused, nothing overwritten.
+    case conflict(CaseID)
+}

@@ -1,0 +1,147 @@
+import GRDB
+
+/// The versioned migrations of the SQLite store. Times are integer milliseconds since 1970 (UTC).
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-cases-referrals-checks") { db in
+            try db.execute(sql: """
+                CREATE TABLE cases (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+                    grade_rank INTEGER NOT NULL,
+                    effective_rank INTEGER NOT NULL,
+                    promote_at INTEGER,
+                    access_rank INTEGER NOT NULL,
+                    youngest_rank INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    provisional INTEGER NOT NULL,
+                    claimed_by TEXT,
+                    claimed_at INTEGER,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX cases_backlog ON cases (effective_rank DESC, access_rank, youngest_rank, received_at, id)
+                    WHERE status = 'open' AND claimed_by IS NULL;
+                CREATE INDEX cases_promotion ON cases (promote_at) WHERE promote_at IS NOT NULL;
+
+                CREATE TABLE referrals (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    ref TEXT NOT NULL,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    received_at INTEGER NOT NULL,
+                    imported_at INTEGER NOT NULL,
+                    payload TEXT NOT NULL,
+                    content_digest TEXT NOT NULL,
+                    UNIQUE (source, ref)
+                );
+                CREATE INDEX referrals_case ON referrals (case_id);
+
+                CREATE TABLE link_keys (
+                    key TEXT NOT NULL,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    PRIMARY KEY (key, case_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE facts (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    fact TEXT NOT NULL,
+                    value INTEGER NOT NULL,
+                    provenance TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX facts_case ON facts (case_id);
+
+                CREATE TABLE children (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    age INTEGER,
+                    relation TEXT NOT NULL,
+                    provenance TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX children_case ON children (case_id);
+
+                CREATE TABLE assessments (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    grade_rank INTEGER NOT NULL,
+                    policy TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    provisional INTEGER NOT NULL,
+                    pending_checks TEXT NOT NULL,
+                    facts_used TEXT NOT NULL,
+                    trigger TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX assessments_case ON assessments (case_id);
+
+                CREATE TABLE flags (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    raised_at INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    raised_by TEXT NOT NULL,
+                    UNIQUE (case_id, kind)
+                );
+
+                CREATE TABLE notifications (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    flag_kind TEXT NOT NULL,
+                    officer TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    reference TEXT NOT NULL
+                );
+                CREATE INDEX notifications_case ON notifications (case_id);
+
+                CREATE TABLE decisions (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    kind TEXT NOT NULL,
+                    officer TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    flag_kind TEXT,
+                    detail TEXT NOT NULL,
+                    review_by INTEGER
+                );
+                CREATE INDEX decisions_case ON decisions (case_id);
+
+                CREATE TABLE claims (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    officer TEXT NOT NULL,
+                    claimed_at INTEGER NOT NULL,
+                    released_at INTEGER
+                );
+                CREATE INDEX claims_case ON claims (case_id);
+
+                CREATE TABLE checks (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    source TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_until INTEGER,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    summary TEXT,
+                    created_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    UNIQUE (case_id, source, query)
+                );
+                CREATE INDEX checks_runnable ON checks (next_attempt_at) WHERE state = 'pending';
+                CREATE INDEX checks_leases ON checks (lease_until) WHERE state = 'running';
+                CREATE INDEX checks_case ON checks (case_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,59 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    /// Records a notification and marks the flag notified.
+    public func recordNotification(_ id: CaseID, flag: FlagKind, by officer: String, method: String, reference: String,
+                                   at: Date) async throws {
+        try await writeImmediate { db in
+            try Self.closeFlag(db, id, flag, to: .notified)
+            try db.execute(sql: """
+                INSERT INTO notifications (case_id, flag_kind, officer, at, method, reference) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id.rawValue, flag.rawValue, officer, at.millis, method, reference])
+        }
+    }
+
+    /// Records a deferral decision and marks the flag deferred.
+    public func recordDeferral(_ id: CaseID, flag: FlagKind, by officer: String, reason: String, reviewBy: Date,
+                               at: Date) async throws {
+        try await writeImmediate { db in
+            try Self.closeFlag(db, id, flag, to: .deferred)
+            try db.execute(sql: """
+                INSERT INTO decisions (case_id, kind, officer, at, flag_kind, detail, review_by) VALUES (?, 'defer', ?, ?, ?, ?, ?)
+                """, arguments: [id.rawValue, officer, at.millis, flag.rawValue, reason, reviewBy.millis])
+        }
+    }
+
+    /// Closes the case; it leaves the backlog and can no longer be claimed or joined.
+    public func close(_ id: CaseID, outcome: String, by officer: String, at: Date) async throws {
+        try await writeImmediate { db in
+            let row = try Self.requireCase(db, id)
+            guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is already closed") }
+            try db.execute(sql: """
+                UPDATE cases SET status = 'closed', claimed_by = NULL, promote_at = NULL, updated_at = ? WHERE id = ?
+                """, arguments: [at.millis, id.rawValue])
+            try db.execute(sql: "UPDATE claims SET released_at = ? WHERE case_id = ? AND released_at IS NULL",
+                           arguments: [at.millis, id.rawValue])
+            try db.execute(sql: """
+                INSERT INTO decisions (case_id, kind, officer, at, detail) VALUES (?, 'close', ?, ?, ?)
+                """, arguments: [id.rawValue, officer, at.millis, outcome])
+        }
+    }
+
+    private static func closeFlag(_ db: Database, _ id: CaseID, _ flag: FlagKind, to state: FlagState) throws {
+        _ = try requireCase(db, id)
+        guard let current = try String.fetchOne(db, sql: "SELECT state FROM flags WHERE case_id = ? AND kind = ?",
+                                                arguments: [id.rawValue, flag.rawValue])
+        else { throw StoreError(.notFound, "case \(id) has no \(flag.rawValue) flag") }
+        guard current == FlagState.open.rawValue else {
+            throw StoreError(.invalidState, "the \(flag.rawValue) flag of case \(id) is already \(current)")
+        }
+        try db.execute(sql: "UPDATE flags SET state = ? WHERE case_id = ? AND kind = ?",
+                       arguments: [state.rawValue, id.rawValue, flag.rawValue])
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    /// Loads what re-assessment needs from the rows of one case.
+    static func caseState(_ db: Database, _ id: Int64) throws -> CaseState {
+        let received = try Int64.fetchOne(db.cachedStatement(sql: "SELECT received_at FROM cases WHERE id = ?"), arguments: [id]) ?? 0
+        var facts = FactSet()
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT fact, value, provenance, at FROM facts WHERE case_id = ?"),
+                                       arguments: [id]) {
+            guard let kind = FactKind(rawValue: row[0]) else { continue }
+            facts.insert(FactObservation(fact: kind, value: row[1], provenance: Provenance(rawValue: row[2]), at: Date(millis: row[3])))
+        }
+        let children = try Row.fetchAll(db.cachedStatement(sql: "SELECT age, relation, provenance FROM children WHERE case_id = ?"),
+                                        arguments: [id]).compactMap { row -> Child? in
+            guard let relation = ChildRelation(rawValue: row[1]) else { return nil }
+            return Child(age: row[0], relation: relation, provenance: Provenance(rawValue: row[2]))
+        }
+        let pending = try String.fetchAll(db.cachedStatement(
+            sql: "SELECT source FROM checks WHERE case_id = ? AND state IN ('pending', 'running')"), arguments: [id])
+        let flags = try String.fetchAll(db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?"), arguments: [id])
+        return CaseState(facts: facts, children: children, pendingChecks: pending, receivedAt: Date(millis: received),
+                         raisedFlags: Set(flags.compactMap(FlagKind.init(rawValue:))))
+    }
+
+    /// Inserts observations as fact rows.
+    static func insertFacts(_ db: Database, caseId: Int64, _ observations: [FactObservation]) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (?, ?, ?, ?, ?)")
+        for observation in observations {
+            try statement.execute(arguments: [caseId, observation.fact.rawValue, observation.value,
+                                              observation.provenance.rawValue, observation.at.millis])
+        }
+    }
+
+    /// Inserts children rows.
+    static func insertChildren(_ db: Database, caseId: Int64, _ children: [Child], at: Date) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO children (case_id, age, relation, provenance, at) VALUES (?, ?, ?, ?, ?)")
+        for child in children {
+            try statement.execute(arguments: [caseId, child.age, child.relation.rawValue, child.provenance.rawValue, at.millis])
+        }
+    }
+
+    /// Records a re-assessment: the history row, the case's backlog columns, and any new flag.
+    func apply(_ evaluation: CaseEvaluation, to db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
+        let assessment = evaluation.assessment
+        try db.cachedStatement(sql: """
+            INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                caseId, assessment.grade.rawValue, assessment.policy, assessment.path, assessment.provisional,
+                assessment.pendingChecks.joined(separator: ","), Self.factsUsedText(assessment.factsUsed),
+                trigger.rawValue, now.millis,
+            ])
+        try db.cachedStatement(sql: """
+            UPDATE cases SET grade_rank = ?, effective_rank = ?, promote_at = ?, access_rank = ?, youngest_rank = ?,
+                provisional = ?, updated_at = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                assessment.grade.rawValue, evaluation.effectiveGrade.rawValue, evaluation.promotionAt?.millis,
+                evaluation.childAccess.backlogRank, evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank,
+                assessment.provisional, now.millis, caseId,
+            ])
+        let insertFlag = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)
+            """)
+        for flag in evaluation.flagsToRaise {
+            try insertFlag.execute(arguments: [caseId, flag.kind.rawValue, flag.raisedAt.millis, flag.dueAt.millis,
+                                               flag.raisedBy.rawValue])
+        }
+    }
+
+    /// Re-assesses a case from its rows and records the result.
+    func reassess(_ db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
+        let state = try Self.caseState(db, caseId)
+        let evaluation = CaseEvaluation.evaluate(state, trigger: trigger, now: now, targets: targets)
+        try apply(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
+    }
+
+    /// The facts an assessment read, as a small JSON object of fact → path text, built without an encoder
+    /// because it is written on the import hot path.
+    static func factsUsedText(_ facts: [String: CombinedFact]) -> String {
+        "{" + facts.keys.sorted().map { "\"\($0)\":\"\(facts[$0]!.pathText)\"" }.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,135 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    /// Open cases: unclaimed in backlog order at `asOf` (effective grades judged at `asOf`), then claimed.
+    public func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry] {
+        let entries = try await pool.read { db in try self.entries(db, caseIds: nil, asOf: asOf) }
+        let ordered = Self.ordered(entries)
+        return limit.map { Array(ordered.prefix($0)) } ?? ordered
+    }
+
+    /// Sorts unclaimed entries by the backlog key, then claimed ones, and numbers them from 1.
+    static func ordered(_ entries: [BacklogEntry]) -> [BacklogEntry] {
+        let unclaimed = entries.filter { $0.claimedBy == nil }.sorted { $0.backlogKey < $1.backlogKey }
+        let claimed = entries.filter { $0.claimedBy != nil }.sorted { $0.backlogKey < $1.backlogKey }
+        return (unclaimed + claimed).enumerated().map { index, entry in
+            var numbered = entry
+            numbered.position = index + 1
+            return numbered
+        }
+    }
+
+    /// Backlog entries (unnumbered) of the given cases, or of every open case when `caseIds` is nil.
+    func entries(_ db: Database, caseIds: [Int64]?, asOf: Date) throws -> [BacklogEntry] {
+        let filter = caseIds.map { "id IN (\($0.map(String.init).joined(separator: ",")))" } ?? "status = 'open'"
+        let caseFilter = caseIds.map { "case_id IN (\($0.map(String.init).joined(separator: ",")))" }
+            ?? "case_id IN (SELECT id FROM cases WHERE status = 'open')"
+        var refs: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT case_id, ref FROM referrals WHERE \(caseFilter) ORDER BY id") {
+            refs[row[0], default: []].append(row[1])
+        }
+        var flags: [Int64: [FlagSummary]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT case_id, kind, state, raised_at, due_at, raised_by FROM flags WHERE \(caseFilter) ORDER BY id
+            """) {
+            guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { continue }
+            let due = Date(millis: row[4])
+            flags[row[0], default: []].append(FlagSummary(
+                kind: kind, state: state, raisedAt: Date(millis: row[3]), dueAt: due,
+                overdue: state == .open && asOf > due, raisedBy: Provenance(rawValue: row[5])))
+        }
+        return try Row.fetchAll(db, sql: """
+            SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by
+            FROM cases WHERE \(filter)
+            """).map { row in
+            let id: Int64 = row[0]
+            let grade = Grade(rawValue: row[2]) ?? .low
+            let received = Date(millis: row[5])
+            let due = targets.dueAt(grade: grade, receivedAt: received)
+            let youngest: Int = row[4]
+            return BacklogEntry(
+                position: nil, caseId: CaseID(id), refs: refs[id] ?? [], grade: grade,
+                effectiveGrade: targets.effectiveGrade(grade: grade, receivedAt: received, asOf: asOf),
+                provisional: row[6], childAccess: TriState(backlogRank: row[3]) ?? .unknown,
+                youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest,
+                receivedAt: received, dueAt: due, overdue: row[1] == "open" && asOf > due, claimedBy: row[7],
+                flags: flags[id] ?? [])
+        }
+    }
+
+    /// Everything known about one case.
+    public func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail {
+        let detail = try await pool.read { db in try self.detail(db, id, asOf: asOf) }
+        guard detail.status == "open" else { return detail }
+        var numbered = detail
+        numbered.summary.position = try await backlog(asOf: asOf, limit: nil).first { $0.caseId == id }?.position
+        return numbered
+    }
+
+    private func detail(_ db: Database, _ id: CaseID, asOf: Date) throws -> CaseDetail {
+        let row = try Self.requireCase(db, id)
+        guard let summary = try entries(db, caseIds: [id.rawValue], asOf: asOf).first else {
+            throw StoreError(.notFound, "no case \(id)")
+        }
+        let key = id.rawValue
+        let referrals = try Row.fetchAll(db, sql: """
+            SELECT source, ref, received_at, imported_at, payload FROM referrals WHERE case_id = ? ORDER BY id
+            """, arguments: [key]).map { row in
+            ReferralRecord(source: ReferralSource(rawValue: row[0]) ?? .nca, ref: row[1], receivedAt: Date(millis: row[2]),
+                           importedAt: Date(millis: row[3]), payload: row[4])
+        }
+        let state = try Self.caseState(db, key)
+        let facts = FactKind.allCases.map { kind in
+            let combined = state.facts[kind]
+            return FactRecord(fact: kind, value: combined.value, provenance: combined.provenance)
+        }
+        let assessments = try Row.fetchAll(db, sql: """
+            SELECT grade_rank, policy, path, provisional, pending_checks, trigger, at FROM assessments
+            WHERE case_id = ? ORDER BY id
+            """, arguments: [key]).map { row in
+            let pending: String = row[4]
+            return AssessmentRecord(grade: Grade(rawValue: row[0]) ?? .low, policy: row[1], path: row[2], provisional: row[3],
+                                    pendingChecks: pending.isEmpty ? [] : pending.split(separator: ",").map(String.init),
+                                    trigger: Provenance(rawValue: row[5]), at: Date(millis: row[6]))
+        }
+        let claims = try Row.fetchAll(db, sql: """
+            SELECT officer, claimed_at, released_at FROM claims WHERE case_id = ? ORDER BY id
+            """, arguments: [key]).map { row in
+            ClaimRecord(officer: row[0], claimedAt: Date(millis: row[1]), releasedAt: (row[2] as Int64?).map(Date.init(millis:)))
+        }
+        let decisions = try Row.fetchAll(db, sql: """
+            SELECT kind, officer, at, flag_kind, detail, review_by FROM decisions WHERE case_id = ? ORDER BY id
+            """, arguments: [key]).map { row in
+            DecisionRecord(kind: row[0], by: row[1], at: Date(millis: row[2]), flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)),
+                           detail: row[4], reviewBy: (row[5] as Int64?).map(Date.init(millis:)))
+        }
+        let notifications = try Row.fetchAll(db, sql: """
+            SELECT flag_kind, officer, at, method, reference FROM notifications WHERE case_id = ? ORDER BY id
+            """, arguments: [key]).map { row in
+            NotificationRecord(flag: FlagKind(rawValue: row[0]) ?? .socialCare, by: row[1], at: Date(millis: row[2]),
+                               method: row[3], reference: row[4])
+        }
+        return CaseDetail(
+            summary: summary, status: row["status"], referrals: referrals, facts: facts, children: state.children,
+            assessments: assessments, checks: try Self.checkRecords(db, caseId: key), claims: claims,
+            decisions: decisions, notifications: notifications)
+    }
+
+    /// The checks of a case, oldest first.
+    static func checkRecords(_ db: Database, caseId: Int64) throws -> [CheckRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, source, state, attempts, last_error, query, next_attempt_at, summary FROM checks
+            WHERE case_id = ? ORDER BY id
+            """, arguments: [caseId]).map { row in
+            let state = CheckState(rawValue: row[2]) ?? .pending
+            return CheckRecord(id: row[0], source: row[1], state: state, attempts: row[3], lastError: row[4], query: row[5],
+                               nextAttemptAt: state == .pending ? Date(millis: row[6]) : nil, summary: row[7])
+        }
+    }
+}

@@ -1,0 +1,48 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GRDB
+import VigilCore
+
+/// The embedded default store: one SQLite file in WAL mode, IMMEDIATE write transactions, a busy
+/// timeout so that several `vigil` processes share it safely, and versioned migrations.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    let targets: ActionTargets
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String, targets: ActionTargets = .standard) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.targets = targets
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// Runs `work` in one IMMEDIATE transaction: it takes the write lock at its start, so concurrent
+    /// writers (threads or processes) queue on the busy timeout instead of failing mid-transaction.
+    func writeImmediate<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try work(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    /// Throws `notFound` unless the case exists.
+    static func requireCase(_ db: Database, _ id: CaseID) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id.rawValue]) else {
+            throw StoreError(.notFound, "no case \(id)")
+        }
+        return row
+    }
+}

@@ -1,0 +1,41 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// Vigil's storage. Every method is one atomic unit of work, safe to call from several processes
+/// (and, for a networked implementation, several machines) at once; callers pass the time so that
+/// no implementation reads a clock.
+public protocol Store: Sendable {
+    /// Stores referrals: each is accepted, a duplicate or a conflict on its own; a failing record never
+    /// loses a good one. Accepted referrals are linked, graded, flagged and their checks planned from
+    /// `sources` in the same transaction.
+    func importReferrals(_ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date) async throws
+        -> [ImportOutcome]
+
+    /// Claims the first open, unclaimed case of the backlog order for `officer`; nil when none is left.
+    /// Two callers never receive the same case.
+    func claimNext(officer: String, now: Date) async throws -> BacklogEntry?
+
+    /// Returns a claimed case to the backlog.
+    func release(_ id: CaseID, now: Date) async throws
+
+    /// Open cases: unclaimed in backlog order at `asOf`, then claimed ones; positions numbered from 1.
+    func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry]
+
+    /// Everything known about a case, with due and overdue judged at `asOf`.
+    func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail
+
+    /// Records that social care or the LADO was told, closing that flag.
+    func recordNotification(_ id: CaseID, flag: FlagKind, by officer: String, method: String, reference: String,
+                            at: Date) async throws
+
+    /// Records a supervisor's decision to defer a notification, closing that flag until review.
+    func recordDeferral(_ id: CaseID, flag: FlagKind, by officer: String, reason: String, reviewBy: Date,
+                        at: Date) async throws
+
+    /// Closes a case with an outcome; it leaves the backlog.
+    func close(_ id: CaseID, outcome: String, by officer: String, at: Date) async throws
+}

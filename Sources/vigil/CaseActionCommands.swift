@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
+
+/// `vigil release CASE`.
+struct ReleaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Return a claimed case to the backlog.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        try await store.open().release(id, now: Date())
+        print("\(id) released to the backlog")
+    }
+}
+
+/// `vigil notify CASE --flag socialCare|lado (--method M --reference R | --defer --reason R --review-by T)`.
+struct NotifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify",
+        abstract: "Record that social care or the LADO was told, or a supervisor's decision to defer telling them."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    @Option(help: "socialCare or lado.")
+    var flag: String
+
+    @Option(help: "How they were told (phone, email, strategy meeting …).")
+    var method: String?
+
+    @Option(help: "The receiving agency's reference.")
+    var reference: String?
+
+    @Flag(name: .customLong("defer"), help: "Record a deferral instead of a notification.")
+    var deferral = false
+
+    @Option(help: "Why the notification is deferred (e.g. risk of tipping off).")
+    var reason: String?
+
+    @Option(help: "When the deferral must be reviewed (RFC 3339 with offset).")
+    var reviewBy: String?
+
+    @Option(help: "Who records it (default: $USER).")
+    var by: String?
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
+        let officer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let target = try store.open()
+        if deferral {
+            guard let reason, !reason.isEmpty, let reviewBy else {
+                throw ValidationError("--defer needs --reason and --review-by")
+            }
+            let review = try parseTimestamp(reviewBy, option: "--review-by")
+            try await target.recordDeferral(id, flag: kind, by: officer, reason: reason, reviewBy: review, at: Date())
+            print("\(id): \(kind.rawValue) notification deferred until review by \(Timestamp.format(review))")
+        } else {
+            guard let method, !method.isEmpty, let reference, !reference.isEmpty else {
+                throw ValidationError("a notification needs --method and --reference (or use --defer)")
+            }
+            try await target.recordNotification(id, flag: kind, by: officer, method: method, reference: reference, at: Date())
+            print("\(id): \(kind.rawValue) notified (\(method), ref \(reference))")
+        }
+    }
+}
+
+/// `vigil close CASE --outcome TEXT`.
+struct CloseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a case with its outcome.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    @Option(help: "The outcome (e.g. 'arrest', 'no further action').")
+    var outcome: String
+
+    @Option(help: "Who closes it (default: $USER).")
+    var by: String?
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        let officer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        try await store.open().close(id, outcome: outcome, by: officer, at: Date())
+        print("\(id) closed: \(outcome)")
+    }
+}

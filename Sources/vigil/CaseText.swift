@@ -1,0 +1,55 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// The human form of `vigil show`.
+enum CaseText {
+    /// Renders a case for an investigator.
+    static func render(_ detail: CaseDetail, asOf: Date) -> String {
+        let summary = detail.summary
+        var lines = [
+            "\(summary.caseId)  \(detail.status)  grade \(summary.grade.label)\(summary.provisional ? " (provisional)" : "")"
+                + (summary.effectiveGrade != summary.grade ? ", effective \(summary.effectiveGrade.label) (aged)" : ""),
+            "received \(Timestamp.format(summary.receivedAt)), waiting \(BacklogTable.duration(asOf.timeIntervalSince(summary.receivedAt))), "
+                + "due \(Timestamp.format(summary.dueAt))\(summary.overdue ? " OVERDUE" : "")",
+            "child access \(summary.childAccess.rawValue), youngest child \(summary.youngestChildAge.map(String.init) ?? "unknown")"
+                + (summary.claimedBy.map { ", held by \($0)" } ?? ""),
+        ]
+        if let latest = detail.assessments.last { lines.append("why: \(latest.path)") }
+        lines.append("referrals: " + detail.referrals.map { "\($0.source.rawValue):\($0.ref)" }.joined(separator: ", "))
+        lines.append("facts:")
+        for fact in detail.facts where fact.value != .unknown {
+            lines.append("  \(fact.fact.rawValue) = \(fact.value.rawValue) (\(fact.provenance.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if !detail.children.isEmpty {
+            lines.append("children: " + detail.children.map { "\($0.age.map(String.init) ?? "?")y \($0.relation.rawValue) (\($0.provenance))" }
+                .joined(separator: ", "))
+        }
+        for flag in summary.flags {
+            lines.append("flag \(flag.kind.rawValue): \(flag.state.rawValue), raised \(Timestamp.format(flag.raisedAt)) by \(flag.raisedBy), "
+                + "due \(Timestamp.format(flag.dueAt))\(flag.overdue ? " OVERDUE" : "")")
+        }
+        if !detail.checks.isEmpty {
+            lines.append("checks:")
+            for check in detail.checks {
+                lines.append("  #\(check.id) \(check.source): \(check.state.rawValue), \(check.attempts) attempt(s)"
+                    + (check.lastError.map { ", last error: \($0)" } ?? ""))
+            }
+        }
+        lines.append("assessments:")
+        for assessment in detail.assessments {
+            lines.append("  \(Timestamp.format(assessment.at)) \(assessment.grade.label)\(assessment.provisional ? "*" : "") "
+                + "[\(assessment.trigger)] \(assessment.path)")
+        }
+        for notification in detail.notifications {
+            lines.append("notified \(notification.flag.rawValue) by \(notification.by) at \(Timestamp.format(notification.at)) "
+                + "via \(notification.method), ref \(notification.reference)")
+        }
+        for decision in detail.decisions {
+            lines.append("decision \(decision.kind)\(decision.flag.map { " \($0.rawValue)" } ?? "") by \(decision.by) at "
+                + "\(Timestamp.format(decision.at)): \(decision.detail)"
+                + (decision.reviewBy.map { ", review by \(Timestamp.format($0))" } ?? ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

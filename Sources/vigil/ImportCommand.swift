@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilIntake
+import VigilStore
+
+/// `vigil import FILE… --format nca|p2p [--json] [--dry-run]`.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import referral batches; every good record lands, every bad one is reported with its line and field.",
+        discussion: """
+            Exit status: 0 when nothing was rejected, 2 when some record was, 1 on a usage or fatal error \
+            (a file that cannot be read at all imports nothing). Re-importing a batch is harmless: \
+            identical records are reported as duplicates.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Batch files: JSON Lines or a JSON array (nca, p2p), or CSV with a header row (p2p).")
+    var files: [String]
+
+    @Option(help: "Batch format: nca or p2p.")
+    var format: String
+
+    @Flag(help: "Print the JSON report of FORMATS.md §6 instead of a summary.")
+    var json = false
+
+    @Flag(help: "Validate only: parse every record and report, store nothing (duplicates are not detected).")
+    var dryRun = false
+
+    /// Records stored per transaction.
+    static let chunkSize = 1000
+
+    mutating func run() async throws {
+        guard let intakeFormat = IntakeFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be nca or p2p")
+        }
+        let target = dryRun ? nil : try store.open()
+        var report = ImportReport()
+        var fatal = false
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                FileOutput.standardError("\(file): cannot read the file\n")
+                fatal = true
+                continue
+            }
+            let records: [IntakeRecord]
+            do {
+                records = try BatchReader.read(Array(data), format: intakeFormat)
+            } catch {
+                FileOutput.standardError("\(file): \(error.description); nothing of this file was imported\n")
+                fatal = true
+                continue
+            }
+            try await importFile(file, records, format: intakeFormat, into: target, report: &report)
+        }
+        if json {
+            try FileOutput.printJSON(report)
+        } else {
+            printSummary(report)
+        }
+        if fatal { throw ExitCode.failure }
+        if report.rejected > 0 { throw ExitCode(2) }
+    }
+
+    private func importFile(_ file: String, _ records: [IntakeRecord], format: IntakeFormat, into target: (any Store)?,
+                            report: inout ImportReport) async throws {
+        let showProgress = !json && FileOutput.standardErrorIsTerminal && records.count > 5 * Self.chunkSize
+        var done = 0
+        for chunk in stride(from: 0, to: records.count, by: Self.chunkSize).map({ records[$0..<min($0 + Self.chunkSize, records.count)] }) {
+            var valid: [(IntakeRecord, ReferralSubmission)] = []
+            for record in chunk {
+                switch record.result {
+                case .success(let submission): valid.append((record, submission))
+                case .failure(let rejection): report.reject(file: file, line: record.line, ref: record.ref, errors: rejection.errors)
+                }
+            }
+            if let target {
+                let outcomes = try await target.importReferrals(valid.map(\.1), sources: [], now: Date())
+                for ((record, submission), outcome) in zip(valid, outcomes) {
+                    report.add(file: file, line: record.line, ref: submission.referral.ref, format: format, outcome: outcome)
+                }
+            } else {
+                for (record, submission) in valid {
+                    report.validated(file: file, line: record.line, ref: submission.referral.ref)
+                }
+            }
+            done += chunk.count
+            if showProgress { FileOutput.standardError("\r\(file): \(done)/\(records.count) records") }
+        }
+        if showProgress { FileOutput.standardError("\n") }
+    }
+
+    private func printSummary(_ report: ImportReport) {
+        for record in report.records where record.status == "rejected" {
+            for error in record.errors {
+                let field = error.field.isEmpty ? "record" : error.field
+                FileOutput.standardError("\(record.file):\(record.line): \(record.ref.map { "[\($0)] " } ?? "")\(field): \(error.message)\n")
+            }
+        }
+        let verb = dryRun ? "valid (dry run, nothing stored)" : "accepted"
+        print("\(report.records.count) records: \(report.accepted) \(verb), \(report.duplicates) duplicates, \(report.rejected) rejected")
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
+
+/// `vigil next --officer NAME [--json]`.
+struct NextCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "next",
+        abstract: "Claim the first case of the backlog order (atomically: nobody else gets it)."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The investigator claiming the case.")
+    var officer: String
+
+    @Flag(help: "Print {\"case\": …} JSON ({\"case\": null} when nothing is left).")
+    var json = false
+
+    /// The claim as `--json` prints it.
+    struct Output: Encodable {
+        var `case`: BacklogEntry?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(`case`, forKey: .case)
+        }
+
+        private enum CodingKeys: String, CodingKey { case `case` }
+    }
+
+    mutating func run() async throws {
+        guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is empty") }
+        let now = Date()
+        let entry = try await store.open().claimNext(officer: officer, now: now)
+        if json {
+            try FileOutput.printJSON(Output(case: entry))
+        } else if let entry {
+            print("\(officer) now holds \(entry.caseId)")
+            print(BacklogTable.render([entry], asOf: now))
+        } else {
+            print("Nothing left to claim.")
+        }
+    }
+}

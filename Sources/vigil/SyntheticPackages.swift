@@ -1,0 +1,71 @@
+import Foundation
+import VigilCore
+
+/// Deterministic synthetic NCA packages for benchmarks: documentation-range IPs, `example.*` domains,
+/// random hashes, invented names.
+struct SyntheticPackages {
+    /// A small, fast, seeded generator (SplitMix64), so every run benchmarks the same data.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private var random = Generator(state: 0x5EED)
+    private let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+
+    /// `count` packages as JSON Lines, refs `BENCH-<prefix>-<n>`.
+    mutating func jsonLines(count: Int, prefix: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 1200)
+        for index in 0..<count {
+            out.append(contentsOf: package(index: index, prefix: prefix).utf8)
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    private mutating func package(index: Int, prefix: String) -> String {
+        let received = Timestamp.format(start.addingTimeInterval(Double(index) * 37))
+        let type = Int.random(in: 0..<50, using: &random) == 0 ? "CAR" : "NOCAP"
+        let octet = Int.random(in: 1...254, using: &random)
+        let user = Int.random(in: 0..<(index + 1) * 20, using: &random)
+        let hash = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max, using: &random), radix: 16) }.joined()
+        var children = "[]"
+        if Int.random(in: 0..<6, using: &random) == 0 {
+            let relation = ["household", "occupation", "other", "victim"].randomElement(using: &random)!
+            children = "[{\"age\": \(Int.random(in: 0...17, using: &random)), \"relation\": \"\(relation)\"}]"
+        }
+        let annotation = ["", "\"sextortion\"", "\"csamSolicitation\"", "", ""].randomElement(using: &random)!
+        let incident = Int.random(in: 0..<10, using: &random) == 0
+            ? "Online Enticement of Children for Sexual Acts" : "Child Pornography (possession, manufacture, and distribution)"
+        let publiclyAvailable = Bool.random(using: &random)
+        let convicted = Int.random(in: 0..<20, using: &random) == 0
+        return """
+            {"packageId": "BENCH-\(prefix)-\(index)", "packageType": "\(type)", "disseminatedAt": "\(received)", \
+            "ncmecPriority": "\(Int.random(in: 2...3, using: &random))", \
+            "subscriber": {"ipAddress": "198.51.100.\(octet)", "at": "\(received)", "isp": "Example Broadband", \
+            "addressType": "installation", "address": {"line1": "\(index % 997) Example Row", "town": "Exampleton", \
+            "postcode": "ZZ\(index % 97) 0XA"}, "subscriberName": "Bench Person \(index)"}, \
+            "childrenKnown": \(children), \
+            "cybertip": {"reportId": \(100_000_000 + index), "dateReceived": "\(received)", "reportedInformation": {\
+            "reportingEsp": {"espName": "Example Social"}, \
+            "incidentSummary": {"incidentType": "\(incident)", "incidentDateTime": "\(received)", \
+            "escalateToHighPriority": null, "reportAnnotations": [\(annotation)]}, \
+            "reportedPeople": {"reportedPersons": [{"firstName": "Bench", "lastName": "Person\(index)", \
+            "dateOfBirth": "1980-01-01", "espService": "Example Chat", "espUserId": "u\(user)", \
+            "screenName": {"value": "bench_user_\(user)"}, "emails": {"emails": [{"value": "bench\(user)@example.com"}]}, \
+            "convictedSexOffender": \(convicted), "accessToChildren": null, \
+            "sourceInformation": {"sourceCaptures": [{"captureType": "IP Address", "value": "203.0.113.\(octet)", \
+            "dateTime": "\(received)", "eventName": "Upload", "port": 443}]}}]}, \
+            "uploadedFiles": {"uploadedFiles": [{"filename": "file\(index).bin", "verificationHash": "\(hash)", \
+            "viewedByEsp": true, "publiclyAvailable": \(publiclyAvailable), "industryClassification": "A1", \
+            "fileAnnotations": []}]}}}}
+            """
+    }
+}

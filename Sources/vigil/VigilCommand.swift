@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `vigil` command: referral intake, the risk-ordered backlog, claims and safeguarding flags.
+struct VigilCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Referral queue and prioritiser for an internet child abuse team (metadata only).",
+        subcommands: [
+            ImportCommand.self, BacklogCommand.self, NextCommand.self, ShowCommand.self, ReleaseCommand.self,
+            NotifyCommand.self, CloseCommand.self, BenchCommand.self,
+        ]
+    )
+}
