@@ -63,7 +63,10 @@ let package = Package(
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIntake", "VigilCore"]),
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: ["VigilStore", "VigilCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "VigilIntelTests",
             dependencies: [
@@ -72,7 +75,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "vigilTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "vigilTests", dependencies: ["vigil"]),
     ],
     swiftLanguageModes: [.v6]
 )

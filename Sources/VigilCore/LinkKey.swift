@@ -51,6 +51,9 @@ public struct LinkKey: Sendable, Hashable, Codable, Comparable, CustomStringConv
     }
 
     private static func trimmed(_ text: String) -> String {
-        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+            let last = text.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return first == text.startIndex && last == text.index(before: text.endIndex) ? text : String(text[first...last])
     }
 }

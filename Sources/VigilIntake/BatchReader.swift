@@ -1,9 +1,6 @@
 import CSV
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
+import Dispatch
 import Foundation
-#endif
 import VigilCore
 
 /// A batch file that cannot be read at all (nothing of it is imported).
@@ -12,22 +9,61 @@ public struct BatchReadError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
+/// A batch split into records. JSON Lines records are parsed on demand, a range at a time, so that a
+/// caller can parse the next chunk while it stores the previous one; arrays and CSV are parsed whole.
+public struct Batch: Sendable {
+    enum Storage {
+        case lines(data: [UInt8], lines: [(range: Range<Int>, number: Int)], format: IntakeFormat)
+        case parsed([IntakeRecord])
+    }
+
+    let storage: Storage
+
+    /// How many records the batch holds.
+    public var count: Int {
+        switch storage {
+        case .lines(_, let lines, _): lines.count
+        case .parsed(let records): records.count
+        }
+    }
+
+    /// Parses (on every core) and returns the records in `range`.
+    public func records(_ range: Range<Int>) -> [IntakeRecord] {
+        switch storage {
+        case .parsed(let records): return Array(records[range])
+        case .lines(let data, let lines, let format):
+            return BatchReader.parallelMap(range.count) { offset in
+                let line = lines[range.lowerBound + offset]
+                return BatchReader.record(data, range: line.range, line: line.number, format: format)
+            }
+        }
+    }
+}
+
 /// Splits a batch (JSON Lines, JSON array, or CSV for P2P) into records and parses each one on its own.
 public enum BatchReader {
     /// Parses a whole batch held in memory. Per-record problems become rejected records; only an
     /// unreadable file (bad UTF-8 in CSV, a broken JSON array) throws.
     public static func read(_ data: [UInt8], format: IntakeFormat) throws(BatchReadError) -> [IntakeRecord] {
+        let batch = try open(data, format: format)
+        return batch.records(0..<batch.count)
+    }
+
+    /// Splits a batch into records without parsing JSON Lines yet.
+    public static func open(_ data: [UInt8], format: IntakeFormat) throws(BatchReadError) -> Batch {
         var start = 0
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        guard let first = data[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return [] }
+        guard let first = data[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            return Batch(storage: .parsed([]))
+        }
         switch first {
-        case UInt8(ascii: "["): return try readArray(data, from: start, format: format)
-        case UInt8(ascii: "{"): return readLines(data, from: start, format: format)
+        case UInt8(ascii: "["): return Batch(storage: .parsed(try readArray(data, from: start, format: format)))
+        case UInt8(ascii: "{"): return Batch(storage: .lines(data: data, lines: splitLines(data, from: start), format: format))
         default:
             guard format == .p2p else {
                 throw BatchReadError(description: "an NCA batch must be JSON Lines or a JSON array")
             }
-            return try readCSV(data, from: start)
+            return Batch(storage: .parsed(try readCSV(data, from: start)))
         }
     }
 
@@ -53,21 +89,37 @@ public enum BatchReader {
         return IntakeRecord(line: line, ref: ref, result: result)
     }
 
-    private static func readLines(_ data: [UInt8], from start: Int, format: IntakeFormat) -> [IntakeRecord] {
-        var records: [IntakeRecord] = []
+    /// The non-blank lines of JSON Lines with their numbers.
+    private static func splitLines(_ data: [UInt8], from start: Int) -> [(range: Range<Int>, number: Int)] {
+        var lines: [(range: Range<Int>, number: Int)] = []
         var lineStart = start
         var lineNumber = 1
         while lineStart < data.count {
             let lineEnd = data[lineStart...].firstIndex(of: 0x0A) ?? data.count
             var contentEnd = lineEnd
             if contentEnd > lineStart, data[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            if data[lineStart..<contentEnd].contains(where: { ![0x20, 0x09].contains($0) }) {
-                records.append(record(data, range: lineStart..<contentEnd, line: lineNumber, format: format))
+            if data[lineStart..<contentEnd].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+                lines.append((lineStart..<contentEnd, lineNumber))
             }
             lineStart = lineEnd + 1
             lineNumber += 1
         }
-        return records
+        return lines
+    }
+
+    /// `transform(0..<count)` computed in slices on all cores (records are independent), in order.
+    static func parallelMap(_ count: Int, _ transform: @Sendable (Int) -> IntakeRecord) -> [IntakeRecord] {
+        let slices = count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+        let sliceSize = (count + slices - 1) / max(slices, 1)
+        return [IntakeRecord](unsafeUninitializedCapacity: count) { buffer, initialised in
+            nonisolated(unsafe) let base = buffer.baseAddress
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                for index in slice * sliceSize..<min(count, (slice + 1) * sliceSize) {
+                    (base! + index).initialize(to: transform(index))
+                }
+            }
+            initialised = count
+        }
     }
 
     private static func readArray(_ data: [UInt8], from start: Int, format: IntakeFormat) throws(BatchReadError) -> [IntakeRecord] {

@@ -23,76 +23,76 @@ struct FieldReader {
     }
 
     /// An optional object; anything else but an object is an error.
-    mutating func object(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> JSONValue? {
+    mutating func object(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> JSONValue? {
         guard let value = member(parent, key) else {
-            if required { fail(path, "is required") }
+            if required { fail(path(), "is required") }
             return nil
         }
         guard case .object = value else {
-            fail(path, "must be an object")
+            fail(path(), "must be an object")
             return nil
         }
         return value
     }
 
     /// An optional array's elements; anything else but an array is an error.
-    mutating func array(_ parent: JSONValue?, _ key: String, at path: String) -> [JSONValue] {
+    mutating func array(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String) -> [JSONValue] {
         guard let value = member(parent, key) else { return [] }
         guard case .array(let items) = value else {
-            fail(path, "must be an array")
+            fail(path(), "must be an array")
             return []
         }
         return items
     }
 
     /// A string; `required` makes a missing or empty one an error.
-    mutating func string(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> String? {
+    mutating func string(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> String? {
         guard let value = member(parent, key) else {
-            if required { fail(path, "is required") }
+            if required { fail(path(), "is required") }
             return nil
         }
         guard case .string(let text) = value else {
-            fail(path, "must be a string")
+            fail(path(), "must be a string")
             return nil
         }
         if required, text.isEmpty {
-            fail(path, "must not be empty")
+            fail(path(), "must not be empty")
             return nil
         }
         return text
     }
 
     /// A string or an integer, read as text (ids such as `reportId` and `espUserId` come as either).
-    mutating func identifier(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> String? {
+    mutating func identifier(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> String? {
         switch member(parent, key) {
         case .string(let text) where !text.isEmpty: return text
         case .number(let text) where Int64(text) != nil: return text
         case nil:
-            if required { fail(path, "is required") }
+            if required { fail(path(), "is required") }
             return nil
         default:
-            fail(path, "must be a non-empty string or an integer")
+            fail(path(), "must be a non-empty string or an integer")
             return nil
         }
     }
 
     /// `true`, `false`, or nil for null/missing.
-    mutating func bool(_ parent: JSONValue?, _ key: String, at path: String) -> Bool? {
+    mutating func bool(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String) -> Bool? {
         guard let value = member(parent, key) else { return nil }
         switch value {
         case .bool(let flag): return flag
         case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
         default:
-            fail(path, "must be true, false or null")
+            fail(path(), "must be true, false or null")
             return nil
         }
     }
 
     /// An integer in `range`; a string of digits is accepted too (CSV cells are text).
-    mutating func integer(_ parent: JSONValue?, _ key: String, at path: String, in range: ClosedRange<Int>,
+    mutating func integer(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, in range: ClosedRange<Int>,
                           required: Bool = false) -> Int? {
         guard let value = member(parent, key) else {
-            if required { fail(path, "is required") }
+            if required { fail(path(), "is required") }
             return nil
         }
         let parsed: Int?
@@ -102,41 +102,43 @@ struct FieldReader {
         default: parsed = nil
         }
         guard let number = parsed, range.contains(number) else {
-            fail(path, "must be an integer from \(range.lowerBound) to \(range.upperBound == Int.max ? "any" : String(range.upperBound))")
+            fail(path(), range.upperBound == Int.max
+                ? "must be an integer of at least \(range.lowerBound)"
+                : "must be an integer from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return number
     }
 
     /// An RFC 3339 timestamp with an explicit offset.
-    mutating func timestamp(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> Date? {
-        guard let text = string(parent, key, at: path, required: required) else { return nil }
+    mutating func timestamp(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> Date? {
+        guard let text = string(parent, key, at: path(), required: required) else { return nil }
         switch Timestamp.parse(text) {
         case .success(let date): return date
         case .failure(.missingOffset):
-            fail(path, "timestamp '\(text)' has no time zone offset (add Z or +01:00)")
+            fail(path(), "timestamp '\(text)' has no time zone offset (add Z or +01:00)")
         case .failure(.malformed):
-            fail(path, "'\(text)' is not an RFC 3339 timestamp")
+            fail(path(), "'\(text)' is not an RFC 3339 timestamp")
         }
         return nil
     }
 
     /// A calendar date `YYYY-MM-DD`.
-    mutating func date(_ parent: JSONValue?, _ key: String, at path: String) -> String? {
-        guard let text = string(parent, key, at: path) else { return nil }
+    mutating func date(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String) -> String? {
+        guard let text = string(parent, key, at: path()) else { return nil }
         guard Timestamp.isCalendarDate(text) else {
-            fail(path, "'\(text)' is not a date YYYY-MM-DD")
+            fail(path(), "'\(text)' is not a date YYYY-MM-DD")
             return nil
         }
         return text
     }
 
     /// One of `options`, matched case-insensitively and returned as spelled in `options`.
-    mutating func choice(_ parent: JSONValue?, _ key: String, at path: String, from options: [String],
+    mutating func choice(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, from options: [String],
                          required: Bool = false) -> String? {
-        guard let text = string(parent, key, at: path, required: required) else { return nil }
+        guard let text = string(parent, key, at: path(), required: required) else { return nil }
         guard let match = options.first(where: { $0.lowercased() == text.lowercased() }) else {
-            fail(path, "'\(text)' is not one of \(options.joined(separator: ", "))")
+            fail(path(), "'\(text)' is not one of \(options.joined(separator: ", "))")
             return nil
         }
         return match
@@ -157,10 +159,10 @@ struct FieldReader {
     }
 
     /// An IPv4 or IPv6 address.
-    mutating func ipAddress(_ parent: JSONValue?, _ key: String, at path: String, required: Bool = false) -> String? {
-        guard let text = string(parent, key, at: path, required: required) else { return nil }
+    mutating func ipAddress(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> String? {
+        guard let text = string(parent, key, at: path(), required: required) else { return nil }
         guard IPAddressSyntax.isValid(text) else {
-            fail(path, "'\(text)' is not an IPv4 or IPv6 address")
+            fail(path(), "'\(text)' is not an IPv4 or IPv6 address")
             return nil
         }
         return text

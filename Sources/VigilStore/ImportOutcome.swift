@@ -8,4 +8,6 @@ public enum ImportOutcome: Sendable, Hashable {
     case duplicate(CaseID)
     /// The same ref with different content was already stored: refused, nothing overwritten.
     case conflict(CaseID)
+    /// The database refused this record (its neighbours in the batch still landed).
+    case failed(String)
 }

@@ -49,14 +49,6 @@ extension SQLiteStore {
     func apply(_ evaluation: CaseEvaluation, to db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
         let assessment = evaluation.assessment
         try db.cachedStatement(sql: """
-            INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                caseId, assessment.grade.rawValue, assessment.policy, assessment.path, assessment.provisional,
-                assessment.pendingChecks.joined(separator: ","), Self.factsUsedText(assessment.factsUsed),
-                trigger.rawValue, now.millis,
-            ])
-        try db.cachedStatement(sql: """
             UPDATE cases SET grade_rank = ?, effective_rank = ?, promote_at = ?, access_rank = ?, youngest_rank = ?,
                 provisional = ?, updated_at = ?
             WHERE id = ?
@@ -64,6 +56,20 @@ extension SQLiteStore {
                 assessment.grade.rawValue, evaluation.effectiveGrade.rawValue, evaluation.promotionAt?.millis,
                 evaluation.childAccess.backlogRank, evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank,
                 assessment.provisional, now.millis, caseId,
+            ])
+        try recordAssessment(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
+    }
+
+    /// Appends the assessment to the case's history and raises any new flag.
+    func recordAssessment(_ evaluation: CaseEvaluation, to db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
+        let assessment = evaluation.assessment
+        try db.cachedStatement(sql: """
+            INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                caseId, assessment.grade.rawValue, assessment.policy, assessment.path, assessment.provisional,
+                assessment.pendingChecks.joined(separator: ","), Self.factsUsedText(assessment.factsUsed),
+                trigger.rawValue, now.millis,
             ])
         let insertFlag = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)

@@ -17,8 +17,14 @@ public final class SQLiteStore: Store {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
+            // WAL + NORMAL: a commit survives a crash of the process (not of the machine's power).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Per-record savepoints keep their undo information in memory instead of temp files,
+            // and a 256 MiB page cache (plus memory-mapped reads) keeps the indexes' pages from being
+            // re-read or spilled mid-transaction.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA cache_size = -262144")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets

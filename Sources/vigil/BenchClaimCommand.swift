@@ -38,12 +38,8 @@ struct BenchClaimCommand: AsyncParsableCommand {
         defer { scratch.remove() }
         let store = try SQLiteStore(path: scratch.path)
         var generator = SyntheticPackages()
-        let seeded = try BatchReader.read(generator.jsonLines(count: cases, prefix: "C"), format: .nca)
-            .compactMap { try? $0.result.get() }
-        for offset in stride(from: 0, to: seeded.count, by: ImportCommand.chunkSize) {
-            _ = try await store.importReferrals(Array(seeded[offset..<min(offset + ImportCommand.chunkSize, seeded.count)]),
-                                                sources: [], now: Date())
-        }
+        try await ImportPipeline(store: store, sources: []).run(
+            try BatchReader.open(generator.jsonLines(count: cases, prefix: "C"), format: .nca)) { _, _ in }
         let openCases = try await store.backlog(asOf: Date(), limit: nil).count
 
         let clock = ContinuousClock()

@@ -23,8 +23,6 @@ struct BenchImportCommand: AsyncParsableCommand {
         var accepted: Int
         var seconds: Double
         var recordsPerSecond: Double
-        var parseSeconds: Double
-        var storeSeconds: Double
     }
 
     mutating func run() async throws {
@@ -36,22 +34,17 @@ struct BenchImportCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: scratch.path)
         let clock = ContinuousClock()
         let started = clock.now
-        let parsed = try BatchReader.read(batch, format: .nca)
-        let parseTime = clock.now - started
         var accepted = 0
-        for offset in stride(from: 0, to: parsed.count, by: ImportCommand.chunkSize) {
-            let chunk = parsed[offset..<min(offset + ImportCommand.chunkSize, parsed.count)].compactMap { try? $0.result.get() }
-            let outcomes = try await store.importReferrals(chunk, sources: [], now: Date())
-            accepted += outcomes.filter { if case .accepted = $0 { true } else { false } }.count
+        try await ImportPipeline(store: store, sources: []).run(try BatchReader.open(batch, format: .nca)) { _, outcomes in
+            accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
         }
         let total = (clock.now - started).seconds
-        let result = Result(records: records, accepted: accepted, seconds: total, recordsPerSecond: Double(records) / total,
-                            parseSeconds: parseTime.seconds, storeSeconds: total - parseTime.seconds)
+        let result = Result(records: records, accepted: accepted, seconds: total, recordsPerSecond: Double(records) / total)
         if json {
             try FileOutput.printJSON(result)
         } else {
-            print(String(format: "%d records (%d accepted) in %.2f s: %.0f referrals/s (parse %.2f s, grade+link+store %.2f s)",
-                         records, accepted, total, result.recordsPerSecond, result.parseSeconds, result.storeSeconds))
+            print(String(format: "%d records (%d accepted) in %.2f s: %.0f referrals/s (parse + grade + link + store)",
+                         records, accepted, total, result.recordsPerSecond))
         }
     }
 }

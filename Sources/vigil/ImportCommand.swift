@@ -30,9 +30,6 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Validate only: parse every record and report, store nothing (duplicates are not detected).")
     var dryRun = false
 
-    /// Records stored per transaction.
-    static let chunkSize = 1000
-
     mutating func run() async throws {
         guard let intakeFormat = IntakeFormat(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be nca or p2p")
@@ -46,15 +43,15 @@ struct ImportCommand: AsyncParsableCommand {
                 fatal = true
                 continue
             }
-            let records: [IntakeRecord]
+            let batch: Batch
             do {
-                records = try BatchReader.read(Array(data), format: intakeFormat)
+                batch = try BatchReader.open(Array(data), format: intakeFormat)
             } catch {
                 FileOutput.standardError("\(file): \(error.description); nothing of this file was imported\n")
                 fatal = true
                 continue
             }
-            try await importFile(file, records, format: intakeFormat, into: target, report: &report)
+            try await importFile(file, batch, format: intakeFormat, into: target, report: &report)
         }
         if json {
             try FileOutput.printJSON(report)
@@ -65,32 +62,27 @@ struct ImportCommand: AsyncParsableCommand {
         if report.rejected > 0 { throw ExitCode(2) }
     }
 
-    private func importFile(_ file: String, _ records: [IntakeRecord], format: IntakeFormat, into target: (any Store)?,
+    private func importFile(_ file: String, _ batch: Batch, format: IntakeFormat, into target: (any Store)?,
                             report: inout ImportReport) async throws {
-        let showProgress = !json && FileOutput.standardErrorIsTerminal && records.count > 5 * Self.chunkSize
+        let showProgress = !json && FileOutput.standardErrorIsTerminal && batch.count > 5 * ImportPipeline.chunkSize
         var done = 0
-        for chunk in stride(from: 0, to: records.count, by: Self.chunkSize).map({ records[$0..<min($0 + Self.chunkSize, records.count)] }) {
-            var valid: [(IntakeRecord, ReferralSubmission)] = []
-            for record in chunk {
-                switch record.result {
-                case .success(let submission): valid.append((record, submission))
-                case .failure(let rejection): report.reject(file: file, line: record.line, ref: record.ref, errors: rejection.errors)
+        var collected = report
+        try await ImportPipeline(store: target, sources: []).run(batch) { records, outcomes in
+            for (record, outcome) in zip(records, outcomes) {
+                switch (record.result, outcome) {
+                case (.failure(let rejection), _):
+                    collected.reject(file: file, line: record.line, ref: record.ref, errors: rejection.errors)
+                case (.success(let submission), .some(let outcome)):
+                    collected.add(file: file, line: record.line, ref: submission.referral.ref, format: format, outcome: outcome)
+                case (.success(let submission), .none):
+                    collected.validated(file: file, line: record.line, ref: submission.referral.ref)
                 }
             }
-            if let target {
-                let outcomes = try await target.importReferrals(valid.map(\.1), sources: [], now: Date())
-                for ((record, submission), outcome) in zip(valid, outcomes) {
-                    report.add(file: file, line: record.line, ref: submission.referral.ref, format: format, outcome: outcome)
-                }
-            } else {
-                for (record, submission) in valid {
-                    report.validated(file: file, line: record.line, ref: submission.referral.ref)
-                }
-            }
-            done += chunk.count
-            if showProgress { FileOutput.standardError("\r\(file): \(done)/\(records.count) records") }
+            done += records.count
+            if showProgress { FileOutput.standardError("\r\(file): \(done)/\(batch.count) records") }
         }
         if showProgress { FileOutput.standardError("\n") }
+        report = collected
     }
 
     private func printSummary(_ report: ImportReport) {

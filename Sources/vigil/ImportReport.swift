@@ -52,6 +52,8 @@ struct ImportReport: Encodable {
             reject(file: file, line: line, ref: ref, errors: [FieldError(
                 field: format == .nca ? "packageId" : "leadId",
                 message: "a different referral with this ref is already stored; nothing was overwritten")])
+        case .failed(let reason):
+            reject(file: file, line: line, ref: ref, errors: [FieldError(field: "", message: reason)])
         }
     }
 

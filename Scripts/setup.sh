@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing Vigil needs on a fresh Debian machine with Swift 6:
+# libcurl's and SQLite's development packages and pkg-config. Safe to run again.
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: swift is not on PATH" >&2; exit 1; }

@@ -1,0 +1,41 @@
+import Foundation
+import VigilCore
+import VigilIntake
+import VigilStore
+
+/// Imports a batch chunk by chunk, parsing the next chunk (on every core) while the store writes the
+/// current one. Used by `vigil import` and `vigil bench import`, so the benchmark measures the real path.
+struct ImportPipeline {
+    /// Records per store transaction.
+    static let chunkSize = 1000
+
+    /// The store, or nil for a dry run (validate only).
+    var store: (any Store)?
+    /// Sources the store plans checks from.
+    var sources: [IntelSourceSpec]
+
+    /// One chunk's records with the store's outcome for each valid one (nil for a rejected record or a dry run).
+    typealias ChunkHandler = ([IntakeRecord], [ImportOutcome?]) throws -> Void
+
+    /// Runs the batch through parse and store, handing every chunk's results to `handle` in order.
+    func run(_ batch: Batch, handle: ChunkHandler) async throws {
+        let ranges = stride(from: 0, to: batch.count, by: Self.chunkSize).map { $0..<min($0 + Self.chunkSize, batch.count) }
+        guard let first = ranges.first else { return }
+        var current = batch.records(first)
+        for index in ranges.indices {
+            async let following = index + 1 < ranges.count ? batch.records(ranges[index + 1]) : []
+            try handle(current, try await store(current))
+            current = await following
+        }
+    }
+
+    private func store(_ records: [IntakeRecord]) async throws -> [ImportOutcome?] {
+        let valid = records.compactMap { try? $0.result.get() }
+        guard let store else { return Array(repeating: nil, count: records.count) }
+        var outcomes = try await store.importReferrals(valid, sources: sources, now: Date()).makeIterator()
+        return records.map { record in
+            if case .success = record.result { return outcomes.next() }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import Foundation
+import VigilCore
+
+/// A fixed instant for tests: 2026-03-01T00:00:00Z.
+let t0 = Date(timeIntervalSince1970: 1_772_323_200)
+
+/// A fact set from `fact: value` pairs, each with the given provenance.
+func facts(_ values: [FactKind: Bool], from provenance: Provenance = .referral) -> FactSet {
+    FactSet(values.map { FactObservation(fact: $0.key, value: $0.value, provenance: provenance, at: t0) })
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Runs the built `vigil` executable as a separate process, as scripts and investigators do.
+struct VigilProcess {
+    /// What a finished run printed and returned.
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `vigil` binary next to the test bundle, or `$VIGIL_BIN`.
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["VIGIL_BIN"] { return URL(fileURLWithPath: path) }
+        let candidates = [
+            Bundle.main.bundleURL,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        ] + CommandLine.arguments.dropFirst().map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+        for folder in candidates {
+            var current = folder
+            for _ in 0..<3 {
+                let candidate = current.appendingPathComponent("vigil")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                current.deleteLastPathComponent()
+            }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/vigil")
+    }()
+
+    /// The repository's `Samples/` folder.
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Samples")
+
+    /// Starts `vigil` with the arguments; call `finish` on the result.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Waits for a started process and collects its output.
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Outcome {
+        let (process, out, err) = started
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs `vigil` to completion.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        finish(try start(arguments))
+    }
+
+    /// Parses the run's standard output as a JSON object.
+    static func json(_ outcome: Outcome) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+}
+
+/// A temporary folder for one test's database, removed afterwards.
+struct TemporaryFolder {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
