@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Vigil",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
@@ -47,9 +47,9 @@ let package = Package(
         .target(
             name: "VigilIntelStub",
             dependencies: [
-                "VigilCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

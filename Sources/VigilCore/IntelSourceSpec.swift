@@ -48,3 +48,32 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
     /// The facts among `yields`.
     public var yieldedFacts: [FactKind] { yields.compactMap(FactKind.init(name:)) }
 }
+
+extension IntelSourceSpec {
+    /// The default source set of FORMATS.md §4, every source at `baseURL/<name>`
+    /// (`Samples/intel-sources.json` holds the same set for the local stub).
+    public static func defaults(baseURL: String) -> [IntelSourceSpec] {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        let table: [(String, CheckNeed, [String])] = [
+            ("subscriber", .ip, ["address", "persons"]),
+            ("occupants", .address, ["persons"]),
+            ("social-care", .address, ["childAccessHousehold", "children"]),
+            ("local-records", .address, ["otherRiskFactors", "childAccessOther"]),
+            ("pnc", .person, ["sexualOffenceHistory", "otherRiskFactors"]),
+            ("visor", .person, ["sexualOffenceHistory"]),
+            ("employment", .person, ["childAccessOccupation", "occupation"]),
+            ("pnd", .identifiers, ["sexualOffenceHistory"]),
+        ]
+        return table.map { IntelSourceSpec(name: $0.0, url: "\(base)/\($0.0)", needs: $0.1, yields: $0.2) }
+    }
+
+    /// The same sources with every URL moved to `baseURL/<name>` (`--intel-base-url`).
+    public static func rebased(_ sources: [IntelSourceSpec], to baseURL: String) -> [IntelSourceSpec] {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        return sources.map { source in
+            var moved = source
+            moved.url = "\(base)/\(source.name)"
+            return moved
+        }
+    }
+}

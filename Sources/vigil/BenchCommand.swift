@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure import and claim throughput on a scratch SQLite database.",
-        subcommands: [BenchImportCommand.self, BenchClaimCommand.self]
+        abstract: "Measure import, claim and research throughput.",
+        subcommands: [BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self]
     )
 }

@@ -31,10 +31,7 @@ enum CaseText {
         }
         if !detail.checks.isEmpty {
             lines.append("checks:")
-            for check in detail.checks {
-                lines.append("  #\(check.id) \(check.source): \(check.state.rawValue), \(check.attempts) attempt(s)"
-                    + (check.lastError.map { ", last error: \($0)" } ?? ""))
-            }
+            for check in detail.checks { lines.append("  " + CheckText.line(check)) }
         }
         lines.append("assessments:")
         for assessment in detail.assessments {

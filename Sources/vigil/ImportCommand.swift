@@ -10,13 +10,16 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import referral batches; every good record lands, every bad one is reported with its line and field.",
         discussion: """
-            Exit status: 0 when nothing was rejected, 2 when some record was, 1 on a usage or fatal error \
+            Every accepted referral is graded at once and its intelligence checks are planned (run them \
+            with `vigil work`). Exit status: 0 when nothing was rejected, 2 when some record was, 1 on a usage or fatal error \
             (a file that cannot be read at all imports nothing). Re-importing a batch is harmless: \
             identical records are reported as duplicates.
             """
     )
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var intel: IntelOptions
 
     @Argument(help: "Batch files: JSON Lines or a JSON array (nca, p2p), or CSV with a header row (p2p).")
     var files: [String]
@@ -35,6 +38,7 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("--format must be nca or p2p")
         }
         let target = dryRun ? nil : try store.open()
+        let sources = try intel.sources()
         var report = ImportReport()
         var fatal = false
         for file in files {
@@ -51,7 +55,8 @@ struct ImportCommand: AsyncParsableCommand {
                 fatal = true
                 continue
             }
-            try await importFile(file, batch, format: intakeFormat, into: target, report: &report)
+            try await importFile(file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources),
+                                 report: &report)
         }
         if json {
             try FileOutput.printJSON(report)
@@ -62,12 +67,12 @@ struct ImportCommand: AsyncParsableCommand {
         if report.rejected > 0 { throw ExitCode(2) }
     }
 
-    private func importFile(_ file: String, _ batch: Batch, format: IntakeFormat, into target: (any Store)?,
+    private func importFile(_ file: String, _ batch: Batch, format: IntakeFormat, into pipeline: ImportPipeline,
                             report: inout ImportReport) async throws {
         let showProgress = !json && FileOutput.standardErrorIsTerminal && batch.count > 5 * ImportPipeline.chunkSize
         var done = 0
         var collected = report
-        try await ImportPipeline(store: target, sources: []).run(batch) { records, outcomes in
+        try await pipeline.run(batch) { records, outcomes in
             for (record, outcome) in zip(records, outcomes) {
                 switch (record.result, outcome) {
                 case (.failure(let rejection), _):

@@ -7,7 +7,8 @@ struct VigilCommand: AsyncParsableCommand {
         abstract: "Referral queue and prioritiser for an internet child abuse team (metadata only).",
         subcommands: [
             ImportCommand.self, BacklogCommand.self, NextCommand.self, ShowCommand.self, ReleaseCommand.self,
-            NotifyCommand.self, CloseCommand.self, BenchCommand.self,
+            NotifyCommand.self, CloseCommand.self, ChecksCommand.self, WorkCommand.self, IntelStubCommand.self,
+            DemoCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,87 @@
+/// An HTTP request the CurlEngine can send.
+public struct HTTPRequest: Sendable, Hashable {
+    /// `http://` or `https://` URL; any other scheme is refused.
+    public var url: String
+    /// `GET` or `POST`.
+    public var method: String
+    /// Header lines, e.g. `Content-Type: application/json`.
+    public var headers: [String]
+    /// The body to send with POST.
+    public var body: [UInt8]
+    /// Time allowed to connect, milliseconds.
+    public var connectTimeoutMs: Int
+    /// Time allowed for the whole transfer, milliseconds.
+    public var timeoutMs: Int
+    /// Largest response body accepted, bytes.
+    public var maxResponseBytes: Int
+
+    /// Creates a request.
+    public init(url: String, method: String = "GET", headers: [String] = [], body: [UInt8] = [],
+                connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, maxResponseBytes: Int = 1 << 20) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.connectTimeoutMs = connectTimeoutMs
+        self.timeoutMs = timeoutMs
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// A JSON POST.
+    public static func postJSON(url: String, body: [UInt8], connectTimeoutMs: Int, timeoutMs: Int) -> HTTPRequest {
+        HTTPRequest(url: url, method: "POST", headers: ["Content-Type: application/json", "Accept: application/json"],
+                    body: body, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
+    }
+}
+
+/// A response: status and body.
+public struct HTTPResponse: Sendable, Hashable {
+    /// HTTP status code.
+    public var status: Int
+    /// Response body.
+    public var body: [UInt8]
+
+    /// Creates a response.
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// Why a transfer produced no response. A struct with an extensible code.
+public struct TransferError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The code's name.
+        public let name: String
+        /// Creates a code.
+        public init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        /// The connect or total timeout passed.
+        public static let timeout = Code("timeout")
+        /// The response was larger than allowed.
+        public static let tooLarge = Code("tooLarge")
+        /// The URL's scheme is not http or https.
+        public static let unsupportedProtocol = Code("unsupportedProtocol")
+        /// The caller's task was cancelled.
+        public static let cancelled = Code("cancelled")
+        /// The engine is shutting down.
+        public static let shutdown = Code("shutdown")
+        /// Any other network or protocol failure (refused, reset, TLS, malformed HTTP …).
+        public static let transport = Code("transport")
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// libcurl's words, or ours.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

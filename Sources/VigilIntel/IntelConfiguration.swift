@@ -1,0 +1,58 @@
+import Foundation
+import VigilCore
+
+/// The intelligence source configuration file (`Samples/intel-sources.json`):
+/// `{"sources": [{"name", "url", "needs", "yields", "timeoutMs"?, "connectTimeoutMs"?, "maxAttempts"?,
+/// "backoffBaseMs"?, "backoffMaxMs"?}]}`.
+public enum IntelConfiguration {
+    private struct File: Decodable {
+        struct Source: Decodable {
+            var name: String
+            var url: String
+            var needs: String
+            var yields: [String]
+            var timeoutMs: Int?
+            var connectTimeoutMs: Int?
+            var maxAttempts: Int?
+            var backoffBaseMs: Int?
+            var backoffMaxMs: Int?
+        }
+
+        var sources: [Source]
+    }
+
+    /// A configuration file that cannot be used.
+    public struct Problem: Error, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
+    /// Reads and validates a configuration.
+    public static func load(_ data: Data) throws -> [IntelSourceSpec] {
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw Problem(description: "not a valid source configuration: \(error)")
+        }
+        let defaults = IntelSourceSpec(name: "", url: "", needs: .ip, yields: [])
+        var names = Set<String>()
+        return try file.sources.map { source in
+            guard !source.name.isEmpty, source.name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw Problem(description: "source name '\(source.name)' must be letters, digits, '-', '_' or '.'")
+            }
+            guard names.insert(source.name).inserted else { throw Problem(description: "source '\(source.name)' appears twice") }
+            guard let needs = CheckNeed(name: source.needs) else {
+                throw Problem(description: "source '\(source.name)': needs must be one of ip, address, person, identifiers")
+            }
+            guard source.url.lowercased().hasPrefix("http://") || source.url.lowercased().hasPrefix("https://") else {
+                throw Problem(description: "source '\(source.name)': url must be http:// or https://")
+            }
+            return IntelSourceSpec(
+                name: source.name, url: source.url, needs: needs, yields: source.yields,
+                timeoutMs: source.timeoutMs ?? defaults.timeoutMs, connectTimeoutMs: source.connectTimeoutMs ?? defaults.connectTimeoutMs,
+                maxAttempts: max(1, source.maxAttempts ?? defaults.maxAttempts), backoffBaseMs: source.backoffBaseMs ?? defaults.backoffBaseMs,
+                backoffMaxMs: source.backoffMaxMs ?? defaults.backoffMaxMs)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilStore
+
+/// Runs research: leases runnable checks from the store, asks their sources through the CurlEngine
+/// (all at once, up to `concurrency`), records every answer (which re-grades the case at once and may
+/// unlock further checks), and schedules retries with backoff and jitter. A `Service`.
+public struct ResearchWorker: Service {
+    /// Settings of a worker.
+    public struct Configuration: Sendable {
+        /// Checks in flight at once.
+        public var concurrency: Int
+        /// Return once no check is pending or running.
+        public var untilIdle: Bool
+        /// How often to look for new work when there is nothing to wait for.
+        public var pollInterval: Duration
+        /// This worker's name in leases.
+        public var owner: String
+
+        /// Creates a configuration.
+        public init(concurrency: Int = 64, untilIdle: Bool = false, pollInterval: Duration = .milliseconds(200),
+                    owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)") {
+            self.concurrency = concurrency
+            self.untilIdle = untilIdle
+            self.pollInterval = pollInterval
+            self.owner = owner
+        }
+    }
+
+    private let store: any Store
+    private let engine: CurlEngine
+    private let sources: [String: IntelSourceSpec]
+    private let sourceList: [IntelSourceSpec]
+    private let configuration: Configuration
+    private let now: @Sendable () -> Date
+    private let jitter: @Sendable () -> Double
+    private let logger: Logger
+
+    /// Creates a worker. `now` and `jitter` are injected so that time and randomness stay at the edge.
+    public init(store: any Store, engine: CurlEngine, sources: [IntelSourceSpec], configuration: Configuration,
+                now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                logger: Logger = Logger(label: "vigil.research")) {
+        self.store = store
+        self.engine = engine
+        self.sourceList = sources
+        self.sources = Dictionary(uniqueKeysWithValues: sources.map { ($0.name, $0) })
+        self.configuration = configuration
+        self.now = now
+        self.jitter = jitter
+        self.logger = logger
+    }
+
+    /// Longest a lease lasts: the slowest source's timeout plus a margin, after which another worker may
+    /// take the check over (the first attempt's late report is then fenced off).
+    var leaseDuration: TimeInterval {
+        Double((sourceList.map { $0.timeoutMs + $0.connectTimeoutMs }.max() ?? 5000) + 2000) / 1000
+    }
+
+    private enum Event: Sendable {
+        case attemptFinished
+        case tick
+    }
+
+    /// Leases and runs checks until shutdown (or, with `untilIdle`, until no research is outstanding).
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Event.self) { group in
+            var inFlight = 0
+            var tickPending = false
+            while !Task.isCancelled {
+                let stopping = Task.isShuttingDownGracefully
+                if !stopping, inFlight < configuration.concurrency {
+                    let leases = try await store.leaseChecks(owner: configuration.owner, limit: configuration.concurrency - inFlight,
+                                                             now: now(), leaseDuration: leaseDuration)
+                    for lease in leases {
+                        inFlight += 1
+                        group.addTask {
+                            await attempt(lease)
+                            return .attemptFinished
+                        }
+                    }
+                    if !leases.isEmpty { continue }
+                }
+                if inFlight == 0 {
+                    if stopping { break }
+                    if configuration.untilIdle, try await store.researchState().isIdle { break }
+                }
+                if !tickPending {
+                    tickPending = true
+                    let interval = configuration.pollInterval
+                    group.addTask {
+                        try? await Task.sleep(for: interval)
+                        return .tick
+                    }
+                }
+                switch try await group.next() {
+                case .attemptFinished?: inFlight -= 1
+                case .tick?: tickPending = false
+                case nil: break
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// One attempt of one check: ask the source, then record the findings or the failure.
+    func attempt(_ lease: CheckLease) async {
+        guard let source = sources[lease.source] else {
+            await record(lease, failure: "no source '\(lease.source)' is configured", source: nil)
+            return
+        }
+        let body = #"{"checkId":"\#(lease.checkId)","attempt":\#(lease.attempt),"source":"\#(source.name)","query":\#(lease.query)}"#
+        let request = HTTPRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
+                                           timeoutMs: source.timeoutMs)
+        let outcome: Result<CheckFindings, TransferError>
+        do {
+            outcome = SourceAnswer.findings(try await engine.perform(request), from: source, at: now())
+        } catch let error as TransferError {
+            outcome = .failure(error)
+        } catch {
+            outcome = .failure(TransferError(.transport, "\(error)"))
+        }
+        switch outcome {
+        case .success(let findings):
+            do {
+                if try await store.completeCheck(lease, findings: findings, sources: sourceList, now: now()) == false {
+                    logger.warning("stale lease: answer of check \(lease.checkId) attempt \(lease.attempt) discarded")
+                }
+            } catch {
+                logger.error("cannot record check \(lease.checkId): \(error)")
+            }
+        case .failure(let error):
+            await record(lease, failure: error.description, source: source)
+        }
+    }
+
+    /// Records a failed attempt: retried with backoff while attempts remain; without a source, failed at once.
+    private func record(_ lease: CheckLease, failure: String, source: IntelSourceSpec?) async {
+        var retryAt: Date?
+        if let source,
+            case .retry(let delay) = RetryPolicy.decide(attempt: lease.attempt, maxAttempts: lease.maxAttempts,
+                                                         baseMs: source.backoffBaseMs, maxMs: source.backoffMaxMs, jitter: jitter())
+        {
+            retryAt = now().addingTimeInterval(Double(delay) / 1000)
+        }
+        logger.info("check \(lease.checkId) (\(lease.source)) attempt \(lease.attempt) failed: \(failure)\(retryAt == nil ? "; giving up" : "")")
+        do {
+            _ = try await store.failCheck(lease, error: failure, retryAt: retryAt, now: now())
+        } catch {
+            logger.error("cannot record the failure of check \(lease.checkId): \(error)")
+        }
+    }
+}

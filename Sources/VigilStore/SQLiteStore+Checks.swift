@@ -1,0 +1,113 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    public func leaseChecks(owner: String, limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [CheckLease] {
+        try await writeImmediate { db in
+            let exhausted = try Row.fetchAll(db, sql: """
+                UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?,
+                    last_error = 'lease expired on the last attempt (worker stopped?)'
+                WHERE state = 'running' AND lease_until < ? AND attempts >= max_attempts
+                RETURNING case_id, source
+                """, arguments: [now.millis, now.millis])
+            for row in exhausted {
+                try self.reassess(db, caseId: row[0], trigger: .check(row[1]), now: now)
+            }
+            return try Row.fetchAll(db, sql: """
+                UPDATE checks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?
+                WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id, next_attempt_at AS due FROM checks WHERE state = 'pending' AND next_attempt_at <= ?
+                        UNION ALL
+                        SELECT id, lease_until AS due FROM checks WHERE state = 'running' AND lease_until < ?
+                    ) ORDER BY due, id LIMIT ?)
+                RETURNING id, case_id, source, query, attempts, max_attempts
+                """, arguments: [owner, (now + leaseDuration).millis, now.millis, now.millis, limit]).map { row in
+                CheckLease(checkId: row[0], caseId: CaseID(row[1]), source: row[2], query: row[3], attempt: row[4],
+                           maxAttempts: row[5])
+            }
+        }
+    }
+
+    public func completeCheck(_ lease: CheckLease, findings: CheckFindings, sources: [IntelSourceSpec], now: Date) async throws
+        -> Bool
+    {
+        try await writeImmediate { db in
+            try db.execute(sql: """
+                UPDATE checks SET state = 'done', lease_owner = NULL, lease_until = NULL, finished_at = ?, summary = ?,
+                    last_error = NULL
+                WHERE id = ? AND attempts = ? AND state = 'running'
+                """, arguments: [now.millis, findings.summary, lease.checkId, lease.attempt])
+            guard db.changesCount == 1 else { return false }
+            let caseId = lease.caseId.rawValue
+            try Self.insertFacts(db, caseId: caseId, findings.observations)
+            try Self.insertChildren(db, caseId: caseId, findings.children, at: now)
+            if let key = findings.address?.installationLinkKey {
+                try db.execute(sql: "INSERT OR IGNORE INTO link_keys (key, case_id) VALUES (?, ?)", arguments: [key.rawValue, caseId])
+            }
+            try self.insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
+                                  sources: sources, now: now)
+            try self.reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
+            return true
+        }
+    }
+
+    public func failCheck(_ lease: CheckLease, error: String, retryAt: Date?, now: Date) async throws -> Bool {
+        try await writeImmediate { db in
+            if let retryAt {
+                try db.execute(sql: """
+                    UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    """, arguments: [retryAt.millis, error, lease.checkId, lease.attempt])
+            } else {
+                try db.execute(sql: """
+                    UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?, last_error = ?
+                    WHERE id = ? AND attempts = ? AND state = 'running'
+                    """, arguments: [now.millis, error, lease.checkId, lease.attempt])
+            }
+            guard db.changesCount == 1 else { return false }
+            try self.reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
+            return true
+        }
+    }
+
+    public func checks(of id: CaseID) async throws -> [CheckRecord] {
+        try await pool.read { db in
+            _ = try Self.requireCase(db, id)
+            return try Self.checkRecords(db, caseId: id.rawValue)
+        }
+    }
+
+    public func retryCheck(_ checkId: Int64, now: Date) async throws -> CheckRecord {
+        try await writeImmediate { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT case_id, source, state FROM checks WHERE id = ?", arguments: [checkId])
+            else { throw StoreError(.notFound, "no check \(checkId)") }
+            guard row["state"] == CheckState.failed.rawValue else {
+                throw StoreError(.invalidState, "check \(checkId) is \(row["state"] as String), not failed")
+            }
+            try db.execute(sql: """
+                UPDATE checks SET state = 'pending', next_attempt_at = ?, max_attempts = attempts + 1, finished_at = NULL
+                WHERE id = ?
+                """, arguments: [now.millis, checkId])
+            let caseId: Int64 = row["case_id"]
+            try self.reassess(db, caseId: caseId, trigger: .check(row["source"]), now: now)
+            return try Self.checkRecords(db, caseId: caseId).first { $0.id == checkId }!
+        }
+    }
+
+    public func researchState() async throws -> ResearchState {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM checks WHERE state = 'pending'),
+                       (SELECT COUNT(*) FROM checks WHERE state = 'running'),
+                       (SELECT MIN(next_attempt_at) FROM checks WHERE state = 'pending')
+                """)!
+            return ResearchState(pending: row[0], running: row[1], nextDueAt: (row[2] as Int64?).map(Date.init(millis:)))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
+
+/// `vigil checks CASE` and `vigil checks retry CHECK`.
+struct ChecksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checks",
+        abstract: "List a case's intelligence checks, or re-run a failed one.",
+        subcommands: [ListChecks.self, RetryCheck.self],
+        defaultSubcommand: ListChecks.self
+    )
+
+    /// `vigil checks [list] CASE [--json]`.
+    struct ListChecks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a case's checks.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: "The case id.")
+        var caseId: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        mutating func run() async throws {
+            let checks = try await store.open().checks(of: try parseCaseID(caseId))
+            if json {
+                try FileOutput.printJSON(checks)
+            } else if checks.isEmpty {
+                print("no checks")
+            } else {
+                for check in checks { print(CheckText.line(check)) }
+            }
+        }
+    }
+
+    /// `vigil checks retry CHECK`.
+    struct RetryCheck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Make a failed check pending again.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: "The check id (from `vigil checks CASE`).")
+        var checkId: Int64
+
+        mutating func run() async throws {
+            let check = try await store.open().retryCheck(checkId, now: Date())
+            print(CheckText.line(check))
+        }
+    }
+}
+
+/// One check as a line of text.
+enum CheckText {
+    static func line(_ check: CheckRecord) -> String {
+        "#\(check.id) \(check.source) \(check.state.rawValue), \(check.attempts) attempt(s)"
+            + (check.nextAttemptAt.map { ", next at \(Timestamp.format($0))" } ?? "")
+            + (check.summary.map { ", \($0)" } ?? "")
+            + (check.lastError.map { ", last error: \($0)" } ?? "")
+            + "  query \(check.query)"
+    }
+}

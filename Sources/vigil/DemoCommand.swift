@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilIntake
+import VigilIntel
+import VigilIntelStub
+import VigilStore
+
+/// `vigil demo`: the stub in-process, the samples imported, research run to idle, the backlog before and after.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Import the bundled samples into a fresh database, research them against the in-process stub, "
+            + "and print the backlog before and after."
+    )
+
+    @Option(help: "Database to create (replaced if it exists).")
+    var db = "out/demo.sqlite"
+
+    @Option(help: "The samples folder.")
+    var samples = "Samples"
+
+    @Option(help: "Stub latency per answer, milliseconds.")
+    var latencyMs = 100
+
+    @Option(help: "Checks in flight at once.")
+    var concurrency = 128
+
+    @Option(help: "Cases shown in each backlog listing.")
+    var top = 12
+
+    mutating func run() async throws {
+        let folder = URL(fileURLWithPath: samples)
+        let fixtures = try loadFixtures(folder.appendingPathComponent("intel-fixtures.json").path)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: db).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: db)
+        let logger = Logger.vigil("vigil.demo")
+        let stub = IntelStubServer(options: .init(fixtures: fixtures, latencyMs: latencyMs), logger: logger)
+        let engine = CurlEngine(logger: logger)
+        let batches: [(String, IntakeFormat)] = [
+            ("nca-packages.jsonl", .nca), ("nca-array.json", .nca), ("nca-case-studies.jsonl", .nca),
+            ("p2p-leads.jsonl", .p2p), ("p2p-leads.csv", .p2p), ("p2p-case-studies.jsonl", .p2p),
+        ]
+        let (top, concurrency, db) = (top, concurrency, db)
+        try await OneShotService.run(with: [stub, engine], logger: logger) {
+            let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())")
+            let pipeline = ImportPipeline(store: store, sources: sources)
+            for (name, format) in batches {
+                guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                    throw ValidationError("cannot read \(name) in \(folder.path)")
+                }
+                var accepted = 0
+                try await pipeline.run(try BatchReader.open(Array(data), format: format)) { _, outcomes in
+                    accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
+                }
+                print("imported \(name): \(accepted) referrals")
+            }
+            let before = try await store.backlog(asOf: Date(), limit: nil)
+            print("\nBacklog at intake — graded on arrival, research not yet done (top \(top) of \(before.count)):")
+            print(BacklogTable.render(Array(before.prefix(top)), asOf: Date()))
+
+            let clock = ContinuousClock()
+            let started = clock.now
+            try await ResearchWorker(store: store, engine: engine, sources: sources,
+                                     configuration: .init(concurrency: concurrency, untilIdle: true), logger: logger).run()
+            let seconds = (clock.now - started).seconds
+            let after = try await store.backlog(asOf: Date(), limit: nil)
+            print("\nResearch: \(stub.log.entries.count) source requests answered in \(String(format: "%.1f", seconds)) s "
+                + "(\(concurrency) at once, \(stub.log.peakInFlight) in flight at the peak).")
+            print(DemoSummary.changes(before: before, after: after))
+            print("\nBacklog after research (top \(top) of \(after.count)):")
+            print(BacklogTable.render(Array(after.prefix(top)), asOf: Date()))
+            print("\nDatabase: \(db) — try `vigil backlog --db \(db)` or `vigil show --db \(db) CASE`.")
+        }
+    }
+}
+
+/// What research changed, in a few lines.
+enum DemoSummary {
+    static func changes(before: [BacklogEntry], after: [BacklogEntry]) -> String {
+        func count(_ entries: [BacklogEntry], _ grade: Grade) -> Int { entries.filter { $0.grade == grade }.count }
+        let grades = Grade.allCases.reversed().map { "\($0.label) \(count(before, $0)) → \(count(after, $0))" }
+        let regraded = zip(before.sorted { $0.caseId < $1.caseId }, after.sorted { $0.caseId < $1.caseId })
+            .filter { $0.grade != $1.grade }.count
+        let flags = { (entries: [BacklogEntry]) in entries.flatMap(\.flags).count }
+        return "Grades: " + grades.joined(separator: ", ") + "\n"
+            + "\(regraded) cases re-graded; provisional \(before.filter(\.provisional).count) → \(after.filter(\.provisional).count); "
+            + "safeguarding flags \(flags(before)) → \(flags(after))."
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilIntel
+import VigilStore
+
+/// `vigil work --db … [--intel-config F | --intel-base-url U] [--concurrency N] [--until-idle]`.
+struct WorkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Run the research workers: every runnable check at once, each answer re-grading its case.",
+        discussion: "SIGTERM or SIGINT stops leasing new checks and lets the ones in flight finish."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @OptionGroup var intel: IntelOptions
+
+    @Option(help: "Checks in flight at once.")
+    var concurrency = 64
+
+    @Flag(help: "Return once no check is pending or running.")
+    var untilIdle = false
+
+    mutating func run() async throws {
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
+        let logger = Logger.vigil("vigil.work")
+        let engine = CurlEngine(logger: logger)
+        let worker = ResearchWorker(store: try store.open(), engine: engine, sources: try intel.sources(),
+                                    configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: engine), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
