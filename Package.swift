@@ -75,7 +75,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "vigilTests", dependencies: ["vigil"]),
+        .testTarget(
+            name: "vigilTests",
+            dependencies: [
+                "vigil", "VigilIntelStub", "VigilStore", "VigilCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

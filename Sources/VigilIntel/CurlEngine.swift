@@ -29,8 +29,8 @@ public final class CurlEngine: Service, Sendable {
     }
 
     private struct Shared: ~Copyable {
-        var machine = TransferStateMachine<HTTPRequest>()
-        var continuations: [UInt64: CheckedContinuation<HTTPResponse, any Error>] = [:]
+        var machine = TransferStateMachine<CurlRequest>()
+        var continuations: [UInt64: CheckedContinuation<CurlResponse, any Error>] = [:]
         var peakTransfers = 0
     }
 
@@ -60,10 +60,10 @@ public final class CurlEngine: Service, Sendable {
     public var peakConcurrentTransfers: Int { shared.withLock { $0.peakTransfers } }
 
     /// Sends a request and waits for its response. Cancelling the calling task aborts the transfer.
-    public func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func perform(_ request: CurlRequest) async throws -> CurlResponse {
         let id = nextId.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CurlResponse, any Error>) in
                 let action = shared.withLock { state in
                     let action = state.machine.submit(id, request)
                     if action == .wakeLoop { state.continuations[id] = continuation }
@@ -164,7 +164,7 @@ public final class CurlEngine: Service, Sendable {
         logger.debug("curl thread stopped")
     }
 
-    private func deliver(_ id: UInt64, _ result: Result<HTTPResponse, TransferError>, aborted: Bool) {
+    private func deliver(_ id: UInt64, _ result: Result<CurlResponse, TransferError>, aborted: Bool) {
         let (action, continuation) = shared.withLock { state in
             let action = aborted ? state.machine.aborted(id) : state.machine.finished(id)
             return (action, action == .none ? nil : state.continuations.removeValue(forKey: id))

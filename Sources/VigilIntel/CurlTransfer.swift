@@ -37,11 +37,16 @@ final class CurlTransfer {
     }
 
     /// Configures an easy handle for the request.
-    static func make(_ request: HTTPRequest) -> Result<CurlTransfer, TransferError> {
+    static func make(_ request: CurlRequest) -> Result<CurlTransfer, TransferError> {
+        let scheme = request.url.prefix { $0 != ":" }.lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            return .failure(TransferError(.unsupportedProtocol, "only http and https are allowed, not \(scheme)"))
+        }
         guard let easy = curl_easy_init() else { return .failure(TransferError(.transport, "curl_easy_init failed")) }
         let transfer = CurlTransfer(easy: easy, buffer: ResponseBuffer(limit: request.maxResponseBytes))
         var codes: [CURLcode] = []
         codes.append(request.url.withCString { vigil_easy_setopt_string(easy, CURLOPT_URL, $0) })
+        // Checked above already; libcurl enforces it too, for redirects and anything the check missed.
         codes.append("http,https".withCString { vigil_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, $0) })
         codes.append(vigil_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         codes.append(vigil_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
@@ -69,20 +74,18 @@ final class CurlTransfer {
     }
 
     /// The transfer's outcome once libcurl reports it done.
-    func result(code: CURLcode) -> Result<HTTPResponse, TransferError> {
+    func result(code: CURLcode) -> Result<CurlResponse, TransferError> {
         switch code {
         case CURLE_OK:
             var status = 0
             _ = vigil_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-            return .success(HTTPResponse(status: status, body: buffer.bytes))
+            return .success(CurlResponse(status: status, body: buffer.bytes))
         case CURLE_OPERATION_TIMEDOUT:
             return .failure(TransferError(.timeout, String(cString: curl_easy_strerror(code))))
         case CURLE_FILESIZE_EXCEEDED:
             return .failure(TransferError(.tooLarge, "response larger than \(buffer.limit) bytes"))
         case CURLE_WRITE_ERROR where buffer.overflowed:
             return .failure(TransferError(.tooLarge, "response larger than \(buffer.limit) bytes"))
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            return .failure(TransferError(.unsupportedProtocol, "only http and https are allowed"))
         default:
             return .failure(TransferError(.transport, String(cString: curl_easy_strerror(code))))
         }

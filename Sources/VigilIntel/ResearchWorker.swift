@@ -111,7 +111,7 @@ public struct ResearchWorker: Service {
             return
         }
         let body = #"{"checkId":"\#(lease.checkId)","attempt":\#(lease.attempt),"source":"\#(source.name)","query":\#(lease.query)}"#
-        let request = HTTPRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
+        let request = CurlRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
                                            timeoutMs: source.timeoutMs)
         let outcome: Result<CheckFindings, TransferError>
         do {

@@ -26,7 +26,7 @@ public enum SourceAnswer {
 
     /// `200` with a body → findings; `404` → every fact the source yields is `no`; anything else, or a
     /// malformed body → the attempt failed (and will be retried).
-    public static func findings(_ response: HTTPResponse, from source: IntelSourceSpec, at now: Date) -> Result<CheckFindings, TransferError> {
+    public static func findings(_ response: CurlResponse, from source: IntelSourceSpec, at now: Date) -> Result<CheckFindings, TransferError> {
         switch response.status {
         case 200: return decode(response.body, from: source, at: now)
         case 404: return .success(.noRecord(from: source, at: now))

@@ -44,7 +44,7 @@ struct BenchIntelCommand: AsyncParsableCommand {
                 for index in 0..<checks {
                     group.addTask {
                         let body = #"{"checkId":"\#(index)","attempt":1,"source":"pnc","query":{"person":{"name":"Bench Person \#(index)"}}}"#
-                        let request = HTTPRequest.postJSON(url: url, body: Array(body.utf8), connectTimeoutMs: 5000, timeoutMs: 30000)
+                        let request = CurlRequest.postJSON(url: url, body: Array(body.utf8), connectTimeoutMs: 5000, timeoutMs: 30000)
                         return (try? await engine.perform(request))?.status == 200
                     }
                 }

@@ -1,5 +1,5 @@
 /// An HTTP request the CurlEngine can send.
-public struct HTTPRequest: Sendable, Hashable {
+public struct CurlRequest: Sendable, Hashable {
     /// `http://` or `https://` URL; any other scheme is refused.
     public var url: String
     /// `GET` or `POST`.
@@ -28,14 +28,14 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 
     /// A JSON POST.
-    public static func postJSON(url: String, body: [UInt8], connectTimeoutMs: Int, timeoutMs: Int) -> HTTPRequest {
-        HTTPRequest(url: url, method: "POST", headers: ["Content-Type: application/json", "Accept: application/json"],
+    public static func postJSON(url: String, body: [UInt8], connectTimeoutMs: Int, timeoutMs: Int) -> CurlRequest {
+        CurlRequest(url: url, method: "POST", headers: ["Content-Type: application/json", "Accept: application/json"],
                     body: body, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
     }
 }
 
 /// A response: status and body.
-public struct HTTPResponse: Sendable, Hashable {
+public struct CurlResponse: Sendable, Hashable {
     /// HTTP status code.
     public var status: Int
     /// Response body.

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilIntel
+import VigilIntelStub
+import VigilStore
+
+@Suite("research pipeline end to end (stub, CurlEngine, SQLite)", .serialized)
+struct ResearchPipelineTests {
+    let seen = Date(timeIntervalSince1970: 1_795_000_000)
+
+    @Test("an unknown uploader: provisional Medium at intake, Very High after research, flag raised by social care")
+    func unknownUploader() async throws {
+        let seen = seen
+        try await ResearchHarness.run(stub: .init(fixtures: try ResearchHarness.fixtures(), fixturesOnly: true)) { harness in
+            let outcome = try await harness.store.importReferrals([lead("P2P-UPLOADER", ip: "198.51.100.77", lastSeen: seen)],
+                                                                  sources: harness.sources, now: seen + 700)
+            guard case .accepted(let id) = outcome[0] else { throw StoreError(.notFound, "not accepted") }
+            let intake = try await harness.store.caseDetail(id, asOf: Date())
+            #expect(intake.summary.grade == .medium && intake.summary.provisional)
+
+            try await harness.researchUntilIdle()
+
+            let detail = try await harness.store.caseDetail(id, asOf: Date())
+            #expect(detail.summary.grade == .veryHigh)
+            #expect(!detail.summary.provisional)
+            #expect(detail.summary.childAccess == .yes)
+            #expect(detail.summary.youngestChildAge == 7)
+            let flag = try #require(detail.summary.flags.first)
+            #expect(flag.kind == .socialCare && flag.state == .open && flag.raisedBy == .check("social-care"))
+            #expect(Set(detail.checks.map(\.source)) == ["subscriber", "occupants", "social-care", "local-records", "pnc", "visor", "employment"])
+            #expect(detail.checks.allSatisfy { $0.state == .done })
+            #expect(detail.assessments.count >= 2)
+            #expect(detail.assessments.first?.provisional == true && detail.assessments.last?.provisional == false)
+            #expect(detail.facts.first { $0.fact == .sexualOffenceHistory }?.provenance.contains(.check("visor")) == true)
+        }
+    }
+
+    @Test("dependent stages wait for their inputs; independent checks of one case and of many cases run at once")
+    func concurrency() async throws {
+        let seen = seen
+        try await ResearchHarness.run(stub: .init(latencyMs: 150)) { harness in
+            let leads = (1...6).map { lead("L\($0)", ip: "192.0.2.\($0)", lastSeen: seen) }
+            _ = try await harness.store.importReferrals(leads, sources: harness.sources, now: seen + 700)
+            try await harness.researchUntilIdle()
+
+            let log = harness.stub.log.entries
+            let subscribers = log.filter { $0.source == "subscriber" }
+            #expect(subscribers.count == 6)
+            let lastSubscriberArrival = try #require(subscribers.map(\.receivedAt).max())
+            let firstSubscriberAnswer = try #require(subscribers.compactMap(\.answeredAt).min())
+            #expect(lastSubscriberArrival < firstSubscriberAnswer, "the six cases' subscriber checks overlapped")
+
+            let firstAnswer = try #require(subscribers.compactMap(\.answeredAt).min())
+            let followOn = log.filter { $0.source != "subscriber" }
+            #expect(followOn.count >= 6 * 6)
+            #expect(followOn.allSatisfy { $0.receivedAt >= firstAnswer }, "address and person checks wait for the subscriber answer")
+            #expect(harness.stub.log.peakInFlight >= 12, "independent checks ran together (peak \(harness.stub.log.peakInFlight))")
+        }
+    }
+
+    @Test("failing sources are retried with backoff, and research still completes")
+    func retries() async throws {
+        let seen = seen
+        try await ResearchHarness.run(stub: .init(failRate: 0.3)) { harness in
+            var fast = harness.sources
+            for index in fast.indices {
+                fast[index].backoffBaseMs = 20
+                fast[index].backoffMaxMs = 50
+                fast[index].maxAttempts = 10
+            }
+            let retrying = ResearchHarness(store: harness.store, stub: harness.stub, engine: harness.engine, sources: fast)
+            let outcomes = try await harness.store.importReferrals((1...5).map { lead("R\($0)", ip: "192.0.2.\($0)", lastSeen: seen) },
+                                                                   sources: fast, now: seen + 700)
+            try await retrying.researchUntilIdle()
+            #expect(harness.stub.log.entries.contains { $0.status == 500 }, "the stub injected failures")
+            for case .accepted(let id) in outcomes {
+                let checks = try await harness.store.checks(of: id)
+                #expect(checks.allSatisfy { $0.state == .done }, "\(checks)")
+            }
+            let retried = harness.stub.log.entries.filter { $0.attempt > 1 }
+            #expect(!retried.isEmpty)
+        }
+    }
+}

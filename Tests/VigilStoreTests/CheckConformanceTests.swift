@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilStore
+
+/// Check leasing, fencing and recording, for every `Store`.
+@Suite("Store conformance: checks")
+struct CheckConformanceTests {
+    let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
+    let ip = IPObservation(ipAddress: "198.51.100.77", at: t0 - 3600, port: 51413)
+
+    /// A P2P-like case with an IP to research; returns the store, its case and a disposer.
+    func researchCase(_ kind: StoreKind) async throws -> (any Store, CaseID, @Sendable () -> Void) {
+        let (store, dispose) = try kind.make()
+        let outcome = try await store.importReferrals(
+            [submission("LEAD", source: .p2p, facts: [.distribution], research: ResearchInputs(ips: [ip]))], sources: sources, now: t0)
+        return (store, try #require(accepted(outcome[0])), dispose)
+    }
+
+    @Test("intake plans the checks its inputs allow and grades provisionally", arguments: StoreKind.allCases)
+    func planning(kind: StoreKind) async throws {
+        let (store, id, dispose) = try await researchCase(kind)
+        defer { dispose() }
+        let checks = try await store.checks(of: id)
+        #expect(checks.map(\.source) == ["subscriber"])
+        #expect(checks[0].state == .pending && checks[0].attempts == 0)
+        let detail = try await store.caseDetail(id, asOf: t0)
+        #expect(detail.summary.grade == .medium && detail.summary.provisional)
+        #expect(detail.assessments.last?.pendingChecks == ["subscriber"])
+        #expect(try await store.researchState() == ResearchState(pending: 1, running: 0, nextDueAt: t0))
+    }
+
+    @Test("a leased check is not leased again until its lease expires; then the late attempt is fenced off",
+          arguments: StoreKind.allCases)
+    func leasesAndFencing(kind: StoreKind) async throws {
+        let (store, id, dispose) = try await researchCase(kind)
+        defer { dispose() }
+        let first = try #require(try await store.leaseChecks(owner: "a", limit: 10, now: t0, leaseDuration: 30).first)
+        #expect(first.attempt == 1 && first.caseId == id)
+        #expect(try await store.leaseChecks(owner: "b", limit: 10, now: t0 + 29, leaseDuration: 30).isEmpty)
+        let second = try #require(try await store.leaseChecks(owner: "b", limit: 10, now: t0 + 31, leaseDuration: 30).first)
+        #expect(second.checkId == first.checkId && second.attempt == 2)
+
+        let findings = CheckFindings(observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("subscriber"), at: t0)])
+        #expect(try await store.completeCheck(first, findings: findings, sources: sources, now: t0 + 32) == false)
+        #expect(try await store.failCheck(first, error: "late", retryAt: nil, now: t0 + 32) == false)
+        #expect(try await store.caseDetail(id, asOf: t0).facts.first { $0.fact == .sexualOffenceHistory }?.value == .unknown)
+        #expect(try await store.completeCheck(second, findings: CheckFindings(), sources: sources, now: t0 + 33))
+        #expect(try await store.checks(of: id).map(\.state) == [.done])
+    }
+
+    @Test("an answer records facts with provenance, unlocks follow-on checks, re-grades and raises the flag it reveals",
+          arguments: StoreKind.allCases)
+    func dataflow(kind: StoreKind) async throws {
+        let (store, id, dispose) = try await researchCase(kind)
+        defer { dispose() }
+        let subscriber = try #require(try await store.leaseChecks(owner: "w", limit: 10, now: t0, leaseDuration: 30).first)
+        let address = PostalAddress(line1: "1 Example Row", town: "Bristol", postcode: "BS0 0XA", addressType: .installation)
+        #expect(try await store.completeCheck(subscriber, findings: CheckFindings(
+            address: address, persons: [PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")]), sources: sources, now: t0 + 1))
+        let planned = try await store.checks(of: id).filter { $0.state == .pending }.map(\.source)
+        #expect(Set(planned) == ["occupants", "social-care", "local-records", "pnc", "visor", "employment"])
+
+        let leases = try await store.leaseChecks(owner: "w", limit: 10, now: t0 + 2, leaseDuration: 30)
+        let socialCare = try #require(leases.first { $0.source == "social-care" })
+        #expect(try await store.completeCheck(socialCare, findings: CheckFindings(
+            observations: [FactObservation(fact: .childAccessHousehold, value: true, provenance: .check("social-care"), at: t0 + 3)],
+            children: [Child(age: 7, relation: .household, provenance: .check("social-care"))]), sources: sources, now: t0 + 3))
+        var detail = try await store.caseDetail(id, asOf: t0 + 3)
+        #expect(detail.summary.grade == .high && detail.summary.provisional)
+        #expect(detail.summary.youngestChildAge == 7 && detail.summary.childAccess == .yes)
+        #expect(detail.summary.flags.map(\.raisedBy) == [.check("social-care")])
+
+        for lease in leases where lease.source != "social-care" {
+            let findings = lease.source == "visor"
+                ? CheckFindings(observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("visor"), at: t0 + 4)])
+                : CheckFindings()
+            #expect(try await store.completeCheck(lease, findings: findings, sources: sources, now: t0 + 4))
+        }
+        detail = try await store.caseDetail(id, asOf: t0 + 4)
+        #expect(detail.summary.grade == .veryHigh && !detail.summary.provisional)
+        #expect(detail.checks.allSatisfy { $0.state == .done })
+        #expect(detail.assessments.first?.grade == .medium && detail.assessments.count == 1 + detail.checks.count)
+        #expect(try await store.researchState().isIdle)
+    }
+
+    @Test("failures retry at the given time, then fail; a failed check stops blocking the grade; retry re-opens it",
+          arguments: StoreKind.allCases)
+    func failuresAndRetry(kind: StoreKind) async throws {
+        let (store, id, dispose) = try await researchCase(kind)
+        defer { dispose() }
+        let first = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0, leaseDuration: 30).first)
+        #expect(try await store.failCheck(first, error: "HTTP 500", retryAt: t0 + 10, now: t0 + 1))
+        #expect(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 5, leaseDuration: 30).isEmpty)
+        #expect(try await store.researchState().nextDueAt == t0 + 10)
+        let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 10, leaseDuration: 30).first)
+        #expect(second.attempt == 2)
+        #expect(try await store.failCheck(second, error: "HTTP 500 again", retryAt: nil, now: t0 + 11))
+        let failed = try #require(try await store.checks(of: id).first)
+        #expect(failed.state == .failed && failed.lastError == "HTTP 500 again" && failed.attempts == 2)
+        #expect(try await store.caseDetail(id, asOf: t0 + 11).summary.provisional == false)
+
+        let reopened = try await store.retryCheck(failed.id, now: t0 + 20)
+        #expect(reopened.state == .pending)
+        #expect(try await store.caseDetail(id, asOf: t0 + 20).summary.provisional)
+        #expect(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 20, leaseDuration: 30).first?.attempt == 3)
+        await #expect(throws: StoreError.self) { try await store.retryCheck(failed.id, now: t0 + 21) }
+        await #expect(throws: StoreError.self) { try await store.retryCheck(999_999, now: t0 + 21) }
+    }
+
+    @Test("a lease that expires on the last attempt fails the check instead of running it again", arguments: StoreKind.allCases)
+    func exhaustedLease(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        var once = sources
+        once[0].maxAttempts = 1
+        let outcome = try await store.importReferrals(
+            [submission("LEAD", source: .p2p, facts: [.distribution], research: ResearchInputs(ips: [ip]))], sources: once, now: t0)
+        let id = try #require(accepted(outcome[0]))
+        _ = try await store.leaseChecks(owner: "dead", limit: 1, now: t0, leaseDuration: 5)
+        #expect(try await store.leaseChecks(owner: "alive", limit: 1, now: t0 + 6, leaseDuration: 5).isEmpty)
+        let check = try #require(try await store.checks(of: id).first)
+        #expect(check.state == .failed && check.lastError?.contains("lease expired") == true)
+        #expect(try await store.caseDetail(id, asOf: t0 + 6).summary.provisional == false)
+    }
+}
