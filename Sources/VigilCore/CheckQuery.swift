@@ -1,11 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// The query of one check, encoded as FORMATS.md §4 `query` (`{"ip": {…}}`, `{"address": {…}}`, …).
-public enum CheckQuery: Sendable, Hashable, Codable {
+/// The query of one check, FORMATS.md §4 `query` (`{"ip": {…}}`, `{"address": {…}}`, …).
+public enum CheckQuery: Sendable, Hashable {
     case ip(IPObservation)
     case address(PostalAddress)
     case person(PersonIdentity)
@@ -21,49 +15,30 @@ public enum CheckQuery: Sendable, Hashable, Codable {
         }
     }
 
-    private enum Key: String, CodingKey { case ip, address, person, identifiers }
-    private enum IPKey: String, CodingKey { case ipAddress, at, port }
-    private enum AddressKey: String, CodingKey { case line1, town, postcode }
-
-    /// Encodes the wire form; timestamps as RFC 3339 text.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
+    /// The query as canonical JSON text (keys sorted, timestamps RFC 3339 UTC): what is sent to the
+    /// source, and with the source what makes a check unique within its case. Written by hand because
+    /// it is built for every planned check on the import path.
+    public var jsonText: String {
+        let string = { (text: String?) in text.map(JSONText.string) }
         switch self {
         case .ip(let observation):
-            var nested = container.nestedContainer(keyedBy: IPKey.self, forKey: .ip)
-            try nested.encode(observation.ipAddress, forKey: .ipAddress)
-            try nested.encode(Timestamp.format(observation.at), forKey: .at)
-            try nested.encodeIfPresent(observation.port, forKey: .port)
+            return JSONText.object([("ip", JSONText.object([
+                ("ipAddress", string(observation.ipAddress)), ("at", string(Timestamp.format(observation.at))),
+                ("port", observation.port.map(String.init)),
+            ]))])
         case .address(let address):
-            var nested = container.nestedContainer(keyedBy: AddressKey.self, forKey: .address)
-            try nested.encode(address.line1, forKey: .line1)
-            try nested.encodeIfPresent(address.town, forKey: .town)
-            try nested.encode(address.postcode, forKey: .postcode)
-        case .person(let person): try container.encode(person, forKey: .person)
-        case .identifiers(let identifiers): try container.encode(identifiers, forKey: .identifiers)
-        }
-    }
-
-    /// Decodes the wire form.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        if container.contains(.ip) {
-            let nested = try container.nestedContainer(keyedBy: IPKey.self, forKey: .ip)
-            let text = try nested.decode(String.self, forKey: .at)
-            guard case .success(let at) = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: .at, in: nested, debugDescription: "bad timestamp \(text)")
-            }
-            self = .ip(IPObservation(ipAddress: try nested.decode(String.self, forKey: .ipAddress), at: at,
-                                     port: try nested.decodeIfPresent(Int.self, forKey: .port)))
-        } else if container.contains(.address) {
-            let nested = try container.nestedContainer(keyedBy: AddressKey.self, forKey: .address)
-            self = .address(PostalAddress(line1: try nested.decode(String.self, forKey: .line1),
-                                          town: try nested.decodeIfPresent(String.self, forKey: .town),
-                                          postcode: try nested.decode(String.self, forKey: .postcode), addressType: nil))
-        } else if container.contains(.person) {
-            self = .person(try container.decode(PersonIdentity.self, forKey: .person))
-        } else {
-            self = .identifiers(try container.decode(Identifiers.self, forKey: .identifiers))
+            return JSONText.object([("address", JSONText.object([
+                ("line1", string(address.line1)), ("town", string(address.town)), ("postcode", string(address.postcode)),
+            ]))])
+        case .person(let person):
+            return JSONText.object([("person", JSONText.object([
+                ("name", string(person.name)), ("dateOfBirth", string(person.dateOfBirth)),
+            ]))])
+        case .identifiers(let identifiers):
+            return JSONText.object([("identifiers", JSONText.object([
+                ("emails", JSONText.strings(identifiers.emails)), ("phones", JSONText.strings(identifiers.phones)),
+                ("usernames", JSONText.strings(identifiers.usernames)),
+            ]))])
         }
     }
 }

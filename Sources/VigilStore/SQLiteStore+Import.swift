@@ -122,14 +122,12 @@ extension SQLiteStore {
     /// Creates check rows; a check already planned for the case (same source and query) is kept as is.
     func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], sources: [IntelSourceSpec], now: Date) throws {
         guard !planned.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
             VALUES (?, ?, ?, 'pending', ?, ?, ?)
             """)
         for check in planned {
-            let query = String(decoding: try encoder.encode(check.query), as: UTF8.self)
+            let query = check.query.jsonText
             let attempts = sources.first { $0.name == check.source }?.maxAttempts ?? 1
             try statement.execute(arguments: [caseId, check.source, query, attempts, now.millis, now.millis])
         }

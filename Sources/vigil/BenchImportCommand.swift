@@ -14,6 +14,9 @@ struct BenchImportCommand: AsyncParsableCommand {
     @Option(help: "How many packages.")
     var records = 100_000
 
+    @Flag(help: "Also plan each referral's intelligence checks (the built-in source set), as `vigil import` does.")
+    var withChecks = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -23,6 +26,7 @@ struct BenchImportCommand: AsyncParsableCommand {
         var accepted: Int
         var seconds: Double
         var recordsPerSecond: Double
+        var checksPlanned: Bool
     }
 
     mutating func run() async throws {
@@ -35,16 +39,18 @@ struct BenchImportCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         var accepted = 0
-        try await ImportPipeline(store: store, sources: []).run(try BatchReader.open(batch, format: .nca)) { _, outcomes in
+        let sources = withChecks ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
+        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca)) { _, outcomes in
             accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
         }
         let total = (clock.now - started).seconds
-        let result = Result(records: records, accepted: accepted, seconds: total, recordsPerSecond: Double(records) / total)
+        let result = Result(records: records, accepted: accepted, seconds: total, recordsPerSecond: Double(records) / total,
+                            checksPlanned: withChecks)
         if json {
             try FileOutput.printJSON(result)
         } else {
-            print(String(format: "%d records (%d accepted) in %.2f s: %.0f referrals/s (parse + grade + link + store)",
-                         records, accepted, total, result.recordsPerSecond))
+            print(String(format: "%d records (%d accepted) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
+                         records, accepted, total, result.recordsPerSecond, withChecks ? " + plan checks" : ""))
         }
     }
 }

@@ -28,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     var concurrency = 128
 
     @Option(help: "Cases shown in each backlog listing.")
-    var top = 12
+    var top = 15
 
     mutating func run() async throws {
         let folder = URL(fileURLWithPath: samples)

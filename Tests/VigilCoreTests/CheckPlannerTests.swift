@@ -31,13 +31,19 @@ struct CheckPlannerTests {
         #expect(CheckPlanner.plan(sources: sources, inputs: ResearchInputs(persons: [person, same])).count == 1)
     }
 
-    @Test("queries encode as FORMATS.md §4 and decode back")
+    @Test("queries are FORMATS.md §4 JSON with sorted keys, escaped strings and no unknown members")
     func wireForm() throws {
-        let query = CheckQuery.ip(IPObservation(ipAddress: "198.51.100.77", at: t0, port: 51413))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let text = String(decoding: try encoder.encode(query), as: UTF8.self)
-        #expect(text == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"198.51.100.77","port":51413}}"#)
-        #expect(try JSONDecoder().decode(CheckQuery.self, from: Data(text.utf8)) == query)
+        #expect(CheckQuery.ip(IPObservation(ipAddress: "198.51.100.77", at: t0, port: 51413)).jsonText
+            == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"198.51.100.77","port":51413}}"#)
+        #expect(CheckQuery.ip(IPObservation(ipAddress: "2001:db8::1", at: t0, port: nil)).jsonText
+            == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"2001:db8::1"}}"#)
+        #expect(CheckQuery.address(PostalAddress(line1: "1 \"Quoted\" Row", town: nil, postcode: "ZZ1 1AA", addressType: .billing)).jsonText
+            == #"{"address":{"line1":"1 \"Quoted\" Row","postcode":"ZZ1 1AA"}}"#)
+        #expect(CheckQuery.person(PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")).jsonText
+            == #"{"person":{"dateOfBirth":"1979-05-05","name":"Sam Sample"}}"#)
+        let identifiers = CheckQuery.identifiers(Identifiers(emails: ["a@example.com"], phones: [], usernames: ["line\nbreak"])).jsonText
+        #expect(identifiers == #"{"identifiers":{"emails":["a@example.com"],"phones":[],"usernames":["line\nbreak"]}}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(identifiers.utf8)) as? [String: [String: [String]]]
+        #expect(parsed?["identifiers"]?["usernames"] == ["line\nbreak"])
     }
 }

@@ -12,17 +12,16 @@ import Glibc
 struct CrashRecoveryTests {
     /// The default sources at `base`, with timeouts short enough that a dead worker's leases expire quickly.
     func configuration(base: String) throws -> Data {
-        let table: [(String, String, [String])] = [
-            ("subscriber", "ip", ["address", "persons"]), ("occupants", "address", ["persons"]),
-            ("social-care", "address", ["childAccessHousehold", "children"]), ("local-records", "address", ["otherRiskFactors", "childAccessOther"]),
-            ("pnc", "person", ["sexualOffenceHistory", "otherRiskFactors"]), ("visor", "person", ["sexualOffenceHistory"]),
-            ("employment", "person", ["childAccessOccupation", "occupation"]), ("pnd", "identifiers", ["sexualOffenceHistory"]),
-        ]
-        let sources = table.map { name, needs, yields -> [String: Any] in
-            ["name": name, "url": "\(base)/\(name)", "needs": needs, "yields": yields, "timeoutMs": 3000, "connectTimeoutMs": 500,
-             "maxAttempts": 4, "backoffBaseMs": 100, "backoffMaxMs": 500]
+        let sources = IntelSourceSpec.defaults(baseURL: base).map { source in
+            var quick = source
+            quick.timeoutMs = 3000
+            quick.connectTimeoutMs = 500
+            quick.backoffBaseMs = 100
+            quick.backoffMaxMs = 500
+            return quick
         }
-        return try JSONSerialization.data(withJSONObject: ["sources": sources])
+        struct File: Encodable { var sources: [IntelSourceSpec] }
+        return try JSONEncoder().encode(File(sources: sources))
     }
 
     @Test("killing vigil work mid-research and starting it again completes every check; only in-flight attempts repeat")
