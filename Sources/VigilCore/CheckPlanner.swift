@@ -14,14 +14,17 @@ public struct PlannedCheck: Sendable, Hashable {
 
 /// Research as a dataflow: a check becomes runnable the moment its inputs are known.
 public enum CheckPlanner {
-    /// Every check the inputs allow, one per source and distinct input (identifiers go together).
+    /// Every check the inputs allow, one per source and distinct input (identifiers go together). A name
+    /// without a date of birth is dropped when the same name also comes with one: it is the same person.
     public static func plan(sources: [IntelSourceSpec], inputs: ResearchInputs) -> [PlannedCheck] {
         var queries: [CheckNeed: [CheckQuery]] = [:]
         queries[.ip] = unique(inputs.ips, by: { "\($0.ipAddress)@\($0.at.timeIntervalSince1970)" }).map(CheckQuery.ip)
         queries[.address] = unique(inputs.addresses, by: {
             LinkKey.normalisedPostcode($0.postcode) + "|" + $0.line1.lowercased()
         }).map(CheckQuery.address)
-        queries[.person] = unique(inputs.persons, by: { "\($0.name.lowercased())|\($0.dateOfBirth ?? "")" }).map(CheckQuery.person)
+        let datedNames = Set(inputs.persons.filter { $0.dateOfBirth != nil }.map { $0.name.lowercased() })
+        let persons = inputs.persons.filter { $0.dateOfBirth != nil || !datedNames.contains($0.name.lowercased()) }
+        queries[.person] = unique(persons, by: { "\($0.name.lowercased())|\($0.dateOfBirth ?? "")" }).map(CheckQuery.person)
         queries[.identifiers] = inputs.identifiers.isEmpty ? [] : [.identifiers(inputs.identifiers)]
         return sources.flatMap { source in
             (queries[source.needs] ?? []).map { PlannedCheck(source: source.name, query: $0) }

@@ -31,6 +31,15 @@ struct CheckPlannerTests {
         #expect(CheckPlanner.plan(sources: sources, inputs: ResearchInputs(persons: [person, same])).count == 1)
     }
 
+    @Test("a name without a date of birth adds nothing when the same name comes with one; other people stay")
+    func samePersonWithAndWithoutBirthDate() {
+        let dated = PersonIdentity(name: "Tess Testcase", dateOfBirth: "1984-04-04")
+        let undated = PersonIdentity(name: "tess testcase", dateOfBirth: nil)
+        let other = PersonIdentity(name: "Ivor Invented", dateOfBirth: nil)
+        let planned = CheckPlanner.plan(sources: sources, inputs: ResearchInputs(persons: [undated, dated, other]))
+        #expect(planned.map(\.query) == [.person(dated), .person(other)])
+    }
+
     @Test("queries are FORMATS.md §4 JSON with sorted keys, escaped strings and no unknown members")
     func wireForm() throws {
         #expect(CheckQuery.ip(IPObservation(ipAddress: "198.51.100.77", at: t0, port: 51413)).jsonText

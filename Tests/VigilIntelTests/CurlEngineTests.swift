@@ -20,7 +20,7 @@ func testServer() -> some ApplicationProtocol {
     router.get("status/500") { _, _ in Response(status: .internalServerError) }
     router.get("big") { _, _ in String(repeating: "x", count: 3 << 20) }
     var logger = Logger(label: "test-server")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                        onServerRunning: { channel in await ServerPort.shared.set(channel.localAddress?.port ?? 0) }, logger: logger)
 }
@@ -50,7 +50,7 @@ func withEngine(_ body: @escaping @Sendable (CurlEngine, String) async throws ->
     await ServerPort.shared.reset()
     let engine = CurlEngine(configuration: .init(maxConnectionsPerHost: 64))
     var logger = Logger(label: "test")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     let server = testServer()
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await engine.run() }

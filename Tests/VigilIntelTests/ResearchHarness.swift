@@ -23,7 +23,7 @@ struct ResearchHarness {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let stub = IntelStubServer(options: options, logger: logger)
         let engine = CurlEngine(logger: logger)
         let store = try SQLiteStore(path: folder.appendingPathComponent("r.sqlite").path)
@@ -44,7 +44,7 @@ struct ResearchHarness {
     /// Runs a worker until no research is outstanding.
     func researchUntilIdle(concurrency: Int = 64) async throws {
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         try await ResearchWorker(store: store, engine: engine, sources: sources,
                                  configuration: .init(concurrency: concurrency, untilIdle: true, pollInterval: .milliseconds(20)),
                                  logger: logger).run()

@@ -29,7 +29,7 @@ struct CrashRecoveryTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         var logger = Logger(label: "stub")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let stub = IntelStubServer(options: .init(latencyMs: 400), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await stub.run() }
