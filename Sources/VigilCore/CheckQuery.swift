@@ -5,16 +5,6 @@ public enum CheckQuery: Sendable, Hashable {
     case person(PersonIdentity)
     case identifiers(Identifiers)
 
-    /// What kind of input the query carries.
-    public var need: CheckNeed {
-        switch self {
-        case .ip: .ip
-        case .address: .address
-        case .person: .person
-        case .identifiers: .identifiers
-        }
-    }
-
     /// The query as canonical JSON text (keys sorted, timestamps RFC 3339 UTC): what is sent to the
     /// source, and with the source what makes a check unique within its case. Written by hand because
     /// it is built for every planned check on the import path.

@@ -8,7 +8,4 @@ public enum CheckState: String, Sendable, Codable, CaseIterable {
     case done
     /// Gave up after its last retry; visible, never blocking the grade.
     case failed
-
-    /// True while the check keeps an assessment provisional.
-    public var isOutstanding: Bool { self == .pending || self == .running }
 }

@@ -39,11 +39,6 @@ public struct FactSet: Sendable, Hashable {
         observations[observation.fact, default: []].append(observation)
     }
 
-    /// Every observation, in insertion order per fact.
-    public var allObservations: [FactObservation] {
-        FactKind.allCases.flatMap { observations[$0] ?? [] }
-    }
-
     /// The combined value of a fact.
     public subscript(fact: FactKind) -> CombinedFact {
         guard let list = observations[fact], !list.isEmpty else { return .unknown }

@@ -12,9 +12,6 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible, 
     /// An intelligence check of the named source revealed the fact.
     public static func check(_ source: String) -> Provenance { Provenance(rawValue: "check:\(source)") }
 
-    /// An officer recorded the fact.
-    public static func officer(_ user: String) -> Provenance { Provenance(rawValue: "officer:\(user)") }
-
     public var description: String { rawValue }
 
     public static func < (lhs: Provenance, rhs: Provenance) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -34,10 +34,8 @@ public struct JSONParser {
         return value
     }
 
-    /// An element of a top-level array: its 1-based index, start line, exact byte range and value.
+    /// An element of a top-level array: its start line, exact byte range and value.
     public struct Element: Sendable {
-        /// 1-based position in the array.
-        public var position: Int
         /// Line of the element's first byte.
         public var line: Int
         /// The element's bytes in the input.
@@ -62,7 +60,7 @@ public struct JSONParser {
                 let startLine = line
                 depth = 1
                 let value = try parseValue()
-                elements.append(Element(position: elements.count + 1, line: startLine, range: start..<index, value: value))
+                elements.append(Element(line: startLine, range: start..<index, value: value))
                 skipWhitespace()
                 guard let next = peek else { throw error("unterminated array") }
                 index += 1

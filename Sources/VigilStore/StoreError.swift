@@ -12,8 +12,6 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code("notFound")
         /// The request does not fit the record's state (e.g. releasing a case nobody holds).
         public static let invalidState = Code("invalidState")
-        /// The database is at a schema version this program does not know.
-        public static let schema = Code("schema")
     }
 
     /// The failure's code.
