@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import Testing
+import VigilIntelStub
+
+@Suite("research and validation commands", .serialized)
+struct ResearchCommandTests {
+    @Test("the main job: vigil demo imports the samples, researches every case and leaves none provisional")
+    func demo() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let outcome = try VigilProcess.run(["demo", "--db", folder.path("demo.sqlite"), "--samples", VigilProcess.samples.path,
+                                            "--latency-ms", "0", "--top", "3"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("Backlog at intake"))
+        #expect(outcome.stdout.contains("provisional 411 → 0"), "\(outcome.stdout)")
+        let backlog = try VigilProcess.json(try VigilProcess.run(["backlog", "--db", folder.path("demo.sqlite"), "--json"]))
+        let cases = backlog["cases"] as? [[String: Any]] ?? []
+        #expect(cases.count == 411)
+        #expect(cases.allSatisfy { $0["provisional"] as? Bool == false })
+    }
+
+    @Test("--dry-run validates and reports but stores nothing")
+    func dryRun() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
+        let outcome = try VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--dry-run", "--json"])
+        #expect(outcome.status == 2)
+        let report = try VigilProcess.json(outcome)
+        #expect(report["accepted"] as? Int == 4, "line 8 is valid on its own; only the store sees its conflict")
+        #expect(report["rejected"] as? Int == 4)
+        let backlog = try VigilProcess.json(try VigilProcess.run(["backlog", "--db", db, "--json"]))
+        #expect((backlog["cases"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("vigil checks lists a case's checks; a failed check can be retried; work --until-idle finishes research")
+    func checksAndRetry() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var logger = Logger(label: "stub")
+        logger.logLevel = .critical
+        let fixtures = try StubFixtures(data: Data(#"{"subscriber": [{"match": {"ipAddress": "198.51.100.77"}, "status": 503}]}"#.utf8))
+        let stub = IntelStubServer(options: .init(fixtures: fixtures, fixturesOnly: true), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await stub.run() }
+            defer { group.cancelAll() }
+            let base = "http://127.0.0.1:\(await stub.port())"
+            let db = folder.path("v.sqlite")
+            let config = folder.path("sources.json")
+            try Data(#"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 2, "backoffBaseMs": 10, "backoffMaxMs": 20}]}"#.utf8)
+                .write(to: URL(fileURLWithPath: config))
+            let lead = VigilProcess.samples.appendingPathComponent("p2p-case-studies.jsonl").path
+            #expect(try VigilProcess.run(["import", "--db", db, lead, "--format", "p2p", "--intel-config", config]).status == 0)
+
+            let work = try VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"])
+            #expect(work.status == 0, "\(work.stderr)")
+            let listed = try VigilProcess.run(["checks", "--db", db, "C-000001"])
+            #expect(listed.stdout.contains("subscriber failed, 2 attempt(s)"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("last error: badAnswer: HTTP 503"), "\(listed.stdout)")
+            let shown = try VigilProcess.json(try VigilProcess.run(["show", "--db", db, "C-000001", "--json"]))
+            #expect(shown["provisional"] as? Bool == false, "a failed check never blocks the grade")
+
+            let retried = try VigilProcess.run(["checks", "retry", "--db", db, "1"])
+            #expect(retried.stdout.contains("subscriber pending"), "\(retried.stdout)")
+            #expect(try VigilProcess.run(["checks", "retry", "--db", db, "1"]).status == 1, "only a failed check can be retried")
+        }
+    }
+}
