@@ -55,9 +55,10 @@ public struct ResearchState: Sendable, Hashable {
 
 /// Research operations every `Store` offers: checks are durable rows that workers lease.
 public protocol CheckStore: Sendable {
-    /// Leases up to `limit` runnable checks for `owner` until `now + leaseDuration`: pending checks whose
-    /// time has come, and running checks whose lease has expired (their worker died). Each lease counts
-    /// as an attempt; a check whose expired lease was its last attempt is failed instead.
+    /// Leases up to `limit` runnable checks for `owner` until `now + leaseDuration`: running checks whose
+    /// lease has expired (their worker died) first, then pending checks whose time has come, riskiest case
+    /// first (the backlog order). Each lease counts as an attempt; a check whose expired lease was its last
+    /// attempt is failed instead.
     func leaseChecks(owner: String, limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [CheckLease]
 
     /// Records a check's findings (facts with provenance, children, links, follow-on checks planned from

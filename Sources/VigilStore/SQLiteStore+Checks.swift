@@ -18,18 +18,26 @@ extension SQLiteStore {
             for row in exhausted {
                 try self.reassess(db, caseId: row[0], trigger: .check(row[1]), now: now)
             }
-            return try Row.fetchAll(db, sql: """
+            // Takeovers of expired leases first (that research was already under way), then pending
+            // checks in their case's backlog order, so the riskiest cases are researched first.
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM checks WHERE state = 'running' AND lease_until < ? ORDER BY lease_until, id LIMIT ?
+                """, arguments: [now.millis, limit])
+            let pending = try Int64.fetchAll(db, sql: """
+                SELECT k.id FROM checks k JOIN cases c ON c.id = k.case_id
+                WHERE k.state = 'pending' AND k.next_attempt_at <= ?
+                ORDER BY c.effective_rank DESC, c.access_rank, c.youngest_rank, k.next_attempt_at, k.id LIMIT ?
+                """, arguments: [now.millis, limit - ids.count])
+            let lease = try db.cachedStatement(sql: """
                 UPDATE checks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?
-                WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id, next_attempt_at AS due FROM checks WHERE state = 'pending' AND next_attempt_at <= ?
-                        UNION ALL
-                        SELECT id, lease_until AS due FROM checks WHERE state = 'running' AND lease_until < ?
-                    ) ORDER BY due, id LIMIT ?)
+                WHERE id = ?
                 RETURNING id, case_id, source, query, attempts, max_attempts
-                """, arguments: [owner, (now + leaseDuration).millis, now.millis, now.millis, limit]).map { row in
-                CheckLease(checkId: row[0], caseId: CaseID(row[1]), source: row[2], query: row[3], attempt: row[4],
-                           maxAttempts: row[5])
+                """)
+            return try (ids + pending).compactMap { id in
+                try Row.fetchOne(lease, arguments: [owner, (now + leaseDuration).millis, id]).map { row in
+                    CheckLease(checkId: row[0], caseId: CaseID(row[1]), source: row[2], query: row[3], attempt: row[4],
+                               maxAttempts: row[5])
+                }
             }
         }
     }

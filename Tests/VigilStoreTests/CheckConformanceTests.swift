@@ -108,6 +108,23 @@ struct CheckConformanceTests {
         await #expect(throws: StoreError.self) { try await store.retryCheck(999_999, now: t0 + 21) }
     }
 
+    @Test("research goes to the riskiest cases first; expired leases are taken over before new work", arguments: StoreKind.allCases)
+    func riskOrder(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let research = ResearchInputs(ips: [ip])
+        let low = try #require(accepted(try await store.importReferrals(
+            [submission("OLD-LOW", received: t0 - 3600, research: research)], sources: sources, now: t0)[0]))
+        let veryHigh = try #require(accepted(try await store.importReferrals(
+            [submission("NEW-CAR", received: t0, facts: [.imminentDanger], research: research)], sources: sources, now: t0 + 60)[0]))
+        let first = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 120, leaseDuration: 30).first)
+        #expect(first.caseId == veryHigh, "the Very High case's check goes first although it was planned later")
+        let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 121, leaseDuration: 30).first)
+        #expect(second.caseId == low)
+        let takeover = try await store.leaseChecks(owner: "v", limit: 2, now: t0 + 151, leaseDuration: 30)
+        #expect(takeover.map(\.checkId) == [first.checkId], "only the expired lease is runnable")
+    }
+
     @Test("a lease that expires on the last attempt fails the check instead of running it again", arguments: StoreKind.allCases)
     func exhaustedLease(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()

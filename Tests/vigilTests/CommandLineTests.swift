@@ -4,13 +4,13 @@ import Testing
 @Suite("vigil as a command-line program", .serialized)
 struct CommandLineTests {
     @Test("a mixed batch: good records land, bad ones are reported by line and field, exit 2; re-import only duplicates")
-    func mixedBatch() throws {
+    func mixedBatch() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let db = folder.path("v.sqlite")
         let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
 
-        let first = try VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--json"])
+        let first = try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--json"])
         #expect(first.status == 2)
         let report = try VigilProcess.json(first)
         #expect(report["accepted"] as? Int == 3)
@@ -23,61 +23,62 @@ struct CommandLineTests {
         #expect(fields[2].contains("subscriber.ipAddress"))
         #expect(fields[4] == ["packageId"], "line 8 conflicts with line 1")
 
-        let backlogBefore = try VigilProcess.run(["backlog", "--db", db, "--json", "--as-of", "2026-11-23T00:00:00Z"])
-        let second = try VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--json"])
+        let backlogBefore = try await VigilProcess.run(["backlog", "--db", db, "--json", "--as-of", "2026-11-23T00:00:00Z"])
+        let second = try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--json"])
         let again = try VigilProcess.json(second)
         #expect(again["accepted"] as? Int == 0)
         #expect(again["duplicates"] as? Int == 3)
         #expect(again["rejected"] as? Int == 5, "bad records stay bad")
-        let backlogAfter = try VigilProcess.run(["backlog", "--db", db, "--json", "--as-of", "2026-11-23T00:00:00Z"])
+        let backlogAfter = try await VigilProcess.run(["backlog", "--db", db, "--json", "--as-of", "2026-11-23T00:00:00Z"])
         #expect(backlogBefore.stdout == backlogAfter.stdout)
         #expect(backlogAfter.stdout.contains("NCA-MIX-009"))
     }
 
     @Test("human import output names file, line, field and reason on standard error")
-    func humanErrors() throws {
+    func humanErrors() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let batch = VigilProcess.samples.appendingPathComponent("bad/p2p-mixed.csv").path
-        let outcome = try VigilProcess.run(["import", "--db", folder.path("v.sqlite"), batch, "--format", "p2p"])
+        let outcome = try await VigilProcess.run(["import", "--db", folder.path("v.sqlite"), batch, "--format", "p2p"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("p2p-mixed.csv:3: [P2P-MIX-002] network: 'Napster' is not one of"))
         #expect(outcome.stdout.contains("5 records: 2 accepted, 0 duplicates, 3 rejected"))
     }
 
     @Test("usage errors and unreadable files exit 1")
-    func usageErrors() throws {
+    func usageErrors() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        #expect(try VigilProcess.run(["import", "--db", folder.path("v.sqlite"), "x.jsonl", "--format", "xml"]).status == 1)
-        #expect(try VigilProcess.run(["import", "--db", folder.path("v.sqlite"), folder.path("missing.jsonl"), "--format", "nca"]).status == 1)
-        #expect(try VigilProcess.run(["backlog", "--db", folder.path("v.sqlite"), "--as-of", "2026-01-01T00:00:00"]).status == 1)
-        #expect(try VigilProcess.run(["show", "--db", folder.path("v.sqlite"), "C-000999"]).status == 1)
+        #expect(try await VigilProcess.run(["import", "--db", folder.path("v.sqlite"), "x.jsonl", "--format", "xml"]).status == 1)
+        #expect(try await VigilProcess.run(["import", "--db", folder.path("v.sqlite"), folder.path("missing.jsonl"), "--format", "nca"]).status == 1)
+        #expect(try await VigilProcess.run(["backlog", "--db", folder.path("v.sqlite"), "--as-of", "2026-01-01T00:00:00"]).status == 1)
+        #expect(try await VigilProcess.run(["show", "--db", folder.path("v.sqlite"), "C-000999"]).status == 1)
     }
 
     @Test("32 concurrent vigil next processes on one database never receive the same case")
-    func concurrentNextProcesses() throws {
+    func concurrentNextProcesses() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let db = folder.path("v.sqlite")
         let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
-        #expect(try VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
+        #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
         let started = try (0..<32).map { try VigilProcess.start(["next", "--db", db, "--officer", "officer-\($0)", "--json"]) }
-        let outcomes = started.map(VigilProcess.finish)
+        var outcomes: [VigilProcess.Outcome] = []
+        for process in started { outcomes.append(await VigilProcess.finish(process)) }
         #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map(\.stderr))")
         let ids = try outcomes.map { try #require((try VigilProcess.json($0)["case"] as? [String: Any])?["caseId"] as? String) }
         #expect(ids.count == 32)
         #expect(Set(ids).count == 32)
-        let backlog = try VigilProcess.json(try VigilProcess.run(["backlog", "--db", db, "--json"]))
+        let backlog = try VigilProcess.json(try await VigilProcess.run(["backlog", "--db", db, "--json"]))
         let claimed = (backlog["cases"] as? [[String: Any]] ?? []).filter { !($0["claimedBy"] is NSNull) }
         #expect(Set(claimed.compactMap { $0["caseId"] as? String }) == Set(ids))
     }
 
     @Test("next on an empty backlog prints {\"case\": null} and exits 0")
-    func nothingToClaim() throws {
+    func nothingToClaim() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let outcome = try VigilProcess.run(["next", "--db", folder.path("v.sqlite"), "--officer", "ann", "--json"])
+        let outcome = try await VigilProcess.run(["next", "--db", folder.path("v.sqlite"), "--officer", "ann", "--json"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"case":null}"#)
     }

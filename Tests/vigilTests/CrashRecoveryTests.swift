@@ -38,17 +38,17 @@ struct CrashRecoveryTests {
             try configuration(base: "http://127.0.0.1:\(await stub.port())").write(to: URL(fileURLWithPath: config))
             let db = folder.path("v.sqlite")
             let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
-            #expect(try VigilProcess.run(["import", "--db", db, leads, "--format", "p2p", "--intel-config", config]).status == 0)
+            #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p", "--intel-config", config]).status == 0)
 
             let first = try VigilProcess.start(["work", "--db", db, "--intel-config", config, "--concurrency", "16"])
             while stub.log.entries.count < 40 { try await Task.sleep(for: .milliseconds(20)) }
             kill(first.0.processIdentifier, SIGKILL)
             let killedAt = Date()
-            _ = VigilProcess.finish(first)
+            _ = await VigilProcess.finish(first)
             let inFlightAtKill = stub.log.entries.filter { $0.receivedAt < killedAt && ($0.answeredAt ?? .distantFuture) > killedAt - 0.05 }
             #expect(!inFlightAtKill.isEmpty, "the kill interrupted research")
 
-            let second = VigilProcess.finish(try VigilProcess.start(["work", "--db", db, "--intel-config", config, "--until-idle",
+            let second = await VigilProcess.finish(try VigilProcess.start(["work", "--db", db, "--intel-config", config, "--until-idle",
                                                                      "--concurrency", "64"]))
             #expect(second.status == 0, "\(second.stderr)")
 

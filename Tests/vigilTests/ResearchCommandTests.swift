@@ -6,32 +6,32 @@ import VigilIntelStub
 @Suite("research and validation commands", .serialized)
 struct ResearchCommandTests {
     @Test("the main job: vigil demo imports the samples, researches every case and leaves none provisional")
-    func demo() throws {
+    func demo() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let outcome = try VigilProcess.run(["demo", "--db", folder.path("demo.sqlite"), "--samples", VigilProcess.samples.path,
+        let outcome = try await VigilProcess.run(["demo", "--db", folder.path("demo.sqlite"), "--samples", VigilProcess.samples.path,
                                             "--latency-ms", "0", "--top", "3"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("Backlog at intake"))
         #expect(outcome.stdout.contains("provisional 411 → 0"), "\(outcome.stdout)")
-        let backlog = try VigilProcess.json(try VigilProcess.run(["backlog", "--db", folder.path("demo.sqlite"), "--json"]))
+        let backlog = try VigilProcess.json(try await VigilProcess.run(["backlog", "--db", folder.path("demo.sqlite"), "--json"]))
         let cases = backlog["cases"] as? [[String: Any]] ?? []
         #expect(cases.count == 411)
         #expect(cases.allSatisfy { $0["provisional"] as? Bool == false })
     }
 
     @Test("--dry-run validates and reports but stores nothing")
-    func dryRun() throws {
+    func dryRun() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let db = folder.path("v.sqlite")
         let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
-        let outcome = try VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--dry-run", "--json"])
+        let outcome = try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--dry-run", "--json"])
         #expect(outcome.status == 2)
         let report = try VigilProcess.json(outcome)
         #expect(report["accepted"] as? Int == 4, "line 8 is valid on its own; only the store sees its conflict")
         #expect(report["rejected"] as? Int == 4)
-        let backlog = try VigilProcess.json(try VigilProcess.run(["backlog", "--db", db, "--json"]))
+        let backlog = try VigilProcess.json(try await VigilProcess.run(["backlog", "--db", db, "--json"]))
         #expect((backlog["cases"] as? [Any])?.isEmpty == true)
     }
 
@@ -52,19 +52,19 @@ struct ResearchCommandTests {
             try Data(#"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 2, "backoffBaseMs": 10, "backoffMaxMs": 20}]}"#.utf8)
                 .write(to: URL(fileURLWithPath: config))
             let lead = VigilProcess.samples.appendingPathComponent("p2p-case-studies.jsonl").path
-            #expect(try VigilProcess.run(["import", "--db", db, lead, "--format", "p2p", "--intel-config", config]).status == 0)
+            #expect(try await VigilProcess.run(["import", "--db", db, lead, "--format", "p2p", "--intel-config", config]).status == 0)
 
-            let work = try VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"])
+            let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"])
             #expect(work.status == 0, "\(work.stderr)")
-            let listed = try VigilProcess.run(["checks", "--db", db, "C-000001"])
+            let listed = try await VigilProcess.run(["checks", "--db", db, "C-000001"])
             #expect(listed.stdout.contains("subscriber failed, 2 attempt(s)"), "\(listed.stdout)")
             #expect(listed.stdout.contains("last error: badAnswer: HTTP 503"), "\(listed.stdout)")
-            let shown = try VigilProcess.json(try VigilProcess.run(["show", "--db", db, "C-000001", "--json"]))
+            let shown = try VigilProcess.json(try await VigilProcess.run(["show", "--db", db, "C-000001", "--json"]))
             #expect(shown["provisional"] as? Bool == false, "a failed check never blocks the grade")
 
-            let retried = try VigilProcess.run(["checks", "retry", "--db", db, "1"])
+            let retried = try await VigilProcess.run(["checks", "retry", "--db", db, "1"])
             #expect(retried.stdout.contains("subscriber pending"), "\(retried.stdout)")
-            #expect(try VigilProcess.run(["checks", "retry", "--db", db, "1"]).status == 1, "only a failed check can be retried")
+            #expect(try await VigilProcess.run(["checks", "retry", "--db", db, "1"]).status == 1, "only a failed check can be retried")
         }
     }
 }

@@ -45,19 +45,25 @@ struct VigilProcess {
         return (process, out, err)
     }
 
-    /// Waits for a started process and collects its output.
-    static func finish(_ started: (Process, Pipe, Pipe)) -> Outcome {
-        let (process, out, err) = started
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+    /// Waits for a started process and collects its output. The blocking reads and wait happen on a
+    /// thread of their own, never on the Swift concurrency pool, which in-process servers of other
+    /// tests need.
+    static func finish(_ started: (Process, Pipe, Pipe)) async -> Outcome {
+        nonisolated(unsafe) let (process, out, err) = started
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                                                       stderr: String(decoding: stderr, as: UTF8.self)))
+            }.start()
+        }
     }
 
     /// Runs `vigil` to completion.
-    static func run(_ arguments: [String]) throws -> Outcome {
-        finish(try start(arguments))
+    static func run(_ arguments: [String]) async throws -> Outcome {
+        await finish(try start(arguments))
     }
 
     /// Parses the run's standard output as a JSON object.
