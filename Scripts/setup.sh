@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing Vigil needs on a fresh Debian machine with Swift 6:
-# libcurl's and SQLite's development packages and pkg-config. Safe to run again.
+# libcurl's and SQLite's development packages, the sqlite3 tool (tests tamper with the audit log
+# through it) and pkg-config. Safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -51,6 +51,8 @@ public struct AssessmentRecord: Sendable, Hashable, Encodable {
 public struct CheckRecord: Sendable, Hashable, Encodable {
     /// The check's id.
     public var id: Int64
+    /// The case it researches.
+    public var caseId: CaseID
     /// The source asked.
     public var source: String
     /// `pending`, `running`, `done` or `failed`.
@@ -67,13 +69,14 @@ public struct CheckRecord: Sendable, Hashable, Encodable {
     public var summary: String?
 
     private enum CodingKeys: String, CodingKey {
-        case id, source, state, attempts, lastError, query, nextAttemptAt, summary
+        case id, caseId, source, state, attempts, lastError, query, nextAttemptAt, summary
     }
 
     /// Encodes with explicit `null`s.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
+        try container.encode(caseId, forKey: .caseId)
         try container.encode(source, forKey: .source)
         try container.encode(state, forKey: .state)
         try container.encode(attempts, forKey: .attempts)

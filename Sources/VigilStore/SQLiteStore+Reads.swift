@@ -128,8 +128,8 @@ extension SQLiteStore {
             WHERE case_id = ? ORDER BY id
             """, arguments: [caseId]).map { row in
             let state = CheckState(rawValue: row[2]) ?? .pending
-            return CheckRecord(id: row[0], source: row[1], state: state, attempts: row[3], lastError: row[4], query: row[5],
-                               nextAttemptAt: state == .pending ? Date(millis: row[6]) : nil, summary: row[7])
+            return CheckRecord(id: row[0], caseId: CaseID(caseId), source: row[1], state: state, attempts: row[3], lastError: row[4],
+                               query: row[5], nextAttemptAt: state == .pending ? Date(millis: row[6]) : nil, summary: row[7])
         }
     }
 }

@@ -12,9 +12,14 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Argument(help: "The case id.")
     var caseId: String
 
+    @Option(help: "Who releases it (default: $USER).")
+    var by: String?
+
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        try await store.open().release(id, now: Date())
+        let target = try store.open()
+        try await target.release(id, now: Date())
+        try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.release", caseId: id)
         print("\(id) released to the backlog")
     }
 }
@@ -55,7 +60,7 @@ struct NotifyCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
-        let officer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let officer = CommandLineActor.name(by)
         let target = try store.open()
         if deferral {
             guard let reason, !reason.isEmpty, let reviewBy else {
@@ -63,12 +68,16 @@ struct NotifyCommand: AsyncParsableCommand {
             }
             let review = try parseTimestamp(reviewBy, option: "--review-by")
             try await target.recordDeferral(id, flag: kind, by: officer, reason: reason, reviewBy: review, at: Date())
+            try await CommandLineActor.audit(target, actor: officer, action: "flag.defer", caseId: id,
+                                             detail: "\(kind.rawValue): \(reason); review by \(Timestamp.format(review))")
             print("\(id): \(kind.rawValue) notification deferred until review by \(Timestamp.format(review))")
         } else {
             guard let method, !method.isEmpty, let reference, !reference.isEmpty else {
                 throw ValidationError("a notification needs --method and --reference (or use --defer)")
             }
             try await target.recordNotification(id, flag: kind, by: officer, method: method, reference: reference, at: Date())
+            try await CommandLineActor.audit(target, actor: officer, action: "flag.notify", caseId: id,
+                                             detail: "\(kind.rawValue) via \(method), ref \(reference)")
             print("\(id): \(kind.rawValue) notified (\(method), ref \(reference))")
         }
     }
@@ -91,8 +100,10 @@ struct CloseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let officer = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-        try await store.open().close(id, outcome: outcome, by: officer, at: Date())
+        let officer = CommandLineActor.name(by)
+        let target = try store.open()
+        try await target.close(id, outcome: outcome, by: officer, at: Date())
+        try await CommandLineActor.audit(target, actor: officer, action: "case.close", caseId: id, detail: outcome)
         print("\(id) closed: \(outcome)")
     }
 }

@@ -24,8 +24,14 @@ struct ChecksCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @Option(help: "Who reads the checks, for the audit log (default: $USER).")
+        var by: String?
+
         mutating func run() async throws {
-            let checks = try await store.open().checks(of: try parseCaseID(caseId))
+            let target = try store.open()
+            let id = try parseCaseID(caseId)
+            let checks = try await target.checks(of: id)
+            try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.checks", caseId: id)
             if json {
                 try FileOutput.printJSON(checks)
             } else if checks.isEmpty {
@@ -45,8 +51,14 @@ struct ChecksCommand: AsyncParsableCommand {
         @Argument(help: "The check id (from `vigil checks CASE`).")
         var checkId: Int64
 
+        @Option(help: "Who retries it, for the audit log (default: $USER).")
+        var by: String?
+
         mutating func run() async throws {
-            let check = try await store.open().retryCheck(checkId, now: Date())
+            let target = try store.open()
+            let check = try await target.retryCheck(checkId, now: Date())
+            try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "check.retry", caseId: check.caseId,
+                                             detail: "#\(check.id) \(check.source)")
             print(CheckText.line(check))
         }
     }

@@ -33,7 +33,9 @@ struct NextCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is empty") }
         let now = Date()
-        let entry = try await store.open().claimNext(officer: officer, now: now)
+        let target = try store.open()
+        let entry = try await target.claimNext(officer: officer, now: now)
+        if let entry { try await CommandLineActor.audit(target, actor: officer, action: "case.claim", caseId: entry.caseId) }
         if json {
             try FileOutput.printJSON(Output(case: entry))
         } else if let entry {

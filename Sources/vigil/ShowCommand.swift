@@ -18,9 +18,15 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print the case as JSON.")
     var json = false
 
+    @Option(help: "Who reads the case, for the audit log (default: $USER).")
+    var by: String?
+
     mutating func run() async throws {
         let now = Date()
-        let detail = try await store.open().caseDetail(try parseCaseID(caseId), asOf: now)
+        let target = try store.open()
+        let id = try parseCaseID(caseId)
+        let detail = try await target.caseDetail(id, asOf: now)
+        try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.show", caseId: id)
         if json {
             try FileOutput.printJSON(detail)
         } else {

@@ -1,0 +1,46 @@
+/// What a person may do in Vigil.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Import referral batches.
+    case importReferrals
+    /// Claim the next case.
+    case claimCases
+    /// Read cases.
+    case readCases
+    /// Act on a case they hold: release, close, record notifications and decisions.
+    case actOnHeldCases
+    /// List and retry checks.
+    case manageChecks
+    /// Release, close or reassign a case someone else holds.
+    case actOnAnyCase
+    /// Defer a social-care or LADO notification.
+    case deferFlags
+    /// Read the audit log.
+    case readAudit
+    /// Add, list and revoke users.
+    case manageUsers
+}
+
+/// A user's role, which decides their permissions.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case investigator
+    case researcher
+    case supervisor
+    case importer
+    case admin
+
+    /// The role matrix: importers import; investigators claim, read and act on cases they hold;
+    /// researchers read cases and manage checks; supervisors read everything, act on any case, defer
+    /// flags and read the audit; admins manage users.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .importer: [.importReferrals]
+        case .investigator: [.claimCases, .readCases, .actOnHeldCases]
+        case .researcher: [.readCases, .manageChecks]
+        case .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks]
+        case .admin: [.manageUsers]
+        }
+    }
+
+    /// True when the role grants the permission.
+    public func allows(_ permission: Permission) -> Bool { permissions.contains(permission) }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
+
+/// `vigil audit verify|show`.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the hash chain of the audit log, or show its entries.",
+        subcommands: [Verify.self, Show.self]
+    )
+
+    /// `vigil audit verify [--json]`: exit 0 when intact, 2 when a link is broken.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute every link of the audit log; exit 2 and name the first broken entry if any.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        mutating func run() async throws {
+            let result = try await store.open().verifyAudit()
+            if json {
+                try FileOutput.printJSON(result)
+            } else if let broken = result.firstBrokenId {
+                print("audit log BROKEN at entry \(broken): \(result.reason ?? "")")
+            } else {
+                print("audit log intact: \(result.entries) entries")
+            }
+            if !result.isIntact { throw ExitCode(2) }
+        }
+    }
+
+    /// `vigil audit show [--case ID] [--json]`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show audit entries, of one case or all.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(name: .customLong("case"), help: "Only this case's entries.")
+        var caseId: String?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        mutating func run() async throws {
+            let entries = try await store.open().audit(caseId: try caseId.map(parseCaseID))
+            if json {
+                try FileOutput.printJSON(entries)
+            } else {
+                for entry in entries {
+                    print("#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
+                        + (entry.caseId.map { " \($0)" } ?? "") + (entry.detail.isEmpty ? "" : " — \(entry.detail)")
+                        + " [\(entry.remote)]")
+                }
+            }
+        }
+    }
+}
