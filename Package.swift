@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .target(name: "VigilCore"),
@@ -29,6 +30,16 @@ let package = Package(
                 "VigilCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "VigilImport", dependencies: ["VigilCore", "VigilIntake", "VigilStore"]),
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilCore", "VigilIntake", "VigilStore", "VigilImport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .systemLibrary(
@@ -55,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilIntake", "VigilStore", "VigilIntel", "VigilIntelStub",
+                "VigilCore", "VigilIntake", "VigilStore", "VigilImport", "VigilServer", "VigilIntel", "VigilIntelStub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,9 +87,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "VigilServerTests",
+            dependencies: [
+                "VigilServer", "VigilStore", "VigilCore", "VigilIntel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "vigilTests",
             dependencies: [
-                "vigil", "VigilIntelStub", "VigilStore", "VigilCore",
+                "vigil", "VigilIntelStub", "VigilStore", "VigilCore", "VigilServer", "VigilIntel",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

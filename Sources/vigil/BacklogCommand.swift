@@ -21,17 +21,11 @@ struct BacklogCommand: AsyncParsableCommand {
     @Option(help: "Show at most N cases.")
     var limit: Int?
 
-    /// The backlog as `--json` prints it.
-    struct Output: Encodable {
-        var asOf: Date
-        var cases: [BacklogEntry]
-    }
-
     mutating func run() async throws {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
         let entries = try await store.open().backlog(asOf: moment, limit: limit)
         if json {
-            try FileOutput.printJSON(Output(asOf: moment, cases: entries))
+            try FileOutput.printJSON(BacklogListing(asOf: moment, cases: entries))
         } else {
             print(BacklogTable.render(entries, asOf: moment))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilImport
 import VigilIntake
 import VigilStore
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilCore
+import VigilImport
 import VigilIntake
 import VigilIntel
 import VigilIntelStub

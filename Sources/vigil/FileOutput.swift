@@ -16,17 +16,6 @@ enum FileOutput {
 
     /// Prints a value as one line of JSON, timestamps as RFC 3339 UTC.
     static func printJSON(_ value: some Encodable) throws {
-        print(String(decoding: try jsonEncoder.encode(value), as: UTF8.self))
-    }
-
-    /// The encoder every `--json` output uses.
-    static var jsonEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
+        print(String(decoding: try VigilJSON.encoder.encode(value), as: UTF8.self))
     }
 }

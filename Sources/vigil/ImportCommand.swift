@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilImport
 import VigilIntake
 import VigilStore
 
@@ -73,16 +74,7 @@ struct ImportCommand: AsyncParsableCommand {
         var done = 0
         var collected = report
         try await pipeline.run(batch) { records, outcomes in
-            for (record, outcome) in zip(records, outcomes) {
-                switch (record.result, outcome) {
-                case (.failure(let rejection), _):
-                    collected.reject(file: file, line: record.line, ref: record.ref, errors: rejection.errors)
-                case (.success(let submission), .some(let outcome)):
-                    collected.add(file: file, line: record.line, ref: submission.referral.ref, format: format, outcome: outcome)
-                case (.success(let submission), .none):
-                    collected.validated(file: file, line: record.line, ref: submission.referral.ref)
-                }
-            }
+            collected.add(file: file, format: format, records: records, outcomes: outcomes)
             done += records.count
             if showProgress { FileOutput.standardError("\r\(file): \(done)/\(batch.count) records") }
         }

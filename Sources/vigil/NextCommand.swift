@@ -18,18 +18,6 @@ struct NextCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"case\": …} JSON ({\"case\": null} when nothing is left).")
     var json = false
 
-    /// The claim as `--json` prints it.
-    struct Output: Encodable {
-        var `case`: BacklogEntry?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(`case`, forKey: .case)
-        }
-
-        private enum CodingKeys: String, CodingKey { case `case` }
-    }
-
     mutating func run() async throws {
         guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is empty") }
         let now = Date()
@@ -37,7 +25,7 @@ struct NextCommand: AsyncParsableCommand {
         let entry = try await target.claimNext(officer: officer, now: now)
         if let entry { try await CommandLineActor.audit(target, actor: officer, action: "case.claim", caseId: entry.caseId) }
         if json {
-            try FileOutput.printJSON(Output(case: entry))
+            try FileOutput.printJSON(ClaimResult(claimed: entry))
         } else if let entry {
             print("\(officer) now holds \(entry.caseId)")
             print(BacklogTable.render([entry], asOf: now))

@@ -8,7 +8,7 @@ struct VigilCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, BacklogCommand.self, NextCommand.self, ShowCommand.self, ReleaseCommand.self,
             NotifyCommand.self, CloseCommand.self, ChecksCommand.self, WorkCommand.self, IntelStubCommand.self,
-            DemoCommand.self, UserCommand.self, AuditCommand.self, BenchCommand.self,
+            DemoCommand.self, ServeCommand.self, UserCommand.self, AuditCommand.self, BenchCommand.self,
         ]
     )
 }

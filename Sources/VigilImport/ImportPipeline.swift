@@ -4,21 +4,28 @@ import VigilIntake
 import VigilStore
 
 /// Imports a batch chunk by chunk, parsing the next chunk (on every core) while the store writes the
-/// current one. Used by `vigil import` and `vigil bench import`, so the benchmark measures the real path.
-struct ImportPipeline {
+/// current one. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the
+/// benchmark measures the real path.
+public struct ImportPipeline: Sendable {
+    /// A pipeline into `store` (nil: validate only) planning checks from `sources`.
+    public init(store: (any Store)?, sources: [IntelSourceSpec]) {
+        self.store = store
+        self.sources = sources
+    }
+
     /// Records per store transaction.
-    static let chunkSize = 1000
+    public static let chunkSize = 1000
 
     /// The store, or nil for a dry run (validate only).
-    var store: (any Store)?
+    public var store: (any Store)?
     /// Sources the store plans checks from.
-    var sources: [IntelSourceSpec]
+    public var sources: [IntelSourceSpec]
 
     /// One chunk's records with the store's outcome for each valid one (nil for a rejected record or a dry run).
-    typealias ChunkHandler = ([IntakeRecord], [ImportOutcome?]) throws -> Void
+    public typealias ChunkHandler = ([IntakeRecord], [ImportOutcome?]) throws -> Void
 
     /// Runs the batch through parse and store, handing every chunk's results to `handle` in order.
-    func run(_ batch: Batch, handle: ChunkHandler) async throws {
+    public func run(_ batch: Batch, handle: ChunkHandler) async throws {
         let ranges = stride(from: 0, to: batch.count, by: Self.chunkSize).map { $0..<min($0 + Self.chunkSize, batch.count) }
         guard let first = ranges.first else { return }
         var current = batch.records(first)

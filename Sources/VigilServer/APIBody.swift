@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import VigilCore
+
+/// Reading and writing API bodies.
+enum APIBody {
+    /// A JSON response encoded like every Vigil output.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try VigilJSON.encoder.encode(value))))
+    }
+
+    /// Decodes a JSON body strictly: the content type must be JSON, the body an object of only the
+    /// `allowed` members, and the members of the right types.
+    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, allowed: Set<String>) async throws -> Body {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the body as Content-Type: application/json")
+        }
+        let data = Data(buffer: try await request.body.collect(upTo: VigilAPI.maxBodyBytes))
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw APIError.badRequest("the body must be a JSON object")
+        }
+        let unknown = Set(object.keys).subtracting(allowed)
+        guard unknown.isEmpty else {
+            throw APIError.badRequest("unknown member(s) \(unknown.sorted().joined(separator: ", ")); allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+        return try JSONDecoder().decode(Body.self, from: data)
+    }
+
+    /// A case id from the path.
+    static func caseID(_ context: APIContext) throws -> CaseID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = CaseID(text: text) else { throw APIError.badRequest("'\(text)' is not a case id (e.g. C-000042)") }
+        return id
+    }
+
+    /// An RFC 3339 timestamp from a query parameter or body member.
+    static func timestamp(_ text: String, name: String) throws -> Date {
+        guard case .success(let date) = Timestamp.parse(text) else {
+            throw APIError.badRequest("\(name) '\(text)' is not an RFC 3339 timestamp with an offset")
+        }
+        return date
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+import VigilStore
+
+/// What a request carries through the API: the client's address and, once authenticated, the user.
+public struct APIContext: RequestContext {
+    /// Hummingbird's own per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The client's address, recorded in the audit log.
+    public var remote: String
+    /// The authenticated user.
+    public var user: UserRecord?
+
+    /// Creates the context of a new request.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remote = source.channel.remoteAddress?.description ?? "unknown"
+        user = nil
+    }
+
+    /// Request bodies larger than this are refused with 413 (`POST /referrals` batches included).
+    public var maxUploadSize: Int { VigilAPI.maxBodyBytes }
+}

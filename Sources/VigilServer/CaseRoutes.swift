@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// Backlog, claims and actions on cases, every case read and change audited.
+struct CaseRoutes {
+    let store: any Store
+
+    func register(on api: RouterGroup<APIContext>) {
+        api.get("backlog") { request, context in
+            _ = try context.require(.readCases)
+            let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? Date()
+            var limit: Int?
+            if let text = request.uri.queryParameters.get("limit") {
+                guard let value = Int(text), value >= 0 else { throw APIError.badRequest("limit must be a non-negative integer") }
+                limit = value
+            }
+            return try APIBody.json(BacklogListing(asOf: asOf, cases: try await store.backlog(asOf: asOf, limit: limit)))
+        }
+        api.post("cases/next") { _, context in
+            let user = try context.require(.claimCases)
+            let entry = try await store.claimNext(officer: user.name, now: Date())
+            if let entry { try await audit(context, "case.claim", entry.caseId) }
+            return try APIBody.json(ClaimResult(claimed: entry))
+        }
+        api.get("cases/:id") { _, context in
+            _ = try context.require(.readCases)
+            let id = try APIBody.caseID(context)
+            let detail = try await store.caseDetail(id, asOf: Date())
+            try await audit(context, "case.show", id)
+            return try APIBody.json(detail)
+        }
+        api.get("cases/:id/checks") { _, context in
+            let user = try context.require(.readCases)
+            let id = try APIBody.caseID(context)
+            let checks = try await store.checks(of: id)
+            try await audit(context, "case.checks", id, actor: user)
+            return try APIBody.json(checks)
+        }
+        api.post("cases/:id/release") { _, context in
+            let id = try await requireHeld(context)
+            try await store.release(id, now: Date())
+            try await audit(context, "case.release", id)
+            return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+        }
+        api.post("cases/:id/close") { request, context in
+            let id = try await requireHeld(context)
+            struct Body: Decodable { var outcome: String }
+            let body = try await APIBody.decode(Body.self, from: request, allowed: ["outcome"])
+            guard !body.outcome.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError.badRequest("outcome must not be empty") }
+            try await store.close(id, outcome: body.outcome, by: context.user?.name ?? "", at: Date())
+            try await audit(context, "case.close", id, detail: body.outcome)
+            return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+        }
+        api.post("cases/:id/notifications") { request, context in
+            try await notify(request, context)
+        }
+    }
+
+    /// `{flag, method, reference}` records a notification (the case's holder or a supervisor);
+    /// `{flag, defer: true, reason, reviewBy}` a deferral (supervisors only).
+    private func notify(_ request: Request, _ context: APIContext) async throws -> Response {
+        struct Body: Decodable {
+            var flag: String
+            var method: String?
+            var reference: String?
+            var `defer`: Bool?
+            var reason: String?
+            var reviewBy: String?
+        }
+        let body = try await APIBody.decode(Body.self, from: request,
+                                            allowed: ["flag", "method", "reference", "defer", "reason", "reviewBy"])
+        guard let flag = FlagKind(name: body.flag) else { throw APIError.badRequest("flag must be socialCare or lado") }
+        let id: CaseID
+        if body.defer == true {
+            let user = try context.require(.deferFlags)
+            id = try APIBody.caseID(context)
+            guard let reason = body.reason, !reason.isEmpty, let reviewText = body.reviewBy else {
+                throw APIError.badRequest("a deferral needs reason and reviewBy")
+            }
+            let review = try APIBody.timestamp(reviewText, name: "reviewBy")
+            try await store.recordDeferral(id, flag: flag, by: user.name, reason: reason, reviewBy: review, at: Date())
+            try await audit(context, "flag.defer", id, detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(review))")
+        } else {
+            id = try await requireHeld(context)
+            guard let method = body.method, !method.isEmpty, let reference = body.reference, !reference.isEmpty else {
+                throw APIError.badRequest("a notification needs method and reference (or defer: true with reason and reviewBy)")
+            }
+            try await store.recordNotification(id, flag: flag, by: context.user?.name ?? "", method: method, reference: reference, at: Date())
+            try await audit(context, "flag.notify", id, detail: "\(flag.rawValue) via \(method), ref \(reference)")
+        }
+        return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+    }
+
+    /// The case in the path, if the user may act on it: they hold it, or they are a supervisor (409 if
+    /// someone else holds it, 403 without the right to act on cases at all).
+    private func requireHeld(_ context: APIContext) async throws -> CaseID {
+        let user = try context.require(.actOnHeldCases)
+        let id = try APIBody.caseID(context)
+        let holder = try await store.caseDetail(id, asOf: Date()).summary.claimedBy
+        guard holder == user.name || user.role.allows(.actOnAnyCase) else {
+            throw APIError(.conflict, "notYourCase", holder.map { "case \(id) is held by \($0)" } ?? "claim case \(id) before acting on it")
+        }
+        return id
+    }
+
+    private func audit(_ context: APIContext, _ action: String, _ id: CaseID?, detail: String = "", actor: UserRecord? = nil) async throws {
+        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: (actor ?? context.user)?.name ?? "unknown", action: action,
+                                                   caseId: id, detail: detail, remote: context.remote))
+    }
+}

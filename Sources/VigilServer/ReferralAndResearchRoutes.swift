@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilImport
+import VigilIntake
+import VigilStore
+
+/// Batch import, check retries and the audit log.
+struct ReferralAndResearchRoutes {
+    let store: any Store
+    let sources: [IntelSourceSpec]
+
+    func register(on api: RouterGroup<APIContext>) {
+        api.post("referrals") { request, context in
+            _ = try context.require(.importReferrals)
+            guard let format = request.uri.queryParameters.get("format").flatMap({ IntakeFormat(rawValue: $0.lowercased()) }) else {
+                throw APIError.badRequest("add ?format=nca or ?format=p2p")
+            }
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            let accepted = ["application/json", "application/x-ndjson", "application/jsonl"] + (format == .p2p ? ["text/csv"] : [])
+            guard accepted.contains(where: { type.hasPrefix($0) }) else {
+                throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the batch as \(accepted.joined(separator: ", "))")
+            }
+            let bytes = try await request.body.collect(upTo: VigilAPI.maxBodyBytes)
+            let batch: Batch
+            do {
+                batch = try BatchReader.open(Array(buffer: bytes), format: format)
+            } catch {
+                throw APIError.badRequest("\(error); nothing of the batch was imported")
+            }
+            var report = ImportReport()
+            try await ImportPipeline(store: store, sources: sources).run(batch) { records, outcomes in
+                report.add(file: "body", format: format, records: records, outcomes: outcomes)
+            }
+            _ = try await store.appendAudit(AuditEvent(at: Date(), actor: context.user?.name ?? "", action: "referrals.import", caseId: nil,
+                                                       detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected",
+                                                       remote: context.remote))
+            return try APIBody.json(report, status: report.rejected == 0 ? .ok : .unprocessableContent)
+        }
+        api.post("checks/:id/retry") { _, context in
+            let user = try context.require(.manageChecks)
+            let text = context.parameters.get("id") ?? ""
+            guard let id = Int64(text), id > 0 else { throw APIError.badRequest("'\(text)' is not a check id") }
+            let check = try await store.retryCheck(id, now: Date())
+            _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "check.retry", caseId: check.caseId,
+                                                       detail: "#\(check.id) \(check.source)", remote: context.remote))
+            return try APIBody.json(check)
+        }
+        api.get("audit") { request, context in
+            _ = try context.require(.readAudit)
+            let caseId = try request.uri.queryParameters.get("case").map { text in
+                guard let id = CaseID(text: text) else { throw APIError.badRequest("'\(text)' is not a case id") }
+                return id
+            }
+            return try APIBody.json(try await store.audit(caseId: caseId))
+        }
+    }
+}

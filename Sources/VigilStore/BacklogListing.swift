@@ -1,0 +1,37 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The backlog as `vigil backlog --json` and `GET /api/v1/backlog` print it.
+public struct BacklogListing: Sendable, Encodable {
+    /// The moment ageing, due and overdue were judged at.
+    public var asOf: Date
+    /// Open cases in backlog order.
+    public var cases: [BacklogEntry]
+
+    /// Creates a listing.
+    public init(asOf: Date, cases: [BacklogEntry]) {
+        self.asOf = asOf
+        self.cases = cases
+    }
+}
+
+/// The result of a claim as `vigil next --json` and `POST /api/v1/cases/next` print it: `{"case": …}`,
+/// or `{"case": null}` when nothing is left.
+public struct ClaimResult: Sendable, Encodable {
+    /// The claimed case.
+    public var claimed: BacklogEntry?
+
+    /// Creates a result.
+    public init(claimed: BacklogEntry?) { self.claimed = claimed }
+
+    private enum CodingKeys: String, CodingKey { case claimed = "case" }
+
+    /// Encodes `case` with an explicit `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(claimed, forKey: .claimed)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VigilIntel
+import VigilServer
+import VigilStore
+
+/// `vigil serve --db … [--host H] [--port P] [--intel-config F | --intel-base-url U] [--workers N]`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API and run the research workers in one process.",
+        discussion: "SIGTERM or SIGINT stops taking requests and checks, lets those in flight finish, and exits 0."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @OptionGroup var intel: IntelOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Research checks in flight at once.")
+    var workers = 64
+
+    mutating func run() async throws {
+        guard workers > 0 else { throw ValidationError("--workers must be positive") }
+        var logger = Logger.vigil("vigil.serve")
+        logger.logLevel = min(logger.logLevel, .notice)
+        let target = try store.open()
+        let sources = try intel.sources()
+        let application = Application(
+            router: VigilAPI.router(store: target, sources: sources),
+            configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+            logger: logger)
+        let engine = CurlEngine(logger: logger)
+        let worker = ResearchWorker(store: target, engine: engine, sources: sources, configuration: .init(concurrency: workers),
+                                    logger: logger)
+        let group = ServiceGroup(services: [application, engine, worker], gracefulShutdownSignals: [.sigterm, .sigint],
+                                 logger: logger)
+        try await group.run()
+    }
+}

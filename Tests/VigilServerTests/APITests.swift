@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilIntel
+import VigilStore
+
+let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Samples")
+
+func sample(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: samples.appendingPathComponent(name))) }
+
+@Suite("the HTTP API on a real loopback server", .serialized)
+struct APITests {
+    @Test("health needs no token; the API answers 401 without or with a bad token")
+    func authentication() async throws {
+        try await APIHarness.run { api in
+            #expect(try await api.call("GET", "/healthz", as: nil).status == 200)
+            let missing = try await api.call("GET", "/api/v1/backlog", as: nil)
+            #expect(missing.status == 401 && APIHarness.errorCode(missing.json) == "unauthorized")
+            #expect(try await api.call("GET", "/api/v1/backlog", as: nil, token: "not-a-token").status == 401)
+            let revoked = AccessToken.generate()
+            _ = try await api.store.addUser(name: "gone", role: .supervisor, tokenHash: AccessToken.hash(revoked), now: Date())
+            try await api.store.revokeUser(name: "gone", now: Date())
+            #expect(try await api.call("GET", "/api/v1/backlog", as: nil, token: revoked).status == 401)
+        }
+    }
+
+    @Test("the role matrix: each endpoint answers 403 to roles without the permission and 2xx to those with it")
+    func roleMatrix() async throws {
+        try await APIHarness.run { api in
+            let batch = try sample("nca-case-studies.jsonl")
+            for role in Role.allCases where role != .importer {
+                #expect(try await api.call("POST", "/api/v1/referrals?format=nca", as: role, body: batch, contentType: "application/x-ndjson").status == 403, "\(role)")
+            }
+            let imported = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: batch, contentType: "application/x-ndjson")
+            #expect(imported.status == 200 && (imported.json as? [String: Any])?["accepted"] as? Int == 4)
+
+            for role in Role.allCases {
+                let status = try await api.call("GET", "/api/v1/backlog", as: role).status
+                #expect(status == (role.allows(.readCases) ? 200 : 403), "backlog \(role)")
+                let show = try await api.call("GET", "/api/v1/cases/C-000001", as: role).status
+                #expect(show == (role.allows(.readCases) ? 200 : 403), "show \(role)")
+                let audit = try await api.call("GET", "/api/v1/audit", as: role).status
+                #expect(audit == (role.allows(.readAudit) ? 200 : 403), "audit \(role)")
+            }
+            for role in [Role.importer, .researcher, .supervisor, .admin] {
+                #expect(try await api.call("POST", "/api/v1/cases/next", as: role).status == 403, "next \(role)")
+            }
+        }
+    }
+
+    @Test("claim, act and the holder rule: another investigator gets 409, a supervisor may act; everything audited")
+    func casesAndHolders() async throws {
+        try await APIHarness.run { api in
+            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                                   contentType: "application/x-ndjson")
+            let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
+            let entry = try #require((claimed.json as? [String: Any])?["case"] as? [String: Any])
+            let id = try #require(entry["caseId"] as? String)
+            #expect(entry["claimedBy"] as? String == "investigator-1")
+
+            let other = AccessToken.generate()
+            _ = try await api.store.addUser(name: "investigator-2", role: .investigator, tokenHash: AccessToken.hash(other), now: Date())
+            let stolen = try await api.call("POST", "/api/v1/cases/\(id)/release", as: nil, token: other)
+            #expect(stolen.status == 409 && APIHarness.errorCode(stolen.json) == "notYourCase")
+
+            let notified = try await api.call("POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
+                                              json: #"{"flag": "socialCare", "method": "phone", "reference": "MASH-API-1"}"#)
+            #expect(notified.status == 200)
+            let deferByInvestigator = try await api.call("POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
+                                                         json: #"{"flag": "socialCare", "defer": true, "reason": "r", "reviewBy": "2030-01-01T00:00:00Z"}"#)
+            #expect(deferByInvestigator.status == 403)
+            #expect(try await api.call("POST", "/api/v1/cases/\(id)/release", as: .supervisor).status == 200)
+            #expect(try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrest"}"#).status == 200)
+            #expect(try await api.call("GET", "/api/v1/cases/\(id)/checks", as: .researcher).status == 200)
+
+            let audit = try await api.call("GET", "/api/v1/audit?case=\(id)", as: .supervisor)
+            let actions = (audit.json as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(actions == ["case.claim", "flag.notify", "case.release", "case.close", "case.checks"])
+            #expect(try await api.store.verifyAudit().isIntact)
+            let empty = try await api.call("POST", "/api/v1/checks/999/retry", as: .researcher)
+            #expect(empty.status == 404 && APIHarness.errorCode(empty.json) == "notFound")
+        }
+    }
+
+    @Test("bad requests get the right 4xx with a message, and the server keeps serving")
+    func badRequests() async throws {
+        try await APIHarness.run { api in
+            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                                   contentType: "application/x-ndjson")
+            let cases: [(String, String, Role, String?, String, Int)] = [
+                ("GET", "/api/v1/cases/not-an-id", .supervisor, nil, "application/json", 400),
+                ("GET", "/api/v1/cases/C-999999", .supervisor, nil, "application/json", 404),
+                ("POST", "/api/v1/cases/C-000001/close", .supervisor, "{not json", "application/json", 400),
+                ("POST", "/api/v1/cases/C-000001/close", .supervisor, #"{"outcome": "x"}"#, "text/plain", 415),
+                ("POST", "/api/v1/cases/C-000001/close", .supervisor, #"{"outcome": "x", "sneaky": 1}"#, "application/json", 400),
+                ("POST", "/api/v1/cases/C-000001/close", .supervisor, #"{"outcome": 7}"#, "application/json", 400),
+                ("POST", "/api/v1/cases/C-000001/notifications", .supervisor, #"{"flag": "police"}"#, "application/json", 400),
+                ("GET", "/api/v1/backlog?asOf=yesterday", .supervisor, nil, "application/json", 400),
+                ("POST", "/api/v1/referrals", .importer, "{}", "application/json", 400),
+                ("POST", "/api/v1/referrals?format=nca", .importer, "a,b\n1,2\n", "text/csv", 415),
+                ("POST", "/api/v1/referrals?format=nca", .importer, "[{\"broken\": ", "application/json", 400),
+            ]
+            for (method, path, role, body, type, expected) in cases {
+                let answer = try await api.call(method, path, as: role, json: body, contentType: type)
+                #expect(answer.status == expected, "\(method) \(path) \(body ?? "")")
+                let message = ((answer.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
+                #expect(message?.isEmpty == false, "\(method) \(path): a person-readable message")
+            }
+            let mixed = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("bad/nca-mixed.jsonl"),
+                                           contentType: "application/x-ndjson")
+            #expect(mixed.status == 422 && (mixed.json as? [String: Any])?["rejected"] as? Int == 5)
+            let huge = [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1)
+            let tooLarge = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: huge, contentType: "application/json")
+            #expect(tooLarge.status == 413)
+            #expect(try await api.call("GET", "/healthz", as: nil).status == 200, "still serving")
+        }
+    }
+
+    @Test("16 concurrent clients claiming over HTTP never get the same case")
+    func concurrentClaims() async throws {
+        try await APIHarness.run { api in
+            let submissions = (0..<2000).map { index -> ReferralSubmission in
+                let referral = Referral(source: .p2p, ref: "HTTP-\(index)", receivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)),
+                                        observations: [], children: [], linkKeys: [], research: ResearchInputs())
+                return ReferralSubmission(referral: referral, raw: "{}", canonical: "{\"n\":\(index)}")
+            }
+            _ = try await api.store.importReferrals(submissions, sources: [], now: Date())
+            let ids = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let answer = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
+                            guard let entry = (answer.json as? [String: Any])?["case"] as? [String: Any], let id = entry["caseId"] as? String
+                            else { return mine }
+                            mine.append(id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            #expect(ids.count == 2000)
+            #expect(Set(ids).count == 2000)
+        }
+    }
+}
