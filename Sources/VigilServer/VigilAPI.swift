@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import VigilCore
 import VigilStore
 
@@ -16,5 +17,14 @@ public enum VigilAPI {
         CaseRoutes(store: store).register(on: api)
         ReferralAndResearchRoutes(store: store, sources: sources).register(on: api)
         return router
+    }
+
+    /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free
+    /// port, reported to `onRunning`).
+    public static func application(store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(store: store, sources: sources),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+                    onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)
     }
 }

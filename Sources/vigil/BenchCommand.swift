@@ -4,7 +4,8 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure import, claim and research throughput.",
-        subcommands: [BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self]
+        abstract: "Measure import, claim, research and HTTP throughput.",
+        subcommands: [BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self, BenchHTTPClaimCommand.self,
+                      BenchHTTPImportCommand.self]
     )
 }

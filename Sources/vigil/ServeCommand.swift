@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
 import ServiceLifecycle
 import VigilIntel
@@ -34,10 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = min(logger.logLevel, .notice)
         let target = try store.open()
         let sources = try intel.sources()
-        let application = Application(
-            router: VigilAPI.router(store: target, sources: sources),
-            configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
-            logger: logger)
+        let application = VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger)
         let engine = CurlEngine(logger: logger)
         let worker = ResearchWorker(store: target, engine: engine, sources: sources, configuration: .init(concurrency: workers),
                                     logger: logger)

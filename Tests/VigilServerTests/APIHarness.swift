@@ -41,10 +41,8 @@ struct APIHarness: Sendable {
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
         let ports = PortBox()
-        let application = Application(
-            router: VigilAPI.router(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { await ports.set($0.localAddress?.port ?? 0) }, logger: logger)
+        let application = VigilAPI.application(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
+                                               host: "127.0.0.1", port: 0, logger: logger, onRunning: { await ports.set($0) })
         let engine = CurlEngine(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService() }

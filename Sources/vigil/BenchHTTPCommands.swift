@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilImport
+import VigilIntake
+import VigilIntel
+import VigilStore
+
+/// `vigil bench http-claim --cases N --clients K [--json]`: K clients draining N cases through `POST /api/v1/cases/next`.
+struct BenchHTTPClaimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http-claim",
+        abstract: "Claims/s and p50/p99 latency of K concurrent HTTP clients draining N cases through the API."
+    )
+
+    @Option(help: "How many cases to seed.")
+    var cases = 100_000
+
+    @Option(help: "How many concurrent clients.")
+    var clients = 16
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    mutating func run() async throws {
+        guard cases > 0, clients > 0 else { throw ValidationError("--cases and --clients must be positive") }
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let store = try SQLiteStore(path: scratch.path)
+        var generator = SyntheticPackages()
+        try await ImportPipeline(store: store, sources: []).run(
+            try BatchReader.open(generator.jsonLines(count: cases, prefix: "H"), format: .nca)) { _, _ in }
+        let openCases = try await store.backlog(asOf: Date(), limit: nil).count
+        let token = try await LoopbackAPI.token(store, role: .investigator)
+        let (clients, json) = (clients, json)
+        try await LoopbackAPI.run(store: store) { base, engine in
+            let request = CurlRequest(url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
+                                      timeoutMs: 30000)
+            let result = try await ClaimDrain.run(claimers: clients) {
+                let response = try await engine.perform(request)
+                guard response.status == 200,
+                    let body = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                else { throw ValidationError("HTTP \(response.status)") }
+                return ((body["case"] as? [String: Any])?["caseId"] as? String).flatMap(CaseID.init(text:))
+            }
+            try result.print(cases: openCases, json: json, via: "HTTP clients")
+        }
+    }
+}
+
+/// `vigil bench http-import --records N [--batch B] [--json]`: synthetic NCA packages through `POST /api/v1/referrals`.
+struct BenchHTTPImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http-import",
+        abstract: "Referrals/s imported through POST /api/v1/referrals in batches (checks planned, as a server does)."
+    )
+
+    @Option(help: "How many packages.")
+    var records = 100_000
+
+    @Option(help: "Packages per request.")
+    var batch = 10_000
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    /// The measurement.
+    struct Result: Encodable {
+        var records: Int
+        var accepted: Int
+        var requests: Int
+        var seconds: Double
+        var recordsPerSecond: Double
+    }
+
+    mutating func run() async throws {
+        guard records > 0, batch > 0 else { throw ValidationError("--records and --batch must be positive") }
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let store = try SQLiteStore(path: scratch.path)
+        let token = try await LoopbackAPI.token(store, role: .importer)
+        var generator = SyntheticPackages()
+        let (total, size, json) = (records, batch, json)
+        let bodies = stride(from: 0, to: total, by: size).map { offset in
+            generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)")
+        }
+        try await LoopbackAPI.run(store: store) { base, engine in
+            let clock = ContinuousClock()
+            let started = clock.now
+            var accepted = 0
+            for body in bodies {
+                let response = try await engine.perform(CurlRequest(
+                    url: "\(base)/api/v1/referrals?format=nca", method: "POST",
+                    headers: ["Authorization: Bearer \(token)", "Content-Type: application/x-ndjson"], body: body,
+                    timeoutMs: 600_000, maxResponseBytes: 64 << 20))
+                let report = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                accepted += report?["accepted"] as? Int ?? 0
+            }
+            let seconds = (clock.now - started).seconds
+            let result = Result(records: total, accepted: accepted, requests: bodies.count, seconds: seconds,
+                                recordsPerSecond: Double(total) / seconds)
+            if json {
+                try FileOutput.printJSON(result)
+            } else {
+                print(String(format: "%d records (%d accepted) in %d requests, %.2f s: %.0f referrals/s through HTTP",
+                             total, accepted, bodies.count, seconds, result.recordsPerSecond))
+            }
+        }
+    }
+}
