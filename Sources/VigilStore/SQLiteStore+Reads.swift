@@ -8,20 +8,26 @@ import VigilCore
 
 extension SQLiteStore {
     /// Open cases: unclaimed in backlog order at `asOf` (effective grades judged at `asOf`), then claimed.
+    /// The order is computed in SQL, so a limited listing reads only the cases it returns.
     public func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry] {
-        let entries = try await pool.read { db in try self.entries(db, caseIds: nil, asOf: asOf) }
-        let ordered = Self.ordered(entries)
-        return limit.map { Array(ordered.prefix($0)) } ?? ordered
-    }
-
-    /// Sorts unclaimed entries by the backlog key, then claimed ones, and numbers them from 1.
-    static func ordered(_ entries: [BacklogEntry]) -> [BacklogEntry] {
-        let unclaimed = entries.filter { $0.claimedBy == nil }.sorted { $0.backlogKey < $1.backlogKey }
-        let claimed = entries.filter { $0.claimedBy != nil }.sorted { $0.backlogKey < $1.backlogKey }
-        return (unclaimed + claimed).enumerated().map { index, entry in
-            var numbered = entry
-            numbered.position = index + 1
-            return numbered
+        try await pool.read { db in
+            let order = try Int64.fetchAll(db, sql: """
+                SELECT id FROM cases WHERE status = 'open'
+                ORDER BY claimed_by IS NOT NULL,
+                    grade_rank + CASE
+                        WHEN grade_rank = \(Grade.low.rawValue) AND received_at + ? < ? THEN 1
+                        WHEN grade_rank = \(Grade.medium.rawValue) AND received_at + ? < ? THEN 1
+                        ELSE 0 END DESC,
+                    access_rank, youngest_rank, received_at, id
+                LIMIT ?
+                """, arguments: [Int64(self.targets.low * 1000), asOf.millis, Int64(self.targets.medium * 1000), asOf.millis, limit ?? -1])
+            let entries = try self.entries(db, caseIds: limit == nil ? nil : order, asOf: asOf)
+            let byId = Dictionary(uniqueKeysWithValues: entries.map { ($0.caseId.rawValue, $0) })
+            return order.enumerated().compactMap { index, id in
+                var entry = byId[id]
+                entry?.position = index + 1
+                return entry
+            }
         }
     }
 

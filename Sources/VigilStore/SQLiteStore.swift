@@ -24,7 +24,7 @@ public final class SQLiteStore: Store {
             // and a 256 MiB page cache (plus memory-mapped reads) keeps the indexes' pages from being
             // re-read or spilled mid-transaction.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            try db.execute(sql: "PRAGMA cache_size = -262144")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets
