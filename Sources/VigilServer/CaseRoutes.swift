@@ -56,6 +56,18 @@ struct CaseRoutes {
         api.post("cases/:id/notifications") { request, context in
             try await notify(request, context)
         }
+        api.post("cases/:id/decisions") { request, context in
+            let id = try await requireHeld(context)
+            struct Body: Decodable {
+                var decision: String
+                var rationale: String
+            }
+            let body = try await APIBody.decode(Body.self, from: request, allowed: ["decision", "rationale"])
+            guard !body.decision.isEmpty, !body.rationale.isEmpty else { throw APIError.badRequest("decision and rationale must not be empty") }
+            try await store.recordDecision(id, decision: body.decision, rationale: body.rationale, by: context.user?.name ?? "", at: Date())
+            try await audit(context, "case.decide", id, detail: "\(body.decision): \(body.rationale)")
+            return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+        }
     }
 
     /// `{flag, method, reference}` records a notification (the case's holder or a supervisor);

@@ -97,9 +97,9 @@ public struct ClaimRecord: Sendable, Hashable, Encodable {
     public var releasedAt: Date?
 }
 
-/// A recorded decision: a deferral of a flag, or the case's closure.
+/// A recorded decision: a deferral of a flag, the case's closure, or a decision with its rationale.
 public struct DecisionRecord: Sendable, Hashable, Encodable {
-    /// `defer` or `close`.
+    /// `defer`, `close`, or the decision recorded (e.g. `visit`).
     public var kind: String
     /// Who decided.
     public var by: String
@@ -107,7 +107,7 @@ public struct DecisionRecord: Sendable, Hashable, Encodable {
     public var at: Date
     /// The flag a deferral concerns.
     public var flag: FlagKind?
-    /// Reason (deferral) or outcome (closure).
+    /// Reason (deferral), outcome (closure) or rationale (decision).
     public var detail: String
     /// When a deferral must be reviewed.
     public var reviewBy: Date?

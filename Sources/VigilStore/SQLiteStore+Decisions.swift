@@ -29,6 +29,16 @@ extension SQLiteStore {
         }
     }
 
+    /// Records a decision on an open case.
+    public func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: String, at: Date) async throws {
+        try await writeImmediate { db in
+            let row = try Self.requireCase(db, id)
+            guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
+            try db.execute(sql: "INSERT INTO decisions (case_id, kind, officer, at, detail) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id.rawValue, decision, officer, at.millis, rationale])
+        }
+    }
+
     /// Closes the case; it leaves the backlog and can no longer be claimed or joined.
     public func close(_ id: CaseID, outcome: String, by officer: String, at: Date) async throws {
         try await writeImmediate { db in

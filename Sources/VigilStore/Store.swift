@@ -36,6 +36,9 @@ public protocol Store: CheckStore, UserStore, AuditStore {
     func recordDeferral(_ id: CaseID, flag: FlagKind, by officer: String, reason: String, reviewBy: Date,
                         at: Date) async throws
 
+    /// Records an investigator's or supervisor's decision on a case (e.g. `visit`, `warrant`) with its rationale.
+    func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: String, at: Date) async throws
+
     /// Closes a case with an outcome; it leaves the backlog.
     func close(_ id: CaseID, outcome: String, by officer: String, at: Date) async throws
 }

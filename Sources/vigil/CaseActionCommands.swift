@@ -83,6 +83,35 @@ struct NotifyCommand: AsyncParsableCommand {
     }
 }
 
+/// `vigil decide CASE --decision D --rationale R`.
+struct DecideCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "decide", abstract: "Record a decision on a case with its rationale.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    @Option(help: "The decision (e.g. visit, warrant, safeguarding-strategy).")
+    var decision: String
+
+    @Option(help: "Why.")
+    var rationale: String
+
+    @Option(help: "Who decides (default: $USER).")
+    var by: String?
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        guard !decision.isEmpty, !rationale.isEmpty else { throw ValidationError("--decision and --rationale must not be empty") }
+        let officer = CommandLineActor.name(by)
+        let target = try store.open()
+        try await target.recordDecision(id, decision: decision, rationale: rationale, by: officer, at: Date())
+        try await CommandLineActor.audit(target, actor: officer, action: "case.decide", caseId: id, detail: "\(decision): \(rationale)")
+        print("\(id): decision \(decision) recorded")
+    }
+}
+
 /// `vigil close CASE --outcome TEXT`.
 struct CloseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a case with its outcome.")

@@ -70,13 +70,16 @@ struct APITests {
             let deferByInvestigator = try await api.call("POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
                                                          json: #"{"flag": "socialCare", "defer": true, "reason": "r", "reviewBy": "2030-01-01T00:00:00Z"}"#)
             #expect(deferByInvestigator.status == 403)
+            let decided = try await api.call("POST", "/api/v1/cases/\(id)/decisions", as: .investigator,
+                                             json: #"{"decision": "visit", "rationale": "child of 7 in the household"}"#)
+            #expect(decided.status == 200)
             #expect(try await api.call("POST", "/api/v1/cases/\(id)/release", as: .supervisor).status == 200)
             #expect(try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrest"}"#).status == 200)
             #expect(try await api.call("GET", "/api/v1/cases/\(id)/checks", as: .researcher).status == 200)
 
             let audit = try await api.call("GET", "/api/v1/audit?case=\(id)", as: .supervisor)
             let actions = (audit.json as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
-            #expect(actions == ["case.claim", "flag.notify", "case.release", "case.close", "case.checks"])
+            #expect(actions == ["case.claim", "flag.notify", "case.decide", "case.release", "case.close", "case.checks"])
             #expect(try await api.store.verifyAudit().isIntact)
             let empty = try await api.call("POST", "/api/v1/checks/999/retry", as: .researcher)
             #expect(empty.status == 404 && APIHarness.errorCode(empty.json) == "notFound")

@@ -182,12 +182,15 @@ struct StoreConformanceTests {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let id = try #require(accepted(try await store.importReferrals([submission("A")], sources: [], now: t0)[0]))
+        try await store.recordDecision(id, decision: "visit", rationale: "child in household", by: "ann", at: t0 + 30)
         try await store.close(id, outcome: "arrest", by: "ann", at: t0 + 60)
         #expect(try await store.backlog(asOf: t0 + 60, limit: nil).isEmpty)
         #expect(try await store.claimNext(officer: "bob", now: t0 + 60) == nil)
         let detail = try await store.caseDetail(id, asOf: t0 + 60)
         #expect(detail.status == "closed" && detail.summary.position == nil)
-        #expect(detail.decisions.map(\.detail) == ["arrest"])
+        #expect(detail.decisions.map(\.kind) == ["visit", "close"])
+        #expect(detail.decisions.map(\.detail) == ["child in household", "arrest"])
+        await #expect(throws: StoreError.self) { try await store.recordDecision(id, decision: "late", rationale: "x", by: "ann", at: t0 + 90) }
         await #expect(throws: StoreError.self) { try await store.close(id, outcome: "again", by: "ann", at: t0 + 90) }
         await #expect(throws: StoreError.self) { try await store.caseDetail(CaseID(999), asOf: t0) }
     }
