@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import VigilCore
@@ -13,10 +14,21 @@ public enum VigilAPI {
         let router = Router(context: APIContext.self)
         router.add(middleware: APIErrorMiddleware())
         router.get("healthz") { _, _ in try APIBody.json(["status": "ok"]) }
+        router.get("api/v1/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
+        }
         let api = router.group("api/v1").add(middleware: TokenAuthenticator(store: store))
         CaseRoutes(store: store).register(on: api)
         ReferralAndResearchRoutes(store: store, sources: sources).register(on: api)
         return router
+    }
+
+    /// The OpenAPI 3.1 document of this API (`docs/openapi.yaml`), bundled with the server.
+    public static func openAPIDocument() throws -> Data {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw APIError(.internalServerError, "internal", "the OpenAPI document is missing from the build")
+        }
+        return try Data(contentsOf: url)
     }
 
     /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilServer
+import VigilStore
+
+@Suite("the OpenAPI document")
+struct OpenAPIDocumentTests {
+    /// `METHOD /path` of every operation in the document.
+    func documentedOperations() throws -> Set<String> {
+        let text = String(decoding: try VigilAPI.openAPIDocument(), as: UTF8.self)
+        var operations = Set<String>()
+        var path: String?
+        var inPaths = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            if inPaths, !line.hasPrefix(" "), !line.isEmpty { inPaths = false }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "),
+                ["get:", "post:", "put:", "delete:", "patch:"].contains(line.trimmingCharacters(in: .whitespaces))
+            {
+                operations.insert("\(line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()) \(path)")
+            }
+        }
+        return operations
+    }
+
+    @Test("every route the server answers is documented, and every documented operation is served")
+    func matchesRoutes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-openapi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("o.sqlite").path)
+        let routes = Set(VigilAPI.router(store: store, sources: []).routes.map { "\($0.method) \($0.path)" })
+        let documented = try documentedOperations()
+        #expect(documented.count >= 13)
+        #expect(routes == documented, "served but undocumented: \(routes.subtracting(documented)); documented but not served: \(documented.subtracting(routes))")
+    }
+
+    @Test("docs/openapi.yaml is the document the server serves")
+    func sameFile() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi.yaml")
+        #expect(try Data(contentsOf: docs) == VigilAPI.openAPIDocument())
+    }
+}
