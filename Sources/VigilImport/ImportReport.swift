@@ -3,9 +3,9 @@ import VigilIntake
 import VigilStore
 
 /// The machine-readable import report of FORMATS.md §6.
-public struct ImportReport: Encodable, Sendable {
+public struct ImportReport: Codable, Sendable {
     /// One record's fate.
-    public struct Record: Encodable, Sendable {
+    public struct Record: Codable, Sendable {
         /// The batch file (or `body` for an API upload).
         public var file: String
         /// Line where the record starts.
@@ -59,6 +59,18 @@ public struct ImportReport: Encodable, Sendable {
             case (.success(let submission), .none):
                 validated(file: file, line: record.line, ref: submission.referral.ref)
             }
+        }
+    }
+
+    /// Adds another report's records (e.g. a server's answer for one file), under `file`.
+    public mutating func merge(_ other: ImportReport, file: String) {
+        accepted += other.accepted
+        duplicates += other.duplicates
+        rejected += other.rejected
+        records += other.records.map { record in
+            var renamed = record
+            renamed.file = file
+            return renamed
         }
     }
 

@@ -32,7 +32,7 @@ public struct FlagSummary: Sendable, Hashable, Codable {
 }
 
 /// One open case as the backlog lists it (FORMATS.md §6).
-public struct BacklogEntry: Sendable, Hashable, Encodable {
+public struct BacklogEntry: Sendable, Hashable, Codable {
     /// 1-based position in the backlog listing; nil for a closed case.
     public var position: Int?
     /// The case.
@@ -108,5 +108,23 @@ public struct BacklogEntry: Sendable, Hashable, Encodable {
         try container.encode(overdue, forKey: .overdue)
         try container.encode(claimedBy, forKey: .claimedBy)
         try container.encode(flags, forKey: .flags)
+    }
+
+    /// Decodes what `encode(to:)` writes (the CLI reads the API's answers with it).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        position = try container.decodeIfPresent(Int.self, forKey: .position)
+        caseId = try container.decode(CaseID.self, forKey: .caseId)
+        refs = try container.decode([String].self, forKey: .refs)
+        grade = try container.decode(Grade.self, forKey: .grade)
+        effectiveGrade = try container.decode(Grade.self, forKey: .effectiveGrade)
+        provisional = try container.decode(Bool.self, forKey: .provisional)
+        childAccess = try container.decode(TriState.self, forKey: .childAccess)
+        youngestChildAge = try container.decodeIfPresent(Int.self, forKey: .youngestChildAge)
+        receivedAt = try container.decode(Date.self, forKey: .receivedAt)
+        dueAt = try container.decode(Date.self, forKey: .dueAt)
+        overdue = try container.decode(Bool.self, forKey: .overdue)
+        claimedBy = try container.decodeIfPresent(String.self, forKey: .claimedBy)
+        flags = try container.decode([FlagSummary].self, forKey: .flags)
     }
 }

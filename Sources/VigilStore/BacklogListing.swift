@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// The backlog as `vigil backlog --json` and `GET /api/v1/backlog` print it.
-public struct BacklogListing: Sendable, Encodable {
+public struct BacklogListing: Sendable, Codable {
     /// The moment ageing, due and overdue were judged at.
     public var asOf: Date
     /// Open cases in backlog order.
@@ -20,7 +20,7 @@ public struct BacklogListing: Sendable, Encodable {
 
 /// The result of a claim as `vigil next --json` and `POST /api/v1/cases/next` print it: `{"case": …}`,
 /// or `{"case": null}` when nothing is left.
-public struct ClaimResult: Sendable, Encodable {
+public struct ClaimResult: Sendable, Codable {
     /// The claimed case.
     public var claimed: BacklogEntry?
 
@@ -28,6 +28,11 @@ public struct ClaimResult: Sendable, Encodable {
     public init(claimed: BacklogEntry?) { self.claimed = claimed }
 
     private enum CodingKeys: String, CodingKey { case claimed = "case" }
+
+    /// Decodes `{"case": …}`.
+    public init(from decoder: any Decoder) throws {
+        claimed = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(BacklogEntry.self, forKey: .claimed)
+    }
 
     /// Encodes `case` with an explicit `null`.
     public func encode(to encoder: any Encoder) throws {

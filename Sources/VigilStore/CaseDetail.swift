@@ -6,7 +6,7 @@ import Foundation
 import VigilCore
 
 /// A referral of a case as `vigil show` prints it, its payload verbatim.
-public struct ReferralRecord: Sendable, Hashable, Encodable {
+public struct ReferralRecord: Sendable, Hashable, Codable {
     /// `nca` or `p2p`.
     public var source: ReferralSource
     /// The referral's ref.
@@ -20,7 +20,7 @@ public struct ReferralRecord: Sendable, Hashable, Encodable {
 }
 
 /// A fact of a case: its combined value and the sources that support it.
-public struct FactRecord: Sendable, Hashable, Encodable {
+public struct FactRecord: Sendable, Hashable, Codable {
     /// The fact.
     public var fact: FactKind
     /// Combined value.
@@ -30,7 +30,7 @@ public struct FactRecord: Sendable, Hashable, Encodable {
 }
 
 /// A stored assessment (FORMATS.md §6: grade, policy, path, provisional, pendingChecks, at).
-public struct AssessmentRecord: Sendable, Hashable, Encodable {
+public struct AssessmentRecord: Sendable, Hashable, Codable {
     /// The grade.
     public var grade: Grade
     /// The policy id.
@@ -48,7 +48,7 @@ public struct AssessmentRecord: Sendable, Hashable, Encodable {
 }
 
 /// An intelligence check of a case.
-public struct CheckRecord: Sendable, Hashable, Encodable {
+public struct CheckRecord: Sendable, Hashable, Codable {
     /// The check's id.
     public var id: Int64
     /// The case it researches.
@@ -88,7 +88,7 @@ public struct CheckRecord: Sendable, Hashable, Encodable {
 }
 
 /// A claim of a case by an investigator.
-public struct ClaimRecord: Sendable, Hashable, Encodable {
+public struct ClaimRecord: Sendable, Hashable, Codable {
     /// Who claimed it.
     public var officer: String
     /// When.
@@ -98,7 +98,7 @@ public struct ClaimRecord: Sendable, Hashable, Encodable {
 }
 
 /// A recorded decision: a deferral of a flag, the case's closure, or a decision with its rationale.
-public struct DecisionRecord: Sendable, Hashable, Encodable {
+public struct DecisionRecord: Sendable, Hashable, Codable {
     /// `defer`, `close`, or the decision recorded (e.g. `visit`).
     public var kind: String
     /// Who decided.
@@ -114,7 +114,7 @@ public struct DecisionRecord: Sendable, Hashable, Encodable {
 }
 
 /// A recorded notification of social care or the LADO.
-public struct NotificationRecord: Sendable, Hashable, Encodable {
+public struct NotificationRecord: Sendable, Hashable, Codable {
     /// Which flag it closes.
     public var flag: FlagKind
     /// Who notified.
@@ -128,7 +128,7 @@ public struct NotificationRecord: Sendable, Hashable, Encodable {
 }
 
 /// Everything known about one case (`vigil show`).
-public struct CaseDetail: Sendable, Encodable {
+public struct CaseDetail: Sendable, Codable {
     /// The case as the backlog shows it.
     public var summary: BacklogEntry
     /// `open` or `closed`.
@@ -167,5 +167,22 @@ public struct CaseDetail: Sendable, Encodable {
         try container.encode(claims, forKey: .claims)
         try container.encode(decisions, forKey: .decisions)
         try container.encode(notifications, forKey: .notifications)
+    }
+}
+
+extension CaseDetail {
+    /// Decodes what `encode(to:)` writes: the summary's fields and the detail side by side.
+    public init(from decoder: any Decoder) throws {
+        summary = try BacklogEntry(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        status = try container.decode(String.self, forKey: .status)
+        referrals = try container.decode([ReferralRecord].self, forKey: .referrals)
+        facts = try container.decode([FactRecord].self, forKey: .facts)
+        children = try container.decode([Child].self, forKey: .children)
+        assessments = try container.decode([AssessmentRecord].self, forKey: .assessments)
+        checks = try container.decode([CheckRecord].self, forKey: .checks)
+        claims = try container.decode([ClaimRecord].self, forKey: .claims)
+        decisions = try container.decode([DecisionRecord].self, forKey: .decisions)
+        notifications = try container.decode([NotificationRecord].self, forKey: .notifications)
     }
 }

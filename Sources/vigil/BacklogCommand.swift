@@ -12,6 +12,8 @@ struct BacklogCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var remote: ServerOptions
+
     @Flag(help: "Print FORMATS.md §6 JSON.")
     var json = false
 
@@ -23,11 +25,23 @@ struct BacklogCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
-        let entries = try await store.open().backlog(asOf: moment, limit: limit)
-        if json {
-            try FileOutput.printJSON(BacklogListing(asOf: moment, cases: entries))
+        let json = json
+        if let (server, token) = try remote.target() {
+            let query = "?asOf=\(Timestamp.format(moment))" + (limit.map { "&limit=\($0)" } ?? "")
+            try await APIClient.run(server: server, token: token) { client in
+                let answer = try await client.send("GET", "/api/v1/backlog" + query)
+                try Self.show(try answer.decode(BacklogListing.self), json: json)
+            }
         } else {
-            print(BacklogTable.render(entries, asOf: moment))
+            try Self.show(BacklogListing(asOf: moment, cases: try await store.open().backlog(asOf: moment, limit: limit)), json: json)
+        }
+    }
+
+    private static func show(_ listing: BacklogListing, json: Bool) throws {
+        if json {
+            try FileOutput.printJSON(listing)
+        } else {
+            print(BacklogTable.render(listing.cases, asOf: listing.asOf))
         }
     }
 }

@@ -22,6 +22,8 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var intel: IntelOptions
 
+    @OptionGroup var remote: ServerOptions
+
     @Argument(help: "Batch files: JSON Lines or a JSON array (nca, p2p), or CSV with a header row (p2p).")
     var files: [String]
 
@@ -37,6 +39,11 @@ struct ImportCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard let intakeFormat = IntakeFormat(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be nca or p2p")
+        }
+        if let (server, token) = try remote.target() {
+            guard !dryRun else { throw ValidationError("--dry-run works on a local database only") }
+            try await importThrough(server: server, token: token, format: intakeFormat)
+            return
         }
         let target = dryRun ? nil : try store.open()
         let sources = try intel.sources()
@@ -59,6 +66,11 @@ struct ImportCommand: AsyncParsableCommand {
             try await importFile(file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources),
                                  report: &report)
         }
+        try finish(report, fatal: fatal)
+    }
+
+    /// Prints the report and exits 0, 2 (some record rejected) or 1 (a file could not be read).
+    private func finish(_ report: ImportReport, fatal: Bool) throws {
         if json {
             try FileOutput.printJSON(report)
         } else {
@@ -66,6 +78,34 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if fatal { throw ExitCode.failure }
         if report.rejected > 0 { throw ExitCode(2) }
+    }
+
+    /// Sends each file to `POST /api/v1/referrals` of a running server; the server parses, grades and stores.
+    private func importThrough(server: String, token: String, format: IntakeFormat) async throws {
+        let files = files
+        let (report, fatal) = try await APIClient.run(server: server, token: token) { client in
+            var report = ImportReport()
+            var fatal = false
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    FileOutput.standardError("\(file): cannot read the file\n")
+                    fatal = true
+                    continue
+                }
+                let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+                let type = first == UInt8(ascii: "[") ? "application/json" : first == UInt8(ascii: "{") ? "application/x-ndjson" : "text/csv"
+                do {
+                    let answer = try await client.send("POST", "/api/v1/referrals?format=\(format.rawValue)", body: Array(data),
+                                                       contentType: type, accepting: [422])
+                    report.merge(try answer.decode(ImportReport.self), file: file)
+                } catch let refusal as ServerRefusal {
+                    FileOutput.standardError("\(file): \(refusal); nothing of this file was imported\n")
+                    fatal = true
+                }
+            }
+            return (report, fatal)
+        }
+        try finish(report, fatal: fatal)
     }
 
     private func importFile(_ file: String, _ batch: Batch, format: IntakeFormat, into pipeline: ImportPipeline,

@@ -12,23 +12,36 @@ struct NextCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "The investigator claiming the case.")
-    var officer: String
+    @OptionGroup var remote: ServerOptions
+
+    @Option(help: "The investigator claiming the case (with --server: the token's user).")
+    var officer: String?
 
     @Flag(help: "Print {\"case\": …} JSON ({\"case\": null} when nothing is left).")
     var json = false
 
     mutating func run() async throws {
-        guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is empty") }
-        let now = Date()
+        let json = json
+        if let (server, token) = try remote.target() {
+            try await APIClient.run(server: server, token: token) { client in
+                let answer = try await client.send("POST", "/api/v1/cases/next")
+                Self.show(try answer.decode(ClaimResult.self).claimed, json: json, raw: answer.text)
+            }
+            return
+        }
+        guard let officer, !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is required") }
         let target = try store.open()
-        let entry = try await target.claimNext(officer: officer, now: now)
+        let entry = try await target.claimNext(officer: officer, now: Date())
         if let entry { try await CommandLineActor.audit(target, actor: officer, action: "case.claim", caseId: entry.caseId) }
+        Self.show(entry, json: json, raw: String(decoding: try VigilJSON.encoder.encode(ClaimResult(claimed: entry)), as: UTF8.self))
+    }
+
+    private static func show(_ entry: BacklogEntry?, json: Bool, raw: String) {
         if json {
-            try FileOutput.printJSON(ClaimResult(claimed: entry))
+            print(raw)
         } else if let entry {
-            print("\(officer) now holds \(entry.caseId)")
-            print(BacklogTable.render([entry], asOf: now))
+            print("\(entry.claimedBy ?? "") now holds \(entry.caseId)")
+            print(BacklogTable.render([entry], asOf: Date()))
         } else {
             print("Nothing left to claim.")
         }

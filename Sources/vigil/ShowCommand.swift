@@ -12,6 +12,8 @@ struct ShowCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var remote: ServerOptions
+
     @Argument(help: "The case id, e.g. C-000042.")
     var caseId: String
 
@@ -22,15 +24,25 @@ struct ShowCommand: AsyncParsableCommand {
     var by: String?
 
     mutating func run() async throws {
-        let now = Date()
-        let target = try store.open()
         let id = try parseCaseID(caseId)
-        let detail = try await target.caseDetail(id, asOf: now)
+        let json = json
+        if let (server, token) = try remote.target() {
+            try await APIClient.run(server: server, token: token) { client in
+                try Self.show(try await client.send("GET", "/api/v1/cases/\(id)").decode(CaseDetail.self), json: json)
+            }
+            return
+        }
+        let target = try store.open()
+        let detail = try await target.caseDetail(id, asOf: Date())
         try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.show", caseId: id)
+        try Self.show(detail, json: json)
+    }
+
+    private static func show(_ detail: CaseDetail, json: Bool) throws {
         if json {
             try FileOutput.printJSON(detail)
         } else {
-            print(CaseText.render(detail, asOf: now))
+            print(CaseText.render(detail, asOf: Date()))
         }
     }
 }

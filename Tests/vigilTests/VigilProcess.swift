@@ -32,11 +32,19 @@ struct VigilProcess {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Samples")
 
-    /// Starts `vigil` with the arguments; call `finish` on the result.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `vigil` with the arguments (and extra `NAME=value` environment); call `finish` on the result.
+    static func start(_ arguments: [String], environment: [String] = []) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["VIGIL_SERVER"] = nil
+        variables["VIGIL_TOKEN"] = nil
+        for pair in environment {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            variables[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        process.environment = variables
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -62,8 +70,8 @@ struct VigilProcess {
     }
 
     /// Runs `vigil` to completion.
-    static func run(_ arguments: [String]) async throws -> Outcome {
-        await finish(try start(arguments))
+    static func run(_ arguments: [String], environment: [String] = []) async throws -> Outcome {
+        await finish(try start(arguments, environment: environment))
     }
 
     /// Parses the run's standard output as a JSON object.

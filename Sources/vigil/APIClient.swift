@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Synchronization
+import VigilCore
+import VigilIntel
+import VigilStore
+
+/// The CLI talking to a running `vigil serve` instead of a local database (`--server URL --token T`).
+struct APIClient: Sendable {
+    let base: String
+    let token: String
+    let engine: CurlEngine
+
+    /// An answer: status and body.
+    struct Answer: Sendable {
+        var status: Int
+        var body: [UInt8]
+
+        /// The body decoded as Vigil JSON.
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try VigilJSON.decoder.decode(type, from: Data(body))
+        }
+
+        /// The body as text.
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// Runs `body` with a client whose engine is running, and returns what it returns.
+    @discardableResult
+    static func run<T: Sendable>(server: String, token: String, _ body: @escaping @Sendable (APIClient) async throws -> T) async throws -> T {
+        let logger = Logger.vigil("vigil.client")
+        let engine = CurlEngine(logger: logger)
+        let base = server.hasSuffix("/") ? String(server.dropLast()) : server
+        let result = Mutex<T?>(nil)
+        try await OneShotService.run(with: [engine], logger: logger) {
+            let value = try await body(APIClient(base: base, token: token, engine: engine))
+            result.withLock { $0 = value }
+        }
+        guard let value = result.withLock({ $0 }) else { throw CancellationError() }
+        return value
+    }
+
+    /// Sends a request; any status but `accepting` (and 2xx) becomes the API's error message, exit 1.
+    func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json",
+              accepting: Set<Int> = []) async throws -> Answer {
+        let response = try await engine.perform(CurlRequest(
+            url: base + path, method: method, headers: ["Authorization: Bearer \(token)", "Content-Type: \(contentType)"],
+            body: body, timeoutMs: 600_000, maxResponseBytes: 256 << 20))
+        guard (200..<300).contains(response.status) || accepting.contains(response.status) else {
+            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            let message = (object?["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(response.status)"
+            throw ServerRefusal(description: "\(base): \(message) (HTTP \(response.status))")
+        }
+        return Answer(status: response.status, body: response.body)
+    }
+}
+
+/// A request the server refused, with its message.
+struct ServerRefusal: Error, CustomStringConvertible {
+    /// The server's message and status.
+    var description: String
+}
+
+/// `--server URL --token T` (or `$VIGIL_SERVER`, `$VIGIL_TOKEN`): go through a running server's API.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "A running `vigil serve` to use instead of --db (default: $VIGIL_SERVER).")
+    var server: String?
+
+    @Option(help: "The API token for --server (default: $VIGIL_TOKEN).")
+    var token: String?
+
+    /// The server and token in force, nil for the local database.
+    func target() throws -> (server: String, token: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let server = server ?? environment["VIGIL_SERVER"] else { return nil }
+        guard let token = token ?? environment["VIGIL_TOKEN"], !token.isEmpty else {
+            throw ValidationError("--server needs --token (or $VIGIL_TOKEN)")
+        }
+        return (server, token)
+    }
+}
