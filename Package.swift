@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         .target(name: "VigilCore"),
@@ -40,6 +42,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("openapi.yaml")]
         ),
@@ -53,6 +57,7 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilStore", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -90,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore", "VigilIntel",
+                "VigilServer", "VigilStore", "VigilCore", "VigilIntel", "VigilIntelStub",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

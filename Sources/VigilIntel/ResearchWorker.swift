@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import VigilCore
 import VigilStore
@@ -37,11 +38,13 @@ public struct ResearchWorker: Service {
     private let now: @Sendable () -> Date
     private let jitter: @Sendable () -> Double
     private let logger: Logger
+    private let metrics: (any MetricsFactory)?
 
-    /// Creates a worker. `now` and `jitter` are injected so that time and randomness stay at the edge.
+    /// Creates a worker. `now` and `jitter` are injected so that time and randomness stay at the edge;
+    /// with `metrics`, every attempt's latency and every failure is recorded by source.
     public init(store: any Store, engine: CurlEngine, sources: [IntelSourceSpec], configuration: Configuration,
                 now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                logger: Logger = Logger(label: "vigil.research")) {
+                logger: Logger = Logger(label: "vigil.research"), metrics: (any MetricsFactory)? = nil) {
         self.store = store
         self.engine = engine
         self.sourceList = sources
@@ -50,6 +53,7 @@ public struct ResearchWorker: Service {
         self.now = now
         self.jitter = jitter
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Longest a lease lasts: the slowest source's timeout plus a margin, after which another worker may
@@ -114,6 +118,7 @@ public struct ResearchWorker: Service {
         let request = CurlRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
                                            timeoutMs: source.timeoutMs)
         let outcome: Result<CheckFindings, TransferError>
+        let started = ContinuousClock.now
         do {
             outcome = SourceAnswer.findings(try await engine.perform(request), from: source, at: now())
         } catch let error as TransferError {
@@ -121,6 +126,7 @@ public struct ResearchWorker: Service {
         } catch {
             outcome = .failure(TransferError(.transport, "\(error)"))
         }
+        record(source: source.name, latency: ContinuousClock.now - started, failed: (try? outcome.get()) == nil)
         switch outcome {
         case .success(let findings):
             do {
@@ -132,6 +138,17 @@ public struct ResearchWorker: Service {
             }
         case .failure(let error):
             await record(lease, failure: error.description, source: source)
+        }
+    }
+
+    /// Records an attempt's latency, and its failure, by source.
+    private func record(source: String, latency: Duration, failed: Bool) {
+        guard let metrics else { return }
+        let (seconds, attoseconds) = latency.components
+        Metrics.Timer(label: "vigil_check_duration_seconds", dimensions: [("source", source)], factory: metrics)
+            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        if failed {
+            Counter(label: "vigil_check_failures_total", dimensions: [("source", source)], factory: metrics).increment()
         }
     }
 

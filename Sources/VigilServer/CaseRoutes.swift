@@ -6,6 +6,7 @@ import VigilStore
 /// Backlog, claims and actions on cases, every case read and change audited.
 struct CaseRoutes {
     let store: any Store
+    let metrics: ServerMetrics
 
     func register(on api: RouterGroup<APIContext>) {
         api.get("backlog") { request, context in
@@ -21,7 +22,10 @@ struct CaseRoutes {
         api.post("cases/next") { _, context in
             let user = try context.require(.claimCases)
             let entry = try await store.claimNext(officer: user.name, now: Date())
-            if let entry { try await audit(context, "case.claim", entry.caseId) }
+            if let entry {
+                metrics.claimed()
+                try await audit(context, "case.claim", entry.caseId)
+            }
             return try APIBody.json(ClaimResult(claimed: entry))
         }
         api.get("cases/:id") { _, context in

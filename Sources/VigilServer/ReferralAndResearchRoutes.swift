@@ -9,10 +9,12 @@ import VigilStore
 struct ReferralAndResearchRoutes {
     let store: any Store
     let sources: [IntelSourceSpec]
+    let metrics: ServerMetrics
 
     func register(on api: RouterGroup<APIContext>) {
         api.post("referrals") { request, context in
             _ = try context.require(.importReferrals)
+            let received = ContinuousClock.now
             guard let format = request.uri.queryParameters.get("format").flatMap({ IntakeFormat(rawValue: $0.lowercased()) }) else {
                 throw APIError.badRequest("add ?format=nca or ?format=p2p")
             }
@@ -31,7 +33,9 @@ struct ReferralAndResearchRoutes {
             var report = ImportReport()
             try await ImportPipeline(store: store, sources: sources).run(batch) { records, outcomes in
                 report.add(file: "body", format: format, records: records, outcomes: outcomes)
+                metrics.gradedAfter(ContinuousClock.now - received)
             }
+            metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: report.accepted)
             _ = try await store.appendAudit(AuditEvent(at: Date(), actor: context.user?.name ?? "", action: "referrals.import", caseId: nil,
                                                        detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected",
                                                        remote: context.remote))

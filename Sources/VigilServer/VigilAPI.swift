@@ -10,16 +10,21 @@ public enum VigilAPI {
     public static let maxBodyBytes = 64 << 20
 
     /// The router of the whole API.
-    public static func router(store: any Store, sources: [IntelSourceSpec]) -> Router<APIContext> {
+    public static func router(store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics()) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
         router.get("healthz") { _, _ in try APIBody.json(["status": "ok"]) }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.render(store: store, now: Date()))))
+        }
         router.get("api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
         }
         let api = router.group("api/v1").add(middleware: TokenAuthenticator(store: store))
-        CaseRoutes(store: store).register(on: api)
-        ReferralAndResearchRoutes(store: store, sources: sources).register(on: api)
+        CaseRoutes(store: store, metrics: metrics).register(on: api)
+        ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics).register(on: api)
         return router
     }
 
@@ -34,8 +39,9 @@ public enum VigilAPI {
     /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free
     /// port, reported to `onRunning`).
     public static func application(store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
+                                   metrics: ServerMetrics = ServerMetrics(),
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(store: store, sources: sources),
+        Application(router: router(store: store, sources: sources, metrics: metrics),
                     configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
                     onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)
     }

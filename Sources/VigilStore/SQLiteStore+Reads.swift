@@ -13,14 +13,9 @@ extension SQLiteStore {
         try await pool.read { db in
             let order = try Int64.fetchAll(db, sql: """
                 SELECT id FROM cases WHERE status = 'open'
-                ORDER BY claimed_by IS NOT NULL,
-                    grade_rank + CASE
-                        WHEN grade_rank = \(Grade.low.rawValue) AND received_at + ? < ? THEN 1
-                        WHEN grade_rank = \(Grade.medium.rawValue) AND received_at + ? < ? THEN 1
-                        ELSE 0 END DESC,
-                    access_rank, youngest_rank, received_at, id
+                ORDER BY claimed_by IS NOT NULL, \(self.effectiveRankSQL) DESC, access_rank, youngest_rank, received_at, id
                 LIMIT ?
-                """, arguments: [Int64(self.targets.low * 1000), asOf.millis, Int64(self.targets.medium * 1000), asOf.millis, limit ?? -1])
+                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [limit ?? -1]))
             let entries = try self.entries(db, caseIds: limit == nil ? nil : order, asOf: asOf)
             let byId = Dictionary(uniqueKeysWithValues: entries.map { ($0.caseId.rawValue, $0) })
             return order.enumerated().compactMap { index, id in
@@ -29,6 +24,51 @@ extension SQLiteStore {
                 return entry
             }
         }
+    }
+
+    /// Counts by grade, effective grade, overdue, open flags and checks, all in SQL.
+    public func backlogStatistics(asOf: Date) async throws -> BacklogStatistics {
+        try await pool.read { db in
+            var statistics = BacklogStatistics(byGrade: [:], byEffectiveGrade: [:], overdue: 0, openFlags: [:], overdueFlags: 0, checks: [:])
+            let dueSQL = "received_at + CASE grade_rank " + Grade.allCases.map {
+                "WHEN \($0.rawValue) THEN \(Int64(self.targets.target(for: $0) * 1000))"
+            }.joined(separator: " ") + " END < ?"
+            for row in try Row.fetchAll(db, sql: """
+                SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(\(dueSQL))
+                FROM cases WHERE status = 'open' GROUP BY grade_rank, effective
+                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [asOf.millis])) {
+                if let grade = Grade(rawValue: row[0]) { statistics.byGrade[grade, default: 0] += row[2] }
+                if let effective = Grade(rawValue: row[1]) { statistics.byEffectiveGrade[effective, default: 0] += row[2] }
+                statistics.overdue += row[3]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT f.kind, COUNT(*), SUM(f.due_at < ?) FROM flags f JOIN cases c ON c.id = f.case_id
+                WHERE c.status = 'open' AND f.state = 'open' GROUP BY f.kind
+                """, arguments: [asOf.millis]) {
+                if let kind = FlagKind(rawValue: row[0]) { statistics.openFlags[kind] = row[1] }
+                statistics.overdueFlags += row[2]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT source, state, COUNT(*) FROM checks GROUP BY source, state") {
+                if let state = CheckState(rawValue: row[1]) { statistics.checks[row[0], default: [:]][state] = row[2] }
+            }
+            return statistics
+        }
+    }
+
+    /// The effective grade rank at a moment, in SQL: the grade, promoted one band once a Low or Medium
+    /// case has waited past its target (bound by `effectiveRankArguments`).
+    var effectiveRankSQL: String {
+        """
+        grade_rank + CASE
+            WHEN grade_rank = \(Grade.low.rawValue) AND received_at + ? < ? THEN 1
+            WHEN grade_rank = \(Grade.medium.rawValue) AND received_at + ? < ? THEN 1
+            ELSE 0 END
+        """
+    }
+
+    /// The values `effectiveRankSQL` binds: the Low and Medium targets and the moment, in milliseconds.
+    func effectiveRankArguments(_ asOf: Date) -> [(any DatabaseValueConvertible)?] {
+        [Int64(targets.low * 1000), asOf.millis, Int64(targets.medium * 1000), asOf.millis]
     }
 
     /// Backlog entries (unnumbered) of the given cases, or of every open case when `caseIds` is nil.

@@ -25,6 +25,9 @@ public protocol Store: CheckStore, UserStore, AuditStore {
     /// Open cases: unclaimed in backlog order at `asOf`, then claimed ones; positions numbered from 1.
     func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry]
 
+    /// Counts over the open backlog at `asOf` (computed by the database, cheap at any size).
+    func backlogStatistics(asOf: Date) async throws -> BacklogStatistics
+
     /// Everything known about a case, with due and overdue judged at `asOf`.
     func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail
 

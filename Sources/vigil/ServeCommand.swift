@@ -30,13 +30,14 @@ struct ServeCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard workers > 0 else { throw ValidationError("--workers must be positive") }
         var logger = Logger.vigil("vigil.serve")
-        logger.logLevel = min(logger.logLevel, .notice)
+        logger.logLevel = min(logger.logLevel, .info)
         let target = try store.open()
         let sources = try intel.sources()
-        let application = VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger)
+        let metrics = ServerMetrics()
+        let application = VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics)
         let engine = CurlEngine(logger: logger)
         let worker = ResearchWorker(store: target, engine: engine, sources: sources, configuration: .init(concurrency: workers),
-                                    logger: logger)
+                                    logger: logger, metrics: metrics.factory)
         let group = ServiceGroup(services: [application, engine, worker], gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger)
         try await group.run()

@@ -120,10 +120,10 @@ struct APITests {
         }
     }
 
-    @Test("16 concurrent clients claiming over HTTP never get the same case")
+    @Test("16 concurrent clients claiming over HTTP from a 10,000-case backlog never get the same case")
     func concurrentClaims() async throws {
         try await APIHarness.run { api in
-            let submissions = (0..<2000).map { index -> ReferralSubmission in
+            let submissions = (0..<10_000).map { index -> ReferralSubmission in
                 let referral = Referral(source: .p2p, ref: "HTTP-\(index)", receivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)),
                                         observations: [], children: [], linkKeys: [], research: ResearchInputs())
                 return ReferralSubmission(referral: referral, raw: "{}", canonical: "{\"n\":\(index)}")
@@ -143,8 +143,8 @@ struct APITests {
                 }
                 return try await group.reduce(into: [String]()) { $0 += $1 }
             }
-            #expect(ids.count == 2000)
-            #expect(Set(ids).count == 2000)
+            #expect(ids.count == 10_000)
+            #expect(Set(ids).count == 10_000)
         }
     }
 }
