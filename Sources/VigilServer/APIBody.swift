@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VigilCore
+import VigilStore
 
 /// Reading and writing API bodies.
 enum APIBody {
@@ -8,6 +9,20 @@ enum APIBody {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         Response(status: status, headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(bytes: try VigilJSON.encoder.encode(value))))
+    }
+
+    /// The backlog listing, its cases encoded one at a time into one buffer: the same JSON as
+    /// `json(BacklogListing)`, without the encoder holding a tree of the whole backlog in memory.
+    static func backlog(_ listing: BacklogListing) throws -> Response {
+        let encoder = VigilJSON.encoder
+        var buffer = ByteBuffer()
+        buffer.writeString(#"{"asOf":"\#(Timestamp.format(listing.asOf))","cases":["#)
+        for (index, entry) in listing.cases.enumerated() {
+            if index > 0 { buffer.writeString(",") }
+            buffer.writeBytes(try encoder.encode(entry))
+        }
+        buffer.writeString("]}")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
     }
 
     /// Decodes a JSON body strictly: the content type must be JSON, the body an object of only the

@@ -17,7 +17,7 @@ struct CaseRoutes {
                 guard let value = Int(text), value >= 0 else { throw APIError.badRequest("limit must be a non-negative integer") }
                 limit = value
             }
-            return try APIBody.json(BacklogListing(asOf: asOf, cases: try await store.backlog(asOf: asOf, limit: limit)))
+            return try APIBody.backlog(BacklogListing(asOf: asOf, cases: try await store.backlog(asOf: asOf, limit: limit)))
         }
         api.post("cases/next") { _, context in
             let user = try context.require(.claimCases)

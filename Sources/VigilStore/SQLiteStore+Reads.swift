@@ -77,36 +77,41 @@ extension SQLiteStore {
         let caseFilter = caseIds.map { "case_id IN (\($0.map(String.init).joined(separator: ",")))" }
             ?? "case_id IN (SELECT id FROM cases WHERE status = 'open')"
         var refs: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT case_id, ref FROM referrals WHERE \(caseFilter) ORDER BY id") {
+        let refRows = try Row.fetchCursor(db, sql: "SELECT case_id, ref FROM referrals WHERE \(caseFilter) ORDER BY id")
+        while let row = try refRows.next() {
             refs[row[0], default: []].append(row[1])
         }
         var flags: [Int64: [FlagSummary]] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        let flagRows = try Row.fetchCursor(db, sql: """
             SELECT case_id, kind, state, raised_at, due_at, raised_by FROM flags WHERE \(caseFilter) ORDER BY id
-            """) {
+            """)
+        while let row = try flagRows.next() {
             guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { continue }
             let due = Date(millis: row[4])
             flags[row[0], default: []].append(FlagSummary(
                 kind: kind, state: state, raisedAt: Date(millis: row[3]), dueAt: due,
                 overdue: state == .open && asOf > due, raisedBy: Provenance(rawValue: row[5])))
         }
-        return try Row.fetchAll(db, sql: """
+        var entries: [BacklogEntry] = []
+        let caseRows = try Row.fetchCursor(db, sql: """
             SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by
             FROM cases WHERE \(filter)
-            """).map { row in
+            """)
+        while let row = try caseRows.next() {
             let id: Int64 = row[0]
             let grade = Grade(rawValue: row[2]) ?? .low
             let received = Date(millis: row[5])
             let due = targets.dueAt(grade: grade, receivedAt: received)
             let youngest: Int = row[4]
-            return BacklogEntry(
+            entries.append(BacklogEntry(
                 position: nil, caseId: CaseID(id), refs: refs[id] ?? [], grade: grade,
                 effectiveGrade: targets.effectiveGrade(grade: grade, receivedAt: received, asOf: asOf),
                 provisional: row[6], childAccess: TriState(backlogRank: row[3]) ?? .unknown,
                 youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest,
                 receivedAt: received, dueAt: due, overdue: row[1] == "open" && asOf > due, claimedBy: row[7],
-                flags: flags[id] ?? [])
+                flags: flags[id] ?? []))
         }
+        return entries
     }
 
     /// Everything known about one case.

@@ -148,3 +148,20 @@ struct APITests {
         }
     }
 }
+
+@Suite("backlog encoding")
+struct BacklogEncodingTests {
+    @Test("the streamed backlog listing is byte for byte the encoder's JSON")
+    func sameJSON() async throws {
+        try await APIHarness.run { api in
+            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                                   contentType: "application/x-ndjson")
+            let asOf = "2026-11-23T09:00:00Z"
+            let answer = try await api.engine.perform(CurlRequest(url: api.base + "/api/v1/backlog?asOf=\(asOf)",
+                                                                  headers: ["Authorization: Bearer \(api.tokens[.supervisor]!)"]))
+            let moment = try Timestamp.parse(asOf).get()
+            let expected = try VigilJSON.encoder.encode(BacklogListing(asOf: moment, cases: try await api.store.backlog(asOf: moment, limit: nil)))
+            #expect(answer.body == Array(expected))
+        }
+    }
+}
