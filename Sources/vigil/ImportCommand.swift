@@ -50,8 +50,7 @@ struct ImportCommand: AsyncParsableCommand {
         var report = ImportReport()
         var fatal = false
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                FileOutput.standardError("\(file): cannot read the file\n")
+            guard let data = Self.contents(of: file) else {
                 fatal = true
                 continue
             }
@@ -80,6 +79,15 @@ struct ImportCommand: AsyncParsableCommand {
         if report.rejected > 0 { throw ExitCode(2) }
     }
 
+    /// A batch file's bytes, or nil after saying on standard error that it cannot be read.
+    private static func contents(of file: String) -> Data? {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileOutput.standardError("\(file): cannot read the file\n")
+            return nil
+        }
+        return data
+    }
+
     /// Sends each file to `POST /api/v1/referrals` of a running server; the server parses, grades and stores.
     private func importThrough(server: String, token: String, format: IntakeFormat) async throws {
         let files = files
@@ -87,8 +95,7 @@ struct ImportCommand: AsyncParsableCommand {
             var report = ImportReport()
             var fatal = false
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    FileOutput.standardError("\(file): cannot read the file\n")
+                guard let data = Self.contents(of: file) else {
                     fatal = true
                     continue
                 }
