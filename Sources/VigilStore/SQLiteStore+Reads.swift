@@ -114,13 +114,24 @@ extension SQLiteStore {
         return entries
     }
 
-    /// Everything known about one case.
+    /// Everything known about one case; an open case is numbered by counting, in SQL, the open cases
+    /// ahead of it in the backlog order.
     public func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail {
-        let detail = try await pool.read { db in try self.detail(db, id, asOf: asOf) }
-        guard detail.status == "open" else { return detail }
-        var numbered = detail
-        numbered.summary.position = try await backlog(asOf: asOf, limit: nil).first { $0.caseId == id }?.position
-        return numbered
+        try await pool.read { db in
+            var detail = try self.detail(db, id, asOf: asOf)
+            guard detail.status == "open" else { return detail }
+            let ahead = try Int.fetchOne(db, sql: """
+                WITH ranked AS (
+                    SELECT id, claimed_by IS NOT NULL AS claimed, \(self.effectiveRankSQL) AS effective, access_rank, youngest_rank,
+                        received_at
+                    FROM cases WHERE status = 'open')
+                SELECT COUNT(*) FROM ranked other, ranked this WHERE this.id = ?
+                    AND (other.claimed, -other.effective, other.access_rank, other.youngest_rank, other.received_at, other.id)
+                        < (this.claimed, -this.effective, this.access_rank, this.youngest_rank, this.received_at, this.id)
+                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [id.rawValue])) ?? 0
+            detail.summary.position = ahead + 1
+            return detail
+        }
     }
 
     private func detail(_ db: Database, _ id: CaseID, asOf: Date) throws -> CaseDetail {

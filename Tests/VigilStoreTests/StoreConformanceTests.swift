@@ -83,11 +83,15 @@ struct StoreConformanceTests {
         #expect(try await store.backlog(asOf: t0 + 100, limit: nil).flatMap(\.refs) == expected)
         #expect(try await store.backlog(asOf: t0 + 100, limit: 3).map(\.position) == [1, 2, 3])
 
+        for entry in try await store.backlog(asOf: t0 + 100, limit: nil) {
+            #expect(try await store.caseDetail(entry.caseId, asOf: t0 + 100).summary.position == entry.position, "\(entry.refs)")
+        }
         let firstClaim = try #require(try await store.claimNext(officer: "ann", now: t0 + 200))
         #expect(firstClaim.refs == ["veryhigh"])
         #expect(firstClaim.claimedBy == "ann")
         let listing = try await store.backlog(asOf: t0 + 200, limit: nil)
         #expect(listing.flatMap(\.refs) == Array(expected.dropFirst()) + ["veryhigh"])
+        #expect(try await store.caseDetail(firstClaim.caseId, asOf: t0 + 200).summary.position == listing.count, "claimed cases come last")
         var claimed: [String] = []
         while let entry = try await store.claimNext(officer: "bob", now: t0 + 300) { claimed += entry.refs }
         #expect(claimed == Array(expected.dropFirst()))
