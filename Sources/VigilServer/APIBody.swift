@@ -11,20 +11,6 @@ enum APIBody {
                  body: .init(byteBuffer: ByteBuffer(bytes: try VigilJSON.encoder.encode(value))))
     }
 
-    /// The backlog listing, its cases encoded one at a time into one buffer: the same JSON as
-    /// `json(BacklogListing)`, without the encoder holding a tree of the whole backlog in memory.
-    static func backlog(_ listing: BacklogListing) throws -> Response {
-        let encoder = VigilJSON.encoder
-        var buffer = ByteBuffer()
-        buffer.writeString(#"{"asOf":"\#(Timestamp.format(listing.asOf))","cases":["#)
-        for (index, entry) in listing.cases.enumerated() {
-            if index > 0 { buffer.writeString(",") }
-            buffer.writeBytes(try encoder.encode(entry))
-        }
-        buffer.writeString("]}")
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
-    }
-
     /// Decodes a JSON body strictly: the content type must be JSON, the body an object of only the
     /// `allowed` members, and the members of the right types.
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, allowed: Set<String>) async throws -> Body {
@@ -47,6 +33,15 @@ enum APIBody {
         let text = context.parameters.get("id") ?? ""
         guard let id = CaseID(text: text) else { throw APIError.badRequest("'\(text)' is not a case id (e.g. C-000042)") }
         return id
+    }
+
+    /// A whole number from 0 to `maximum` in a query parameter, `fallback` when absent.
+    static func count(_ request: Request, _ name: String, default fallback: Int, maximum: Int) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return fallback }
+        guard let value = Int(text), (0...maximum).contains(value) else {
+            throw APIError.badRequest("\(name) must be a whole number from 0 to \(maximum)")
+        }
+        return value
     }
 
     /// An RFC 3339 timestamp from a query parameter or body member.

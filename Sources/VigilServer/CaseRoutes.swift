@@ -12,12 +12,15 @@ struct CaseRoutes {
         api.get("backlog") { request, context in
             _ = try context.require(.readCases)
             let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? Date()
-            var limit: Int?
-            if let text = request.uri.queryParameters.get("limit") {
-                guard let value = Int(text), value >= 0 else { throw APIError.badRequest("limit must be a non-negative integer") }
-                limit = value
+            let limit = try APIBody.count(request, "limit", default: VigilAPI.backlogPageLimit, maximum: VigilAPI.backlogPageLimit)
+            let offset = try APIBody.count(request, "offset", default: 0, maximum: Int(Int32.max))
+            var cases = try await store.backlog(asOf: asOf, offset: offset, limit: limit + 1)
+            var next: String?
+            if cases.count > limit {
+                cases.removeLast()
+                next = "/api/v1/backlog?asOf=\(Timestamp.format(asOf))&offset=\(offset + limit)&limit=\(limit)"
             }
-            return try APIBody.backlog(BacklogListing(asOf: asOf, cases: try await store.backlog(asOf: asOf, limit: limit)))
+            return try APIBody.json(BacklogListing(asOf: asOf, cases: cases, next: next))
         }
         api.post("cases/next") { _, context in
             let user = try context.require(.claimCases)

@@ -8,6 +8,9 @@ import VigilStore
 public enum VigilAPI {
     /// The largest request body accepted (a batch of ~40,000 NCA packages); larger ones get 413.
     public static let maxBodyBytes = 64 << 20
+    /// Most cases in one page of `GET /api/v1/backlog` (and its default): a server holding any backlog
+    /// answers a listing in bounded memory; clients follow `next`.
+    public static let backlogPageLimit = 1000
 
     /// The router of the whole API.
     public static func router(store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics()) -> Router<APIContext> {

@@ -10,11 +10,14 @@ public struct BacklogListing: Sendable, Codable {
     public var asOf: Date
     /// Open cases in backlog order.
     public var cases: [BacklogEntry]
+    /// Through the API: the path and query of the next page, absent on the last one.
+    public var next: String?
 
     /// Creates a listing.
-    public init(asOf: Date, cases: [BacklogEntry]) {
+    public init(asOf: Date, cases: [BacklogEntry], next: String? = nil) {
         self.asOf = asOf
         self.cases = cases
+        self.next = next
     }
 }
 

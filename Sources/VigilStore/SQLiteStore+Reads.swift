@@ -9,18 +9,19 @@ import VigilCore
 extension SQLiteStore {
     /// Open cases: unclaimed in backlog order at `asOf` (effective grades judged at `asOf`), then claimed.
     /// The order is computed in SQL, so a limited listing reads only the cases it returns.
-    public func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry] {
+    public func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry] {
         try await pool.read { db in
             let order = try Int64.fetchAll(db, sql: """
                 SELECT id FROM cases WHERE status = 'open'
                 ORDER BY claimed_by IS NOT NULL, \(self.effectiveRankSQL) DESC, access_rank, youngest_rank, received_at, id
-                LIMIT ?
-                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [limit ?? -1]))
-            let entries = try self.entries(db, caseIds: limit == nil ? nil : order, asOf: asOf)
+                LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [limit ?? -1, offset]))
+            let whole = limit == nil && offset == 0
+            let entries = try self.entries(db, caseIds: whole ? nil : order, asOf: asOf)
             let byId = Dictionary(uniqueKeysWithValues: entries.map { ($0.caseId.rawValue, $0) })
             return order.enumerated().compactMap { index, id in
                 var entry = byId[id]
-                entry?.position = index + 1
+                entry?.position = offset + index + 1
                 return entry
             }
         }

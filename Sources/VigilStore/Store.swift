@@ -23,7 +23,8 @@ public protocol Store: CheckStore, UserStore, AuditStore {
     func release(_ id: CaseID, now: Date) async throws
 
     /// Open cases: unclaimed in backlog order at `asOf`, then claimed ones; positions numbered from 1.
-    func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry]
+    /// `offset` skips that many cases of the order (for pages); `limit` nil means all the rest.
+    func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry]
 
     /// Counts over the open backlog at `asOf` (computed by the database, cheap at any size).
     func backlogStatistics(asOf: Date) async throws -> BacklogStatistics
@@ -44,4 +45,11 @@ public protocol Store: CheckStore, UserStore, AuditStore {
 
     /// Closes a case with an outcome; it leaves the backlog.
     func close(_ id: CaseID, outcome: String, by officer: String, at: Date) async throws
+}
+
+extension Store {
+    /// The first `limit` open cases of the order (all of them when nil).
+    public func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry] {
+        try await backlog(asOf: asOf, offset: 0, limit: limit)
+    }
 }

@@ -27,14 +27,26 @@ struct BacklogCommand: AsyncParsableCommand {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
         let json = json
         if let (server, token) = try remote.target() {
-            let query = "?asOf=\(Timestamp.format(moment))" + (limit.map { "&limit=\($0)" } ?? "")
+            let limit = limit
             try await APIClient.run(server: server, token: token) { client in
-                let answer = try await client.send("GET", "/api/v1/backlog" + query)
-                try Self.show(try answer.decode(BacklogListing.self), json: json)
+                try Self.show(try await Self.fetch(client, asOf: moment, limit: limit), json: json)
             }
         } else {
             try Self.show(BacklogListing(asOf: moment, cases: try await store.open().backlog(asOf: moment, limit: limit)), json: json)
         }
+    }
+
+    /// The listing through the API, following its pages until `limit` cases or the last page.
+    private static func fetch(_ client: APIClient, asOf: Date, limit: Int?) async throws -> BacklogListing {
+        var listing = BacklogListing(asOf: asOf, cases: [])
+        var path: String? = "/api/v1/backlog?asOf=\(Timestamp.format(asOf))"
+        while let current = path, listing.cases.count < limit ?? .max {
+            let page = try await client.send("GET", current).decode(BacklogListing.self)
+            listing.cases += page.cases
+            path = page.next
+        }
+        if let limit { listing.cases = Array(listing.cases.prefix(limit)) }
+        return listing
     }
 
     private static func show(_ listing: BacklogListing, json: Bool) throws {

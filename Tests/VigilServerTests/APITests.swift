@@ -149,19 +149,36 @@ struct APITests {
     }
 }
 
-@Suite("backlog encoding")
-struct BacklogEncodingTests {
-    @Test("the streamed backlog listing is byte for byte the encoder's JSON")
-    func sameJSON() async throws {
+@Suite("backlog pages")
+struct BacklogPagingTests {
+    @Test("following next through pages gives the store's whole listing once, numbered on; limits are bounded")
+    func pages() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                                   contentType: "application/x-ndjson")
+            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-array.json"))
             let asOf = "2026-11-23T09:00:00Z"
-            let answer = try await api.engine.perform(CurlRequest(url: api.base + "/api/v1/backlog?asOf=\(asOf)",
-                                                                  headers: ["Authorization: Bearer \(api.tokens[.supervisor]!)"]))
             let moment = try Timestamp.parse(asOf).get()
-            let expected = try VigilJSON.encoder.encode(BacklogListing(asOf: moment, cases: try await api.store.backlog(asOf: moment, limit: nil)))
-            #expect(answer.body == Array(expected))
+            let whole = try await api.store.backlog(asOf: moment, limit: nil)
+            #expect(whole.count > 7)
+            var path: String? = "/api/v1/backlog?asOf=\(asOf)&limit=7"
+            var received: [BacklogEntry] = []
+            var pages = 0
+            while let current = path {
+                let answer = try await api.engine.perform(CurlRequest(url: api.base + current,
+                                                                      headers: ["Authorization: Bearer \(api.tokens[.supervisor]!)"]))
+                let page = try VigilJSON.decoder.decode(BacklogListing.self, from: Data(answer.body))
+                #expect(page.asOf == moment)
+                #expect(page.cases.count <= 7)
+                received += page.cases
+                path = page.next
+                pages += 1
+            }
+            #expect(pages == (whole.count + 6) / 7)
+            #expect(received.map(\.caseId) == whole.map(\.caseId))
+            #expect(received.map(\.position) == Array(1...whole.count).map { Optional($0) })
+            #expect(try await api.call("GET", "/api/v1/backlog?limit=1001", as: .supervisor).status == 400)
+            #expect(try await api.call("GET", "/api/v1/backlog?offset=-1", as: .supervisor).status == 400)
+            let beyond = try await api.call("GET", "/api/v1/backlog?offset=100000", as: .supervisor)
+            #expect((beyond.json as? [String: Any])?["cases"] as? [Any] != nil && (beyond.json as? [String: Any])?["next"] == nil)
         }
     }
 }

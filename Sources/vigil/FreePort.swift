@@ -1,0 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+
+/// A loopback TCP port nobody listens on, found by binding port 0 and reading what the kernel chose.
+enum FreePort {
+    /// The port (free when returned; another process could take it before the caller binds it).
+    static func find() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ValidationError("no socket for finding a free port") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw ValidationError("could not bind a loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
