@@ -170,6 +170,25 @@ enum SQLiteSchema {
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3-dashboard") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_snapshots (
+                    day TEXT PRIMARY KEY,
+                    taken_at INTEGER NOT NULL,
+                    very_high INTEGER NOT NULL,
+                    high INTEGER NOT NULL,
+                    medium INTEGER NOT NULL,
+                    low INTEGER NOT NULL,
+                    referrals_in INTEGER NOT NULL,
+                    closed INTEGER NOT NULL,
+                    reconstructed INTEGER NOT NULL
+                );
+                CREATE INDEX cases_open_received ON cases (received_at) WHERE status = 'open';
+                CREATE INDEX cases_open_grade_received ON cases (grade_rank, received_at) WHERE status = 'open';
+                CREATE INDEX cases_held ON cases (claimed_by, claimed_at) WHERE status = 'open' AND claimed_by IS NOT NULL;
+                CREATE INDEX decisions_close ON decisions (at) WHERE kind = 'close';
+                """)
+        }
         return migrator
     }
 }

@@ -31,11 +31,8 @@ extension SQLiteStore {
     public func backlogStatistics(asOf: Date) async throws -> BacklogStatistics {
         try await pool.read { db in
             var statistics = BacklogStatistics(byGrade: [:], byEffectiveGrade: [:], overdue: 0, openFlags: [:], overdueFlags: 0, checks: [:])
-            let dueSQL = "received_at + CASE grade_rank " + Grade.allCases.map {
-                "WHEN \($0.rawValue) THEN \(Int64(self.targets.target(for: $0) * 1000))"
-            }.joined(separator: " ") + " END < ?"
             for row in try Row.fetchAll(db, sql: """
-                SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(\(dueSQL))
+                SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(\(self.dueAtSQL) < ?)
                 FROM cases WHERE status = 'open' GROUP BY grade_rank, effective
                 """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [asOf.millis])) {
                 if let grade = Grade(rawValue: row[0]) { statistics.byGrade[grade, default: 0] += row[2] }
@@ -49,9 +46,7 @@ extension SQLiteStore {
                 if let kind = FlagKind(rawValue: row[0]) { statistics.openFlags[kind] = row[1] }
                 statistics.overdueFlags += row[2]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT source, state, COUNT(*) FROM checks GROUP BY source, state") {
-                if let state = CheckState(rawValue: row[1]) { statistics.checks[row[0], default: [:]][state] = row[2] }
-            }
+            statistics.checks = try self.checkCounts(db)
             return statistics
         }
     }

@@ -21,7 +21,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // Per-record savepoints keep their undo information in memory instead of temp files,
-            // and a 256 MiB page cache (plus memory-mapped reads) keeps the indexes' pages from being
+            // and a 32 MiB page cache keeps the indexes' pages from being
             // re-read or spilled mid-transaction.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA cache_size = -32768")

@@ -8,7 +8,7 @@ import VigilCore
 /// Vigil's storage. Every method is one atomic unit of work, safe to call from several processes
 /// (and, for a networked implementation, several machines) at once; callers pass the time so that
 /// no implementation reads a clock.
-public protocol Store: CheckStore, UserStore, AuditStore {
+public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     /// Stores referrals: each is accepted, a duplicate or a conflict on its own; a failing record never
     /// loses a good one. Accepted referrals are linked, graded, flagged and their checks planned from
     /// `sources` in the same transaction.

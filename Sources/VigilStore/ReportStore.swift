@@ -1,0 +1,28 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// The supervisor's reads and actions every `Store` offers: the dashboard, filtered lists, daily
+/// snapshots for trends, and reassignment.
+public protocol ReportStore: Sendable {
+    /// Every dashboard figure at `asOf`, read at once; lists hold at most `limit` lines (held cases: all).
+    func supervisorOverview(asOf: Date, limit: Int) async throws -> SupervisorOverview
+
+    /// The aged-backlog matrix at `asOf`.
+    func agedBacklog(asOf: Date) async throws -> AgedBacklog
+
+    /// A page of open cases matching `filter`, longest waiting first, with the number matching.
+    func caseLines(_ filter: CaseFilter, asOf: Date, offset: Int, limit: Int) async throws -> CaseLinePage
+
+    /// Records today's snapshot (as of `now`) and rebuilds missing earlier days, `maxDays` back at most.
+    func recordDailySnapshots(now: Date, maxDays: Int) async throws
+
+    /// Snapshots from the day `since` (`YYYY-MM-DD`) on, oldest first.
+    func dailySnapshots(since: String) async throws -> [DailySnapshot]
+
+    /// Hands an open case to `officer`, ending the current holder's claim.
+    func reassign(_ id: CaseID, to officer: String, at: Date) async throws
+}

@@ -1,0 +1,219 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    /// Every dashboard figure in one read transaction (so the matrix, the lists and the counts agree).
+    public func supervisorOverview(asOf: Date, limit: Int) async throws -> SupervisorOverview {
+        try await pool.read { db in
+            let urgent = try self.urgentOverdueCondition(asOf)
+            return SupervisorOverview(
+                aged: try self.aged(db, asOf: asOf),
+                openFlags: try self.openFlags(db, limit: limit),
+                openFlagCount: try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM flags f JOIN cases c ON c.id = f.case_id WHERE f.state = 'open' AND c.status = 'open'
+                    """) ?? 0,
+                deferrals: try self.deferrals(db),
+                oldest: try self.lines(db, asOf: asOf, where: "status = 'open'", order: "received_at, id", limit: limit),
+                overdueUrgent: try self.lines(db, asOf: asOf, where: urgent.sql, arguments: urgent.arguments,
+                                              order: "received_at, id", limit: limit),
+                overdueUrgentCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(urgent.sql)",
+                                                     arguments: StatementArguments(urgent.arguments)) ?? 0,
+                held: try self.lines(db, asOf: asOf, where: "status = 'open' AND claimed_by IS NOT NULL",
+                                     order: "claimed_by, claimed_at, id", limit: nil),
+                checks: try self.checkCounts(db))
+        }
+    }
+
+    /// The aged-backlog matrix alone (the CSV export and `vigil backlog --aged`).
+    public func agedBacklog(asOf: Date) async throws -> AgedBacklog {
+        try await pool.read { db in try self.aged(db, asOf: asOf) }
+    }
+
+    /// A page of the open cases matching `filter`, in waiting order (longest first), and how many match.
+    public func caseLines(_ filter: CaseFilter, asOf: Date, offset: Int, limit: Int) async throws -> CaseLinePage {
+        try await pool.read { db in
+            var conditions = ["status = 'open'"]
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let grade = filter.effectiveGrade {
+                conditions.append("\(self.effectiveRankSQL) = ?")
+                arguments += self.effectiveRankArguments(asOf) + [grade.rawValue]
+            }
+            if let band = filter.band {
+                conditions.append("? - received_at >= ?")
+                arguments += [asOf.millis, Int64(band.lowerBound * 1000)]
+                if let upper = band.upperBound {
+                    conditions.append("? - received_at < ?")
+                    arguments += [asOf.millis, Int64(upper * 1000)]
+                }
+            }
+            if filter.overdueOnly {
+                conditions.append("\(self.dueAtSQL) < ?")
+                arguments.append(asOf.millis)
+            }
+            if let holder = filter.holder {
+                conditions.append("claimed_by = ?")
+                arguments.append(holder)
+            }
+            let condition = conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
+            let lines = try self.lines(db, asOf: asOf, where: condition, arguments: arguments, order: "received_at, id", limit: limit,
+                                       offset: offset)
+            return CaseLinePage(lines: lines, total: total)
+        }
+    }
+
+    /// Records today's snapshot and rebuilds any missing earlier day (back to the oldest open case's
+    /// receipt, at most `maxDays` days), all in one write.
+    public func recordDailySnapshots(now: Date, maxDays: Int) async throws {
+        try await writeImmediate { db in
+            let today = DayText.start(of: now)
+            let recorded = Set(try String.fetchAll(db, sql: "SELECT day FROM daily_snapshots"))
+            let earliest = try Int64.fetchOne(db, sql: "SELECT MIN(received_at) FROM cases").map { Date(millis: $0) } ?? now
+            var day = max(DayText.start(of: earliest), today.addingTimeInterval(-Double(maxDays) * 86_400))
+            while day <= today {
+                let live = day == today
+                if live || !recorded.contains(DayText.format(day)) {
+                    try self.recordSnapshot(db, dayStart: day, until: live ? now : day.addingTimeInterval(86_400), reconstructed: !live)
+                }
+                day = day.addingTimeInterval(86_400)
+            }
+        }
+    }
+
+    /// Snapshots from `since` (a `YYYY-MM-DD` day) on, oldest first.
+    public func dailySnapshots(since: String) async throws -> [DailySnapshot] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day, very_high, high, medium, low, referrals_in, closed, reconstructed FROM daily_snapshots
+                WHERE day >= ? ORDER BY day
+                """, arguments: [since]).map { row in
+                DailySnapshot(day: row[0], open: [.veryHigh: row[1], .high: row[2], .medium: row[3], .low: row[4]],
+                              referralsIn: row[5], closed: row[6], reconstructed: row[7])
+            }
+        }
+    }
+
+    /// Hands an open case to `officer` (a supervisor's reassignment), closing the previous holder's claim.
+    public func reassign(_ id: CaseID, to officer: String, at: Date) async throws {
+        try await writeImmediate { db in
+            let row = try Self.requireCase(db, id)
+            guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
+            try db.execute(sql: "UPDATE claims SET released_at = ? WHERE case_id = ? AND released_at IS NULL",
+                           arguments: [at.millis, id.rawValue])
+            try db.execute(sql: "UPDATE cases SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ?",
+                           arguments: [officer, at.millis, at.millis, id.rawValue])
+            try db.execute(sql: "INSERT INTO claims (case_id, officer, claimed_at) VALUES (?, ?, ?)",
+                           arguments: [id.rawValue, officer, at.millis])
+        }
+    }
+
+    /// The moment a case's grade target runs out, in SQL.
+    var dueAtSQL: String {
+        "(received_at + CASE grade_rank " + Grade.allCases.map {
+            "WHEN \($0.rawValue) THEN \(Int64(targets.target(for: $0) * 1000))"
+        }.joined(separator: " ") + " END)"
+    }
+
+    private func aged(_ db: Database, asOf: Date) throws -> AgedBacklog {
+        let band = "CASE " + WaitingBand.allCases.reversed().map {
+            "WHEN waited >= \(Int64($0.lowerBound * 1000)) THEN \($0.rawValue)"
+        }.joined(separator: " ") + " ELSE 0 END"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT effective, \(band) AS band, COUNT(*), SUM(overdue) FROM (
+                SELECT \(effectiveRankSQL) AS effective, ? - received_at AS waited, \(dueAtSQL) < ? AS overdue
+                FROM cases WHERE status = 'open')
+            GROUP BY effective, band
+            """, arguments: StatementArguments(effectiveRankArguments(asOf) + [asOf.millis, asOf.millis]))
+        return AgedBacklog(asOf: asOf, counted: rows.compactMap { row in
+            guard let grade = Grade(rawValue: row[0]), let band = WaitingBand(rawValue: row[1]) else { return nil }
+            return AgedBacklogCell(effectiveGrade: grade, band: band, cases: row[2], overdue: row[3])
+        })
+    }
+
+    /// Very High and High cases past their target, on the raw columns so the index serves it.
+    private func urgentOverdueCondition(_ asOf: Date) throws -> (sql: String, arguments: [(any DatabaseValueConvertible)?]) {
+        let grades: [Grade] = [.veryHigh, .high]
+        let sql = "status = 'open' AND (" + grades.map { _ in "(grade_rank = ? AND received_at < ?)" }.joined(separator: " OR ") + ")"
+        let arguments: [(any DatabaseValueConvertible)?] = grades.flatMap { grade -> [(any DatabaseValueConvertible)?] in
+            [grade.rawValue, asOf.millis - Int64(targets.target(for: grade) * 1000)]
+        }
+        return (sql, arguments)
+    }
+
+    private func lines(_ db: Database, asOf: Date, where condition: String, arguments: [(any DatabaseValueConvertible)?] = [],
+                       order: String, limit: Int?, offset: Int = 0) throws -> [CaseLine] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, grade_rank, \(effectiveRankSQL), provisional, received_at, claimed_by, claimed_at
+            FROM cases WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
+            """, arguments: StatementArguments(effectiveRankArguments(asOf) + arguments + [limit ?? -1, offset])).map { row in
+            let grade = Grade(rawValue: row[1]) ?? .low
+            let received = Date(millis: row[4])
+            let due = targets.dueAt(grade: grade, receivedAt: received)
+            return CaseLine(caseId: CaseID(row[0] as Int64), grade: grade, effectiveGrade: Grade(rawValue: row[2]) ?? grade,
+                            provisional: row[3], receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
+                            claimedAt: (row[6] as Int64?).map(Date.init(millis:)))
+        }
+    }
+
+    private func openFlags(_ db: Database, limit: Int) throws -> [OpenFlagLine] {
+        try Row.fetchAll(db, sql: """
+            SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by FROM flags f JOIN cases c ON c.id = f.case_id
+            WHERE f.state = 'open' AND c.status = 'open' ORDER BY f.due_at, f.id LIMIT ?
+            """, arguments: [limit]).compactMap { row in
+            guard let kind = FlagKind(rawValue: row[1]) else { return nil }
+            return OpenFlagLine(caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: Date(millis: row[3]),
+                                claimedBy: row[4])
+        }
+    }
+
+    private func deferrals(_ db: Database) throws -> [DeferralLine] {
+        try Row.fetchAll(db, sql: """
+            SELECT d.case_id, d.flag_kind, d.officer, d.at, d.detail, d.review_by FROM decisions d
+            JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.state = 'deferred'
+            JOIN cases c ON c.id = d.case_id AND c.status = 'open'
+            WHERE d.kind = 'defer' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id AND kind = 'defer' AND flag_kind = d.flag_kind)
+            ORDER BY d.review_by, d.id
+            """).compactMap { row in
+            guard let kind = FlagKind(rawValue: row[1]) else { return nil }
+            return DeferralLine(caseId: CaseID(row[0] as Int64), kind: kind, by: row[2], at: Date(millis: row[3]), reason: row[4],
+                                reviewBy: Date(millis: row[5]))
+        }
+    }
+
+    /// Checks by source and state.
+    func checkCounts(_ db: Database) throws -> [String: [CheckState: Int]] {
+        var counts: [String: [CheckState: Int]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT source, state, COUNT(*) FROM checks GROUP BY source, state") {
+            if let state = CheckState(rawValue: row[1]) { counts[row[0], default: [:]][state] = row[2] }
+        }
+        return counts
+    }
+
+    private func recordSnapshot(_ db: Database, dayStart: Date, until end: Date, reconstructed: Bool) throws {
+        let closes = "SELECT case_id, MIN(at) AS at FROM decisions WHERE kind = 'close' GROUP BY case_id"
+        var open: [Grade: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT \(effectiveRankSQL) AS effective, COUNT(*) FROM cases LEFT JOIN (\(closes)) closed ON closed.case_id = cases.id
+            WHERE received_at < ? AND (closed.at IS NULL OR closed.at >= ?) GROUP BY effective
+            """, arguments: StatementArguments(effectiveRankArguments(end) + [end.millis, end.millis])) {
+            if let grade = Grade(rawValue: row[0]) { open[grade] = row[1] }
+        }
+        let received = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referrals WHERE received_at >= ? AND received_at < ?",
+                                        arguments: [dayStart.millis, end.millis]) ?? 0
+        let closed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(closes)) WHERE at >= ? AND at < ?",
+                                      arguments: [dayStart.millis, end.millis]) ?? 0
+        try db.execute(sql: """
+            INSERT INTO daily_snapshots (day, taken_at, very_high, high, medium, low, referrals_in, closed, reconstructed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (day) DO UPDATE SET taken_at = excluded.taken_at, very_high = excluded.very_high, high = excluded.high,
+                medium = excluded.medium, low = excluded.low, referrals_in = excluded.referrals_in, closed = excluded.closed,
+                reconstructed = excluded.reconstructed
+            """, arguments: [DayText.format(dayStart), end.millis, open[.veryHigh] ?? 0, open[.high] ?? 0, open[.medium] ?? 0,
+                             open[.low] ?? 0, received, closed, reconstructed])
+    }
+}

@@ -1,0 +1,190 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+/// One cell of the aged-backlog matrix: open cases of an effective grade that have waited a band.
+public struct AgedBacklogCell: Sendable, Hashable, Codable {
+    /// The row: the effective grade.
+    public var effectiveGrade: Grade
+    /// The column: how long the cases have waited since the force received them.
+    public var band: WaitingBand
+    /// Open cases in the cell.
+    public var cases: Int
+    /// Of those, the cases past their grade's target.
+    public var overdue: Int
+
+    /// Creates a cell.
+    public init(effectiveGrade: Grade, band: WaitingBand, cases: Int, overdue: Int) {
+        self.effectiveGrade = effectiveGrade
+        self.band = band
+        self.cases = cases
+        self.overdue = overdue
+    }
+
+    private enum CodingKeys: String, CodingKey { case effectiveGrade, band, cases, overdue }
+
+    /// Encodes the band by its name (`7-14d`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(effectiveGrade, forKey: .effectiveGrade)
+        try container.encode(band.name, forKey: .band)
+        try container.encode(cases, forKey: .cases)
+        try container.encode(overdue, forKey: .overdue)
+    }
+
+    /// Decodes what `encode(to:)` writes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        effectiveGrade = try container.decode(Grade.self, forKey: .effectiveGrade)
+        let name = try container.decode(String.self, forKey: .band)
+        guard let band = WaitingBand(name: name) else {
+            throw DecodingError.dataCorruptedError(forKey: .band, in: container, debugDescription: "unknown band \(name)")
+        }
+        self.band = band
+        cases = try container.decode(Int.self, forKey: .cases)
+        overdue = try container.decode(Int.self, forKey: .overdue)
+    }
+}
+
+/// The aged backlog: every effective grade × waiting band, empty cells included, highest grade first.
+public struct AgedBacklog: Sendable, Hashable, Codable {
+    /// The moment waiting and overdue were judged at.
+    public var asOf: Date
+    /// Very High's seven bands, then High's, Medium's and Low's.
+    public var cells: [AgedBacklogCell]
+
+    /// A matrix from counted cells; cells not given are zero.
+    public init(asOf: Date, counted: [AgedBacklogCell]) {
+        self.asOf = asOf
+        cells = Grade.allCases.reversed().flatMap { grade in
+            WaitingBand.allCases.map { band in
+                counted.first { $0.effectiveGrade == grade && $0.band == band }
+                    ?? AgedBacklogCell(effectiveGrade: grade, band: band, cases: 0, overdue: 0)
+            }
+        }
+    }
+
+    /// The cell of a grade and band.
+    public func cell(_ grade: Grade, _ band: WaitingBand) -> AgedBacklogCell {
+        cells.first { $0.effectiveGrade == grade && $0.band == band }
+            ?? AgedBacklogCell(effectiveGrade: grade, band: band, cases: 0, overdue: 0)
+    }
+
+    /// Open cases in all cells.
+    public var total: Int { cells.reduce(0) { $0 + $1.cases } }
+}
+
+/// A case in one of the dashboard's lists.
+public struct CaseLine: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseId: CaseID
+    /// Its grade.
+    public var grade: Grade
+    /// Its effective grade at the overview's moment.
+    public var effectiveGrade: Grade
+    /// Whether research is still running.
+    public var provisional: Bool
+    /// When the force received its first referral.
+    public var receivedAt: Date
+    /// When its grade's target runs out.
+    public var dueAt: Date
+    /// Whether the target has passed.
+    public var overdue: Bool
+    /// Who holds it, if anyone.
+    public var claimedBy: String?
+    /// Since when they hold it.
+    public var claimedAt: Date?
+
+    /// Creates a line.
+    public init(caseId: CaseID, grade: Grade, effectiveGrade: Grade, provisional: Bool, receivedAt: Date, dueAt: Date, overdue: Bool,
+                claimedBy: String?, claimedAt: Date?) {
+        self.caseId = caseId
+        self.grade = grade
+        self.effectiveGrade = effectiveGrade
+        self.provisional = provisional
+        self.receivedAt = receivedAt
+        self.dueAt = dueAt
+        self.overdue = overdue
+        self.claimedBy = claimedBy
+        self.claimedAt = claimedAt
+    }
+}
+
+/// An open social-care or LADO flag on an open case.
+public struct OpenFlagLine: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseId: CaseID
+    /// Social care or LADO.
+    public var kind: FlagKind
+    /// When Vigil learnt the fact that raised it.
+    public var raisedAt: Date
+    /// When the call must have been made.
+    public var dueAt: Date
+    /// Who holds the case.
+    public var claimedBy: String?
+}
+
+/// A deferred flag with the supervisor's decision.
+public struct DeferralLine: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseId: CaseID
+    /// The deferred flag.
+    public var kind: FlagKind
+    /// The supervisor who deferred it.
+    public var by: String
+    /// When.
+    public var at: Date
+    /// Why (e.g. risk of tipping off).
+    public var reason: String
+    /// When the deferral must be looked at again.
+    public var reviewBy: Date
+}
+
+/// What the supervisor's dashboard shows, read in one transaction so its figures agree.
+public struct SupervisorOverview: Sendable {
+    /// The aged-backlog matrix.
+    public var aged: AgedBacklog
+    /// Open flags, soonest due first (at most the overview's limit).
+    public var openFlags: [OpenFlagLine]
+    /// All open flags on open cases.
+    public var openFlagCount: Int
+    /// Deferred flags of open cases, soonest review first.
+    public var deferrals: [DeferralLine]
+    /// The longest-waiting open cases.
+    public var oldest: [CaseLine]
+    /// Overdue Very High and High cases, longest overdue first (at most the overview's limit).
+    public var overdueUrgent: [CaseLine]
+    /// All overdue Very High and High cases.
+    public var overdueUrgentCount: Int
+    /// Held cases, by holder then longest held first.
+    public var held: [CaseLine]
+    /// Checks by source and state.
+    public var checks: [String: [CheckState: Int]]
+}
+
+/// One day of the backlog's history (UTC days).
+public struct DailySnapshot: Sendable, Hashable, Codable {
+    /// The day, `YYYY-MM-DD`.
+    public var day: String
+    /// Open cases at the end of the day (or when taken, for today), by effective grade.
+    public var open: [Grade: Int]
+    /// Referrals the force received that day.
+    public var referralsIn: Int
+    /// Cases closed that day.
+    public var closed: Int
+    /// Whether the figures were rebuilt later from the cases' history rather than recorded on the day
+    /// (the open counts then use each case's current grade).
+    public var reconstructed: Bool
+
+    /// Creates a snapshot.
+    public init(day: String, open: [Grade: Int], referralsIn: Int, closed: Int, reconstructed: Bool) {
+        self.day = day
+        self.open = open
+        self.referralsIn = referralsIn
+        self.closed = closed
+        self.reconstructed = reconstructed
+    }
+}
