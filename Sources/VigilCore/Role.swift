@@ -18,6 +18,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit
     /// Add, list and revoke users.
     case manageUsers
+    /// See the supervisor's dashboard: aged backlog, flags, holders, research status, trends, exports.
+    case viewDashboard
 }
 
 /// A user's role, which decides their permissions.
@@ -30,14 +32,14 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
     /// The role matrix: importers import; investigators claim, read and act on cases they hold;
     /// researchers read cases and manage checks; supervisors read everything, act on any case, defer
-    /// flags and read the audit; admins manage users.
+    /// flags, read the audit and see the dashboard; admins manage users and see the dashboard.
     public var permissions: Set<Permission> {
         switch self {
         case .importer: [.importReferrals]
         case .investigator: [.claimCases, .readCases, .actOnHeldCases]
         case .researcher: [.readCases, .manageChecks]
-        case .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks]
-        case .admin: [.manageUsers]
+        case .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks, .viewDashboard]
+        case .admin: [.manageUsers, .viewDashboard]
         }
     }
 

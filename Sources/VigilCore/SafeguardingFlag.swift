@@ -9,6 +9,14 @@ public enum FlagKind: String, Sendable, Codable, CaseIterable {
     case socialCare
     case lado
 
+    /// The call as people name it.
+    public var label: String {
+        switch self {
+        case .socialCare: "Social care"
+        case .lado: "LADO"
+        }
+    }
+
 }
 
 /// A flag stays open until a notification or a deferral is recorded; a grade going down never closes it.

@@ -9,12 +9,15 @@ public struct APIContext: RequestContext {
     public var remote: String
     /// The authenticated user.
     public var user: UserRecord?
+    /// The dashboard session the request came with, if any.
+    public var session: WebSession?
 
     /// Creates the context of a new request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remote = source.channel.remoteAddress?.description ?? "unknown"
         user = nil
+        session = nil
     }
 
     /// Request bodies larger than this are refused with 413 (`POST /referrals` batches included).

@@ -13,7 +13,8 @@ public enum VigilAPI {
     public static let backlogPageLimit = 1000
 
     /// The router of the whole API.
-    public static func router(store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics()) -> Router<APIContext> {
+    public static func router(store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics(),
+                              dashboard: DashboardConfiguration = DashboardConfiguration()) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
@@ -28,6 +29,8 @@ public enum VigilAPI {
         let api = router.group("api/v1").add(middleware: TokenAuthenticator(store: store))
         CaseRoutes(store: store, metrics: metrics).register(on: api)
         ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics).register(on: api)
+        DashboardRoutes(store: store, sources: sources, sessions: WebSessions(lifetime: dashboard.lifetime), templates: try WebTemplates(),
+                        configuration: dashboard).register(on: router)
         return router
     }
 
@@ -42,9 +45,9 @@ public enum VigilAPI {
     /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free
     /// port, reported to `onRunning`).
     public static func application(store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
-                                   metrics: ServerMetrics = ServerMetrics(),
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(store: store, sources: sources, metrics: metrics),
+                                   metrics: ServerMetrics = ServerMetrics(), dashboard: DashboardConfiguration = DashboardConfiguration(),
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        Application(router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard),
                     configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
                     onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)
     }

@@ -11,7 +11,7 @@ enum LoopbackAPI {
     static func run(store: any Store, _ body: @escaping @Sendable (String, CurlEngine) async throws -> Void) async throws {
         let logger = Logger.vigil("vigil.bench")
         let port = PortAnnouncement()
-        let application = VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
+        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
                                                onRunning: { await port.announce($0) })
         let engine = CurlEngine(configuration: .init(maxConnectionsPerHost: 64), logger: logger)
         try await OneShotService.run(with: [application, engine], logger: logger) {

@@ -10,7 +10,7 @@ import VigilStore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API and run the research workers in one process.",
+        abstract: "Serve the HTTP API and the supervisor's dashboard, and run the research workers, in one process.",
         discussion: "SIGTERM or SIGINT stops taking requests and checks, lets those in flight finish, and exits 0."
     )
 
@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Research checks in flight at once.")
     var workers = 64
 
+    @Flag(help: "Mark the dashboard's cookies Secure (when vigil serve is reached through HTTPS).")
+    var secureCookies = false
+
     mutating func run() async throws {
         guard workers > 0 else { throw ValidationError("--workers must be positive") }
         var logger = Logger.vigil("vigil.serve")
@@ -34,11 +37,13 @@ struct ServeCommand: AsyncParsableCommand {
         let target = try store.open()
         let sources = try intel.sources()
         let metrics = ServerMetrics()
-        let application = VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics)
+        let application = try VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics,
+                                                      dashboard: DashboardConfiguration(secureCookies: secureCookies))
         let engine = CurlEngine(logger: logger)
         let worker = ResearchWorker(store: target, engine: engine, sources: sources, configuration: .init(concurrency: workers),
                                     logger: logger, metrics: metrics.factory)
-        let group = ServiceGroup(services: [application, engine, worker], gracefulShutdownSignals: [.sigterm, .sigint],
+        let snapshots = SnapshotRecorder(store: target, logger: logger)
+        let group = ServiceGroup(services: [application, engine, worker, snapshots], gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger)
         try await group.run()
     }

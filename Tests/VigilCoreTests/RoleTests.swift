@@ -7,8 +7,8 @@ struct RoleTests {
         .importer: [.importReferrals],
         .investigator: [.claimCases, .readCases, .actOnHeldCases],
         .researcher: [.readCases, .manageChecks],
-        .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks],
-        .admin: [.manageUsers],
+        .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks, .viewDashboard],
+        .admin: [.manageUsers, .viewDashboard],
     ]
 
     @Test("each role has exactly its permissions", arguments: Role.allCases)

@@ -41,7 +41,7 @@ struct APIHarness: Sendable {
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
         let ports = PortBox()
-        let application = VigilAPI.application(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
+        let application = try VigilAPI.application(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
                                                host: "127.0.0.1", port: 0, logger: logger, onRunning: { await ports.set($0) })
         let engine = CurlEngine(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

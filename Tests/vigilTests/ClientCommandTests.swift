@@ -30,7 +30,7 @@ struct ClientCommandTests {
         var logger = Logger(label: "client-test")
         logger.logLevel = .critical
         let port = Port()
-        let application = VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
+        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
                                                onRunning: { await port.set($0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService() }

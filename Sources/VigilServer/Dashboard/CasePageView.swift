@@ -1,0 +1,202 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// The case page (`/cases/{id}`): everything known, the grade explained in plain English, and for
+/// supervisors the reassign and defer forms.
+struct CasePageView {
+    struct FlagRow {
+        var kind: String
+        var flag: String
+        var state: String
+        var overdue: Bool
+        var overdueBy: String
+        var raised: String
+        var due: String
+        var raisedBy: String
+        var deferForm: Bool
+        var caseId: String
+        var csrf: String
+    }
+
+    struct NotificationRow {
+        var kind: String
+        var method: String
+        var reference: String
+        var by: String
+        var at: String
+    }
+
+    struct FactRow {
+        var name: String
+        var value: String
+        var provenance: String
+    }
+
+    struct ChildRow {
+        var age: String
+        var relation: String
+        var provenance: String
+    }
+
+    struct CheckRow {
+        var source: String
+        var state: String
+        var failed: Bool
+        var attempts: Int
+        var detail: String
+    }
+
+    struct ReferralRow {
+        var source: String
+        var ref: String
+        var received: String
+        var imported: String
+        var payload: String
+    }
+
+    struct AssessmentRow {
+        var at: String
+        var grade: String
+        var gradeName: String
+        var provisional: Bool
+        var path: String
+        var pending: String
+        var trigger: String
+    }
+
+    struct EventRow {
+        var date: Date
+        var at: String
+        var by: String
+        var what: String
+    }
+
+    struct AuditRow {
+        var at: String
+        var actor: String
+        var action: String
+        var detail: String?
+        var remote: String
+    }
+
+    var chrome: PageChrome
+    var caseId: String
+    var csrf: String
+    var grade: String
+    var gradeName: String
+    var effectiveGrade: String
+    var effectiveGradeName: String
+    var promoted: Bool
+    var provisional: Bool
+    var status: String
+    var position: Int?
+    var received: String
+    var waiting: String
+    var overdue: Bool
+    var overdueBy: String
+    var due: String
+    var holder: String?
+    var explanation: String
+    var flags: [FlagRow]
+    var hasNotifications: Bool
+    var notifications: [NotificationRow]
+    var facts: [FactRow]
+    var children: [ChildRow]
+    var checks: [CheckRow]
+    var referrals: [ReferralRow]
+    var assessments: [AssessmentRow]
+    var events: [EventRow]
+    var reassignForm: Bool
+    var investigators: [String]
+    var audit: [AuditRow]
+
+    init(chrome: PageChrome, detail: CaseDetail, audit: [AuditEntry], sources: [IntelSourceSpec], investigators: [String],
+         supervisor: Bool, asOf: Date) {
+        let summary = detail.summary
+        let id = summary.caseId.description
+        let open = detail.status == "open"
+        self.chrome = chrome
+        caseId = id
+        csrf = chrome.csrf ?? ""
+        grade = summary.grade.label
+        gradeName = summary.grade.name
+        effectiveGrade = summary.effectiveGrade.label
+        effectiveGradeName = summary.effectiveGrade.name
+        promoted = summary.effectiveGrade != summary.grade
+        provisional = summary.provisional
+        status = open ? "Open" : "Closed"
+        position = summary.position
+        received = HumanTime.moment(summary.receivedAt)
+        waiting = HumanTime.duration(asOf.timeIntervalSince(summary.receivedAt))
+        overdue = summary.overdue
+        overdueBy = HumanTime.duration(asOf.timeIntervalSince(summary.dueAt))
+        due = HumanTime.moment(summary.dueAt)
+        holder = summary.claimedBy
+        let combined = Dictionary(uniqueKeysWithValues: detail.facts.map { ($0.fact, CombinedFact(value: $0.value, provenance: $0.provenance)) })
+        explanation = GradeExplanation.text(grade: summary.grade, facts: combined, children: detail.children,
+                                            pendingChecks: detail.assessments.last?.pendingChecks ?? [], sources: sources)
+        let csrf = csrf
+        flags = summary.flags.map { flag in
+            FlagRow(kind: flag.kind.label, flag: flag.kind.rawValue, state: flag.state.rawValue, overdue: flag.overdue,
+                    overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)), raised: HumanTime.moment(flag.raisedAt),
+                    due: HumanTime.moment(flag.dueAt), raisedBy: flag.raisedBy.rawValue,
+                    deferForm: supervisor && open && flag.state == .open, caseId: id, csrf: csrf)
+        }
+        notifications = detail.notifications.map {
+            NotificationRow(kind: $0.flag.label, method: $0.method, reference: $0.reference, by: $0.by, at: HumanTime.moment($0.at))
+        }
+        hasNotifications = !notifications.isEmpty
+        facts = detail.facts.map {
+            FactRow(name: Self.factLabel($0.fact), value: $0.value.rawValue, provenance: $0.provenance.map(\.rawValue).joined(separator: ", "))
+        }
+        children = detail.children.map {
+            ChildRow(age: $0.age.map(String.init) ?? "unknown", relation: $0.relation.rawValue, provenance: $0.provenance.rawValue)
+        }
+        checks = detail.checks.map {
+            CheckRow(source: $0.source, state: $0.state.rawValue, failed: $0.state == .failed, attempts: $0.attempts,
+                     detail: $0.summary ?? $0.lastError ?? "")
+        }
+        referrals = detail.referrals.map {
+            ReferralRow(source: $0.source.rawValue.uppercased(), ref: $0.ref, received: HumanTime.moment($0.receivedAt),
+                        imported: HumanTime.moment($0.importedAt), payload: $0.payload)
+        }
+        assessments = detail.assessments.map {
+            AssessmentRow(at: HumanTime.moment($0.at), grade: $0.grade.label, gradeName: $0.grade.name, provisional: $0.provisional,
+                          path: $0.path, pending: $0.pendingChecks.joined(separator: ", "), trigger: $0.trigger.rawValue)
+        }
+        let claimEvents = detail.claims.flatMap { claim in
+            [EventRow(date: claim.claimedAt, at: HumanTime.moment(claim.claimedAt), by: claim.officer, what: "claimed")]
+                + (claim.releasedAt.map { [EventRow(date: $0, at: HumanTime.moment($0), by: claim.officer, what: "released")] } ?? [])
+        }
+        let decisionEvents = detail.decisions.map { decision in
+            let flag = decision.flag.map { " the \($0.label) call" } ?? ""
+            let review = decision.reviewBy.map { ", review by \(HumanTime.moment($0))" } ?? ""
+            return EventRow(date: decision.at, at: HumanTime.moment(decision.at), by: decision.by,
+                            what: "\(decision.kind)\(flag): \(decision.detail)\(review)")
+        }
+        events = (claimEvents + decisionEvents).sorted { $0.date < $1.date }
+        reassignForm = supervisor && open
+        self.investigators = investigators
+        self.audit = audit.map {
+            AuditRow(at: HumanTime.moment($0.at), actor: $0.actor, action: $0.action, detail: $0.detail.isEmpty ? nil : $0.detail,
+                     remote: $0.remote)
+        }
+    }
+
+    /// A fact as people read it.
+    static func factLabel(_ fact: FactKind) -> String {
+        switch fact {
+        case .imminentDanger: "Imminent danger"
+        case .sexualOffenceHistory: "Sexual offence history"
+        case .childAccessHousehold: "Child in the household"
+        case .childAccessOccupation: "Works with children"
+        case .childAccessOther: "Other access to children"
+        case .identifiedChildVictim: "Identified child victim"
+        case .contactAbuseIndicators: "Contact abuse indicators"
+        case .sexualCommunicationWithChild: "Sexual communication with a child"
+        case .distribution: "Distribution"
+        case .otherRiskFactors: "Other risk factors"
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// The supervisor's web dashboard: sign-in, `/`, filtered lists, case pages, their forms and the CSV export.
+struct DashboardRoutes {
+    let store: any Store
+    let sources: [IntelSourceSpec]
+    let sessions: WebSessions
+    let templates: WebTemplates
+    let configuration: DashboardConfiguration
+
+    /// Lines in the dashboard's lists and per page of a filtered list.
+    static let listLimit = 25
+    static let pageSize = 100
+
+    func register(on router: Router<APIContext>) {
+        let web = router.group().add(middleware: WebErrorMiddleware(templates: templates))
+        web.get("sign-in") { request, _ in try signInPage(next: request.uri.queryParameters.get("next") ?? "/", error: nil) }
+        web.post("sign-in") { request, context in try await signIn(request, context: context) }
+        let signedIn = web.group().add(middleware: SessionAuthenticator(store: store, sessions: sessions))
+        signedIn.post("sign-out") { request, context in
+            _ = try await WebForm.checkedFields(request, context: context)
+            if let id = request.cookies[WebCookies.session]?.value { await sessions.end(id: id) }
+            var response = WebResponses.redirect(to: "/sign-in")
+            response.setCookie(cookie(WebCookies.session, "", maxAge: 0))
+            return response
+        }
+        signedIn.get("/") { _, context in try await dashboard(context) }
+        signedIn.get("my-cases") { request, context in
+            let user = try context.require(.claimCases)
+            return try await list(request, context, filter: CaseFilter(holder: user.name), heading: "Cases you hold")
+        }
+        signedIn.get("cases") { request, context in
+            _ = try context.require(.readCases)
+            let query = request.uri.queryParameters
+            let filter = CaseFilter(effectiveGrade: query.get("grade").flatMap(Grade.init(name:)),
+                                    band: query.get("band").flatMap(WaitingBand.init(name:)),
+                                    overdueOnly: query.get("overdue") == "1", holder: query.get("holder"))
+            return try await list(request, context, filter: filter, heading: Self.heading(filter))
+        }
+        signedIn.get("cases/:id") { _, context in try await casePage(context) }
+        signedIn.post("cases/:id/reassign") { request, context in try await reassign(request, context) }
+        signedIn.post("cases/:id/defer") { request, context in try await deferFlag(request, context) }
+        signedIn.get("reports/aged-backlog.csv") { _, context in
+            _ = try context.require(.viewDashboard)
+            let aged = try await store.agedBacklog(asOf: Date())
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: #"attachment; filename="aged-backlog.csv""#],
+                            body: .init(byteBuffer: ByteBuffer(string: AgedBacklogCSV.text(aged))))
+        }
+    }
+
+    private func signInPage(next: String, error: String?, status: HTTPResponse.Status = .ok) throws -> Response {
+        let csrf = AccessToken.generate()
+        var response = WebResponses.html(try templates.render(
+            SignInView(chrome: PageChrome(title: "Sign in", session: nil), csrf: csrf, next: Self.localPath(next), error: error), "sign-in"),
+            status: status)
+        response.setCookie(cookie(WebCookies.signIn, csrf, maxAge: 3600))
+        return response
+    }
+
+    private func signIn(_ request: Request, context: APIContext) async throws -> Response {
+        let fields = try await WebForm.fields(request)
+        let next = fields["next"] ?? "/"
+        guard let expected = request.cookies[WebCookies.signIn]?.value, let sent = fields["csrf"], secretsMatch(sent, expected) else {
+            return try signInPage(next: next, error: "The form had expired. Please sign in again.", status: .forbidden)
+        }
+        let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let hash = AccessToken.hash(token)
+        guard !token.isEmpty, let user = try await store.user(tokenHash: hash) else {
+            return try signInPage(next: next, error: "That token is unknown or has been revoked.", status: .unauthorized)
+        }
+        let (id, _) = await sessions.start(for: user, tokenHash: hash, now: Date())
+        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "session.start", caseId: nil,
+                                                   detail: "dashboard sign-in", remote: context.remote))
+        var response = WebResponses.redirect(to: Self.localPath(next))
+        response.setCookie(cookie(WebCookies.session, id, maxAge: Int(configuration.lifetime.absolute)))
+        response.setCookie(cookie(WebCookies.signIn, "", maxAge: 0))
+        return response
+    }
+
+    private func dashboard(_ context: APIContext) async throws -> Response {
+        guard let user = context.user else { return WebResponses.redirect(to: "/sign-in") }
+        guard user.role.allows(.viewDashboard) else {
+            if user.role.allows(.claimCases) { return WebResponses.redirect(to: "/my-cases") }
+            throw APIError(.forbidden, "forbidden", "the dashboard is for supervisors; the \(user.role.rawValue) role uses the API")
+        }
+        let now = Date()
+        async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
+        async let snapshots = store.dailySnapshots(since: DayText.format(now.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
+        let view = DashboardPageView(chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
+                                     snapshots: try await snapshots, asOf: now)
+        return WebResponses.html(try templates.render(view, "dashboard"))
+    }
+
+    private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String) async throws -> Response {
+        let page = max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1)
+        let now = Date()
+        let result = try await store.caseLines(filter, asOf: now, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
+        let pages = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
+        func link(_ number: Int) -> String {
+            let others = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("page=") }.joined(separator: "&")
+            return request.uri.path + "?" + (others.isEmpty ? "" : others + "&") + "page=\(number)"
+        }
+        let view = CaseListView(
+            chrome: PageChrome(title: heading, session: context.session), heading: heading, asOf: HumanTime.moment(now),
+            total: result.total, pageText: pages > 1 ? "page \(page) of \(pages)" : nil,
+            list: CaseTableView(rows: result.lines.map { CaseRowView($0, asOf: now) }),
+            previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil)
+        return WebResponses.html(try templates.render(view, "cases"))
+    }
+
+    private func casePage(_ context: APIContext) async throws -> Response {
+        let user = try context.require(.readCases)
+        let id = try APIBody.caseID(context)
+        let now = Date()
+        let detail = try await store.caseDetail(id, asOf: now)
+        _ = try await store.appendAudit(AuditEvent(at: now, actor: user.name, action: "case.show", caseId: id, detail: "dashboard",
+                                                   remote: context.remote))
+        let supervisor = user.role.allows(.actOnAnyCase)
+        let investigators = supervisor
+            ? try await store.users().filter { $0.role == .investigator && $0.revokedAt == nil }.map(\.name) : []
+        let view = CasePageView(chrome: PageChrome(title: "Case \(id)", session: context.session), detail: detail,
+                                audit: try await store.audit(caseId: id), sources: sources, investigators: investigators,
+                                supervisor: supervisor, asOf: now)
+        return WebResponses.html(try templates.render(view, "case"))
+    }
+
+    private func reassign(_ request: Request, _ context: APIContext) async throws -> Response {
+        let user = try context.require(.actOnAnyCase)
+        let id = try APIBody.caseID(context)
+        let fields = try await WebForm.checkedFields(request, context: context)
+        let officer = fields["officer"] ?? ""
+        guard try await store.users().contains(where: { $0.name == officer && $0.role == .investigator && $0.revokedAt == nil }) else {
+            throw APIError.badRequest("'\(officer)' is not an active investigator")
+        }
+        try await store.reassign(id, to: officer, at: Date())
+        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "case.reassign", caseId: id, detail: "to \(officer)",
+                                                   remote: context.remote))
+        return WebResponses.redirect(to: "/cases/\(id)")
+    }
+
+    private func deferFlag(_ request: Request, _ context: APIContext) async throws -> Response {
+        let user = try context.require(.deferFlags)
+        let id = try APIBody.caseID(context)
+        let fields = try await WebForm.checkedFields(request, context: context)
+        guard let flag = fields["flag"].flatMap(FlagKind.init(rawValue:)) else { throw APIError.badRequest("choose the call to defer") }
+        let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw APIError.badRequest("a deferral needs its reason") }
+        let text = fields["reviewBy"] ?? ""
+        guard case .success(let review) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
+            throw APIError.badRequest("review by '\(text)' is not a date and time (UTC)")
+        }
+        try await store.recordDeferral(id, flag: flag, by: user.name, reason: reason, reviewBy: review, at: Date())
+        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "flag.defer", caseId: id,
+                                                   detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(review))",
+                                                   remote: context.remote))
+        return WebResponses.redirect(to: "/cases/\(id)")
+    }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    /// `path` if it is a path on this server, else `/` (no open redirect).
+    static func localPath(_ path: String) -> String {
+        path.hasPrefix("/") && !path.hasPrefix("//") && !path.contains("\\") ? path : "/"
+    }
+
+    /// The heading of a filtered list.
+    static func heading(_ filter: CaseFilter) -> String {
+        var parts: [String] = []
+        if filter.overdueOnly { parts.append("overdue") }
+        if let grade = filter.effectiveGrade { parts.append(grade.label) }
+        var text = (parts.isEmpty ? "Open" : parts.joined(separator: " ")) + " cases"
+        if let band = filter.band { text += " waiting \(band.label)" }
+        if let holder = filter.holder { text += " held by \(holder)" }
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+}
+
+/// Settings of the dashboard.
+public struct DashboardConfiguration: Sendable {
+    /// Mark cookies `Secure` (set when `vigil serve` sits behind HTTPS).
+    public var secureCookies: Bool
+    /// How long sessions live.
+    public var lifetime: SessionLifetime
+    /// Days the trend charts show.
+    public var trendDays: Int
+
+    /// Creates a configuration.
+    public init(secureCookies: Bool = false, lifetime: SessionLifetime = SessionLifetime(), trendDays: Int = 90) {
+        self.secureCookies = secureCookies
+        self.lifetime = lifetime
+        self.trendDays = trendDays
+    }
+}

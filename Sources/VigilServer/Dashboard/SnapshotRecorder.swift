@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilStore
+
+/// Records the daily snapshot the dashboard's trend charts read: at start (rebuilding missed days) and
+/// then every `interval`, until the service group shuts down.
+public struct SnapshotRecorder: Service {
+    let store: any Store
+    let interval: Duration
+    let maxDays: Int
+    let logger: Logger
+
+    /// A recorder writing to `store` every `interval` (default hourly), rebuilding at most `maxDays` missed days.
+    public init(store: any Store, interval: Duration = .seconds(3600), maxDays: Int = 365, logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.maxDays = maxDays
+        self.logger = logger
+    }
+
+    /// Records until graceful shutdown; a failed recording is logged and retried at the next interval.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await store.recordDailySnapshots(now: Date(), maxDays: maxDays)
+                } catch {
+                    logger.error("recording the daily snapshot failed: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilServer
+import VigilStore
+
+@Suite("the supervisor's dashboard over a live server", .serialized)
+struct DashboardTests {
+    @Test("without a session every page redirects to sign-in; the form sets a CSRF cookie and checks it")
+    func signIn() async throws {
+        try await WebHarness.run { web in
+            let browser = Browser(client: web.client)
+            for path in ["/", "/cases/C-000001", "/cases?grade=high", "/my-cases", "/reports/aged-backlog.csv"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .seeOther && page.location?.hasPrefix("/sign-in?next=") == true, "\(path)")
+            }
+            let form = try await browser.get("/sign-in?next=/cases")
+            let csrf = try #require(form.csrf)
+            #expect(await browser.cookies["vigil_sign_in"] == csrf)
+            #expect(form.text.contains(#"name="next" value="/cases""#))
+            let forged = try await browser.post("/sign-in", ["csrf": "0" + csrf.dropFirst(), "next": "/", "token": web.tokens["sam-supervisor"]!])
+            #expect(forged.status == .forbidden && forged.text.contains("expired"))
+            let retry = try #require(forged.csrf)
+            let wrong = try await browser.post("/sign-in", ["csrf": retry, "next": "/", "token": "not-a-token"])
+            #expect(wrong.status == .unauthorized && wrong.text.contains("unknown or has been revoked"))
+            let good = try await browser.post("/sign-in", ["csrf": try #require(wrong.csrf), "next": "/cases", "token": web.tokens["sam-supervisor"]!])
+            #expect(good.status == .seeOther && good.location == "/cases")
+            let cookie = try #require(good.headers[values: .setCookie].first { $0.hasPrefix("vigil_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+            #expect(try await browser.get("/").status == .ok)
+            let offsite = Browser(client: web.client)
+            let offsiteForm = try await offsite.get("/sign-in")
+            let redirect = try await offsite.post("/sign-in", ["csrf": offsiteForm.csrf!, "next": "//evil.example/", "token": web.tokens["sam-supervisor"]!])
+            #expect(redirect.location == "/", "no open redirect")
+        }
+    }
+
+    @Test("the dashboard: every section, the matrix equal to the store's, links that lead to the same cases, CSRF on every form")
+    func dashboard() async throws {
+        try await WebHarness.run { web in
+            let browser = try await web.signedIn("sam-supervisor")
+            let page = try await browser.get("/")
+            #expect(page.status == .ok && page.headers[.contentType]?.hasPrefix("text/html") == true)
+            for heading in ["matrix-heading", "flags-heading", "urgent-heading", "oldest-heading", "holders-heading", "research-heading",
+                            "trend-heading", "flow-heading"] {
+                #expect(page.text.contains(#"id="\#(heading)""#), "\(heading)")
+            }
+            let aged = try await web.store.agedBacklog(asOf: Date())
+            let links = page.matches(#"<a href="(/cases\?grade=[a-zA-Z]+&amp;band=[^"]+)" aria-label="[^"]*">\d+</a>"#)
+            let counts = page.matches(#"<a href="/cases\?grade=[a-zA-Z]+&amp;band=[^"]+" aria-label="[^"]*">(\d+)</a>"#).compactMap(Int.init)
+            let nonEmpty = aged.cells.filter { $0.cases > 0 }
+            #expect(counts == nonEmpty.map(\.cases), "the matrix shows the store's counts, row by row")
+            #expect(links == nonEmpty.map { "/cases?grade=\($0.effectiveGrade.name)&amp;band=\($0.band.name)" })
+            let overdueNotes = page.matches(#"<span class="overdue-note">(\d+) overdue</span>"#).compactMap(Int.init)
+            #expect(overdueNotes == aged.cells.filter { $0.overdue > 0 }.map(\.overdue))
+            #expect(page.text.components(separatedBy: #"class="num past""#).count - 1 == aged.cells.filter { $0.overdue > 0 }.count,
+                    "exactly the cells holding overdue cases are highlighted")
+            let cell = try #require(nonEmpty.max { $0.cases < $1.cases })
+            let list = try await browser.get("/cases?grade=\(cell.effectiveGrade.name)&band=\(cell.band.name)")
+            #expect(list.status == .ok && list.text.contains("\(cell.cases) open case(s)"))
+            let listed = list.matches(#"<th scope="row"><a href="/cases/(C-\d+)">"#)
+            let expected = try await web.store.caseLines(CaseFilter(effectiveGrade: cell.effectiveGrade, band: cell.band), asOf: Date(),
+                                                         offset: 0, limit: 100)
+            #expect(listed == expected.lines.map(\.caseId.description))
+            let overview = try await web.store.supervisorOverview(asOf: Date(), limit: 25)
+            #expect(page.text.contains("<strong>\(overview.openFlagCount)</strong>"))
+            #expect(page.text.contains(#"<a href="/cases?holder=dc-one">dc-one</a></th><td class="num">3</td>"#))
+            for held in overview.held { #expect(page.text.contains(#"<a href="/cases/\#(held.caseId)">\#(held.caseId)</a> <span class="muted">"#)) }
+            #expect(page.text.contains("<svg") && page.text.contains(#"role="img""#), "trend charts are inline SVG")
+            let tokens = page.csrfTokens
+            #expect(!tokens.isEmpty && Set(tokens).count == 1 && tokens[0].count == 64, "every form carries the session's CSRF token")
+            #expect(page.matches(#"(<form method="post")"#).count == tokens.count)
+        }
+    }
+
+    @Test("the CSV export and the matrix carry the same figures")
+    func csv() async throws {
+        try await WebHarness.run { web in
+            let browser = try await web.signedIn("sam-supervisor")
+            let page = try await browser.get("/reports/aged-backlog.csv")
+            #expect(page.status == .ok && page.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = page.text.split(separator: "\r\n").map(String.init)
+            #expect(lines.first == "as_of,effective_grade,waiting_band,band_label,cases,overdue" && lines.count == 29)
+            let aged = try await web.store.agedBacklog(asOf: Date())
+            let figures = lines.dropFirst().map { $0.split(separator: ",").suffix(4).map(String.init) }
+            #expect(figures.map { [$0[0], $0[2], $0[3]] } == aged.cells.map { [$0.band.name, "\($0.cases)", "\($0.overdue)"] })
+        }
+    }
+
+    @Test("the case page explains the grade, shows every part of the case, and audits the read")
+    func casePage() async throws {
+        try await WebHarness.run { web in
+            let browser = try await web.signedIn("sam-supervisor")
+            let held = try #require(try await web.store.caseLines(CaseFilter(holder: "dc-one"), asOf: Date(), offset: 0, limit: 1).lines.first)
+            let page = try await browser.get("/cases/\(held.caseId)")
+            #expect(page.status == .ok)
+            let detail = try await web.store.caseDetail(held.caseId, asOf: Date())
+            #expect(page.text.contains("\(detail.summary.grade.label) because "))
+            for heading in ["flags-heading", "facts-heading", "checks-heading", "referrals-heading", "history-heading", "decisions-heading", "audit-heading"] {
+                #expect(page.text.contains(#"id="\#(heading)""#), "\(heading)")
+            }
+            for referral in detail.referrals { #expect(page.text.contains(referral.ref)) }
+            #expect(page.matches(#"<td><code>([^<]*)</code></td>"#).count == detail.assessments.count)
+            #expect(page.text.contains(#"action="/cases/\#(held.caseId)/reassign""#))
+            let audit = try await web.store.audit(caseId: held.caseId)
+            #expect(audit.last?.action == "case.show" && audit.last?.actor == "sam-supervisor")
+            #expect(try await browser.get("/cases/C-999999").status == .notFound)
+            #expect(try await browser.get("/cases/nonsense").status == .badRequest)
+        }
+    }
+
+    @Test("supervisors reassign and defer from the case page; without the CSRF token nothing changes")
+    func supervisorForms() async throws {
+        try await WebHarness.run { web in
+            let browser = try await web.signedIn("sam-supervisor")
+            let held = try #require(try await web.store.caseLines(CaseFilter(holder: "dc-one"), asOf: Date(), offset: 0, limit: 1).lines.first)
+            let page = try await browser.get("/cases/\(held.caseId)")
+            let csrf = try #require(page.csrf)
+            let forged = try await browser.post("/cases/\(held.caseId)/reassign", ["officer": "dc-two"])
+            #expect(forged.status == .forbidden)
+            #expect(try await web.store.caseDetail(held.caseId, asOf: Date()).summary.claimedBy == "dc-one")
+            let unknown = try await browser.post("/cases/\(held.caseId)/reassign", ["csrf": csrf, "officer": "rita-researcher"])
+            #expect(unknown.status == .badRequest)
+            let moved = try await browser.post("/cases/\(held.caseId)/reassign", ["csrf": csrf, "officer": "dc-two"])
+            #expect(moved.status == .seeOther && moved.location == "/cases/\(held.caseId)")
+            #expect(try await web.store.caseDetail(held.caseId, asOf: Date()).summary.claimedBy == "dc-two")
+
+            let flagged = try #require(try await web.store.supervisorOverview(asOf: Date(), limit: 1).openFlags.first)
+            let flagPage = try await browser.get("/cases/\(flagged.caseId)")
+            #expect(flagPage.text.contains(#"action="/cases/\#(flagged.caseId)/defer""#))
+            let deferred = try await browser.post("/cases/\(flagged.caseId)/defer",
+                                                  ["csrf": csrf, "flag": flagged.kind.rawValue, "reason": "risk of tipping off", "reviewBy": "2026-12-01T09:30"])
+            #expect(deferred.status == .seeOther)
+            let after = try await web.store.caseDetail(flagged.caseId, asOf: Date())
+            #expect(after.summary.flags.first { $0.kind == flagged.kind }?.state == .deferred)
+            #expect(after.decisions.last?.reviewBy == (try Timestamp.parse("2026-12-01T09:30:00Z").get()))
+            let dashboard = try await browser.get("/")
+            #expect(dashboard.text.contains("risk of tipping off"))
+            #expect(try await web.store.audit(caseId: flagged.caseId).contains { $0.action == "flag.defer" })
+        }
+    }
+
+    @Test("roles: investigators get their own cases, researchers no dashboard, investigators no supervisor forms")
+    func roles() async throws {
+        try await WebHarness.run { web in
+            let investigator = try await web.signedIn("dc-one")
+            let start = try await investigator.get("/")
+            #expect(start.status == .seeOther && start.location == "/my-cases")
+            let mine = try await investigator.get("/my-cases")
+            #expect(mine.status == .ok && mine.text.contains("3 open case(s)"))
+            let held = try #require(mine.matches(#"<a href="/cases/(C-\d+)">"#).first)
+            let casePage = try await investigator.get("/cases/\(held)")
+            #expect(casePage.status == .ok && !casePage.text.contains("/reassign"))
+            let csrf = try #require(casePage.csrf)
+            #expect(try await investigator.post("/cases/\(held)/reassign", ["csrf": csrf, "officer": "dc-two"]).status == .forbidden)
+            #expect(try await investigator.get("/reports/aged-backlog.csv").status == .forbidden)
+            let researcher = try await web.signedIn("rita-researcher")
+            let denied = try await researcher.get("/")
+            #expect(denied.status == .forbidden && denied.text.contains("Not allowed"))
+            let admin = try await web.signedIn("ada-admin")
+            #expect(try await admin.get("/").status == .ok)
+        }
+    }
+
+    @Test("signing out, or revoking the user, ends the session")
+    func signOut() async throws {
+        try await WebHarness.run { web in
+            let browser = try await web.signedIn("sam-supervisor")
+            let page = try await browser.get("/")
+            #expect(try await browser.post("/sign-out", [:]).status == .forbidden, "sign-out needs the CSRF token too")
+            let out = try await browser.post("/sign-out", ["csrf": try #require(page.csrf)])
+            #expect(out.status == .seeOther && out.location == "/sign-in")
+            #expect(try await browser.get("/").status == .seeOther)
+            let other = try await web.signedIn("dc-one")
+            #expect(try await other.get("/my-cases").status == .ok)
+            try await web.store.revokeUser(name: "dc-one", now: Date())
+            #expect(try await other.get("/my-cases").status == .seeOther)
+        }
+    }
+}
+
+@Suite("dashboard sessions")
+struct WebSessionTests {
+    let user = UserRecord(name: "sam", role: .supervisor, createdAt: Date(timeIntervalSince1970: 0), revokedAt: nil)
+
+    @Test("a session ends after the idle gap and after the absolute lifetime, whichever comes first")
+    func expiry() async {
+        let sessions = WebSessions(lifetime: SessionLifetime(idle: 600, absolute: 3600))
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let (id, session) = await sessions.start(for: user, tokenHash: "h", now: start)
+        #expect(session.csrfToken.count == 64 && session.csrfToken != id)
+        var now = start
+        for _ in 0..<5 {
+            now += 590
+            #expect(await sessions.session(id: id, now: now) != nil, "kept alive by use")
+        }
+        now += 800
+        #expect(await sessions.session(id: id, now: now) == nil, "the absolute lifetime has passed")
+        let (idle, _) = await sessions.start(for: user, tokenHash: "h", now: start)
+        #expect(await sessions.session(id: idle, now: start + 601) == nil, "idle too long")
+        #expect(await sessions.session(id: "made-up", now: start) == nil)
+    }
+}
