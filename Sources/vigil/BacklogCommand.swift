@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilServer
 import VigilStore
 
-/// `vigil backlog [--json] [--as-of T] [--limit N]`.
+/// `vigil backlog [--json] [--as-of T] [--limit N]`, or the aged-backlog matrix with `--aged [--json|--csv]`.
 struct BacklogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backlog",
@@ -23,9 +24,32 @@ struct BacklogCommand: AsyncParsableCommand {
     @Option(help: "Show at most N cases.")
     var limit: Int?
 
+    @Flag(help: "Print the aged-backlog matrix (effective grade × time waiting, with overdue counts) instead of the cases.")
+    var aged = false
+
+    @Flag(help: "With --aged: print CSV (the dashboard's /reports/aged-backlog.csv).")
+    var csv = false
+
+    mutating func validate() throws {
+        if csv && !aged { throw ValidationError("--csv goes with --aged") }
+        if csv && json { throw ValidationError("choose --json or --csv") }
+        if aged && (limit != nil || remote.server != nil) { throw ValidationError("--aged reads a local database; it takes no --limit or --server") }
+    }
+
     mutating func run() async throws {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
         let json = json
+        if aged {
+            let matrix = try await store.open().agedBacklog(asOf: moment)
+            if json {
+                try FileOutput.printJSON(matrix)
+            } else if csv {
+                print(AgedBacklogCSV.text(matrix), terminator: "")
+            } else {
+                print(AgedBacklogTable.render(matrix))
+            }
+            return
+        }
         if let (server, token) = try remote.target() {
             let limit = limit
             try await APIClient.run(server: server, token: token) { client in

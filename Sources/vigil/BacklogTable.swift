@@ -22,12 +22,16 @@ enum BacklogTable {
                 entry.refs.prefix(2).joined(separator: ",") + (entry.refs.count > 2 ? ",+\(entry.refs.count - 2)" : ""),
             ]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        let lines = ([header] + rows).map { row in
+        return (aligned([header] + rows) + ["(* provisional: research outstanding)"]).joined(separator: "\n")
+    }
+
+    /// Rows as lines with every column padded to its widest cell.
+    static func aligned(_ rows: [[String]]) -> [String] {
+        let widths = (rows.first ?? []).indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces)
         }
-        return (lines + ["(* provisional: research outstanding)"]).joined(separator: "\n")
     }
 
     /// Flags as `socialCare:open!` (the `!` marks an overdue flag).
