@@ -29,7 +29,7 @@ public enum VigilAPI {
         let api = router.group("api/v1").add(middleware: TokenAuthenticator(store: store))
         CaseRoutes(store: store, metrics: metrics).register(on: api)
         ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics).register(on: api)
-        DashboardRoutes(store: store, sources: sources, sessions: WebSessions(lifetime: dashboard.lifetime), templates: try WebTemplates(),
+        DashboardRoutes(store: store, sources: sources, templates: try WebTemplates(),
                         configuration: dashboard).register(on: router)
         return router
     }

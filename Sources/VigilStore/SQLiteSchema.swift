@@ -187,6 +187,13 @@ enum SQLiteSchema {
                 CREATE INDEX cases_open_grade_received ON cases (grade_rank, received_at) WHERE status = 'open';
                 CREATE INDEX cases_held ON cases (claimed_by, claimed_at) WHERE status = 'open' AND claimed_by IS NOT NULL;
                 CREATE INDEX decisions_close ON decisions (at) WHERE kind = 'close';
+                CREATE TABLE check_counts (
+                    source TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (source, state)
+                ) WITHOUT ROWID;
+                INSERT INTO check_counts (source, state, n) SELECT source, state, COUNT(*) FROM checks GROUP BY source, state;
                 """)
         }
         return migrator

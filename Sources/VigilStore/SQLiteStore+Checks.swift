@@ -15,7 +15,9 @@ extension SQLiteStore {
                 WHERE state = 'running' AND lease_until < ? AND attempts >= max_attempts
                 RETURNING case_id, source
                 """, arguments: [now.millis, now.millis])
+            var counts = CheckCountChanges()
             for row in exhausted {
+                counts.moved(row[1], from: .running, to: .failed)
                 try self.reassess(db, caseId: row[0], trigger: .check(row[1]), now: now)
             }
             // Takeovers of expired leases first (that research was already under way), then pending
@@ -33,12 +35,18 @@ extension SQLiteStore {
                 WHERE id = ?
                 RETURNING id, case_id, source, query, attempts, max_attempts
                 """)
-            return try (ids + pending).compactMap { id in
+            let takeovers = Set(ids)
+            let leases = try (ids + pending).compactMap { id in
                 try Row.fetchOne(lease, arguments: [owner, (now + leaseDuration).millis, id]).map { row in
                     CheckLease(checkId: row[0], caseId: CaseID(row[1]), source: row[2], query: row[3], attempt: row[4],
                                maxAttempts: row[5])
                 }
             }
+            for lease in leases where !takeovers.contains(lease.checkId) {
+                counts.moved(lease.source, from: .pending, to: .running)
+            }
+            try counts.apply(db)
+            return leases
         }
     }
 
@@ -52,6 +60,8 @@ extension SQLiteStore {
                 WHERE id = ? AND attempts = ? AND state = 'running'
                 """, arguments: [now.millis, findings.summary, lease.checkId, lease.attempt])
             guard db.changesCount == 1 else { return false }
+            var counts = CheckCountChanges()
+            counts.moved(lease.source, from: .running, to: .done)
             let caseId = lease.caseId.rawValue
             try Self.insertFacts(db, caseId: caseId, findings.observations)
             try Self.insertChildren(db, caseId: caseId, findings.children, at: now)
@@ -59,7 +69,8 @@ extension SQLiteStore {
                 try db.execute(sql: "INSERT OR IGNORE INTO link_keys (key, case_id) VALUES (?, ?)", arguments: [key.rawValue, caseId])
             }
             try self.insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
-                                  sources: sources, now: now)
+                                  sources: sources, now: now, counts: &counts)
+            try counts.apply(db)
             try self.reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
             return true
         }
@@ -79,6 +90,9 @@ extension SQLiteStore {
                     """, arguments: [now.millis, error, lease.checkId, lease.attempt])
             }
             guard db.changesCount == 1 else { return false }
+            var counts = CheckCountChanges()
+            counts.moved(lease.source, from: .running, to: retryAt == nil ? .failed : .pending)
+            try counts.apply(db)
             try self.reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
             return true
         }
@@ -102,6 +116,9 @@ extension SQLiteStore {
                 UPDATE checks SET state = 'pending', next_attempt_at = ?, max_attempts = attempts + 1, finished_at = NULL
                 WHERE id = ?
                 """, arguments: [now.millis, checkId])
+            var counts = CheckCountChanges()
+            counts.moved(row["source"], from: .failed, to: .pending)
+            try counts.apply(db)
             let caseId: Int64 = row["case_id"]
             try self.reassess(db, caseId: caseId, trigger: .check(row["source"]), now: now)
             return try Self.checkRecords(db, caseId: caseId).first { $0.id == checkId }!

@@ -18,7 +18,9 @@ extension SQLiteStore {
             var outcomes: [ImportOutcome] = []
             do {
                 try db.inSavepoint {
-                    outcomes = try submissions.map { try self.importOne(db, $0, sources: sources, now: now) }
+                    var counts = CheckCountChanges()
+                    outcomes = try submissions.map { try self.importOne(db, $0, sources: sources, now: now, counts: &counts) }
+                    try counts.apply(db)
                     return .commit
                 }
                 return outcomes
@@ -27,7 +29,9 @@ extension SQLiteStore {
                     var outcome = ImportOutcome.failed("not stored")
                     do {
                         try db.inSavepoint {
-                            outcome = try self.importOne(db, submission, sources: sources, now: now)
+                            var counts = CheckCountChanges()
+                            outcome = try self.importOne(db, submission, sources: sources, now: now, counts: &counts)
+                            try counts.apply(db)
                             return .commit
                         }
                     } catch {
@@ -39,8 +43,8 @@ extension SQLiteStore {
         }
     }
 
-    private func importOne(_ db: Database, _ submission: ReferralSubmission, sources: [IntelSourceSpec], now: Date) throws
-        -> ImportOutcome
+    private func importOne(_ db: Database, _ submission: ReferralSubmission, sources: [IntelSourceSpec], now: Date,
+                           counts: inout CheckCountChanges) throws -> ImportOutcome
     {
         let referral = submission.referral
         let digest = Self.hex(SHA256.hash(data: Array(submission.canonical.utf8)))
@@ -75,7 +79,7 @@ extension SQLiteStore {
         for key in referral.linkKeys { try link.execute(arguments: [key.rawValue, caseId]) }
         try Self.insertFacts(db, caseId: caseId, referral.observations)
         try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
-        try insertChecks(db, caseId: caseId, planned, sources: sources, now: now)
+        try insertChecks(db, caseId: caseId, planned, sources: sources, now: now, counts: &counts)
         if joined != nil {
             try reassess(db, caseId: caseId, trigger: .referral, now: now)
         }
@@ -119,8 +123,10 @@ extension SQLiteStore {
     }
 
 
-    /// Creates check rows; a check already planned for the case (same source and query) is kept as is.
-    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], sources: [IntelSourceSpec], now: Date) throws {
+    /// Creates check rows, counting the new ones in `counts`; a check already planned for the case (same
+    /// source and query) is kept as is.
+    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], sources: [IntelSourceSpec], now: Date,
+                      counts: inout CheckCountChanges) throws {
         guard !planned.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
@@ -130,6 +136,7 @@ extension SQLiteStore {
             let query = check.query.jsonText
             let attempts = sources.first { $0.name == check.source }?.maxAttempts ?? 1
             try statement.execute(arguments: [caseId, check.source, query, attempts, now.millis, now.millis])
+            if db.changesCount == 1 { counts.moved(check.source, from: nil, to: .pending) }
         }
     }
 }

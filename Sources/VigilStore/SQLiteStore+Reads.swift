@@ -46,7 +46,7 @@ extension SQLiteStore {
                 if let kind = FlagKind(rawValue: row[0]) { statistics.openFlags[kind] = row[1] }
                 statistics.overdueFlags += row[2]
             }
-            statistics.checks = try self.checkCounts(db)
+            statistics.checks = try self.checkCounts(db, includingDone: true)
             return statistics
         }
     }

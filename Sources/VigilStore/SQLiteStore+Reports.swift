@@ -10,7 +10,7 @@ extension SQLiteStore {
     /// Every dashboard figure in one read transaction (so the matrix, the lists and the counts agree).
     public func supervisorOverview(asOf: Date, limit: Int) async throws -> SupervisorOverview {
         try await pool.read { db in
-            let urgent = try self.urgentOverdueCondition(asOf)
+            let urgent = try self.urgentOverdue(db, asOf: asOf, limit: limit)
             return SupervisorOverview(
                 aged: try self.aged(db, asOf: asOf),
                 openFlags: try self.openFlags(db, limit: limit),
@@ -19,13 +19,11 @@ extension SQLiteStore {
                     """) ?? 0,
                 deferrals: try self.deferrals(db),
                 oldest: try self.lines(db, asOf: asOf, where: "status = 'open'", order: "received_at, id", limit: limit),
-                overdueUrgent: try self.lines(db, asOf: asOf, where: urgent.sql, arguments: urgent.arguments,
-                                              order: "received_at, id", limit: limit),
-                overdueUrgentCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(urgent.sql)",
-                                                     arguments: StatementArguments(urgent.arguments)) ?? 0,
+                overdueUrgent: urgent.lines,
+                overdueUrgentCount: urgent.total,
                 held: try self.lines(db, asOf: asOf, where: "status = 'open' AND claimed_by IS NOT NULL",
                                      order: "claimed_by, claimed_at, id", limit: nil),
-                checks: try self.checkCounts(db))
+                checks: try self.checkCounts(db, includingDone: false))
         }
     }
 
@@ -119,30 +117,51 @@ extension SQLiteStore {
         }.joined(separator: " ") + " END)"
     }
 
+    /// The matrix by counting index ranges instead of evaluating every case: for each grade, the
+    /// receipt times are cut where a waiting band starts and where the grade's target runs out (which is
+    /// also where Low and Medium are promoted); every case between two cuts shares band, effective grade
+    /// and overdue, so one `COUNT` over that range of the (grade, received) index places them all.
     private func aged(_ db: Database, asOf: Date) throws -> AgedBacklog {
-        let band = "CASE " + WaitingBand.allCases.reversed().map {
-            "WHEN waited >= \(Int64($0.lowerBound * 1000)) THEN \($0.rawValue)"
-        }.joined(separator: " ") + " ELSE 0 END"
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT effective, \(band) AS band, COUNT(*), SUM(overdue) FROM (
-                SELECT \(effectiveRankSQL) AS effective, ? - received_at AS waited, \(dueAtSQL) < ? AS overdue
-                FROM cases WHERE status = 'open')
-            GROUP BY effective, band
-            """, arguments: StatementArguments(effectiveRankArguments(asOf) + [asOf.millis, asOf.millis]))
-        return AgedBacklog(asOf: asOf, counted: rows.compactMap { row in
-            guard let grade = Grade(rawValue: row[0]), let band = WaitingBand(rawValue: row[1]) else { return nil }
-            return AgedBacklogCell(effectiveGrade: grade, band: band, cases: row[2], overdue: row[3])
-        })
+        let now = asOf.millis
+        let count = try db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM cases WHERE status = 'open' AND grade_rank = ? AND received_at >= ? AND received_at < ?
+            """)
+        var cells: [AgedBacklogCell] = []
+        for grade in Grade.allCases {
+            let targetCut = now - Int64(targets.target(for: grade) * 1000)
+            let bandCuts = WaitingBand.allCases.dropFirst().map { now - Int64($0.lowerBound * 1000) + 1 }
+            let cuts = Array(Set(bandCuts + [targetCut])).sorted()
+            let starts = [Int64.min] + cuts
+            for (index, start) in starts.enumerated() {
+                let end = index + 1 < starts.count ? starts[index + 1] : Int64.max
+                guard let cases = try Int.fetchOne(count, arguments: [grade.rawValue, start, end]), cases > 0 else { continue }
+                let sample = index == 0 ? end - 1 : start
+                let overdue = sample < targetCut
+                let effective = overdue ? grade.agedPromotion : grade
+                let band = WaitingBand(waited: Double(now - sample) / 1000)
+                cells.append(AgedBacklogCell(effectiveGrade: effective, band: band, cases: cases, overdue: overdue ? cases : 0))
+            }
+        }
+        let merged = Dictionary(grouping: cells) { [$0.effectiveGrade.rawValue, $0.band.rawValue] }.values.map { group in
+            AgedBacklogCell(effectiveGrade: group[0].effectiveGrade, band: group[0].band, cases: group.reduce(0) { $0 + $1.cases },
+                            overdue: group.reduce(0) { $0 + $1.overdue })
+        }
+        return AgedBacklog(asOf: asOf, counted: merged)
     }
 
-    /// Very High and High cases past their target, on the raw columns so the index serves it.
-    private func urgentOverdueCondition(_ asOf: Date) throws -> (sql: String, arguments: [(any DatabaseValueConvertible)?]) {
-        let grades: [Grade] = [.veryHigh, .high]
-        let sql = "status = 'open' AND (" + grades.map { _ in "(grade_rank = ? AND received_at < ?)" }.joined(separator: " OR ") + ")"
-        let arguments: [(any DatabaseValueConvertible)?] = grades.flatMap { grade -> [(any DatabaseValueConvertible)?] in
-            [grade.rawValue, asOf.millis - Int64(targets.target(for: grade) * 1000)]
+    /// Very High and High cases past their target, longest waiting first: one range of the
+    /// (grade, received) index per grade, merged.
+    private func urgentOverdue(_ db: Database, asOf: Date, limit: Int) throws -> (lines: [CaseLine], total: Int) {
+        var lines: [CaseLine] = []
+        var total = 0
+        for grade in [Grade.veryHigh, .high] {
+            let condition = "status = 'open' AND grade_rank = ? AND received_at < ?"
+            let arguments: [(any DatabaseValueConvertible)?] = [grade.rawValue, asOf.millis - Int64(targets.target(for: grade) * 1000)]
+            total += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
+            lines += try self.lines(db, asOf: asOf, where: condition, arguments: arguments, order: "received_at, id", limit: limit)
         }
-        return (sql, arguments)
+        let merged = lines.sorted { ($0.receivedAt, $0.caseId) < ($1.receivedAt, $1.caseId) }
+        return (Array(merged.prefix(limit)), total)
     }
 
     private func lines(_ db: Database, asOf: Date, where condition: String, arguments: [(any DatabaseValueConvertible)?] = [],
@@ -185,10 +204,12 @@ extension SQLiteStore {
         }
     }
 
-    /// Checks by source and state.
-    func checkCounts(_ db: Database) throws -> [String: [CheckState: Int]] {
+    /// Checks by source and state, from the counts triggers keep beside the checks (the dashboard leaves
+    /// done ones out).
+    func checkCounts(_ db: Database, includingDone: Bool) throws -> [String: [CheckState: Int]] {
         var counts: [String: [CheckState: Int]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT source, state, COUNT(*) FROM checks GROUP BY source, state") {
+        let filter = includingDone ? "WHERE n > 0" : "WHERE n > 0 AND state <> 'done'"
+        for row in try Row.fetchAll(db, sql: "SELECT source, state, n FROM check_counts \(filter)") {
             if let state = CheckState(rawValue: row[1]) { counts[row[0], default: [:]][state] = row[2] }
         }
         return counts

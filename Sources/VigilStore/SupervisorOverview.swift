@@ -161,7 +161,7 @@ public struct SupervisorOverview: Sendable {
     public var overdueUrgentCount: Int
     /// Held cases, by holder then longest held first.
     public var held: [CaseLine]
-    /// Checks by source and state.
+    /// Checks not yet done (pending, running, failed) by source and state.
     public var checks: [String: [CheckState: Int]]
 }
 

@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure import, claim, research and HTTP throughput.",
         subcommands: [BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self, BenchHTTPClaimCommand.self,
-                      BenchHTTPImportCommand.self, BenchServeMemoryCommand.self]
+                      BenchHTTPImportCommand.self, BenchServeMemoryCommand.self, BenchDashboardCommand.self]
     )
 }

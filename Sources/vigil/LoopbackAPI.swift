@@ -8,10 +8,11 @@ import VigilStore
 /// The API served on a free loopback port beside a CurlEngine client, for benchmarks through HTTP.
 enum LoopbackAPI {
     /// Runs `body` with the base URL of a running API over `store`, and the engine to call it with.
-    static func run(store: any Store, _ body: @escaping @Sendable (String, CurlEngine) async throws -> Void) async throws {
+    static func run(store: any Store, sources: [IntelSourceSpec] = [], dashboard: DashboardConfiguration = DashboardConfiguration(),
+                    _ body: @escaping @Sendable (String, CurlEngine) async throws -> Void) async throws {
         let logger = Logger.vigil("vigil.bench")
         let port = PortAnnouncement()
-        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
+        let application = try VigilAPI.application(store: store, sources: sources, host: "127.0.0.1", port: 0, logger: logger, dashboard: dashboard,
                                                onRunning: { await port.announce($0) })
         let engine = CurlEngine(configuration: .init(maxConnectionsPerHost: 64), logger: logger)
         try await OneShotService.run(with: [application, engine], logger: logger) {

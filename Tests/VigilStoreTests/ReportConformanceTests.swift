@@ -106,4 +106,35 @@ struct ReportConformanceTests {
         try await store.recordDailySnapshots(now: now + 3600, maxDays: 30)
         #expect(try await store.dailySnapshots(since: "2000-01-01").count == 31, "recording again replaces today only")
     }
+
+    @Test("research counts by source and state follow every check through lease, completion, failure and retry", arguments: StoreKind.allCases)
+    func researchCounts(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
+        let submissions = (0..<6).map { index in
+            submission("IP\(index)", source: .p2p, facts: [.distribution],
+                       research: ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.\(index + 1)", at: t0 - 3600, port: 51413)]))
+        }
+        let ids = try await store.importReferrals(submissions, sources: sources, now: t0).compactMap(accepted)
+        func direct() async throws -> [String: [CheckState: Int]] {
+            var counts: [String: [CheckState: Int]] = [:]
+            for id in ids { for check in try await store.checks(of: id) { counts[check.source, default: [:]][check.state, default: 0] += 1 } }
+            return counts
+        }
+        #expect(try await store.backlogStatistics(asOf: t0).checks == (try await direct()))
+        let leases = try await store.leaseChecks(owner: "w", limit: 5, now: t0, leaseDuration: 60)
+        #expect(leases.count == 5)
+        #expect(try await store.completeCheck(leases[0], findings: CheckFindings(), sources: sources, now: t0 + 1))
+        #expect(try await store.failCheck(leases[1], error: "boom", retryAt: nil, now: t0 + 1))
+        #expect(try await store.failCheck(leases[2], error: "later", retryAt: t0 + 30, now: t0 + 1))
+        let counted = try await store.backlogStatistics(asOf: t0).checks
+        #expect(counted == (try await direct()))
+        #expect(counted["subscriber"]?[.running] == 2 && counted["subscriber"]?[.failed] == 1 && counted["subscriber"]?[.done] == 1)
+        let overview = try await store.supervisorOverview(asOf: t0, limit: 5)
+        #expect(overview.checks["subscriber"]?[.done] == nil, "the dashboard leaves done checks out")
+        let failed = try #require(try await store.checks(of: leases[1].caseId).first { $0.state == .failed })
+        _ = try await store.retryCheck(failed.id, now: t0 + 2)
+        #expect(try await store.backlogStatistics(asOf: t0).checks == (try await direct()))
+    }
 }

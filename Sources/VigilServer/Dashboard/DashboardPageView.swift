@@ -72,7 +72,6 @@ struct DashboardPageView {
         var pending: Int
         var running: Int
         var failed: Int?
-        var done: Int
     }
 
     /// Held cases listed per investigator before "and N more".
@@ -146,7 +145,7 @@ struct DashboardPageView {
             let counts = overview.checks[source] ?? [:]
             let failed = counts[.failed] ?? 0
             return ResearchRow(source: source, pending: counts[.pending] ?? 0, running: counts[.running] ?? 0,
-                               failed: failed > 0 ? failed : nil, done: counts[.done] ?? 0)
+                               failed: failed > 0 ? failed : nil)
         }
         backlogChart = TrendCharts.openBacklog(snapshots)
         flowChart = TrendCharts.weeklyFlow(snapshots)

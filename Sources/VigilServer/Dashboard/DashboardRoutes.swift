@@ -7,9 +7,10 @@ import VigilStore
 struct DashboardRoutes {
     let store: any Store
     let sources: [IntelSourceSpec]
-    let sessions: WebSessions
     let templates: WebTemplates
     let configuration: DashboardConfiguration
+
+    private var sessions: WebSessions { configuration.sessions }
 
     /// Lines in the dashboard's lists and per page of a filtered list.
     static let listLimit = 25
@@ -76,7 +77,7 @@ struct DashboardRoutes {
         _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "session.start", caseId: nil,
                                                    detail: "dashboard sign-in", remote: context.remote))
         var response = WebResponses.redirect(to: Self.localPath(next))
-        response.setCookie(cookie(WebCookies.session, id, maxAge: Int(configuration.lifetime.absolute)))
+        response.setCookie(cookie(WebCookies.session, id, maxAge: Int(sessions.lifetime.absolute)))
         response.setCookie(cookie(WebCookies.signIn, "", maxAge: 0))
         return response
     }
@@ -185,15 +186,15 @@ struct DashboardRoutes {
 public struct DashboardConfiguration: Sendable {
     /// Mark cookies `Secure` (set when `vigil serve` sits behind HTTPS).
     public var secureCookies: Bool
-    /// How long sessions live.
-    public var lifetime: SessionLifetime
+    /// The signed-in sessions (and how long they live).
+    public var sessions: WebSessions
     /// Days the trend charts show.
     public var trendDays: Int
 
     /// Creates a configuration.
-    public init(secureCookies: Bool = false, lifetime: SessionLifetime = SessionLifetime(), trendDays: Int = 90) {
+    public init(secureCookies: Bool = false, sessions: WebSessions = WebSessions(), trendDays: Int = 90) {
         self.secureCookies = secureCookies
-        self.lifetime = lifetime
+        self.sessions = sessions
         self.trendDays = trendDays
     }
 }

@@ -39,7 +39,8 @@ public struct SessionLifetime: Sendable {
 /// restart signs everyone out). Time is passed in.
 public actor WebSessions {
     private var sessions: [String: WebSession] = [:]
-    private let lifetime: SessionLifetime
+    /// How long its sessions live.
+    public let lifetime: SessionLifetime
 
     /// An empty registry.
     public init(lifetime: SessionLifetime = SessionLifetime()) { self.lifetime = lifetime }
