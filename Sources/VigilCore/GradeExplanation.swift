@@ -53,8 +53,7 @@ public enum GradeExplanation {
         case .imminentDanger: return "imminent danger is reported by \(who)"
         case .sexualOffenceHistory: return "\(who) \(verb) a sexual offence history"
         case .childAccessHousehold:
-            let ages = children.filter { $0.relation == .household && fact.provenance.contains($0.provenance) }.compactMap(\.age)
-            return "\(who) \(verb) \(childrenText(ages)) living at the address"
+            return "\(who) \(verb) \(childrenText(householdAges(children, seenBy: fact.provenance))) living at the address"
         case .childAccessOccupation: return "\(who) \(verb) that the subject works with children"
         case .childAccessOther: return "\(who) \(verb) other access to children"
         case .identifiedChildVictim: return "\(who) \(verb) an identified child victim"
@@ -63,6 +62,19 @@ public enum GradeExplanation {
         case .distribution: return "\(who) \(verb) distribution of indecent images"
         case .otherRiskFactors: return "\(who) \(verb) other risk factors"
         }
+    }
+
+    /// The household children's ages, oldest first; sources describing the same household are not added
+    /// up: each age counts as often as the source naming it most often does.
+    private static func householdAges(_ children: [Child], seenBy sources: [Provenance]) -> [Int] {
+        let bySource = Dictionary(grouping: children.filter { $0.relation == .household && sources.contains($0.provenance) }, by: \.provenance)
+        var most: [Int: Int] = [:]
+        for list in bySource.values {
+            for (age, count) in Dictionary(grouping: list.compactMap(\.age)) { $0 }.mapValues(\.count) {
+                most[age] = max(most[age] ?? 0, count)
+            }
+        }
+        return most.keys.sorted(by: >).flatMap { Array(repeating: $0, count: most[$0] ?? 0) }
     }
 
     /// "a child", "a child of 7", "children of 11 and 8".

@@ -76,4 +76,17 @@ struct GradeExplanationTests {
             children: [], pendingChecks: ["social-care"], sources: sources)
         #expect(text == "Medium because the referral reports distribution of indecent images; access to children not yet known — social-care pending")
     }
+
+    @Test("two sources describing the same household children are not added up")
+    func sameChildrenTwice() {
+        let text = GradeExplanation.text(
+            grade: .high,
+            facts: [.childAccessHousehold: CombinedFact(value: .yes, provenance: [.check("social-care"), .referral])],
+            children: [Child(age: 8, relation: .household, provenance: .referral), Child(age: 11, relation: .household, provenance: .referral),
+                       Child(age: 11, relation: .household, provenance: .check("social-care")),
+                       Child(age: 8, relation: .household, provenance: .check("social-care")),
+                       Child(age: 8, relation: .household, provenance: .check("social-care"))],
+            pendingChecks: [], sources: sources)
+        #expect(text == "High because the social-care check and the referral found children of 11, 8 and 8 living at the address")
+    }
 }

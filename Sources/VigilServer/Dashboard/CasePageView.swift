@@ -39,6 +39,15 @@ struct CasePageView {
         var provenance: String
     }
 
+    struct SourceRow {
+        var source: String
+        var total: Int
+        var done: Int
+        var waiting: Int
+        var failed: Int?
+        var latest: String
+    }
+
     struct CheckRow {
         var source: String
         var state: String
@@ -103,6 +112,7 @@ struct CasePageView {
     var notifications: [NotificationRow]
     var facts: [FactRow]
     var children: [ChildRow]
+    var sourceRows: [SourceRow]
     var checks: [CheckRow]
     var referrals: [ReferralRow]
     var assessments: [AssessmentRow]
@@ -157,13 +167,20 @@ struct CasePageView {
             CheckRow(source: $0.source, state: $0.state.rawValue, failed: $0.state == .failed, attempts: $0.attempts,
                      detail: $0.summary ?? $0.lastError ?? "")
         }
+        sourceRows = Dictionary(grouping: detail.checks, by: \.source).map { source, checks in
+            let failed = checks.filter { $0.state == .failed }.count
+            return SourceRow(source: source, total: checks.count, done: checks.filter { $0.state == .done }.count,
+                             waiting: checks.filter { $0.state == .pending || $0.state == .running }.count,
+                             failed: failed > 0 ? failed : nil,
+                             latest: checks.last { $0.summary != nil || $0.lastError != nil }.map { $0.summary ?? $0.lastError ?? "" } ?? "")
+        }.sorted { $0.source < $1.source }
         referrals = detail.referrals.map {
             ReferralRow(source: $0.source.rawValue.uppercased(), ref: $0.ref, received: HumanTime.moment($0.receivedAt),
                         imported: HumanTime.moment($0.importedAt), payload: $0.payload)
         }
         assessments = detail.assessments.map {
             AssessmentRow(at: HumanTime.moment($0.at), grade: $0.grade.label, gradeName: $0.grade.name, provisional: $0.provisional,
-                          path: $0.path, pending: $0.pendingChecks.joined(separator: ", "), trigger: $0.trigger.rawValue)
+                          path: $0.path, pending: Self.tally($0.pendingChecks), trigger: $0.trigger.rawValue)
         }
         let claimEvents = detail.claims.flatMap { claim in
             [EventRow(date: claim.claimedAt, at: HumanTime.moment(claim.claimedAt), by: claim.officer, what: "claimed")]
@@ -182,6 +199,12 @@ struct CasePageView {
             AuditRow(at: HumanTime.moment($0.at), actor: $0.actor, action: $0.action, detail: $0.detail.isEmpty ? nil : $0.detail,
                      remote: $0.remote)
         }
+    }
+
+    /// Pending checks by source: "employment ×4, pnc".
+    static func tally(_ checks: [String]) -> String {
+        Dictionary(grouping: checks) { $0 }.sorted { $0.key < $1.key }
+            .map { $0.value.count > 1 ? "\($0.key) ×\($0.value.count)" : $0.key }.joined(separator: ", ")
     }
 
     /// A fact as people read it.

@@ -96,7 +96,7 @@ struct DashboardPageView {
     var flowChart: String
     var reconstructedDays: Bool
 
-    init(chrome: PageChrome, overview: SupervisorOverview, snapshots: [DailySnapshot], asOf: Date) {
+    init(chrome: PageChrome, overview: SupervisorOverview, snapshots: [DailySnapshot], sourceNames: [String], asOf: Date) {
         self.chrome = chrome
         self.asOf = HumanTime.moment(asOf)
         let aged = overview.aged
@@ -141,7 +141,7 @@ struct DashboardPageView {
         urgentMore = hidden > 0 ? hidden : nil
         oldest = CaseTableView(rows: overview.oldest.map { CaseRowView($0, asOf: asOf) })
         holders = Self.holders(overview.held, asOf: asOf)
-        research = overview.checks.keys.sorted().map { source in
+        research = Set(sourceNames).union(overview.checks.keys).sorted().map { source in
             let counts = overview.checks[source] ?? [:]
             let failed = counts[.failed] ?? 0
             return ResearchRow(source: source, pending: counts[.pending] ?? 0, running: counts[.running] ?? 0,

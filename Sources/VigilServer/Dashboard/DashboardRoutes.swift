@@ -92,7 +92,7 @@ struct DashboardRoutes {
         async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
         async let snapshots = store.dailySnapshots(since: DayText.format(now.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
         let view = DashboardPageView(chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
-                                     snapshots: try await snapshots, asOf: now)
+                                     snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: now)
         return WebResponses.html(try templates.render(view, "dashboard"))
     }
 

@@ -3,10 +3,10 @@ import VigilCore
 
 /// Times and durations as the dashboard prints them for people.
 enum HumanTime {
-    /// "2026-11-23 09:05 UTC".
+    /// "2026-11-23 09:05" (UTC, as every page says).
     static func moment(_ date: Date) -> String {
         let text = Timestamp.format(date)
-        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5)) + " UTC"
+        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5))
     }
 
     /// A duration in its two largest units: "2 y 35 d", "14 d 3 h", "5 h 12 min", "4 min", "under a minute".

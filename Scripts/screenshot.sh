@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Screenshots of the supervisor's dashboard and a case page, taken by a real browser (Debian's
+# Chromium, installed if missing) signed in through the sign-in form, saved under docs/.
+# The data: the bundled samples researched against the stub (`vigil demo`), a supervisor, two
+# investigators holding cases, one deferred social-care call; the case page is the inspection's
+# teacher living with two children (Samples/nca-case-studies.jsonl).
+# Usage: Scripts/screenshot.sh [OUT_DIR]   (default: docs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-docs}"
+bash Scripts/setup.sh
+if ! command -v chromium >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+python3 -c "import websocket" 2>/dev/null || python3 -m pip install -q websocket-client
+swift build --product vigil
+vigil="$(swift build --show-bin-path)/vigil"
+
+work="$(mktemp -d)"
+trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+db="$work/shots.sqlite"
+"$vigil" demo --db "$db" --samples Samples --latency-ms 5 --top 0 >/dev/null
+token="$("$vigil" user add sam-supervisor --role supervisor --db "$db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+"$vigil" user add dc-ashdown --role investigator --db "$db" >/dev/null
+"$vigil" user add dc-brightwell --role investigator --db "$db" >/dev/null
+for officer in dc-ashdown dc-ashdown dc-ashdown dc-brightwell dc-brightwell; do
+    "$vigil" next --db "$db" --officer "$officer" >/dev/null
+done
+flagged="$("$vigil" backlog --db "$db" --json | python3 -c '
+import json, sys
+cases = json.load(sys.stdin)["cases"]
+print(next(c["caseId"] for c in cases if c["claimedBy"] is None and any(f["state"] == "open" for f in c["flags"])))')"
+"$vigil" notify --db "$db" "$flagged" --flag socialCare --defer --by sam-supervisor \
+    --reason "Risk of tipping off before the warrant on Friday" --review-by "$(date -u -d '+2 days' +%Y-%m-%dT09:00:00Z)" >/dev/null
+teacher="$("$vigil" backlog --db "$db" --json | python3 -c '
+import json, sys
+cases = json.load(sys.stdin)["cases"]
+print(next(c["caseId"] for c in cases if "NCA-CS-TEACHER" in c["refs"]))')"
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+VIGIL_LOG_LEVEL=error "$vigil" serve --db "$db" --port "$port" --workers 1 >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+
+mkdir -p "$out"
+python3 Scripts/screenshot.py "$(command -v chromium)" "http://127.0.0.1:$port" "$token" "$out" \
+    dashboard=/ case-page="/cases/$teacher"
