@@ -21,10 +21,10 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // Per-record savepoints keep their undo information in memory instead of temp files,
-            // and a 32 MiB page cache keeps the indexes' pages from being
-            // re-read or spilled mid-transaction.
+            // and the writer's 32 MiB page cache keeps the indexes' pages from being re-read or spilled
+            // mid-transaction; each reader connection gets 8 MiB, so a server's memory stays bounded.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -32768")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets

@@ -25,10 +25,7 @@ struct BenchClaimCommand: AsyncParsableCommand {
         guard cases > 0, claimers > 0 else { throw ValidationError("--cases and --claimers must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
-        let store = try SQLiteStore(path: scratch.path)
-        var generator = SyntheticPackages()
-        try await ImportPipeline(store: store, sources: []).run(
-            try BatchReader.open(generator.jsonLines(count: cases, prefix: "C"), format: .nca)) { _, _ in }
+        let store = try await scratch.seededStore(packages: cases, prefix: "C")
         let openCases = try await store.backlog(asOf: Date(), limit: nil).count
         let result = try await ClaimDrain.run(claimers: claimers) {
             try await store.claimNext(officer: "bench", now: Date())?.caseId

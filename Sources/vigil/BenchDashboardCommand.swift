@@ -38,11 +38,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         guard cases > 0, renders > 0 else { throw ValidationError("--cases and --renders must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
-        let store = try SQLiteStore(path: scratch.path)
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
-        var generator = SyntheticPackages()
-        try await ImportPipeline(store: store, sources: sources).run(
-            try BatchReader.open(generator.jsonLines(count: cases, prefix: "D"), format: .nca)) { _, _ in }
+        let store = try await scratch.seededStore(packages: cases, prefix: "D", sources: sources)
         for claim in 0..<min(1000, cases) {
             _ = try await store.claimNext(officer: "dc-bench-\(claim % 20)", now: Date())
         }

@@ -26,10 +26,7 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
         guard cases > 0, clients > 0 else { throw ValidationError("--cases and --clients must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
-        let store = try SQLiteStore(path: scratch.path)
-        var generator = SyntheticPackages()
-        try await ImportPipeline(store: store, sources: []).run(
-            try BatchReader.open(generator.jsonLines(count: cases, prefix: "H"), format: .nca)) { _, _ in }
+        let store = try await scratch.seededStore(packages: cases, prefix: "H")
         let openCases = try await store.backlog(asOf: Date(), limit: nil).count
         let token = try await LoopbackAPI.token(store, role: .investigator)
         let (clients, json) = (clients, json)

@@ -35,10 +35,7 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
         guard cases > 0 else { throw ValidationError("--cases must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
-        let store = try SQLiteStore(path: scratch.path)
-        var generator = SyntheticPackages()
-        try await ImportPipeline(store: store, sources: []).run(
-            try BatchReader.open(generator.jsonLines(count: cases, prefix: "M"), format: .nca)) { _, _ in }
+        let store = try await scratch.seededStore(packages: cases, prefix: "M")
         let supervisor = try await LoopbackAPI.token(store, role: .supervisor)
         let investigator = try await LoopbackAPI.token(store, role: .investigator)
         let port = try FreePort.find()

@@ -1,4 +1,8 @@
 import Foundation
+import VigilCore
+import VigilImport
+import VigilIntake
+import VigilStore
 
 /// A database file in a fresh temporary folder, removed when the benchmark ends.
 struct ScratchDatabase {
@@ -16,4 +20,14 @@ struct ScratchDatabase {
 
     /// Deletes the folder.
     func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    /// A store in the scratch file holding `packages` synthetic NCA packages (refs `PREFIX-…`), imported
+    /// through the real pipeline, planning checks from `sources`.
+    func seededStore(packages: Int, prefix: String, sources: [IntelSourceSpec] = []) async throws -> SQLiteStore {
+        let store = try SQLiteStore(path: path)
+        var generator = SyntheticPackages()
+        try await ImportPipeline(store: store, sources: sources).run(
+            try BatchReader.open(generator.jsonLines(count: packages, prefix: prefix), format: .nca)) { _, _ in }
+        return store
+    }
 }

@@ -11,8 +11,9 @@ public struct SnapshotRecorder: Service {
     let maxDays: Int
     let logger: Logger
 
-    /// A recorder writing to `store` every `interval` (default 15 minutes), rebuilding at most `maxDays` missed days.
-    public init(store: any Store, interval: Duration = .seconds(900), maxDays: Int = 365, logger: Logger) {
+    /// A recorder writing to `store` every `interval` (default 15 minutes), rebuilding at most `maxDays` missed days (the
+    /// dashboard's charts show 90).
+    public init(store: any Store, interval: Duration = .seconds(900), maxDays: Int = 90, logger: Logger) {
         self.store = store
         self.interval = interval
         self.maxDays = maxDays
