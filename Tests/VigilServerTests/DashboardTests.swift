@@ -106,6 +106,8 @@ struct DashboardTests {
             #expect(audit.last?.action == "case.show" && audit.last?.actor == "sam-supervisor")
             #expect(try await browser.get("/cases/C-999999").status == .notFound)
             #expect(try await browser.get("/cases/nonsense").status == .badRequest)
+            let badFilter = try await browser.get("/cases?grade=urgent")
+            #expect(badFilter.status == .badRequest && badFilter.text.contains("is not veryHigh"))
         }
     }
 

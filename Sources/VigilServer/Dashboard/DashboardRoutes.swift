@@ -12,8 +12,9 @@ struct DashboardRoutes {
 
     private var sessions: WebSessions { configuration.sessions }
 
-    /// Lines in the dashboard's lists and per page of a filtered list.
+    /// Lines in each of the dashboard's lists.
     static let listLimit = 25
+    /// Cases per page of a filtered list.
     static let pageSize = 100
 
     func register(on router: Router<APIContext>) {
@@ -36,9 +37,17 @@ struct DashboardRoutes {
         signedIn.get("cases") { request, context in
             _ = try context.require(.readCases)
             let query = request.uri.queryParameters
-            let filter = CaseFilter(effectiveGrade: query.get("grade").flatMap(Grade.init(name:)),
-                                    band: query.get("band").flatMap(WaitingBand.init(name:)),
-                                    overdueOnly: query.get("overdue") == "1", holder: query.get("holder"))
+            let grade = try query.get("grade").map { name in
+                guard let grade = Grade(name: name) else { throw APIError.badRequest("grade '\(name)' is not veryHigh, high, medium or low") }
+                return grade
+            }
+            let band = try query.get("band").map { name in
+                guard let band = WaitingBand(name: name) else {
+                    throw APIError.badRequest("band '\(name)' is not one of \(WaitingBand.allCases.map(\.name).joined(separator: ", "))")
+                }
+                return band
+            }
+            let filter = CaseFilter(effectiveGrade: grade, band: band, overdueOnly: query.get("overdue") == "1", holder: query.get("holder"))
             return try await list(request, context, filter: filter, heading: Self.heading(filter))
         }
         signedIn.get("cases/:id") { _, context in try await casePage(context) }

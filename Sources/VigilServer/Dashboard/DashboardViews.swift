@@ -8,7 +8,8 @@ struct PageChrome {
     var userName: String?
     var role: String?
     var csrf: String?
-    var supervisor: Bool
+    var dashboard: Bool
+    var allCases: Bool
     var investigator: Bool
 
     /// The chrome of a page for the session's user (none on the sign-in page).
@@ -17,8 +18,9 @@ struct PageChrome {
         userName = session?.user.name
         role = session?.user.role.rawValue
         csrf = session?.csrfToken
-        supervisor = session.map { $0.user.role == .supervisor || $0.user.role == .admin } ?? false
-        investigator = session?.user.role == .investigator
+        dashboard = session?.user.role.allows(.viewDashboard) ?? false
+        allCases = session?.user.role.allows(.readCases) ?? false
+        investigator = session?.user.role.allows(.claimCases) ?? false
     }
 }
 
