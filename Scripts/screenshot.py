@@ -1,6 +1,7 @@
 """Drives a real headless Chromium over the DevTools protocol: signs in through Vigil's sign-in form,
-then saves full-page PNG screenshots of pages. Usage:
-    screenshot.py CHROMIUM BASE_URL TOKEN OUT_DIR name=/path [name=/path ...]
+then saves full-page PNG screenshots of pages (or, for a name ending in .pdf, the page as the browser
+prints it). Usage:
+    screenshot.py CHROMIUM BASE_URL TOKEN OUT_DIR name=/path [name.pdf=/path ...]
 """
 import json
 import os
@@ -84,8 +85,13 @@ def main():
             name, path = spec.split("=", 1)
             page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
             page.open(base + path)
-            target = os.path.join(out_dir, name + ".png")
-            page.screenshot(target, 1400)
+            if name.endswith(".pdf"):
+                target = os.path.join(out_dir, name)
+                with open(target, "wb") as out:
+                    out.write(base64.b64decode(page.call("Page.printToPDF", printBackground=False)["data"]))
+            else:
+                target = os.path.join(out_dir, name + ".png")
+                page.screenshot(target, 1400)
             print(f"saved {target} ({base}{path})")
     finally:
         browser.terminate()

@@ -4,7 +4,8 @@
 # The data: the bundled samples researched against the stub (`vigil demo`), a supervisor, two
 # investigators holding cases, one deferred social-care call; the case page is the inspection's
 # teacher living with two children (Samples/nca-case-studies.jsonl).
-# Usage: Scripts/screenshot.sh [OUT_DIR]   (default: docs)
+# Usage: Scripts/screenshot.sh [OUT_DIR [PAGE ...]]   (default: docs; PAGE is name=/path, name.pdf=/path
+# prints the page to PDF; default: dashboard=/ and case-page=<the teacher's case>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-docs}"
@@ -43,5 +44,5 @@ server=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
 mkdir -p "$out"
-python3 Scripts/screenshot.py "$(command -v chromium)" "http://127.0.0.1:$port" "$token" "$out" \
-    dashboard=/ case-page="/cases/$teacher"
+if [ $# -gt 1 ]; then pages=("${@:2}"); else pages=(dashboard=/ case-page="/cases/$teacher"); fi
+python3 Scripts/screenshot.py "$(command -v chromium)" "http://127.0.0.1:$port" "$token" "$out" "${pages[@]}"
