@@ -65,21 +65,23 @@ extension SQLiteStore {
         }
     }
 
-    /// Records today's snapshot and rebuilds any missing earlier day (back to the oldest open case's
-    /// receipt, at most `maxDays` days), all in one write.
+    /// Records today's snapshot and rebuilds any missing earlier day (back to the oldest case's receipt,
+    /// at most `maxDays` days), each day in its own short write so claims and imports never wait long.
     public func recordDailySnapshots(now: Date, maxDays: Int) async throws {
-        try await writeImmediate { db in
-            let today = DayText.start(of: now)
-            let recorded = Set(try String.fetchAll(db, sql: "SELECT day FROM daily_snapshots"))
-            let earliest = try Int64.fetchOne(db, sql: "SELECT MIN(received_at) FROM cases").map { Date(millis: $0) } ?? now
-            var day = max(DayText.start(of: earliest), today.addingTimeInterval(-Double(maxDays) * 86_400))
-            while day <= today {
-                let live = day == today
-                if live || !recorded.contains(DayText.format(day)) {
-                    try self.recordSnapshot(db, dayStart: day, until: live ? now : day.addingTimeInterval(86_400), reconstructed: !live)
+        let today = DayText.start(of: now)
+        let (recorded, earliest) = try await pool.read { db in
+            (Set(try String.fetchAll(db, sql: "SELECT day FROM daily_snapshots")),
+             try Int64.fetchOne(db, sql: "SELECT MIN(received_at) FROM cases").map { Date(millis: $0) } ?? now)
+        }
+        var day = max(DayText.start(of: earliest), today.addingTimeInterval(-Double(maxDays) * 86_400))
+        while day <= today {
+            let (start, live) = (day, day == today)
+            if live || !recorded.contains(DayText.format(start)) {
+                try await writeImmediate { db in
+                    try self.recordSnapshot(db, dayStart: start, until: live ? now : start.addingTimeInterval(86_400), reconstructed: !live)
                 }
-                day = day.addingTimeInterval(86_400)
             }
+            day = day.addingTimeInterval(86_400)
         }
     }
 
