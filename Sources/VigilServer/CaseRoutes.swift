@@ -14,13 +14,10 @@ struct CaseRoutes {
             let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? Date()
             let limit = try APIBody.count(request, "limit", default: VigilAPI.backlogPageLimit, maximum: VigilAPI.backlogPageLimit)
             let offset = try APIBody.count(request, "offset", default: 0, maximum: Int(Int32.max))
-            var cases = try await store.backlog(asOf: asOf, offset: offset, limit: limit + 1)
-            var next: String?
-            if cases.count > limit {
-                cases.removeLast()
-                next = "/api/v1/backlog?asOf=\(Timestamp.format(asOf))&offset=\(offset + limit)&limit=\(limit)"
-            }
-            return try APIBody.json(BacklogListing(asOf: asOf, cases: cases, next: next))
+            let fetched = try await store.backlog(asOf: asOf, offset: offset, limit: limit + 1)
+            let next = fetched.count > limit && limit > 0
+                ? "/api/v1/backlog?asOf=\(Timestamp.format(asOf))&offset=\(offset + limit)&limit=\(limit)" : nil
+            return try APIBody.json(BacklogListing(asOf: asOf, cases: Array(fetched.prefix(limit)), next: next))
         }
         api.post("cases/next") { _, context in
             let user = try context.require(.claimCases)

@@ -176,6 +176,9 @@ struct BacklogPagingTests {
             #expect(received.map(\.caseId) == whole.map(\.caseId))
             #expect(received.map(\.position) == Array(1...whole.count).map { Optional($0) })
             #expect(try await api.call("GET", "/api/v1/backlog?limit=1001", as: .supervisor).status == 400)
+            let empty = try await api.call("GET", "/api/v1/backlog?limit=0", as: .supervisor)
+            #expect(((empty.json as? [String: Any])?["cases"] as? [Any])?.isEmpty == true && (empty.json as? [String: Any])?["next"] == nil,
+                    "a zero-size page has no next page to loop on")
             #expect(try await api.call("GET", "/api/v1/backlog?offset=-1", as: .supervisor).status == 400)
             let beyond = try await api.call("GET", "/api/v1/backlog?offset=100000", as: .supervisor)
             #expect((beyond.json as? [String: Any])?["cases"] as? [Any] != nil && (beyond.json as? [String: Any])?["next"] == nil)
