@@ -196,6 +196,11 @@ enum SQLiteSchema {
                 INSERT INTO check_counts (source, state, n) SELECT source, state, COUNT(*) FROM checks GROUP BY source, state;
                 """)
         }
+        migrator.registerMigration("v4-drop-redundant-check-index") { db in
+            // UNIQUE (case_id, source, query) already serves lookups by case; a second index on case_id
+            // only cost every planned check one more B-tree insert.
+            try db.execute(sql: "DROP INDEX checks_case")
+        }
         return migrator
     }
 }
