@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "vigilTests",
             dependencies: [
-                "vigil", "VigilIntelStub", "VigilStore", "VigilCore", "VigilServer", "VigilIntel",
+                "vigil", "VigilIntelStub", "VigilStore", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

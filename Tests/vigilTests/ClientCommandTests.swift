@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilCore
+import VigilIntake
 import VigilServer
 import VigilStore
 
@@ -58,6 +59,45 @@ struct ClientCommandTests {
 
             let refused = try await VigilProcess.run(["backlog"], environment: ["VIGIL_SERVER=\(server)", "VIGIL_TOKEN=\(importer)"])
             #expect(refused.status == 1 && refused.stderr.contains("may not readCases") && !refused.stderr.contains("Usage"))
+        }
+    }
+
+    @Test("vigil backlog --server follows the API's pages: 1,250 cases arrive once each, numbered on; --limit stops early")
+    func pagedBacklog() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.path("paged.sqlite"))
+        let token = AccessToken.generate()
+        _ = try await store.addUser(name: "sup", role: .supervisor, tokenHash: AccessToken.hash(token), now: Date())
+        let header = "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,"
+            + "categoryACount,country,region,isp,geoAsOf"
+        let rows = (1...1250).map { index in
+            "P2P-PAGE-\(index),SampleSeeker 2.0,eD2k,2026-09-09T12:00:00Z,2001:db8::\(String(index, radix: 16)),49884,"
+                + "c\(String(format: "%015x", index)),2026-08-17T02:00:00Z,2026-09-08T02:00:00Z,12,9,1,GB,Exampleshire,Example Broadband,2026-09-07"
+        }
+        let outcomes = try await store.importReferrals(
+            try BatchReader.read(Array(([header] + rows).joined(separator: "\n").utf8), format: .p2p).map { try $0.result.get() },
+            sources: [], now: Date())
+        #expect(outcomes.count == 1250)
+        var logger = Logger(label: "client-test")
+        logger.logLevel = .critical
+        let port = Port()
+        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
+                                                   onRunning: { await port.set($0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.runService() }
+            defer { group.cancelAll() }
+            let environment = ["VIGIL_SERVER=http://127.0.0.1:\(await port.get())", "VIGIL_TOKEN=\(token)"]
+            let asOf = "2026-11-23T09:00:00Z"
+            let listed = try VigilProcess.json(try await VigilProcess.run(["backlog", "--json", "--as-of", asOf], environment: environment))
+            let cases = try #require(listed["cases"] as? [[String: Any]])
+            let expected = try await store.backlog(asOf: try Timestamp.parse(asOf).get(), limit: nil)
+            #expect(expected.count == 1250)
+            #expect(cases.compactMap { $0["caseId"] as? String } == expected.map(\.caseId.description))
+            #expect(cases.compactMap { $0["position"] as? Int } == Array(1...1250))
+            #expect(listed["next"] == nil)
+            let limited = try VigilProcess.json(try await VigilProcess.run(["backlog", "--json", "--limit", "1100"], environment: environment))
+            #expect((limited["cases"] as? [Any])?.count == 1100)
         }
     }
 }
