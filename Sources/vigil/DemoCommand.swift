@@ -74,6 +74,8 @@ struct DemoCommand: AsyncParsableCommand {
             print("\nBacklog after research (top \(top) of \(after.count)):")
             print(BacklogTable.render(Array(after.prefix(top)), asOf: Date()))
             print("\nDatabase: \(db) — try `vigil backlog --db \(db)` or `vigil show --db \(db) CASE`.")
+            print("The supervisor's dashboard: `vigil user add NAME --role supervisor --db \(db)` (prints a token), then "
+                  + "`vigil serve --db \(db)` and sign in at http://127.0.0.1:8080/ with the token.")
         }
     }
 }
