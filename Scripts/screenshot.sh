@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 out="${1:-docs}"
 bash Scripts/setup.sh
 if ! command -v chromium >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 python3 -c "import websocket" 2>/dev/null || python3 -m pip install -q websocket-client
 swift build --product vigil

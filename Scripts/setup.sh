@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing Vigil needs on a fresh Debian machine with Swift 6:
 # libcurl's and SQLite's development packages, the sqlite3 tool (tests tamper with the audit log
-# through it) and pkg-config. Safe to run again.
+# through it), pkg-config, and the curl tool (scripts wait for a server's /healthz with it). Safe to
+# run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
