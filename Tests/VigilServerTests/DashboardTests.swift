@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 import VigilCore
 import VigilServer
@@ -73,7 +74,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("the CSV export and the matrix carry the same figures")
+    @Test("the CSV export and the matrix carry the same figures; scripts may fetch it with a bearer token")
     func csv() async throws {
         try await WebHarness.run { web in
             let browser = try await web.signedIn("sam-supervisor")
@@ -84,6 +85,15 @@ struct DashboardTests {
             let aged = try await web.store.agedBacklog(asOf: Date())
             let figures = lines.dropFirst().map { $0.split(separator: ",").suffix(4).map(String.init) }
             #expect(figures.map { [$0[0], $0[2], $0[3]] } == aged.cells.map { [$0.band.name, "\($0.cases)", "\($0.overdue)"] })
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(web.tokens["sam-supervisor"]!)"
+            let scripted = try await web.client.execute(uri: "/reports/aged-backlog.csv", method: .get, headers: headers)
+            #expect(scripted.status == .ok && String(buffer: scripted.body).split(separator: "\r\n").count == 29, "a script's bearer token works too")
+            headers[.authorization] = "Bearer \(web.tokens["dc-one"]!)"
+            #expect(try await web.client.execute(uri: "/reports/aged-backlog.csv", method: .get, headers: headers).status == .forbidden)
+            headers[.authorization] = "Bearer not-a-token"
+            #expect(try await web.client.execute(uri: "/reports/aged-backlog.csv", method: .get, headers: headers).status == .seeOther,
+                    "an unknown token is sent to sign in")
         }
     }
 

@@ -4,13 +4,17 @@ import VigilCore
 import VigilStore
 
 /// Lets a dashboard request through only with a live session whose token is still valid; otherwise
-/// redirects to the sign-in form (remembering where the person was going).
+/// redirects to the sign-in form (remembering where the person was going). A script may instead `GET` a
+/// page or export with `Authorization: Bearer <token>`, as on the API (no forms: posts need a session).
 struct SessionAuthenticator: RouterMiddleware {
     typealias Context = APIContext
     let store: any Store
     let sessions: WebSessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .get, request.headers[.authorization] != nil {
+            return try await TokenAuthenticator(store: store).handle(request, context: context, next: next)
+        }
         guard let id = request.cookies[WebCookies.session]?.value, let session = await sessions.session(id: id, now: Date()) else {
             return WebResponses.redirect(to: "/sign-in?next=" + WebForm.percentEncoded(request.uri.path))
         }
