@@ -8,11 +8,13 @@ import VigilIntel
 import VigilStore
 
 /// `vigil bench serve-memory --cases N [--json]`: the peak resident memory of a `vigil serve` process
-/// holding N open cases while supervisors page through the whole backlog and investigators claim and read.
+/// holding N open cases while a supervisor pages through the whole backlog and renders the dashboard, and
+/// an investigator claims and reads cases.
 struct BenchServeMemoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-memory",
-        abstract: "Peak RSS of a vigil serve process holding N cases: idle, then after every backlog page, 1,000 claims and 1,000 case reads."
+        abstract: "Peak RSS of a vigil serve process holding N cases: idle, then after every backlog page, 20 dashboard renders, "
+            + "1,000 claims and 1,000 case reads."
     )
 
     @Option(help: "How many cases to seed.")
@@ -66,6 +68,7 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
                 pages += 1
             }
             let listingSeconds = (clock.now - started).seconds
+            for _ in 0..<20 { _ = try await Self.call(engine, base + "/", token: supervisor) }
             let rounds = min(1000, total)
             for _ in 0..<rounds {
                 let claimed = try await Self.call(engine, base + "/api/v1/cases/next", method: "POST", token: investigator)
@@ -78,7 +81,7 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "vigil serve holding %d cases: peak RSS %.0f MB idle, %.0f MB after %d backlog pages (%.2f s) and %d claims and reads",
+                print(String(format: "vigil serve holding %d cases: peak RSS %.0f MB idle, %.0f MB after %d backlog pages (%.2f s), 20 dashboards and %d claims and reads",
                              total, idle, result.peakMB, pages, listingSeconds, rounds))
             }
         }
