@@ -1,14 +1,20 @@
-/// A check to create: which source, with which query.
+/// A check to create: which source, with which query, and how often it may be tried.
 public struct PlannedCheck: Sendable, Hashable {
     /// The source's name.
     public var source: String
     /// The query to send.
     public var query: CheckQuery
+    /// The query's canonical JSON text (`query.jsonText`), written once when the check is planned.
+    public var queryText: String
+    /// Attempts allowed before the check is marked failed (the source's `maxAttempts`).
+    public var maxAttempts: Int
 
-    /// Creates a planned check.
-    public init(source: String, query: CheckQuery) {
+    /// Creates a planned check; `queryText` defaults to the query's canonical JSON.
+    public init(source: String, query: CheckQuery, queryText: String? = nil, maxAttempts: Int = 1) {
         self.source = source
         self.query = query
+        self.queryText = queryText ?? query.jsonText
+        self.maxAttempts = maxAttempts
     }
 }
 
@@ -26,8 +32,14 @@ public enum CheckPlanner {
         let persons = inputs.persons.filter { $0.dateOfBirth != nil || !datedNames.contains($0.name.lowercased()) }
         queries[.person] = unique(persons, by: { "\($0.name.lowercased())|\($0.dateOfBirth ?? "")" }).map(CheckQuery.person)
         queries[.identifiers] = inputs.identifiers.isEmpty ? [] : [.identifiers(inputs.identifiers)]
+        var texts: [CheckNeed: [String]] = [:]
         return sources.flatMap { source in
-            (queries[source.needs] ?? []).map { PlannedCheck(source: source.name, query: $0) }
+            let needed = queries[source.needs] ?? []
+            let text = texts[source.needs] ?? needed.map(\.jsonText)
+            texts[source.needs] = text
+            return zip(needed, text).map {
+                PlannedCheck(source: source.name, query: $0, queryText: $1, maxAttempts: source.maxAttempts)
+            }
         }
     }
 

@@ -62,3 +62,18 @@ public struct ReferralSubmission: Sendable, Hashable {
         self.canonical = canonical
     }
 }
+
+/// A submission with the checks planned for it, ready for a store. Planning is pure, so importers do it
+/// while the store is still writing the previous chunk.
+public struct PlannedReferral: Sendable, Hashable {
+    /// The submission.
+    public var submission: ReferralSubmission
+    /// The checks its research inputs allow (`CheckPlanner.plan`).
+    public var checks: [PlannedCheck]
+
+    /// Plans `submission`'s checks from `sources`.
+    public init(_ submission: ReferralSubmission, sources: [IntelSourceSpec]) {
+        self.submission = submission
+        checks = CheckPlanner.plan(sources: sources, inputs: submission.referral.research)
+    }
+}

@@ -3,8 +3,8 @@ import VigilCore
 import VigilIntake
 import VigilStore
 
-/// Imports a batch chunk by chunk, parsing the next chunk (on every core) while the store writes the
-/// current one. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the
+/// Imports a batch chunk by chunk, parsing the next chunk (on every core) and planning its checks while
+/// the store writes the current one. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the
 /// benchmark measures the real path.
 public struct ImportPipeline: Sendable {
     /// A pipeline into `store` (nil: validate only) planning checks from `sources`.
@@ -28,18 +28,24 @@ public struct ImportPipeline: Sendable {
     public func run(_ batch: Batch, handle: ChunkHandler) async throws {
         let ranges = stride(from: 0, to: batch.count, by: Self.chunkSize).map { $0..<min($0 + Self.chunkSize, batch.count) }
         guard let first = ranges.first else { return }
-        var current = batch.records(first)
+        var current = prepare(batch.records(first))
         for index in ranges.indices {
-            async let following = index + 1 < ranges.count ? batch.records(ranges[index + 1]) : []
-            try handle(current, try await store(current))
+            async let following = index + 1 < ranges.count ? prepare(batch.records(ranges[index + 1])) : ([], [])
+            try handle(current.records, try await store(current))
             current = await following
         }
     }
 
-    private func store(_ records: [IntakeRecord]) async throws -> [ImportOutcome?] {
-        let valid = records.compactMap { try? $0.result.get() }
+    /// A chunk's records with its valid referrals' checks planned.
+    private func prepare(_ records: [IntakeRecord]) -> (records: [IntakeRecord], planned: [PlannedReferral]) {
+        guard store != nil else { return (records, []) }
+        return (records, records.compactMap { try? $0.result.get() }.map { PlannedReferral($0, sources: sources) })
+    }
+
+    private func store(_ chunk: (records: [IntakeRecord], planned: [PlannedReferral])) async throws -> [ImportOutcome?] {
+        let records = chunk.records
         guard let store else { return Array(repeating: nil, count: records.count) }
-        var outcomes = try await store.importReferrals(valid, sources: sources, now: Date()).makeIterator()
+        var outcomes = try await store.importReferrals(chunk.planned, now: Date()).makeIterator()
         return records.map { record in
             if case .success = record.result { return outcomes.next() }
             return nil

@@ -56,7 +56,10 @@ final class CurlTransfer {
         codes.append(vigil_easy_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
         codes.append(vigil_easy_setopt_write_callback(easy, appendResponseBytes))
         codes.append(vigil_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer.buffer).toOpaque()))
-        for header in request.headers {
+        // libcurl sends `Expect: 100-continue` before a POST body over 1 MB and then waits up to a second
+        // for a `100 Continue` that servers such as Hummingbird never send; an empty `Expect:` turns it off.
+        let expect = request.method == "POST" && !request.headers.contains { $0.lowercased().hasPrefix("expect:") } ? ["Expect:"] : []
+        for header in request.headers + expect {
             transfer.headers = header.withCString { curl_slist_append(transfer.headers, $0) }
         }
         if let headers = transfer.headers { codes.append(vigil_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers)) }

@@ -201,6 +201,35 @@ enum SQLiteSchema {
             // only cost every planned check one more B-tree insert.
             try db.execute(sql: "DROP INDEX checks_case")
         }
+        migrator.registerMigration("v5-checks-state-without-in-list") { db in
+            // SQLite 3.40 evaluates `CHECK (state IN (…four values…))` by building a temporary B-tree on
+            // every insert and update of a check; the same rule written as comparisons costs nothing.
+            try db.execute(sql: """
+                CREATE TABLE checks_v5 (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    source TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    state TEXT NOT NULL
+                        CHECK (state = 'pending' OR state = 'running' OR state = 'done' OR state = 'failed'),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_until INTEGER,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    summary TEXT,
+                    created_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    UNIQUE (case_id, source, query)
+                );
+                INSERT INTO checks_v5 SELECT * FROM checks;
+                DROP TABLE checks;
+                ALTER TABLE checks_v5 RENAME TO checks;
+                CREATE INDEX checks_runnable ON checks (next_attempt_at) WHERE state = 'pending';
+                CREATE INDEX checks_leases ON checks (lease_until) WHERE state = 'running';
+                """)
+        }
         return migrator
     }
 }

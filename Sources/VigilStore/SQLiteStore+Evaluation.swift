@@ -32,8 +32,8 @@ extension SQLiteStore {
     static func insertFacts(_ db: Database, caseId: Int64, _ observations: [FactObservation]) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (?, ?, ?, ?, ?)")
         for observation in observations {
-            try statement.execute(arguments: [caseId, observation.fact.rawValue, observation.value,
-                                              observation.provenance.rawValue, observation.at.millis])
+            try statement.run(.integer(caseId), .text(observation.fact.rawValue), .boolean(observation.value),
+                              .text(observation.provenance.rawValue), .integer(observation.at.millis))
         }
     }
 
@@ -41,7 +41,8 @@ extension SQLiteStore {
     static func insertChildren(_ db: Database, caseId: Int64, _ children: [Child], at: Date) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO children (case_id, age, relation, provenance, at) VALUES (?, ?, ?, ?, ?)")
         for child in children {
-            try statement.execute(arguments: [caseId, child.age, child.relation.rawValue, child.provenance.rawValue, at.millis])
+            try statement.run(.integer(caseId), .integer(child.age), .text(child.relation.rawValue), .text(child.provenance.rawValue),
+                              .integer(at.millis))
         }
     }
 
@@ -66,17 +67,15 @@ extension SQLiteStore {
         try db.cachedStatement(sql: """
             INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                caseId, assessment.grade.rawValue, assessment.policy, assessment.path, assessment.provisional,
-                assessment.pendingChecks.joined(separator: ","), Self.factsUsedText(assessment.factsUsed),
-                trigger.rawValue, now.millis,
-            ])
+            """).run(.integer(caseId), .integer(assessment.grade.rawValue), .text(assessment.policy), .text(assessment.path),
+                     .boolean(assessment.provisional), .text(assessment.pendingChecks.joined(separator: ",")),
+                     .text(Self.factsUsedText(assessment.factsUsed)), .text(trigger.rawValue), .integer(now.millis))
         let insertFlag = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)
             """)
         for flag in evaluation.flagsToRaise {
-            try insertFlag.execute(arguments: [caseId, flag.kind.rawValue, flag.raisedAt.millis, flag.dueAt.millis,
-                                               flag.raisedBy.rawValue])
+            try insertFlag.run(.integer(caseId), .text(flag.kind.rawValue), .integer(flag.raisedAt.millis), .integer(flag.dueAt.millis),
+                               .text(flag.raisedBy.rawValue))
         }
     }
 

@@ -11,26 +11,24 @@ extension SQLiteStore {
     /// Imports in one IMMEDIATE transaction. The chunk is first tried under one savepoint; if any
     /// record fails in the database, that savepoint is rolled back and the chunk is redone with a
     /// savepoint per record, so the failing record is refused alone and every good record lands.
-    public func importReferrals(_ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date) async throws
-        -> [ImportOutcome]
-    {
+    public func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome] {
         try await writeImmediate { db in
             var outcomes: [ImportOutcome] = []
             do {
                 try db.inSavepoint {
                     var counts = CheckCountChanges()
-                    outcomes = try submissions.map { try self.importOne(db, $0, sources: sources, now: now, counts: &counts) }
+                    outcomes = try referrals.map { try self.importOne(db, $0, now: now, counts: &counts) }
                     try counts.apply(db)
                     return .commit
                 }
                 return outcomes
             } catch {
-                return submissions.map { submission in
+                return referrals.map { referral in
                     var outcome = ImportOutcome.failed("not stored")
                     do {
                         try db.inSavepoint {
                             var counts = CheckCountChanges()
-                            outcome = try self.importOne(db, submission, sources: sources, now: now, counts: &counts)
+                            outcome = try self.importOne(db, referral, now: now, counts: &counts)
                             try counts.apply(db)
                             return .commit
                         }
@@ -43,9 +41,10 @@ extension SQLiteStore {
         }
     }
 
-    private func importOne(_ db: Database, _ submission: ReferralSubmission, sources: [IntelSourceSpec], now: Date,
-                           counts: inout CheckCountChanges) throws -> ImportOutcome
+    private func importOne(_ db: Database, _ planned: PlannedReferral, now: Date, counts: inout CheckCountChanges) throws
+        -> ImportOutcome
     {
+        let submission = planned.submission
         let referral = submission.referral
         let digest = Self.hex(SHA256.hash(data: Array(submission.canonical.utf8)))
         if let existing = try Row.fetchOne(
@@ -56,7 +55,6 @@ extension SQLiteStore {
             return existing[1] == digest ? .duplicate(caseId) : .conflict(caseId)
         }
 
-        let planned = CheckPlanner.plan(sources: sources, inputs: referral.research)
         let caseId: Int64
         let joined = try linkedOpenCase(db, referral.linkKeys)
         if let joined {
@@ -65,7 +63,7 @@ extension SQLiteStore {
                 .execute(arguments: [referral.receivedAt.millis, caseId])
         } else {
             let state = CaseState(facts: FactSet(referral.observations), children: referral.children,
-                                  pendingChecks: planned.map(\.source), receivedAt: referral.receivedAt, raisedFlags: [])
+                                  pendingChecks: planned.checks.map(\.source), receivedAt: referral.receivedAt, raisedFlags: [])
             let evaluation = CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
             caseId = try insertCase(db, evaluation, receivedAt: referral.receivedAt, now: now)
             try recordAssessment(evaluation, to: db, caseId: caseId, trigger: .referral, now: now)
@@ -73,13 +71,13 @@ extension SQLiteStore {
         try db.cachedStatement(sql: """
             INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [referral.source.rawValue, referral.ref, caseId, referral.receivedAt.millis, now.millis,
-                                     submission.raw, digest])
+            """).run(.text(referral.source.rawValue), .text(referral.ref), .integer(caseId), .integer(referral.receivedAt.millis),
+                     .integer(now.millis), .text(submission.raw), .text(digest))
         let link = try db.cachedStatement(sql: "INSERT OR IGNORE INTO link_keys (key, case_id) VALUES (?, ?)")
-        for key in referral.linkKeys { try link.execute(arguments: [key.rawValue, caseId]) }
+        for key in referral.linkKeys { try link.run(.text(key.rawValue), .integer(caseId)) }
         try Self.insertFacts(db, caseId: caseId, referral.observations)
         try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
-        try insertChecks(db, caseId: caseId, planned, sources: sources, now: now, counts: &counts)
+        try insertChecks(db, caseId: caseId, planned.checks, now: now, counts: &counts)
         if joined != nil {
             try reassess(db, caseId: caseId, trigger: .referral, now: now)
         }
@@ -98,15 +96,14 @@ extension SQLiteStore {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The oldest open case sharing any of the keys, in one indexed query.
+    /// The oldest open case sharing any of the keys: one indexed lookup per key (an `IN (…)` list would
+    /// make SQLite 3.40 build a temporary B-tree on every call).
     private func linkedOpenCase(_ db: Database, _ keys: [LinkKey]) throws -> Int64? {
-        guard !keys.isEmpty else { return nil }
-        let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
         let statement = try db.cachedStatement(sql: """
-            SELECT MIN(l.case_id) FROM link_keys l JOIN cases c ON c.id = l.case_id
-            WHERE l.key IN (\(placeholders)) AND c.status = 'open'
+            SELECT l.case_id FROM link_keys l JOIN cases c ON c.id = l.case_id
+            WHERE l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
             """)
-        return try Int64.fetchOne(statement, arguments: StatementArguments(keys.map(\.rawValue)))
+        return try keys.compactMap { try Int64.fetchOne(statement, arguments: [$0.rawValue]) }.min()
     }
 
     /// Inserts a new case with its backlog columns already graded.
@@ -114,18 +111,17 @@ extension SQLiteStore {
         try db.cachedStatement(sql: """
             INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                evaluation.assessment.grade.rawValue, evaluation.effectiveGrade.rawValue, evaluation.promotionAt?.millis,
-                evaluation.childAccess.backlogRank, evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank,
-                receivedAt.millis, evaluation.assessment.provisional, now.millis,
-            ])
+            """).run(.integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
+                     .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
+                     .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(receivedAt.millis),
+                     .boolean(evaluation.assessment.provisional), .integer(now.millis))
         return db.lastInsertedRowID
     }
 
 
     /// Creates check rows, counting the new ones in `counts`; a check already planned for the case (same
     /// source and query) is kept as is.
-    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], sources: [IntelSourceSpec], now: Date,
+    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], now: Date,
                       counts: inout CheckCountChanges) throws {
         guard !planned.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
@@ -133,9 +129,8 @@ extension SQLiteStore {
             VALUES (?, ?, ?, 'pending', ?, ?, ?)
             """)
         for check in planned {
-            let query = check.query.jsonText
-            let attempts = sources.first { $0.name == check.source }?.maxAttempts ?? 1
-            try statement.execute(arguments: [caseId, check.source, query, attempts, now.millis, now.millis])
+            try statement.run(.integer(caseId), .text(check.source), .text(check.queryText), .integer(Int64(check.maxAttempts)),
+                              .integer(now.millis), .integer(now.millis))
             if db.changesCount == 1 { counts.moved(check.source, from: nil, to: .pending) }
         }
     }

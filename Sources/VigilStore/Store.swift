@@ -10,10 +10,9 @@ import VigilCore
 /// no implementation reads a clock.
 public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     /// Stores referrals: each is accepted, a duplicate or a conflict on its own; a failing record never
-    /// loses a good one. Accepted referrals are linked, graded, flagged and their checks planned from
-    /// `sources` in the same transaction.
-    func importReferrals(_ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date) async throws
-        -> [ImportOutcome]
+    /// loses a good one. Accepted referrals are linked, graded and flagged, and their planned checks
+    /// created, in the same transaction.
+    func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome]
 
     /// Claims the first open, unclaimed case of the backlog order for `officer`; nil when none is left.
     /// Two callers never receive the same case.
@@ -48,6 +47,13 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
 }
 
 extension Store {
+    /// Plans each submission's checks from `sources`, then stores them as `importReferrals(_:now:)` does.
+    public func importReferrals(_ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date) async throws
+        -> [ImportOutcome]
+    {
+        try await importReferrals(submissions.map { PlannedReferral($0, sources: sources) }, now: now)
+    }
+
     /// The first `limit` open cases of the order (all of them when nil).
     public func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry] {
         try await backlog(asOf: asOf, offset: 0, limit: limit)

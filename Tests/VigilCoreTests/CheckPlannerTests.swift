@@ -23,6 +23,22 @@ struct CheckPlannerTests {
         #expect(CheckPlanner.plan(sources: sources, inputs: ResearchInputs()).isEmpty)
     }
 
+    @Test("each planned check carries its query's JSON and its source's attempt limit, also when two sources share a query")
+    func plannedCheckCarriesTextAndAttempts() {
+        var twoAddressSources = sources
+        twoAddressSources.append(IntelSourceSpec(name: "housing", url: "http://127.0.0.1/housing", needs: .address, yields: [],
+                                                 maxAttempts: 7))
+        let inputs = ResearchInputs(addresses: [
+            PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation),
+            PostalAddress(line1: "2 Sample Street", town: "Testville", postcode: "ZZ2 2BB", addressType: .billing),
+        ])
+        let planned = CheckPlanner.plan(sources: twoAddressSources, inputs: inputs)
+        #expect(planned.map(\.source) == ["social-care", "social-care", "housing", "housing"])
+        #expect(planned.allSatisfy { $0.queryText == $0.query.jsonText })
+        #expect(planned.map(\.maxAttempts) == [4, 4, 7, 7])
+        #expect(Set(planned.map(\.queryText)).count == 2)
+    }
+
     @Test("the same input twice plans one check")
     func deduplicates() {
         let person = PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")

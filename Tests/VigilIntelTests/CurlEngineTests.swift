@@ -13,6 +13,11 @@ func testServer() -> some ApplicationProtocol {
         let body = try await request.body.collect(upTo: 1 << 20)
         return Response(status: .ok, body: .init(byteBuffer: body))
     }
+    router.post("upload") { request, _ in
+        let expect = request.headers[.expect] ?? "-"
+        let body = try await request.body.collect(upTo: 8 << 20)
+        return "\(body.readableBytes) expect=\(expect)"
+    }
     router.get("slow") { _, _ in
         try await Task.sleep(for: .seconds(3))
         return "late"
@@ -94,6 +99,18 @@ struct CurlEngineTests {
             }
             #expect(bodies == Set((0..<40).map { "{\"n\":\($0)}" }))
             #expect(engine.peakConcurrentTransfers > 1)
+        }
+    }
+
+    @Test("a large POST goes without `Expect: 100-continue`, which would stall each upload by a second")
+    func largeUploadWithoutExpect() async throws {
+        try await withEngine { engine, base in
+            let body = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20)
+            let response = try await engine.perform(CurlRequest(url: "\(base)/upload", method: "POST", body: body, timeoutMs: 30000))
+            #expect(String(decoding: response.body, as: UTF8.self) == "\(3 << 20) expect=-")
+            let asked = try await engine.perform(CurlRequest(url: "\(base)/upload", method: "POST", headers: ["Expect: 100-continue"],
+                                                             body: Array(body.prefix(10)), timeoutMs: 30000))
+            #expect(String(decoding: asked.body, as: UTF8.self) == "10 expect=100-continue", "a caller's own Expect header is kept")
         }
     }
 

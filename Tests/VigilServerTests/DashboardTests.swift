@@ -19,7 +19,9 @@ struct DashboardTests {
             let csrf = try #require(form.csrf)
             #expect(await browser.cookies["vigil_sign_in"] == csrf)
             #expect(form.text.contains(#"name="next" value="/cases""#))
-            let forged = try await browser.post("/sign-in", ["csrf": "0" + csrf.dropFirst(), "next": "/", "token": web.tokens["sam-supervisor"]!])
+            // One hex digit changed (a token already starting with "0" gets a "1").
+            let tampered = (csrf.hasPrefix("0") ? "1" : "0") + csrf.dropFirst()
+            let forged = try await browser.post("/sign-in", ["csrf": tampered, "next": "/", "token": web.tokens["sam-supervisor"]!])
             #expect(forged.status == .forbidden && forged.text.contains("expired"))
             let retry = try #require(forged.csrf)
             let wrong = try await browser.post("/sign-in", ["csrf": retry, "next": "/", "token": "not-a-token"])
