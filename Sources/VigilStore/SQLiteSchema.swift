@@ -201,9 +201,11 @@ enum SQLiteSchema {
             // only cost every planned check one more B-tree insert.
             try db.execute(sql: "DROP INDEX checks_case")
         }
-        migrator.registerMigration("v5-checks-state-without-in-list") { db in
+        migrator.registerMigration("v5-lean-checks-table") { db in
             // SQLite 3.40 evaluates `CHECK (state IN (…four values…))` by building a temporary B-tree on
-            // every insert and update of a check; the same rule written as comparisons costs nothing.
+            // every insert and update of a check; the same rule written as comparisons costs nothing. The
+            // wide UNIQUE (case_id, source, query) index, which copied every query's text, becomes a plain
+            // index on case_id: the store itself skips a check its case already has (one writer at a time).
             try db.execute(sql: """
                 CREATE TABLE checks_v5 (
                     id INTEGER PRIMARY KEY,
@@ -220,14 +222,14 @@ enum SQLiteSchema {
                     last_error TEXT,
                     summary TEXT,
                     created_at INTEGER NOT NULL,
-                    finished_at INTEGER,
-                    UNIQUE (case_id, source, query)
+                    finished_at INTEGER
                 );
                 INSERT INTO checks_v5 SELECT * FROM checks;
                 DROP TABLE checks;
                 ALTER TABLE checks_v5 RENAME TO checks;
                 CREATE INDEX checks_runnable ON checks (next_attempt_at) WHERE state = 'pending';
                 CREATE INDEX checks_leases ON checks (lease_until) WHERE state = 'running';
+                CREATE INDEX checks_case ON checks (case_id);
                 """)
         }
         return migrator

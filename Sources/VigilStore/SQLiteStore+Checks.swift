@@ -69,7 +69,7 @@ extension SQLiteStore {
                 try db.execute(sql: "INSERT OR IGNORE INTO link_keys (key, case_id) VALUES (?, ?)", arguments: [key.rawValue, caseId])
             }
             try self.insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
-                                  now: now, counts: &counts)
+                                  newCase: false, now: now, counts: &counts)
             try counts.apply(db)
             try self.reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
             return true

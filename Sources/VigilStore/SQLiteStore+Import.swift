@@ -77,7 +77,7 @@ extension SQLiteStore {
         for key in referral.linkKeys { try link.run(.text(key.rawValue), .integer(caseId)) }
         try Self.insertFacts(db, caseId: caseId, referral.observations)
         try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
-        try insertChecks(db, caseId: caseId, planned.checks, now: now, counts: &counts)
+        try insertChecks(db, caseId: caseId, planned.checks, newCase: joined == nil, now: now, counts: &counts)
         if joined != nil {
             try reassess(db, caseId: caseId, trigger: .referral, now: now)
         }
@@ -119,19 +119,24 @@ extension SQLiteStore {
     }
 
 
-    /// Creates check rows, counting the new ones in `counts`; a check already planned for the case (same
-    /// source and query) is kept as is.
-    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], now: Date,
+    /// Creates check rows, counting the new ones in `counts`. A check the case already has (same source
+    /// and query) is kept as is; a new case has none, so its checks are inserted without looking.
+    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
                       counts: inout CheckCountChanges) throws {
         guard !planned.isEmpty else { return }
+        var existing = Set<[String]>()
+        if !newCase {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, query FROM checks WHERE case_id = ?"), arguments: [caseId])
+            existing = Set(rows.map { [$0[0], $0[1]] })
+        }
         let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
+            INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
             VALUES (?, ?, ?, 'pending', ?, ?, ?)
             """)
-        for check in planned {
+        for check in planned where existing.insert([check.source, check.queryText]).inserted {
             try statement.run(.integer(caseId), .text(check.source), .text(check.queryText), .integer(Int64(check.maxAttempts)),
                               .integer(now.millis), .integer(now.millis))
-            if db.changesCount == 1 { counts.moved(check.source, from: nil, to: .pending) }
+            counts.moved(check.source, from: nil, to: .pending)
         }
     }
 }

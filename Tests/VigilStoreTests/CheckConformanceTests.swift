@@ -30,6 +30,31 @@ struct CheckConformanceTests {
         #expect(try await store.researchState() == ResearchState(pending: 1, running: 0, nextDueAt: t0))
     }
 
+    @Test("a case never gets the same check twice: not from a referral joining it, not from a second answer naming the same address",
+          arguments: StoreKind.allCases)
+    func noRepeatedChecks(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let key = LinkKey.espAccount(service: "Example Chat", userId: "u1")!
+        let otherIP = IPObservation(ipAddress: "203.0.113.9", at: t0 - 60, port: nil)
+        let first = try #require(accepted(try await store.importReferrals(
+            [submission("A", source: .p2p, links: [key], research: ResearchInputs(ips: [ip]))], sources: sources, now: t0)[0]))
+        let second = try #require(accepted(try await store.importReferrals(
+            [submission("B", source: .p2p, links: [key], research: ResearchInputs(ips: [ip, otherIP]))], sources: sources, now: t0 + 1)[0]))
+        #expect(second == first)
+        #expect(try await store.checks(of: first).map(\.source) == ["subscriber", "subscriber"])
+        #expect(try await store.researchState().pending == 2)
+
+        let address = PostalAddress(line1: "1 Example Row", town: "Bristol", postcode: "BS0 0XA", addressType: .installation)
+        for lease in try await store.leaseChecks(owner: "w", limit: 10, now: t0 + 2, leaseDuration: 30) {
+            #expect(try await store.completeCheck(lease, findings: CheckFindings(address: address), sources: sources, now: t0 + 3))
+        }
+        let pending = try await store.checks(of: first).filter { $0.state == .pending }.map(\.source)
+        #expect(pending.sorted() == Set(pending).sorted(), "each follow-on check once, though both answers named the address")
+        #expect(pending.contains("social-care"))
+        #expect(try await store.researchState().pending == pending.count)
+    }
+
     @Test("a leased check is not leased again until its lease expires; then the late attempt is fenced off",
           arguments: StoreKind.allCases)
     func leasesAndFencing(kind: StoreKind) async throws {

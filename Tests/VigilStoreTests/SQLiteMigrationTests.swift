@@ -6,7 +6,7 @@ import VigilCore
 
 @Suite("SQLite migrations")
 struct SQLiteMigrationTests {
-    @Test("v5 rebuilds the checks table: rows, ids and states survive, and an unknown state is still refused")
+    @Test("v5 rebuilds the checks table: rows, ids and states survive, an unknown state is still refused, the wide unique index is gone")
     func checksRebuildKeepsRowsAndRule() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-migrate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -34,7 +34,7 @@ struct SQLiteMigrationTests {
             try reopened.write { try $0.execute(sql: "UPDATE checks SET state = 'forgotten' WHERE id = 41") }
         }
         let indexes = try await reopened.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'checks' ORDER BY name") }
-        #expect(indexes == ["checks_leases", "checks_runnable", "sqlite_autoindex_checks_1"])
+        #expect(indexes == ["checks_case", "checks_leases", "checks_runnable"])
         let table = try await reopened.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'checks'") }
         #expect(table?.contains(" IN (") == false, "the state rule is comparisons, not an IN list (a temporary B-tree per insert)")
     }
