@@ -45,7 +45,8 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
     }
 }
 
-/// `vigil bench http-import --records N [--batch B] [--json]`: synthetic NCA packages through `POST /api/v1/referrals`.
+/// `vigil bench http-import --records N [--batch B] [--clients K] [--json]`: synthetic NCA packages through
+/// `POST /api/v1/referrals`, K requests in flight at once.
 struct BenchHTTPImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http-import",
@@ -58,6 +59,9 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
     @Option(help: "Packages per request.")
     var batch = 10_000
 
+    @Option(help: "Requests in flight at once (each client sends its share of the batches one after another).")
+    var clients = 1
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -66,41 +70,50 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         var records: Int
         var accepted: Int
         var requests: Int
+        var clients: Int
         var seconds: Double
         var recordsPerSecond: Double
     }
 
     mutating func run() async throws {
-        guard records > 0, batch > 0 else { throw ValidationError("--records and --batch must be positive") }
+        guard records > 0, batch > 0, clients > 0 else { throw ValidationError("--records, --batch and --clients must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
         let store = try SQLiteStore(path: scratch.path)
         let token = try await LoopbackAPI.token(store, role: .importer)
         var generator = SyntheticPackages()
-        let (total, size, json) = (records, batch, json)
+        let (total, size, clients, json) = (records, batch, clients, json)
         let bodies = stride(from: 0, to: total, by: size).map { offset in
             generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)")
         }
         try await LoopbackAPI.run(store: store) { base, engine in
             let clock = ContinuousClock()
             let started = clock.now
-            var accepted = 0
-            for body in bodies {
-                let response = try await engine.perform(CurlRequest(
-                    url: "\(base)/api/v1/referrals?format=nca", method: "POST",
-                    headers: ["Authorization: Bearer \(token)", "Content-Type: application/x-ndjson"], body: body,
-                    timeoutMs: 600_000, maxResponseBytes: 64 << 20))
-                let report = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-                accepted += report?["accepted"] as? Int ?? 0
+            let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        var accepted = 0
+                        for body in stride(from: client, to: bodies.count, by: clients).map({ bodies[$0] }) {
+                            let response = try await engine.perform(CurlRequest(
+                                url: "\(base)/api/v1/referrals?format=nca", method: "POST",
+                                headers: ["Authorization: Bearer \(token)", "Content-Type: application/x-ndjson"], body: body,
+                                timeoutMs: 600_000, maxResponseBytes: 64 << 20))
+                            let report = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                            accepted += report?["accepted"] as? Int ?? 0
+                        }
+                        return accepted
+                    }
+                }
+                return try await group.reduce(0, +)
             }
             let seconds = (clock.now - started).seconds
-            let result = Result(records: total, accepted: accepted, requests: bodies.count, seconds: seconds,
+            let result = Result(records: total, accepted: accepted, requests: bodies.count, clients: clients, seconds: seconds,
                                 recordsPerSecond: Double(total) / seconds)
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "%d records (%d accepted) in %d requests, %.2f s: %.0f referrals/s through HTTP",
-                             total, accepted, bodies.count, seconds, result.recordsPerSecond))
+                print(String(format: "%d records (%d accepted) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
+                             total, accepted, bodies.count, clients, seconds, result.recordsPerSecond))
             }
         }
     }
