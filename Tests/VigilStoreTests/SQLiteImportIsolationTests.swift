@@ -8,10 +8,8 @@ import VigilStore
 struct SQLiteImportIsolationTests {
     @Test("a record the database refuses is rejected alone; the rest of its chunk lands")
     func refusedRecordIsolated() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-iso-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("t.sqlite").path
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
         let store = try SQLiteStore(path: path)
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in

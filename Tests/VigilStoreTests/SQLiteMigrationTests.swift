@@ -8,10 +8,8 @@ import VigilCore
 struct SQLiteMigrationTests {
     @Test("v5 rebuilds the checks table: rows, ids and states survive, an unknown state is still refused, the wide unique index is gone")
     func checksRebuildKeepsRowsAndRule() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-migrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("old.sqlite").path
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
         let queue = try DatabaseQueue(path: path)
         try SQLiteSchema.migrator.migrate(queue, upTo: "v4-drop-redundant-check-index")
         try await queue.write { db in

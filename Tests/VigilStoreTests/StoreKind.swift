@@ -12,12 +12,17 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
     func make() throws -> (any Store, @Sendable () -> Void) {
         switch self {
         case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let store = try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path)
-            return (store, { try? FileManager.default.removeItem(at: folder) })
+            let (path, dispose) = try scratchDatabasePath()
+            return (try SQLiteStore(path: path), dispose)
         }
     }
+}
+
+/// The path of a database file in a new temporary folder, and a closure that removes the folder.
+func scratchDatabasePath() throws -> (String, @Sendable () -> Void) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return (folder.appendingPathComponent("test.sqlite").path, { try? FileManager.default.removeItem(at: folder) })
 }
 
 /// A fixed instant for tests: 2026-03-01T00:00:00Z.
