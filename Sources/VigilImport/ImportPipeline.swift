@@ -4,8 +4,8 @@ import VigilIntake
 import VigilStore
 
 /// Imports a batch chunk by chunk, parsing the next chunk (on every core) and planning its checks while
-/// the store writes the current one. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the
-/// benchmark measures the real path.
+/// the store writes the current one. Used by `vigil import`, `POST /api/v1/referrals` and
+/// `vigil bench import`, so the benchmark measures the real path.
 public struct ImportPipeline: Sendable {
     /// A pipeline into `store` (nil: validate only) planning checks from `sources`.
     public init(store: (any Store)?, sources: [IntelSourceSpec]) {

@@ -118,7 +118,6 @@ extension SQLiteStore {
         return db.lastInsertedRowID
     }
 
-
     /// Creates check rows, counting the new ones in `counts`. A check the case already has (same source
     /// and query) is kept as is; a new case has none, so its checks are inserted without looking.
     func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
