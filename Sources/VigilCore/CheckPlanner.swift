@@ -3,9 +3,9 @@ public struct PlannedCheck: Sendable, Hashable {
     /// The source's name.
     public var source: String
     /// The query to send.
-    public var query: CheckQuery
+    public let query: CheckQuery
     /// The query's canonical JSON text (`query.jsonText`), written once when the check is planned.
-    public var queryText: String
+    public let queryText: String
     /// Attempts allowed before the check is marked failed (the source's `maxAttempts`).
     public var maxAttempts: Int
 
