@@ -6,7 +6,7 @@ import VigilStore
 
 @Suite("SQLite import isolation")
 struct SQLiteImportIsolationTests {
-    @Test("a record the database refuses is rejected alone; the rest of its chunk lands")
+    @Test("a record the database refuses is rejected alone; the rest of its chunk lands, with its checks counted once")
     func refusedRecordIsolated() async throws {
         let (path, dispose) = try scratchDatabasePath()
         defer { dispose() }
@@ -18,7 +18,12 @@ struct SQLiteImportIsolationTests {
                 BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END
                 """)
         }
-        let outcomes = try await store.importReferrals([submission("A"), submission("BAD"), submission("C")], sources: [], now: t0)
+        let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
+        let lead = { (ref: String, ip: String) in
+            submission(ref, source: .p2p, research: ResearchInputs(ips: [IPObservation(ipAddress: ip, at: t0 - 60, port: nil)]))
+        }
+        let outcomes = try await store.importReferrals(
+            [lead("A", "198.51.100.1"), lead("BAD", "198.51.100.2"), lead("C", "198.51.100.3")], sources: sources, now: t0)
         #expect(accepted(outcomes[0]) != nil && accepted(outcomes[2]) != nil)
         guard case .failed(let reason) = outcomes[1] else {
             Issue.record("expected the refused record to fail, got \(outcomes[1])")
@@ -26,5 +31,8 @@ struct SQLiteImportIsolationTests {
         }
         #expect(reason.contains("refused by test trigger"))
         #expect(try await store.backlog(asOf: t0, limit: nil).flatMap(\.refs).sorted() == ["A", "C"])
+        let checks = try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM checks") }
+        #expect(checks == 2, "the first, rolled-back attempt at the chunk left no checks behind")
+        #expect(try await store.researchState().pending == 2, "and no counts")
     }
 }
