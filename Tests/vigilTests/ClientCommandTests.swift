@@ -19,6 +19,20 @@ struct ClientCommandTests {
         }
     }
 
+    /// Runs `body` with the base URL of a live `vigil serve` API on a loopback port over `store`.
+    func withLoopbackServer(_ store: SQLiteStore, _ body: @escaping @Sendable (String) async throws -> Void) async throws {
+        var logger = Logger(label: "client-test")
+        logger.logLevel = .critical
+        let port = Port()
+        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
+                                                   onRunning: { await port.set($0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.runService() }
+            defer { group.cancelAll() }
+            try await body("http://127.0.0.1:\(await port.get())")
+        }
+    }
+
     @Test("import, next, backlog and show go through the API with --server/--token or VIGIL_SERVER/VIGIL_TOKEN")
     func throughTheServer() async throws {
         let folder = try TemporaryFolder()
@@ -28,15 +42,7 @@ struct ClientCommandTests {
         let investigator = AccessToken.generate()
         _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
         _ = try await store.addUser(name: "dc-example", role: .investigator, tokenHash: AccessToken.hash(investigator), now: Date())
-        var logger = Logger(label: "client-test")
-        logger.logLevel = .critical
-        let port = Port()
-        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
-                                               onRunning: { await port.set($0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService() }
-            defer { group.cancelAll() }
-            let server = "http://127.0.0.1:\(await port.get())"
+        try await withLoopbackServer(store) { server in
             let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
             let imported = try await VigilProcess.run(["import", "--server", server, "--token", importer, batch, "--format", "nca", "--json"])
             #expect(imported.status == 2)
@@ -79,15 +85,8 @@ struct ClientCommandTests {
             try BatchReader.read(Array(([header] + rows).joined(separator: "\n").utf8), format: .p2p).map { try $0.result.get() },
             sources: [], now: Date())
         #expect(outcomes.count == 1250)
-        var logger = Logger(label: "client-test")
-        logger.logLevel = .critical
-        let port = Port()
-        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
-                                                   onRunning: { await port.set($0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService() }
-            defer { group.cancelAll() }
-            let environment = ["VIGIL_SERVER=http://127.0.0.1:\(await port.get())", "VIGIL_TOKEN=\(token)"]
+        try await withLoopbackServer(store) { server in
+            let environment = ["VIGIL_SERVER=\(server)", "VIGIL_TOKEN=\(token)"]
             let asOf = "2026-11-23T09:00:00Z"
             let listed = try VigilProcess.json(try await VigilProcess.run(["backlog", "--json", "--as-of", asOf], environment: environment))
             let cases = try #require(listed["cases"] as? [[String: Any]])
