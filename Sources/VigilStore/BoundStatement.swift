@@ -20,14 +20,45 @@ enum BoundValue {
 /// SQLite's `SQLITE_TRANSIENT` (copy the bytes before returning), which C defines as a cast macro.
 private let copyBytes = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+/// The current row of a statement stepped through SQLite's C API, read column by column (0-based).
+struct SteppedRow {
+    fileprivate let handle: OpaquePointer
+
+    /// The column as an integer (0 for NULL).
+    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    /// The column as an integer, or nil for NULL.
+    func optionalInteger(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    /// The column as text ("" for NULL).
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+    }
+}
+
 extension Statement {
     /// Runs this statement once with `values` bound straight through SQLite's C API. GRDB's
     /// `execute(arguments:)` converts every argument through `DatabaseValue` first, which cost the
     /// import about a quarter of each insert; this is for statements executed thousands of times a
     /// second with plain integers and text.
     func run(_ values: BoundValue...) throws {
+        try forEachRow(values) { _ in }
+    }
+
+    /// Runs this query with `values` bound through SQLite's C API and hands each result row to `body`,
+    /// without GRDB's per-row `Row` objects (re-assessing a joined case reads all its fact rows on the
+    /// import hot path).
+    func forEachRow(_ values: BoundValue..., body: (SteppedRow) throws -> Void) throws {
+        try forEachRow(values, body: body)
+    }
+
+    private func forEachRow(_ values: [BoundValue], body: (SteppedRow) throws -> Void) throws {
         let handle = sqliteStatement
         sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let code: Int32
@@ -42,12 +73,14 @@ extension Statement {
             }
             guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), sql: sql) }
         }
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else {
-            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-            sqlite3_reset(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+            }
+            try body(SteppedRow(handle: handle))
         }
-        sqlite3_reset(handle)
     }
 }

@@ -9,23 +9,29 @@ import VigilCore
 extension SQLiteStore {
     /// Loads what re-assessment needs from the rows of one case.
     static func caseState(_ db: Database, _ id: Int64) throws -> CaseState {
-        let received = try Int64.fetchOne(db.cachedStatement(sql: "SELECT received_at FROM cases WHERE id = ?"), arguments: [id]) ?? 0
+        var received: Int64 = 0
+        try db.cachedStatement(sql: "SELECT received_at FROM cases WHERE id = ?").forEachRow(.integer(id)) { received = $0.integer(0) }
         var facts = FactSet()
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT fact, value, provenance, at FROM facts WHERE case_id = ?"),
-                                       arguments: [id]) {
-            guard let kind = FactKind(rawValue: row[0]) else { continue }
-            facts.insert(FactObservation(fact: kind, value: row[1], provenance: Provenance(rawValue: row[2]), at: Date(millis: row[3])))
+        try db.cachedStatement(sql: "SELECT fact, value, provenance, at FROM facts WHERE case_id = ?").forEachRow(.integer(id)) { row in
+            guard let kind = FactKind(rawValue: row.text(0)) else { return }
+            facts.insert(FactObservation(fact: kind, value: row.integer(1) != 0, provenance: Provenance(rawValue: row.text(2)),
+                                         at: Date(millis: row.integer(3))))
         }
-        let children = try Row.fetchAll(db.cachedStatement(sql: "SELECT age, relation, provenance FROM children WHERE case_id = ?"),
-                                        arguments: [id]).compactMap { row -> Child? in
-            guard let relation = ChildRelation(rawValue: row[1]) else { return nil }
-            return Child(age: row[0], relation: relation, provenance: Provenance(rawValue: row[2]))
+        var children: [Child] = []
+        try db.cachedStatement(sql: "SELECT age, relation, provenance FROM children WHERE case_id = ?").forEachRow(.integer(id)) { row in
+            guard let relation = ChildRelation(rawValue: row.text(1)) else { return }
+            children.append(Child(age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2))))
         }
-        let pending = try String.fetchAll(db.cachedStatement(
-            sql: "SELECT source FROM checks WHERE case_id = ? AND state IN ('pending', 'running')"), arguments: [id])
-        let flags = try String.fetchAll(db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?"), arguments: [id])
-        return CaseState(facts: facts, children: children, pendingChecks: pending, receivedAt: Date(millis: received),
-                         raisedFlags: Set(flags.compactMap(FlagKind.init(rawValue:))))
+        var pending: [String] = []
+        // Unfinished checks are 'pending' and 'running', the two states sorting after 'done' and 'failed':
+        // as a range this is one scan of checks_case (an OR or IN list makes SQLite build a temporary B-tree).
+        try db.cachedStatement(sql: "SELECT source FROM checks WHERE case_id = ? AND state >= 'pending'")
+            .forEachRow(.integer(id)) { pending.append($0.text(0)) }
+        var flags = Set<FlagKind>()
+        try db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in
+            if let kind = FlagKind(rawValue: row.text(0)) { flags.insert(kind) }
+        }
+        return CaseState(facts: facts, children: children, pendingChecks: pending, receivedAt: Date(millis: received), raisedFlags: flags)
     }
 
     /// Inserts observations as fact rows.
@@ -53,11 +59,10 @@ extension SQLiteStore {
             UPDATE cases SET grade_rank = ?, effective_rank = ?, promote_at = ?, access_rank = ?, youngest_rank = ?,
                 provisional = ?, updated_at = ?
             WHERE id = ?
-            """).execute(arguments: [
-                assessment.grade.rawValue, evaluation.effectiveGrade.rawValue, evaluation.promotionAt?.millis,
-                evaluation.childAccess.backlogRank, evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank,
-                assessment.provisional, now.millis, caseId,
-            ])
+            """).run(.integer(assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
+                     .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
+                     .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
+                     .integer(now.millis), .integer(caseId))
         try recordAssessment(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
     }
 

@@ -47,20 +47,20 @@ extension SQLiteStore {
         let submission = planned.submission
         let referral = submission.referral
         let digest = Self.hex(SHA256.hash(data: Array(submission.canonical.utf8)))
-        if let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT case_id, content_digest FROM referrals WHERE source = ? AND ref = ?"),
-            arguments: [referral.source.rawValue, referral.ref])
-        {
-            let caseId = CaseID(existing[0])
-            return existing[1] == digest ? .duplicate(caseId) : .conflict(caseId)
-        }
+        var existing: ImportOutcome?
+        try db.cachedStatement(sql: "SELECT case_id, content_digest FROM referrals WHERE source = ? AND ref = ?")
+            .forEachRow(.text(referral.source.rawValue), .text(referral.ref)) { row in
+                let caseId = CaseID(row.integer(0))
+                existing = row.text(1) == digest ? .duplicate(caseId) : .conflict(caseId)
+            }
+        if let existing { return existing }
 
         let caseId: Int64
         let joined = try linkedOpenCase(db, referral.linkKeys)
         if let joined {
             caseId = joined
             try db.cachedStatement(sql: "UPDATE cases SET received_at = MIN(received_at, ?) WHERE id = ?")
-                .execute(arguments: [referral.receivedAt.millis, caseId])
+                .run(.integer(referral.receivedAt.millis), .integer(caseId))
         } else {
             let state = CaseState(facts: FactSet(referral.observations), children: referral.children,
                                   pendingChecks: planned.checks.map(\.source), receivedAt: referral.receivedAt, raisedFlags: [])
@@ -103,7 +103,11 @@ extension SQLiteStore {
             SELECT l.case_id FROM link_keys l JOIN cases c ON c.id = l.case_id
             WHERE l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
             """)
-        return try keys.compactMap { try Int64.fetchOne(statement, arguments: [$0.rawValue]) }.min()
+        var oldest: Int64?
+        for key in keys {
+            try statement.forEachRow(.text(key.rawValue)) { row in oldest = min(oldest ?? .max, row.integer(0)) }
+        }
+        return oldest
     }
 
     /// Inserts a new case with its backlog columns already graded.
@@ -125,8 +129,9 @@ extension SQLiteStore {
         guard !planned.isEmpty else { return }
         var existing = Set<[String]>()
         if !newCase {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT source, query FROM checks WHERE case_id = ?"), arguments: [caseId])
-            existing = Set(rows.map { [$0[0], $0[1]] })
+            try db.cachedStatement(sql: "SELECT source, query FROM checks WHERE case_id = ?").forEachRow(.integer(caseId)) { row in
+                existing.insert([row.text(0), row.text(1)])
+            }
         }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)

@@ -36,4 +36,33 @@ struct SQLiteMigrationTests {
         let table = try await reopened.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'checks'") }
         #expect(table?.contains(" IN (") == false, "the state rule is comparisons, not an IN list (a temporary B-tree per insert)")
     }
+
+    @Test("v6: re-assessment reads a case's facts and unfinished checks from covering indexes, and counts exactly pending and running checks as unfinished")
+    func reassessmentReadsCoveringIndexes() async throws {
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
+                VALUES (1, 1, 3, 99, 0, 1, 0);
+                INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (1, 'sexualOffenceHistory', 1, 'check:pnc', 0);
+                INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
+                VALUES (1, 'a-done', '{}', 'done', 4, 0, 0), (1, 'b-failed', '{}', 'failed', 4, 0, 0),
+                       (1, 'c-pending', '{}', 'pending', 4, 0, 0), (1, 'd-running', '{}', 'running', 4, 0, 0);
+                """)
+        }
+        let state = try await queue.read { try SQLiteStore.caseState($0, 1) }
+        #expect(state.pendingChecks.sorted() == ["c-pending", "d-running"])
+        #expect(state.facts[.sexualOffenceHistory].value == .yes)
+        let plans = try await queue.read { db in
+            try [
+                "SELECT fact, value, provenance, at FROM facts WHERE case_id = 1",
+                "SELECT source FROM checks WHERE case_id = 1 AND state >= 'pending'",
+            ].map { try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + $0, adapter: SuffixRowAdapter(fromIndex: 3)).joined() }
+        }
+        #expect(plans[0].contains("COVERING INDEX facts_case"))
+        #expect(plans[1].contains("COVERING INDEX checks_case"))
+    }
 }
