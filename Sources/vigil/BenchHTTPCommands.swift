@@ -62,6 +62,13 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight at once (each client sends its share of the batches one after another).")
     var clients = 1
 
+    @Flag(help: """
+        Start every request's packages at number 0, so each request repeats the first one's subjects and most \
+        referrals join an open case (the linking path's worst case). By default the requests carry one population, \
+        the same packages as `vigil bench import`.
+        """)
+    var repeatSubjects = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -69,6 +76,8 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
     struct Result: Encodable {
         var records: Int
         var accepted: Int
+        /// Distinct cases the accepted referrals opened or joined.
+        var cases: Int
         var requests: Int
         var clients: Int
         var seconds: Double
@@ -82,38 +91,39 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: scratch.path)
         let token = try await LoopbackAPI.token(store, role: .importer)
         var generator = SyntheticPackages()
-        let (total, size, clients, json) = (records, batch, clients, json)
+        let (total, size, clients, json, repeatSubjects) = (records, batch, clients, json, repeatSubjects)
         let bodies = stride(from: 0, to: total, by: size).map { offset in
-            generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)")
+            generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)", firstIndex: repeatSubjects ? 0 : offset)
         }
         try await LoopbackAPI.run(store: store) { base, engine in
             let clock = ContinuousClock()
             let started = clock.now
-            let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+            let answers = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
                 for client in 0..<clients {
                     group.addTask {
-                        var accepted = 0
+                        var answers: [[UInt8]] = []
                         for body in stride(from: client, to: bodies.count, by: clients).map({ bodies[$0] }) {
                             let response = try await engine.perform(CurlRequest(
                                 url: "\(base)/api/v1/referrals?format=nca", method: "POST",
                                 headers: ["Authorization: Bearer \(token)", "Content-Type: application/x-ndjson"], body: body,
                                 timeoutMs: 600_000, maxResponseBytes: 64 << 20))
-                            let report = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-                            accepted += report?["accepted"] as? Int ?? 0
+                            answers.append(response.body)
                         }
-                        return accepted
+                        return answers
                     }
                 }
-                return try await group.reduce(0, +)
+                return try await group.reduce([], +)
             }
             let seconds = (clock.now - started).seconds
-            let result = Result(records: total, accepted: accepted, requests: bodies.count, clients: clients, seconds: seconds,
-                                recordsPerSecond: Double(total) / seconds)
+            let reports = try answers.map { try JSONDecoder().decode(ImportReport.self, from: Data($0)) }
+            let cases = Set(reports.flatMap { $0.records.compactMap(\.caseId) }).count
+            let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, requests: bodies.count,
+                                clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds)
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "%d records (%d accepted) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
-                             total, accepted, bodies.count, clients, seconds, result.recordsPerSecond))
+                print(String(format: "%d records (%d accepted into %d cases) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
+                             total, result.accepted, cases, bodies.count, clients, seconds, result.recordsPerSecond))
             }
         }
     }

@@ -25,6 +25,8 @@ struct BenchImportCommand: AsyncParsableCommand {
     struct Result: Encodable {
         var records: Int
         var accepted: Int
+        /// Distinct cases the accepted referrals opened or joined.
+        var cases: Int
         var seconds: Double
         var recordsPerSecond: Double
         var checksPlanned: Bool
@@ -40,18 +42,22 @@ struct BenchImportCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         var accepted = 0
+        var cases = Set<CaseID>()
         let sources = withChecks ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
         try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca)) { _, outcomes in
-            accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
+            for case .accepted(let caseId)? in outcomes {
+                accepted += 1
+                cases.insert(caseId)
+            }
         }
         let total = (clock.now - started).seconds
-        let result = Result(records: records, accepted: accepted, seconds: total, recordsPerSecond: Double(records) / total,
+        let result = Result(records: records, accepted: accepted, cases: cases.count, seconds: total, recordsPerSecond: Double(records) / total,
                             checksPlanned: withChecks)
         if json {
             try FileOutput.printJSON(result)
         } else {
-            print(String(format: "%d records (%d accepted) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
-                         records, accepted, total, result.recordsPerSecond, withChecks ? " + plan checks" : ""))
+            print(String(format: "%d records (%d accepted into %d cases) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
+                         records, accepted, cases.count, total, result.recordsPerSecond, withChecks ? " + plan checks" : ""))
         }
     }
 }

@@ -19,11 +19,13 @@ struct SyntheticPackages {
     private var random = Generator(state: 0x5EED)
     private let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
 
-    /// `count` packages as JSON Lines, refs `BENCH-<prefix>-<n>`.
-    mutating func jsonLines(count: Int, prefix: String) -> [UInt8] {
+    /// `count` packages as JSON Lines numbered from `firstIndex`, refs `BENCH-<prefix>-<n>`. A package's
+    /// subject (address, name, account range) follows from its number, so batches that go on numbering
+    /// where the last stopped are one population, while batches that all start at 0 repeat their subjects.
+    mutating func jsonLines(count: Int, prefix: String, firstIndex: Int = 0) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(count * 1200)
-        for index in 0..<count {
+        for index in firstIndex..<(firstIndex + count) {
             out.append(contentsOf: package(index: index, prefix: prefix).utf8)
             out.append(0x0A)
         }
