@@ -30,7 +30,7 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
         let openCases = try await store.backlog(asOf: Date(), limit: nil).count
         let token = try await LoopbackAPI.token(store, role: .investigator)
         let (clients, json) = (clients, json)
-        try await LoopbackAPI.run(store: store) { base, engine in
+        try await LoopbackAPI.run(store: store, sources: []) { base, engine in
             let request = CurlRequest(url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
                                       timeoutMs: 30000)
             let result = try await ClaimDrain.run(claimers: clients) {
@@ -78,6 +78,8 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         var accepted: Int
         /// Distinct cases the accepted referrals opened or joined.
         var cases: Int
+        /// Checks the server planned for them.
+        var checks: Int
         var requests: Int
         var clients: Int
         var seconds: Double
@@ -95,7 +97,7 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         let bodies = stride(from: 0, to: total, by: size).map { offset in
             generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)", firstIndex: repeatSubjects ? 0 : offset)
         }
-        try await LoopbackAPI.run(store: store) { base, engine in
+        try await LoopbackAPI.run(store: store, sources: IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL)) { base, engine in
             let clock = ContinuousClock()
             let started = clock.now
             let answers = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
@@ -117,13 +119,14 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
             let seconds = (clock.now - started).seconds
             let reports = try answers.map { try JSONDecoder().decode(ImportReport.self, from: Data($0)) }
             let cases = Set(reports.flatMap { $0.records.compactMap(\.caseId) }).count
-            let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, requests: bodies.count,
+            let checks = try await store.researchState().pending
+            let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: bodies.count,
                                 clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds)
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "%d records (%d accepted into %d cases) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
-                             total, result.accepted, cases, bodies.count, clients, seconds, result.recordsPerSecond))
+                print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
+                             total, result.accepted, cases, checks, bodies.count, clients, seconds, result.recordsPerSecond))
             }
         }
     }

@@ -27,6 +27,8 @@ struct BenchImportCommand: AsyncParsableCommand {
         var accepted: Int
         /// Distinct cases the accepted referrals opened or joined.
         var cases: Int
+        /// Checks planned for them.
+        var checks: Int
         var seconds: Double
         var recordsPerSecond: Double
         var checksPlanned: Bool
@@ -51,13 +53,14 @@ struct BenchImportCommand: AsyncParsableCommand {
             }
         }
         let total = (clock.now - started).seconds
-        let result = Result(records: records, accepted: accepted, cases: cases.count, seconds: total, recordsPerSecond: Double(records) / total,
+        let checks = try await store.researchState().pending
+        let result = Result(records: records, accepted: accepted, cases: cases.count, checks: checks, seconds: total, recordsPerSecond: Double(records) / total,
                             checksPlanned: withChecks)
         if json {
             try FileOutput.printJSON(result)
         } else {
-            print(String(format: "%d records (%d accepted into %d cases) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
-                         records, accepted, cases.count, total, result.recordsPerSecond, withChecks ? " + plan checks" : ""))
+            print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
+                         records, accepted, cases.count, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : ""))
         }
     }
 }

@@ -7,8 +7,9 @@ import VigilStore
 
 /// The API served on a free loopback port beside a CurlEngine client, for benchmarks through HTTP.
 enum LoopbackAPI {
-    /// Runs `body` with the base URL of a running API over `store`, and the engine to call it with.
-    static func run(store: any Store, sources: [IntelSourceSpec] = [], dashboard: DashboardConfiguration = DashboardConfiguration(),
+    /// Runs `body` with the base URL of a running API over `store`, and the engine to call it with. The API
+    /// plans imported referrals' checks from `sources` (`vigil serve` plans them from its intelligence sources).
+    static func run(store: any Store, sources: [IntelSourceSpec], dashboard: DashboardConfiguration = DashboardConfiguration(),
                     _ body: @escaping @Sendable (String, CurlEngine) async throws -> Void) async throws {
         let logger = Logger.vigil("vigil.bench")
         let port = PortAnnouncement()
