@@ -23,9 +23,7 @@ extension SQLiteStore {
             children.append(Child(age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2))))
         }
         var pending: [String] = []
-        // Unfinished checks are 'pending' and 'running', the two states sorting after 'done' and 'failed':
-        // as a range this is one scan of checks_case (an OR or IN list makes SQLite build a temporary B-tree).
-        try db.cachedStatement(sql: "SELECT source FROM checks WHERE case_id = ? AND state >= 'pending'")
+        try db.cachedStatement(sql: "SELECT source FROM checks WHERE case_id = ? AND state IN ('pending', 'running')")
             .forEachRow(.integer(id)) { pending.append($0.text(0)) }
         var flags = Set<FlagKind>()
         try db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in

@@ -123,7 +123,8 @@ extension SQLiteStore {
     }
 
     /// Creates check rows, counting the new ones in `counts`. A check the case already has (same source
-    /// and query) is kept as is; a new case has none, so its checks are inserted without looking.
+    /// and query) is kept as is; a new case has none, and `CheckPlanner` plans each source and query once,
+    /// so a new case's checks are inserted without looking.
     func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
                       counts: inout CheckCountChanges) throws {
         guard !planned.isEmpty else { return }
@@ -137,7 +138,7 @@ extension SQLiteStore {
             INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
             VALUES (?, ?, ?, 'pending', ?, ?, ?)
             """)
-        for check in planned where existing.insert([check.source, check.queryText]).inserted {
+        for check in planned where newCase || existing.insert([check.source, check.queryText]).inserted {
             try statement.run(.integer(caseId), .text(check.source), .text(check.queryText), .integer(Int64(check.maxAttempts)),
                               .integer(now.millis), .integer(now.millis))
             counts.moved(check.source, from: nil, to: .pending)

@@ -47,6 +47,19 @@ struct CheckPlannerTests {
         #expect(CheckPlanner.plan(sources: sources, inputs: ResearchInputs(persons: [person, same])).count == 1)
     }
 
+    @Test("no source is planned the same query twice, whatever repeats in the inputs (the store relies on it for a new case)")
+    func sourceAndQueryAreUnique() {
+        let ip = IPObservation(ipAddress: "198.51.100.77", at: t0, port: 443)
+        let address = PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation)
+        let shouted = PostalAddress(line1: "1 EXAMPLE ROW", town: nil, postcode: "zz1 1aa", addressType: .installation)
+        let person = PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")
+        let inputs = ResearchInputs(ips: [ip, ip], addresses: [address, shouted, address], persons: [person, person],
+                                    identifiers: Identifiers(emails: ["a@example.com", "a@example.com"]))
+        let planned = CheckPlanner.plan(sources: sources, inputs: inputs)
+        #expect(planned.map(\.source) == ["subscriber", "social-care", "pnc", "pnd"])
+        #expect(Set(planned.map { [$0.source, $0.queryText] }).count == planned.count)
+    }
+
     @Test("a name without a date of birth adds nothing when the same name comes with one; other people stay")
     func samePersonWithAndWithoutBirthDate() {
         let dated = PersonIdentity(name: "Tess Testcase", dateOfBirth: "1984-04-04")
