@@ -8,12 +8,20 @@ import GRDB
 import VigilCore
 
 extension SQLiteStore {
-    /// Imports a chunk in one IMMEDIATE transaction. If the database refuses any record, that whole
-    /// transaction is rolled back and the chunk is redone in a new one with a savepoint per record, so
-    /// the failing record is refused alone and every good record lands. (A savepoint around the whole
-    /// chunk would do the same in one transaction, but it copies every page the chunk touches into its
-    /// journal: ~9% of an import that nearly never fails.)
+    /// Imports a chunk in one IMMEDIATE transaction, while the pages earlier chunks wrote are copied from
+    /// the WAL into the database file beside it.
     public func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome] {
+        async let earlierChunksCopied: Void = copyWALToDatabase()
+        let outcomes = try await importChunk(referrals, now: now)
+        await earlierChunksCopied
+        return outcomes
+    }
+
+    /// If the database refuses any record, the chunk's whole transaction is rolled back and the chunk is
+    /// redone in a new one with a savepoint per record, so the failing record is refused alone and every
+    /// good record lands. (A savepoint around the whole chunk would do the same in one transaction, but it
+    /// copies every page the chunk touches into its journal: ~9% of an import that nearly never fails.)
+    private func importChunk(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome] {
         do {
             return try await writeImmediate { db in
                 var counts = CheckCountChanges()

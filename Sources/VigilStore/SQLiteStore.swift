@@ -11,6 +11,9 @@ import VigilCore
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     let targets: ActionTargets
+    /// A connection of its own that copies committed WAL pages into the database file while the pool's
+    /// writer goes on writing (see `copyWALToDatabase`).
+    private let checkpointer: DatabaseQueue
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String, targets: ActionTargets = .standard) throws {
@@ -32,6 +35,18 @@ public final class SQLiteStore: Store {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets
         try SQLiteSchema.migrator.migrate(pool)
+        var checkpointing = Configuration()
+        checkpointing.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -1024") }
+        checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)
+    }
+
+    /// Copies the WAL's committed pages into the database file from the checkpointer's own connection:
+    /// a passive checkpoint, which neither waits for nor blocks the writer. Bulk writes run it beside each
+    /// transaction, so the writer's automatic checkpoint (every 16,384 pages) finds little left to copy
+    /// and the writer spends its time writing. A checkpoint that cannot run now (another is running)
+    /// leaves the pages to the next one; nothing is lost either way, so its errors are not reported.
+    func copyWALToDatabase() async {
+        _ = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) }
     }
 
     /// Runs `work` in one IMMEDIATE transaction: it takes the write lock at its start, so concurrent
