@@ -165,9 +165,7 @@ public enum BatchReader {
                 ]))))
                 continue
             }
-            var members: [String: JSONValue] = [:]
-            for (name, cell) in zip(header, row) where !cell.isEmpty { members[name] = .string(cell) }
-            let value = JSONValue.object(members)
+            let value = JSONValue.object(JSONMembers(zip(header, row).filter { !$0.1.isEmpty }.map { ($0, .string($1)) }))
             records.append(record(value, raw: value.canonicalText, line: rowLine, format: .p2p))
         }
         if let error = reader.error {

@@ -119,7 +119,7 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members = JSONMembers()
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             index += 1
@@ -133,7 +133,7 @@ public struct JSONParser {
             guard peek == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            members.append(key, try parseValue())
             skipWhitespace()
             guard let next = peek else { throw error("unterminated object") }
             index += 1

@@ -7,7 +7,7 @@ public enum JSONValue: Sendable, Hashable {
     case number(String)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONMembers)
 
     /// The member of an object, nil for anything else or a missing member.
     public subscript(key: String) -> JSONValue? {
@@ -42,11 +42,11 @@ public enum JSONValue: Sendable, Hashable {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendString(key, to: &out)
+                JSONText.appendString(member.name, to: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.writeCanonical(into: &out)
+                member.value.writeCanonical(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

@@ -65,6 +65,22 @@ struct IntakeRulesTests {
         #expect(try a.result.get().raw != b.result.get().raw)
     }
 
+    @Test("a member name given twice reads as its last value, in the fields and in the canonical form")
+    func repeatedMemberName() throws {
+        var parser = JSONParser(bytes: Array(#"{"b": 1, "a": {"x": true}, "b": 2, "c": null}"#.utf8))
+        let value = try parser.parseDocument()
+        #expect(value["b"] == .number("2"))
+        #expect(value["a"]?["x"] == .bool(true))
+        #expect(value["missing"] == nil)
+        #expect(value.canonicalText == #"{"a":{"x":true},"b":2,"c":null}"#)
+
+        let package = ncaPackage()
+        #expect(package.contains(#""packageType":"NOCAP""#))
+        let twice = try read(package.replacingOccurrences(of: #""packageType":"NOCAP""#, with: #""packageType":"NOCAP","packageType":"CAR""#),
+                             .nca)[0]
+        #expect(factSet(try referral(twice)) == [.imminentDanger], "the second packageType, CAR, is the one read")
+    }
+
     @Test("enumerations match case-insensitively and are stored normalised")
     func enums() throws {
         let record = try read(ncaPackage { $0["packageType"] = "Car"; $0["ncmecPriority"] = "e" }, .nca)[0]
