@@ -1,7 +1,8 @@
 /// A JSON object's members in document order. Records are small objects read a few members at a time, so
-/// a linear search beats hashing every name into a dictionary (a sixth of parsing, measured). A name that
+/// a linear search beats hashing every name into a dictionary (~4% less parse CPU, measured). A name that
 /// occurs twice reads as its last value, as JSON parsers commonly do; appending never searches, so a huge
-/// object costs linear time to parse.
+/// object costs linear time to parse. Two values are equal when they hold the same members in the same
+/// order (`canonicalText` is what compares content).
 public struct JSONMembers: Sendable, Hashable {
     private var names: [String] = []
     private var values: [JSONValue] = []
@@ -26,7 +27,7 @@ public struct JSONMembers: Sendable, Hashable {
     }
 
     /// Each distinct name with its last value, names sorted.
-    public var sorted: [(name: String, value: JSONValue)] {
+    public var sortedByName: [(name: String, value: JSONValue)] {
         let order = names.indices.sorted { names[$0] < names[$1] || (names[$0] == names[$1] && $0 < $1) }
         return order.indices.filter { $0 + 1 == order.count || names[order[$0 + 1]] != names[order[$0]] }
             .map { (names[order[$0]], values[order[$0]]) }

@@ -42,7 +42,7 @@ public enum JSONValue: Sendable, Hashable {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted.enumerated() {
+            for (index, member) in members.sortedByName.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 JSONText.appendString(member.name, to: &out)
                 out.append(UInt8(ascii: ":"))
