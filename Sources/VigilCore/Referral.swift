@@ -25,8 +25,8 @@ public struct Referral: Sendable, Hashable {
     public var observations: [FactObservation]
     /// Children the referral names.
     public var children: [Child]
-    /// Strong identifiers that link it to open cases.
-    public var linkKeys: [LinkKey]
+    /// Strong identifiers that link it to open cases: distinct, sorted.
+    public let linkKeys: [LinkKey]
     /// What intelligence checks can start from.
     public var research: ResearchInputs
 
@@ -40,7 +40,7 @@ public struct Referral: Sendable, Hashable {
         self.receivedAt = receivedAt
         self.observations = observations
         self.children = children
-        self.linkKeys = linkKeys
+        self.linkKeys = linkKeys.count < 2 ? linkKeys : Array(Set(linkKeys)).sorted()
         self.research = research
     }
 }

@@ -48,7 +48,7 @@ public enum NCAPackageParser {
         }
         return .success(Referral(
             source: .nca, ref: packageId, receivedAt: receivedAt, observations: observations, children: children,
-            linkKeys: Array(Set(links)).sorted(), research: research
+            linkKeys: links, research: research
         ))
     }
 

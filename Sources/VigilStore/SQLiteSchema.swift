@@ -1,4 +1,5 @@
 import GRDB
+import VigilCore
 
 /// The versioned migrations of the SQLite store. Times are integer milliseconds since 1970 (UTC).
 enum SQLiteSchema {
@@ -240,6 +241,30 @@ enum SQLiteSchema {
             try db.execute(sql: """
                 DROP INDEX facts_case;
                 CREATE INDEX facts_case ON facts (case_id, fact, value, provenance, at);
+                """)
+        }
+        migrator.registerMigration("v7-hashed-link-keys") { db in
+            // Link keys were a table ordered by their text, so the random order in which keys arrive made
+            // every import transaction rewrite most of its pages. Rows are now appended, and the index
+            // orders a 32-bit hash of the text (SQLiteStore+LinkKeys.swift).
+            try db.execute(sql: """
+                CREATE TABLE link_keys_v7 (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL,
+                    key_hash INTEGER NOT NULL,
+                    case_id INTEGER NOT NULL REFERENCES cases(id)
+                )
+                """)
+            let insert = try db.makeStatement(sql: "INSERT INTO link_keys_v7 (key, key_hash, case_id) VALUES (?, ?, ?)")
+            let rows = try Row.fetchCursor(db, sql: "SELECT key, case_id FROM link_keys ORDER BY case_id, key")
+            while let row = try rows.next() {
+                let key: String = row[0]
+                try insert.execute(arguments: [key, SQLiteStore.linkKeyHash(LinkKey(rawValue: key)), row[1] as Int64])
+            }
+            try db.execute(sql: """
+                DROP TABLE link_keys;
+                ALTER TABLE link_keys_v7 RENAME TO link_keys;
+                CREATE INDEX link_keys_hash ON link_keys (key_hash, case_id);
                 """)
         }
         return migrator

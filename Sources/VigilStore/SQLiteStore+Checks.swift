@@ -66,7 +66,7 @@ extension SQLiteStore {
             try Self.insertFacts(db, caseId: caseId, findings.observations)
             try Self.insertChildren(db, caseId: caseId, findings.children, at: now)
             if let key = findings.address?.installationLinkKey {
-                try db.execute(sql: "INSERT OR IGNORE INTO link_keys (key, case_id) VALUES (?, ?)", arguments: [key.rawValue, caseId])
+                try self.addLinkKeys(db, [key], caseId: caseId, newCase: false)
             }
             try self.insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
                                   newCase: false, now: now, counts: &counts)

@@ -81,8 +81,7 @@ extension SQLiteStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """).run(.text(referral.source.rawValue), .text(referral.ref), .integer(caseId), .integer(referral.receivedAt.millis),
                      .integer(now.millis), .text(submission.raw), .text(digest))
-        let link = try db.cachedStatement(sql: "INSERT OR IGNORE INTO link_keys (key, case_id) VALUES (?, ?)")
-        for key in referral.linkKeys { try link.run(.text(key.rawValue), .integer(caseId)) }
+        try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: joined == nil)
         try Self.insertFacts(db, caseId: caseId, referral.observations)
         try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
         try insertChecks(db, caseId: caseId, planned.checks, newCase: joined == nil, now: now, counts: &counts)
@@ -102,20 +101,6 @@ extension SQLiteStore {
             out.append(hexDigits[Int(byte & 0xF)])
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The oldest open case sharing any of the keys: one indexed lookup per key (an `IN (…)` list would
-    /// make SQLite 3.40 build a temporary B-tree on every call).
-    private func linkedOpenCase(_ db: Database, _ keys: [LinkKey]) throws -> Int64? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT l.case_id FROM link_keys l JOIN cases c ON c.id = l.case_id
-            WHERE l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
-            """)
-        var oldest: Int64?
-        for key in keys {
-            try statement.forEachRow(.text(key.rawValue)) { row in oldest = min(oldest ?? .max, row.integer(0)) }
-        }
-        return oldest
     }
 
     /// Inserts a new case with its backlog columns already graded.

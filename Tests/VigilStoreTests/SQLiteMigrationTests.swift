@@ -62,4 +62,68 @@ struct SQLiteMigrationTests {
         }
         #expect(plan.contains("COVERING INDEX facts_case"))
     }
+
+    @Test("v7 keeps every link key, looks keys up through the hash index, and a referral still joins an open case by a key stored before v7")
+    func hashedLinkKeysKeepLinks() async throws {
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(queue, upTo: "v6-covering-facts-index")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
+                VALUES (1, 1, 3, 99, 0, 1, 0);
+                INSERT INTO cases (status, grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
+                VALUES ('closed', 1, 1, 3, 99, 0, 1, 0);
+                INSERT INTO link_keys (key, case_id)
+                VALUES ('email:sam@example.com', 1), ('phone:447700900001', 1), ('email:other@example.com', 2);
+                """)
+        }
+        try queue.close()
+
+        let store = try SQLiteStore(path: path)
+        let outcomes = try await store.importReferrals([
+            submission("A", links: [LinkKey.phone("07700 900001")!]),
+            submission("B", links: [LinkKey.email("other@example.com")!]),
+        ], sources: [], now: t0)
+        #expect(outcomes.map(accepted) == [CaseID(1), CaseID(3)], "joins open case 1; closed case 2 is not joined")
+
+        let reopened = try DatabaseQueue(path: path)
+        let rows = try await reopened.read { db in
+            try Row.fetchAll(db, sql: "SELECT key, key_hash, case_id FROM link_keys ORDER BY case_id, key").map {
+                "\($0[0] as String)@\($0[2] as Int64)#\(($0[1] as Int64) == SQLiteStore.linkKeyHash(LinkKey(rawValue: $0[0])))"
+            }
+        }
+        #expect(rows == ["email:sam@example.com@1#true", "phone:447700900001@1#true", "email:other@example.com@2#true",
+                         "email:other@example.com@3#true"])
+        let plan = try await reopened.read { db in
+            try String.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT l.case_id FROM link_keys l JOIN cases c ON c.id = l.case_id
+                WHERE l.key_hash = 1 AND l.key = 'x' AND c.status = 'open' ORDER BY l.case_id LIMIT 1
+                """, adapter: SuffixRowAdapter(fromIndex: 3)).joined(separator: "; ")
+        }
+        #expect(plan.contains("INDEX link_keys_hash"))
+        #expect(!plan.contains("TEMP B-TREE"))
+    }
+
+    @Test("two link keys whose stored hashes collide never link each other's cases")
+    func hashCollisionDoesNotLink() async throws {
+        let first = LinkKey.email("user55569@example.com")!
+        let second = LinkKey.email("user60555@example.com")!
+        #expect(SQLiteStore.linkKeyHash(first) == SQLiteStore.linkKeyHash(second), "the two keys are a known collision")
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        let store = try SQLiteStore(path: path)
+        let outcomes = try await store.importReferrals([
+            submission("A", links: [first]), submission("B", links: [second]), submission("C", links: [first]),
+            submission("D", links: [first, second]), submission("E", links: [first, second]),
+        ], sources: [], now: t0)
+        #expect(outcomes.map(accepted) == [CaseID(1), CaseID(2), CaseID(1), CaseID(1), CaseID(1)],
+                "B's key collides with A's but opens its own case; D shares both keys, so it joins the oldest")
+        let links = try await DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT key, case_id FROM link_keys ORDER BY id").map { "\($0[0] as String)@\($0[1] as Int64)" }
+        }
+        #expect(links == ["\(first)@1", "\(second)@2", "\(second)@1"],
+                "case 1 gains B's key beside A's colliding one, once; keys a case has are not stored again")
+    }
 }
