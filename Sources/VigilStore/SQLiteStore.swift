@@ -17,6 +17,7 @@ public final class SQLiteStore: Store {
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String, targets: ActionTargets = .standard) throws {
+        _ = SQLiteProcessConfiguration.applied
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
