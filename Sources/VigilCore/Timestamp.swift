@@ -69,9 +69,12 @@ public enum Timestamp {
         return .success(Date(timeIntervalSince1970: Double(seconds) + fraction))
     }
 
+    /// Whole milliseconds since 1970, as `format` writes the instant.
+    public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
     /// Prints a date as RFC 3339 in UTC, with milliseconds only when they are not zero.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let totalMillis = millis(date)
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let seconds = (totalMillis - Int64(millis)) / 1000
         let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
