@@ -90,6 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
+        .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilCore"]),
         .testTarget(
             name: "VigilStoreTests",
             dependencies: ["VigilStore", "VigilCore", .product(name: "GRDB", package: "GRDB.swift")]

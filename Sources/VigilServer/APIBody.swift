@@ -7,8 +7,12 @@ import VigilStore
 enum APIBody {
     /// A JSON response encoded like every Vigil output.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try VigilJSON.encoder.encode(value))))
+        json(bytes: try VigilJSON.encoder.encode(value), status: status)
+    }
+
+    /// A response of JSON text already written.
+    static func json(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Decodes a JSON body strictly: the content type must be JSON, the body an object of only the

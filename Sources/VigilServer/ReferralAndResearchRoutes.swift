@@ -39,7 +39,7 @@ struct ReferralAndResearchRoutes {
             _ = try await store.appendAudit(AuditEvent(at: Date(), actor: context.user?.name ?? "", action: "referrals.import", caseId: nil,
                                                        detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected",
                                                        remote: context.remote))
-            return try APIBody.json(report, status: report.rejected == 0 ? .ok : .unprocessableContent)
+            return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
         }
         api.post("checks/:id/retry") { _, context in
             let user = try context.require(.manageChecks)

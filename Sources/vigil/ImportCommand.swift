@@ -71,7 +71,7 @@ struct ImportCommand: AsyncParsableCommand {
     /// Prints the report and exits 0, 2 (some record rejected) or 1 (a file could not be read).
     private func finish(_ report: ImportReport, fatal: Bool) throws {
         if json {
-            try FileOutput.printJSON(report)
+            print(String(decoding: report.jsonBytes, as: UTF8.self))
         } else {
             printSummary(report)
         }
