@@ -63,17 +63,24 @@ public struct ReferralSubmission: Sendable, Hashable {
     }
 }
 
-/// A submission with the checks planned for it, ready for a store. Planning is pure, so importers do it
-/// while the store is still writing the previous chunk.
-public struct PlannedReferral: Sendable, Hashable {
+/// A submission with its checks planned and its grade as a case of its own, ready for a store. Both are
+/// pure, so importers work them out while the store is still writing the previous chunk.
+public struct PlannedReferral: Sendable {
     /// The submission.
     public var submission: ReferralSubmission
     /// The checks its research inputs allow (`CheckPlanner.plan`).
     public var checks: [PlannedCheck]
+    /// How the referral grades, ages and flags as a new case at the planning instant: what a store records
+    /// when the referral opens a case. (One that joins a case is graded again with the whole case.)
+    public var evaluationAsNewCase: CaseEvaluation
 
-    /// Plans `submission`'s checks from `sources`.
-    public init(_ submission: ReferralSubmission, sources: [IntelSourceSpec]) {
+    /// Plans `submission`'s checks from `sources` and grades it at `now` against `targets`.
+    public init(_ submission: ReferralSubmission, sources: [IntelSourceSpec], targets: ActionTargets, now: Date) {
         self.submission = submission
         checks = CheckPlanner.plan(sources: sources, inputs: submission.referral.research)
+        let referral = submission.referral
+        let state = CaseState(facts: FactSet(referral.observations), children: referral.children, pendingChecks: checks.map(\.source),
+                              receivedAt: referral.receivedAt, raisedFlags: [])
+        evaluationAsNewCase = CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
     }
 }

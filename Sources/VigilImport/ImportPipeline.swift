@@ -3,7 +3,7 @@ import VigilCore
 import VigilIntake
 import VigilStore
 
-/// Imports a batch chunk by chunk, parsing the next chunk (on every core) and planning its checks while
+/// Imports a batch chunk by chunk, parsing the next chunk (on every core), planning its checks and grading it while
 /// the store writes the current one. Used by `vigil import`, `POST /api/v1/referrals` and
 /// `vigil bench import`, so the benchmark measures the real path.
 public struct ImportPipeline: Sendable {
@@ -24,28 +24,41 @@ public struct ImportPipeline: Sendable {
     /// One chunk's records with the store's outcome for each valid one (nil for a rejected record or a dry run).
     public typealias ChunkHandler = ([IntakeRecord], [ImportOutcome?]) throws -> Void
 
+    /// One chunk of records on its way to the store.
+    private struct Chunk {
+        var records: [IntakeRecord]
+        var planned: [PlannedReferral]
+        /// When it was graded.
+        var now: Date
+    }
+
     /// Runs the batch through parse and store, handing every chunk's results to `handle` in order.
     public func run(_ batch: Batch, handle: ChunkHandler) async throws {
         let ranges = stride(from: 0, to: batch.count, by: Self.chunkSize).map { $0..<min($0 + Self.chunkSize, batch.count) }
         guard let first = ranges.first else { return }
         var current = prepare(batch.records(first))
         for index in ranges.indices {
-            async let following = index + 1 < ranges.count ? prepare(batch.records(ranges[index + 1])) : ([], [])
+            async let following = index + 1 < ranges.count ? prepare(batch.records(ranges[index + 1])) : Chunk(records: [], planned: [], now: Date())
             try handle(current.records, try await store(current))
             current = await following
         }
     }
 
-    /// A chunk's records with its valid referrals' checks planned.
-    private func prepare(_ records: [IntakeRecord]) -> (records: [IntakeRecord], planned: [PlannedReferral]) {
-        guard store != nil else { return (records, []) }
-        return (records, records.compactMap { try? $0.result.get() }.map { PlannedReferral($0, sources: sources) })
+    /// A chunk's records with its valid referrals planned and graded at one instant, which the store then
+    /// records them at.
+    private func prepare(_ records: [IntakeRecord]) -> Chunk {
+        let now = Date()
+        guard let store else { return Chunk(records: records, planned: [], now: now) }
+        let planned = records.compactMap { try? $0.result.get() }.map {
+            PlannedReferral($0, sources: sources, targets: store.targets, now: now)
+        }
+        return Chunk(records: records, planned: planned, now: now)
     }
 
-    private func store(_ chunk: (records: [IntakeRecord], planned: [PlannedReferral])) async throws -> [ImportOutcome?] {
+    private func store(_ chunk: Chunk) async throws -> [ImportOutcome?] {
         let records = chunk.records
         guard let store else { return Array(repeating: nil, count: records.count) }
-        var outcomes = try await store.importReferrals(chunk.planned, now: Date()).makeIterator()
+        var outcomes = try await store.importReferrals(chunk.planned, now: chunk.now).makeIterator()
         return records.map { record in
             if case .success = record.result { return outcomes.next() }
             return nil

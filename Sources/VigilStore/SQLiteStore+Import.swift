@@ -70,9 +70,7 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "UPDATE cases SET received_at = MIN(received_at, ?) WHERE id = ?")
                 .run(.integer(referral.receivedAt.millis), .integer(caseId))
         } else {
-            let state = CaseState(facts: FactSet(referral.observations), children: referral.children,
-                                  pendingChecks: planned.checks.map(\.source), receivedAt: referral.receivedAt, raisedFlags: [])
-            let evaluation = CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
+            let evaluation = planned.evaluationAsNewCase
             caseId = try insertCase(db, evaluation, receivedAt: referral.receivedAt, now: now)
             try recordAssessment(evaluation, to: db, caseId: caseId, trigger: .referral, now: now)
         }

@@ -10,7 +10,8 @@ import VigilCore
 /// timeout so that several `vigil` processes share it safely, and versioned migrations.
 public final class SQLiteStore: Store {
     let pool: DatabasePool
-    let targets: ActionTargets
+    /// The response-time targets cases are graded and aged with.
+    public let targets: ActionTargets
     /// A connection of its own that copies committed WAL pages into the database file while the pool's
     /// writer goes on writing (see `copyWALToDatabase`).
     private let checkpointer: DatabaseQueue

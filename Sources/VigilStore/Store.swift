@@ -9,9 +9,12 @@ import VigilCore
 /// (and, for a networked implementation, several machines) at once; callers pass the time so that
 /// no implementation reads a clock.
 public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
-    /// Stores referrals: each is accepted, a duplicate or a conflict on its own; a failing record never
-    /// loses a good one. Accepted referrals are linked, graded and flagged, and their planned checks
-    /// created, in the same transaction.
+    /// The response-time targets the store grades and ages cases with.
+    var targets: ActionTargets { get }
+
+    /// Stores referrals planned at `now` with this store's `targets`: each is accepted, a duplicate or a
+    /// conflict on its own; a failing record never loses a good one. Accepted referrals are linked, graded
+    /// and flagged, and their planned checks created, in the same transaction.
     func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome]
 
     /// Claims the first open, unclaimed case of the backlog order for `officer`; nil when none is left.
@@ -47,11 +50,11 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
 }
 
 extension Store {
-    /// Plans each submission's checks from `sources`, then stores them as `importReferrals(_:now:)` does.
+    /// Plans each submission's checks from `sources` and grades it at `now`, then stores them as `importReferrals(_:now:)` does.
     public func importReferrals(_ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date) async throws
         -> [ImportOutcome]
     {
-        try await importReferrals(submissions.map { PlannedReferral($0, sources: sources) }, now: now)
+        try await importReferrals(submissions.map { PlannedReferral($0, sources: sources, targets: targets, now: now) }, now: now)
     }
 
     /// The first `limit` open cases of the order (all of them when nil).
