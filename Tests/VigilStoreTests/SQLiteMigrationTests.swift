@@ -126,4 +126,24 @@ struct SQLiteMigrationTests {
         #expect(links == ["\(first)@1", "\(second)@2", "\(second)@1"],
                 "case 1 gains B's key beside A's colliding one, once; keys a case has are not stored again")
     }
+
+    @Test("a new database has 8 KiB pages in WAL mode; a database made with 4 KiB pages keeps them and still opens")
+    func pageSize() async throws {
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        _ = try SQLiteStore(path: path)
+        let settings = try await DatabaseQueue(path: path).read { db in
+            "\(try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0) \(try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "")"
+        }
+        #expect(settings == "8192 wal")
+
+        let (oldPath, disposeOld) = try scratchDatabasePath()
+        defer { disposeOld() }
+        let old = try DatabaseQueue(path: oldPath)
+        try await old.write { try $0.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE earlier (x)") }
+        try old.close()
+        let store = try SQLiteStore(path: oldPath)
+        #expect(try await store.importReferrals([submission("A")], sources: [], now: t0).map(accepted) == [CaseID(1)])
+        #expect(try await DatabaseQueue(path: oldPath).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+    }
 }
