@@ -267,6 +267,23 @@ enum SQLiteSchema {
                 CREATE INDEX link_keys_hash ON link_keys (key_hash, case_id);
                 """)
         }
+        migrator.registerMigration("v8-recent-link-keys") { db in
+            // New link keys gather in a small table of their own and move into `link_keys` in hash order
+            // tens of thousands at a time, so an import transaction no longer rewrites most pages of the
+            // large hash index (SQLiteStore+LinkKeys.swift). Look-ups read both through the view.
+            try db.execute(sql: """
+                CREATE TABLE recent_link_keys (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL,
+                    key_hash INTEGER NOT NULL,
+                    case_id INTEGER NOT NULL REFERENCES cases(id)
+                );
+                CREATE INDEX recent_link_keys_hash ON recent_link_keys (key_hash, case_id);
+                CREATE VIEW all_link_keys AS
+                    SELECT key, key_hash, case_id FROM link_keys
+                    UNION ALL SELECT key, key_hash, case_id FROM recent_link_keys;
+                """)
+        }
         return migrator
     }
 }

@@ -50,17 +50,22 @@ extension SQLiteStore {
         }
     }
 
-    /// Records a re-assessment: the history row, the case's backlog columns, and any new flag.
+    /// Records a re-assessment: the history row, the case's backlog columns, and any new flag. The
+    /// backlog columns are written only when one of them changes: rewriting equal values would still
+    /// dirty a page in each of the case indexes holding them, for every referral joining a case and every
+    /// research answer.
     func apply(_ evaluation: CaseEvaluation, to db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
         let assessment = evaluation.assessment
         try db.cachedStatement(sql: """
-            UPDATE cases SET grade_rank = ?, effective_rank = ?, promote_at = ?, access_rank = ?, youngest_rank = ?,
-                provisional = ?, updated_at = ?
-            WHERE id = ?
+            UPDATE cases SET grade_rank = ?1, effective_rank = ?2, promote_at = ?3, access_rank = ?4, youngest_rank = ?5,
+                provisional = ?6
+            WHERE id = ?7
+                AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional) IS NOT (?1, ?2, ?3, ?4, ?5, ?6)
             """).run(.integer(assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
                      .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
                      .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
-                     .integer(now.millis), .integer(caseId))
+                     .integer(caseId))
+        try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").run(.integer(now.millis), .integer(caseId))
         try recordAssessment(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
     }
 

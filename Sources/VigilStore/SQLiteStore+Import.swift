@@ -27,11 +27,12 @@ extension SQLiteStore {
                 var counts = CheckCountChanges()
                 let outcomes = try referrals.map { try self.importOne(db, $0, now: now, counts: &counts) }
                 try counts.apply(db)
+                try self.settleLinkKeys(db)
                 return outcomes
             }
         } catch {
             return try await writeImmediate { db in
-                referrals.map { referral in
+                let outcomes = referrals.map { referral in
                     var outcome = ImportOutcome.failed("not stored")
                     do {
                         try db.inSavepoint {
@@ -45,6 +46,8 @@ extension SQLiteStore {
                     }
                     return outcome
                 }
+                try self.settleLinkKeys(db)
+                return outcomes
             }
         }
     }
@@ -67,7 +70,9 @@ extension SQLiteStore {
         let joined = try linkedOpenCase(db, referral.linkKeys)
         if let joined {
             caseId = joined
-            try db.cachedStatement(sql: "UPDATE cases SET received_at = MIN(received_at, ?) WHERE id = ?")
+            // Only an earlier receipt changes the case: an UPDATE that rewrote the same value would still
+            // dirty the page of each index holding `received_at`, and joined cases lie anywhere in them.
+            try db.cachedStatement(sql: "UPDATE cases SET received_at = ?1 WHERE id = ?2 AND received_at > ?1")
                 .run(.integer(referral.receivedAt.millis), .integer(caseId))
         } else {
             let evaluation = planned.evaluationAsNewCase

@@ -1,12 +1,14 @@
 import GRDB
 import VigilCore
 
-/// How link keys are stored (migration v7). Each key is a row appended to `link_keys`; the index that
-/// finds it, `link_keys_hash`, orders a 32-bit hash of the key's text rather than the text. Keys arrive in
-/// random order, so every import transaction rewrote most pages of a text-ordered index: at 100,000
-/// referrals that index was half of all the bytes written. Hash entries take less than half the room, so a
-/// transaction dirties fewer pages. A look-up compares the key's text too, so two keys whose hashes
-/// collide only cost one more row read, never a wrong link.
+/// How link keys are stored. Each key is a row holding its text, a 32-bit hash of the text and its case
+/// (migration v7); an index on the hash finds it. Keys arrive in random hash order, so every import
+/// transaction that inserted them into one large hash index rewrote most of that index's pages (at
+/// 100,000 referrals, a quarter of all the bytes the import wrote). New keys therefore go to
+/// `recent_link_keys`, whose index stays small, and are moved into `link_keys` in hash order once that
+/// many have gathered (migration v8): the large index is rewritten once per move instead of once per
+/// transaction. Look-ups read both through the view `all_link_keys`. A look-up compares the key's text
+/// too, so two keys whose hashes collide only cost one more row read, never a wrong link.
 extension SQLiteStore {
     /// FNV-1a over the key's UTF-8, folded to 32 bits: stable across processes and versions (Swift's
     /// `Hasher` is seeded per process), and small enough to store in four bytes.
@@ -22,7 +24,7 @@ extension SQLiteStore {
     /// make SQLite 3.40 build a temporary B-tree on every call).
     func linkedOpenCase(_ db: Database, _ keys: [LinkKey]) throws -> Int64? {
         let statement = try db.cachedStatement(sql: """
-            SELECT l.case_id FROM link_keys l JOIN cases c ON c.id = l.case_id
+            SELECT l.case_id FROM all_link_keys l JOIN cases c ON c.id = l.case_id
             WHERE l.key_hash = ? AND l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
             """)
         var oldest: Int64?
@@ -38,13 +40,27 @@ extension SQLiteStore {
     /// inserted without looking; an existing case gets only the keys it does not have.
     func addLinkKeys(_ db: Database, _ keys: [LinkKey], caseId: Int64, newCase: Bool) throws {
         let statement = try db.cachedStatement(sql: newCase
-            ? "INSERT INTO link_keys (key, key_hash, case_id) VALUES (?1, ?2, ?3)"
+            ? "INSERT INTO recent_link_keys (key, key_hash, case_id) VALUES (?1, ?2, ?3)"
             : """
-            INSERT INTO link_keys (key, key_hash, case_id) SELECT ?1, ?2, ?3
-            WHERE NOT EXISTS (SELECT 1 FROM link_keys WHERE key_hash = ?2 AND case_id = ?3 AND key = ?1)
+            INSERT INTO recent_link_keys (key, key_hash, case_id) SELECT ?1, ?2, ?3
+            WHERE NOT EXISTS (SELECT 1 FROM all_link_keys WHERE key_hash = ?2 AND case_id = ?3 AND key = ?1)
             """)
         for key in keys {
             try statement.run(.text(key.rawValue), .integer(Self.linkKeyHash(key)), .integer(caseId))
         }
+    }
+
+    /// Moves the recent keys into `link_keys`, in hash order so each page of its index is written once,
+    /// when at least `linkKeysSettleAt` have gathered (32,768 by default: about eleven 1,000-referral
+    /// chunks' worth). Runs at the end of each import transaction. (Research adds a key only now and
+    /// then; those wait in the recent table, where look-ups find them all the same.)
+    func settleLinkKeys(_ db: Database) throws {
+        var recent = 0
+        try db.cachedStatement(sql: "SELECT count(*) FROM recent_link_keys").forEachRow { recent = Int($0.integer(0)) }
+        guard recent >= linkKeysSettleAt else { return }
+        try db.execute(sql: """
+            INSERT INTO link_keys (key, key_hash, case_id) SELECT key, key_hash, case_id FROM recent_link_keys ORDER BY key_hash;
+            DELETE FROM recent_link_keys;
+            """)
     }
 }

@@ -15,9 +15,17 @@ public final class SQLiteStore: Store {
     /// A connection of its own that copies committed WAL pages into the database file while the pool's
     /// writer goes on writing (see `copyWALToDatabase`).
     private let checkpointer: DatabaseQueue
+    /// How many new link keys gather before they move into the large hash index (SQLiteStore+LinkKeys.swift).
+    let linkKeysSettleAt: Int
 
     /// Opens (creating and migrating if needed) the database at `path`.
-    public init(path: String, targets: ActionTargets = .standard) throws {
+    public convenience init(path: String, targets: ActionTargets = .standard) throws {
+        try self.init(path: path, targets: targets, linkKeysSettleAt: 32_768)
+    }
+
+    /// Opens the database, moving new link keys into the large hash index `linkKeysSettleAt` at a time.
+    init(path: String, targets: ActionTargets, linkKeysSettleAt: Int) throws {
+        self.linkKeysSettleAt = linkKeysSettleAt
         _ = SQLiteProcessConfiguration.applied
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -35,7 +43,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // Imports dirty the same index pages chunk after chunk; checkpointing every 64 MiB of WAL
             // instead of every 4 MiB copies each such page into the database file once, not every chunk.
-            try db.execute(sql: ProcessInfo.processInfo.environment["NOCKPT"] != nil ? "PRAGMA wal_autocheckpoint = 0" : "PRAGMA wal_autocheckpoint = 16384")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -32768")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -52,7 +60,6 @@ public final class SQLiteStore: Store {
     /// and the writer spends its time writing. A checkpoint that cannot run now (another is running)
     /// leaves the pages to the next one; nothing is lost either way, so its errors are not reported.
     func copyWALToDatabase() async {
-        if ProcessInfo.processInfo.environment["NOCKPT"] != nil { return }
         _ = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) }
     }
 

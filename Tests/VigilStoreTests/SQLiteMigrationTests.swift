@@ -90,7 +90,7 @@ struct SQLiteMigrationTests {
 
         let reopened = try DatabaseQueue(path: path)
         let rows = try await reopened.read { db in
-            try Row.fetchAll(db, sql: "SELECT key, key_hash, case_id FROM link_keys ORDER BY case_id, key").map {
+            try Row.fetchAll(db, sql: "SELECT key, key_hash, case_id FROM all_link_keys ORDER BY case_id, key").map {
                 "\($0[0] as String)@\($0[2] as Int64)#\(($0[1] as Int64) == SQLiteStore.linkKeyHash(LinkKey(rawValue: $0[0])))"
             }
         }
@@ -98,11 +98,11 @@ struct SQLiteMigrationTests {
                          "email:other@example.com@3#true"])
         let plan = try await reopened.read { db in
             try String.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT l.case_id FROM link_keys l JOIN cases c ON c.id = l.case_id
+                EXPLAIN QUERY PLAN SELECT l.case_id FROM all_link_keys l JOIN cases c ON c.id = l.case_id
                 WHERE l.key_hash = 1 AND l.key = 'x' AND c.status = 'open' ORDER BY l.case_id LIMIT 1
                 """, adapter: SuffixRowAdapter(fromIndex: 3)).joined(separator: "; ")
         }
-        #expect(plan.contains("INDEX link_keys_hash"))
+        #expect(plan.contains("INDEX link_keys_hash") && plan.contains("INDEX recent_link_keys_hash"))
         #expect(!plan.contains("TEMP B-TREE"))
     }
 
@@ -121,10 +121,47 @@ struct SQLiteMigrationTests {
         #expect(outcomes.map(accepted) == [CaseID(1), CaseID(2), CaseID(1), CaseID(1), CaseID(1)],
                 "B's key collides with A's but opens its own case; D shares both keys, so it joins the oldest")
         let links = try await DatabaseQueue(path: path).read { db in
-            try Row.fetchAll(db, sql: "SELECT key, case_id FROM link_keys ORDER BY id").map { "\($0[0] as String)@\($0[1] as Int64)" }
+            try Row.fetchAll(db, sql: "SELECT key, case_id FROM all_link_keys ORDER BY case_id, key").map { "\($0[0] as String)@\($0[1] as Int64)" }
         }
-        #expect(links == ["\(first)@1", "\(second)@2", "\(second)@1"],
+        #expect(links == ["\(first)@1", "\(second)@1", "\(second)@2"],
                 "case 1 gains B's key beside A's colliding one, once; keys a case has are not stored again")
+    }
+
+    @Test("new link keys gather in recent_link_keys and move into link_keys once enough have: links hold across both, and a key a case has is never stored twice")
+    func recentLinkKeysSettle() async throws {
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        let store = try SQLiteStore(path: path, targets: .standard, linkKeysSettleAt: 4)
+        let (a, b, c, d) = (LinkKey.email("a@example.com")!, LinkKey.email("b@example.com")!,
+                            LinkKey.email("c@example.com")!, LinkKey.email("d@example.com")!)
+        func tables() async throws -> [String] {
+            try await DatabaseQueue(path: path).read { db in
+                try ["link_keys", "recent_link_keys"].map { table in
+                    try String.fetchAll(db, sql: "SELECT key || '@' || case_id FROM \(table) ORDER BY case_id, key").joined(separator: " ")
+                }
+            }
+        }
+
+        #expect(try await store.importReferrals([submission("A", links: [a]), submission("B", links: [b, c])], sources: [], now: t0)
+            .map(accepted) == [CaseID(1), CaseID(2)])
+        #expect(try await tables() == ["", "\(a)@1 \(b)@2 \(c)@2"], "three keys wait in the recent table")
+
+        #expect(try await store.importReferrals([submission("C", links: [d])], sources: [], now: t0).map(accepted) == [CaseID(3)])
+        let settled = try await tables()
+        #expect(settled == ["\(a)@1 \(b)@2 \(c)@2 \(d)@3", ""], "the fourth key moves all four at the end of the chunk")
+        let hashes = try await DatabaseQueue(path: path).read { try Int64.fetchAll($0, sql: "SELECT key_hash FROM link_keys ORDER BY id") }
+        #expect(hashes == hashes.sorted(), "moved in hash order")
+
+        let joins = try await store.importReferrals([
+            submission("D", links: [c]),      // settled key of case 2
+            submission("E", links: [a, d]),   // settled keys of cases 1 and 3: the oldest wins
+            submission("F", links: [LinkKey.email("e@example.com")!]),
+            submission("G", links: [LinkKey.email("e@example.com")!, b]),  // recent key of case 4, settled key of case 2
+        ], sources: [], now: t0)
+        #expect(joins.map(accepted) == [CaseID(2), CaseID(1), CaseID(4), CaseID(2)])
+        let after = try await tables()
+        #expect(after[1] == "\(d)@1 email:e@example.com@2 email:e@example.com@4",
+                "only keys a case lacked were added; nothing settled yet (3 < 4)")
     }
 
     @Test("a new database has 8 KiB pages in WAL mode; a database made with 4 KiB pages keeps them and still opens")
