@@ -84,6 +84,8 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         var clients: Int
         var seconds: Double
         var recordsPerSecond: Double
+        /// MB (2^20 bytes) the server wrote to storage: the WAL and the database file.
+        var writtenMB: Double?
     }
 
     mutating func run() async throws {
@@ -99,6 +101,7 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         }
         try await LoopbackAPI.run(store: store, sources: IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL)) { base, engine in
             let clock = ContinuousClock()
+            let writtenBefore = ProcessIO.storageBytesWritten()
             let started = clock.now
             let answers = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
                 for client in 0..<clients {
@@ -117,16 +120,18 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
                 return try await group.reduce([], +)
             }
             let seconds = (clock.now - started).seconds
+            let written = ProcessIO.megabytesWritten(since: writtenBefore)
             let reports = try answers.map { try JSONDecoder().decode(ImportReport.self, from: Data($0)) }
             let cases = Set(reports.flatMap { $0.records.compactMap(\.caseId) }).count
             let checks = try await store.researchState().pending
             let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: bodies.count,
-                                clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds)
+                                clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds, writtenMB: written)
             if json {
                 try FileOutput.printJSON(result)
             } else {
                 print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
-                             total, result.accepted, cases, checks, bodies.count, clients, seconds, result.recordsPerSecond))
+                             total, result.accepted, cases, checks, bodies.count, clients, seconds, result.recordsPerSecond)
+                      + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
             }
         }
     }

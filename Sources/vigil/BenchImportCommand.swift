@@ -32,6 +32,8 @@ struct BenchImportCommand: AsyncParsableCommand {
         var seconds: Double
         var recordsPerSecond: Double
         var checksPlanned: Bool
+        /// MB (2^20 bytes) the import wrote to storage: the WAL and the database file.
+        var writtenMB: Double?
     }
 
     mutating func run() async throws {
@@ -42,6 +44,7 @@ struct BenchImportCommand: AsyncParsableCommand {
         defer { scratch.remove() }
         let store = try SQLiteStore(path: scratch.path)
         let clock = ContinuousClock()
+        let writtenBefore = ProcessIO.storageBytesWritten()
         let started = clock.now
         var accepted = 0
         var cases = Set<CaseID>()
@@ -53,14 +56,16 @@ struct BenchImportCommand: AsyncParsableCommand {
             }
         }
         let total = (clock.now - started).seconds
+        let written = ProcessIO.megabytesWritten(since: writtenBefore)
         let checks = try await store.researchState().pending
         let result = Result(records: records, accepted: accepted, cases: cases.count, checks: checks, seconds: total, recordsPerSecond: Double(records) / total,
-                            checksPlanned: withChecks)
+                            checksPlanned: withChecks, writtenMB: written)
         if json {
             try FileOutput.printJSON(result)
         } else {
             print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
-                         records, accepted, cases.count, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : ""))
+                         records, accepted, cases.count, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : "")
+                  + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
         }
     }
 }
