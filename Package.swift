@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "VigilCore"),
         .target(
             name: "VigilIntake",
-            dependencies: ["VigilCore", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["VigilCore", .product(name: "CSV", package: "CSV.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "VigilStore",

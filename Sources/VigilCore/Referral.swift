@@ -45,21 +45,23 @@ public struct Referral: Sendable, Hashable {
     }
 }
 
-/// A referral ready to be stored: the normalised referral, its payload verbatim, and the canonical
-/// form that decides "duplicate" (same content) from "conflict" (same ref, other content).
+/// A referral ready to be stored: the normalised referral, its payload verbatim, and the digest of its
+/// content that decides "duplicate" (same content) from "conflict" (same ref, other content).
 public struct ReferralSubmission: Sendable, Hashable {
     /// The normalised referral.
     public var referral: Referral
     /// The payload exactly as received.
     public var raw: String
-    /// The payload with keys sorted and insignificant white space removed.
-    public var canonical: String
+    /// The lower-case hex SHA-256 of the payload's canonical form (keys sorted, insignificant white space
+    /// removed): equal digests, equal content. The parser makes it, beside the parse, so the store's
+    /// single writer only compares and stores it.
+    public var contentDigest: String
 
     /// Creates a submission.
-    public init(referral: Referral, raw: String, canonical: String) {
+    public init(referral: Referral, raw: String, contentDigest: String) {
         self.referral = referral
         self.raw = raw
-        self.canonical = canonical
+        self.contentDigest = contentDigest
     }
 }
 

@@ -85,7 +85,7 @@ public enum BatchReader {
         var ref: String?
         if case .string(let text)? = value[refField] { ref = text }
         let parsed = format == .nca ? NCAPackageParser.parse(value) : P2PLeadParser.parse(value)
-        let result = parsed.map { ReferralSubmission(referral: $0, raw: raw, canonical: value.canonicalText) }
+        let result = parsed.map { ReferralSubmission(referral: $0, raw: raw, contentDigest: value.contentDigest) }
         return IntakeRecord(line: line, ref: ref, result: result)
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import VigilCore
 
 /// A parsed JSON value. Numbers keep their literal text so that nothing is rounded or re-spelled.
@@ -21,10 +22,20 @@ public enum JSONValue: Sendable, Hashable {
     /// The value as text with object keys sorted and no insignificant white space: equal content,
     /// equal text.
     public var canonicalText: String {
+        String(decoding: canonicalBytes, as: UTF8.self)
+    }
+
+    /// The lower-case hex SHA-256 of `canonicalText`: what a stored referral keeps to tell a re-sent
+    /// duplicate from a conflicting referral with the same ref.
+    public var contentDigest: String {
+        HexText.lowercase(SHA256.hash(data: canonicalBytes))
+    }
+
+    private var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         writeCanonical(into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private func writeCanonical(into out: inout [UInt8]) {

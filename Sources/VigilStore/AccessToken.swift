@@ -1,15 +1,16 @@
 import Crypto
+import VigilCore
 
 /// Bearer tokens: shown to their user once, stored only as a SHA-256 hash.
 public enum AccessToken {
     /// A new random token: 32 bytes from the system's secure generator, as 64 hex digits.
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        return SQLiteStore.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return HexText.lowercase((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     /// The hash stored for a token.
     public static func hash(_ token: String) -> String {
-        SQLiteStore.hex(SHA256.hash(data: Array(token.utf8)))
+        HexText.lowercase(SHA256.hash(data: Array(token.utf8)))
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -57,7 +56,7 @@ extension SQLiteStore {
     {
         let submission = planned.submission
         let referral = submission.referral
-        let digest = Self.hex(SHA256.hash(data: Array(submission.canonical.utf8)))
+        let digest = submission.contentDigest
         var existing: ImportOutcome?
         try db.cachedStatement(sql: "SELECT case_id, content_digest FROM referrals WHERE source = ? AND ref = ?")
             .forEachRow(.text(referral.source.rawValue), .text(referral.ref)) { row in
@@ -92,18 +91,6 @@ extension SQLiteStore {
             try reassess(db, caseId: caseId, trigger: .referral, now: now)
         }
         return .accepted(CaseID(caseId))
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Lower-case hex of a digest.
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        for byte in digest {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Inserts a new case with its backlog columns already graded.

@@ -62,5 +62,5 @@ func lead(_ ref: String, ip: String, lastSeen: Date) -> ReferralSubmission {
         source: .p2p, ref: ref, receivedAt: lastSeen + 600,
         observations: [FactObservation(fact: .distribution, value: true, provenance: .referral, at: lastSeen + 600)],
         children: [], linkKeys: [], research: ResearchInputs(ips: [IPObservation(ipAddress: ip, at: lastSeen, port: 51413)]))
-    return ReferralSubmission(referral: referral, raw: "{\"leadId\":\"\(ref)\"}", canonical: "{\"leadId\":\"\(ref)\"}")
+    return ReferralSubmission(referral: referral, raw: "{\"leadId\":\"\(ref)\"}", contentDigest: "{\"leadId\":\"\(ref)\"}")
 }

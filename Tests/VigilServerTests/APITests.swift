@@ -126,7 +126,7 @@ struct APITests {
             let submissions = (0..<10_000).map { index -> ReferralSubmission in
                 let referral = Referral(source: .p2p, ref: "HTTP-\(index)", receivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)),
                                         observations: [], children: [], linkKeys: [], research: ResearchInputs())
-                return ReferralSubmission(referral: referral, raw: "{}", canonical: "{\"n\":\(index)}")
+                return ReferralSubmission(referral: referral, raw: "{}", contentDigest: "{\"n\":\(index)}")
             }
             _ = try await api.store.importReferrals(submissions, sources: [], now: Date())
             let ids = try await withThrowingTaskGroup(of: [String].self) { group in

@@ -57,7 +57,7 @@ struct MetricsTests {
             sources[0].maxAttempts = 1
             let referral = Referral(source: .p2p, ref: "M-1", receivedAt: Date(), observations: [], children: [], linkKeys: [],
                                     research: ResearchInputs(ips: [IPObservation(ipAddress: "192.0.2.9", at: Date(), port: nil)]))
-            _ = try await store.importReferrals([ReferralSubmission(referral: referral, raw: "{}", canonical: "{}")], sources: sources, now: Date())
+            _ = try await store.importReferrals([ReferralSubmission(referral: referral, raw: "{}", contentDigest: "{}")], sources: sources, now: Date())
             try await ResearchWorker(store: store, engine: engine, sources: sources,
                                      configuration: .init(untilIdle: true, pollInterval: .milliseconds(20)), logger: logger,
                                      metrics: metrics.factory).run()

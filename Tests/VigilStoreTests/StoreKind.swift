@@ -38,7 +38,7 @@ func submission(_ ref: String, source: ReferralSource = .nca, received: Date = t
         observations: facts.map { FactObservation(fact: $0, value: true, provenance: .referral, at: received) },
         children: children, linkKeys: links, research: research)
     let body = content ?? "{\"ref\":\"\(ref)\"}"
-    return ReferralSubmission(referral: referral, raw: body, canonical: body)
+    return ReferralSubmission(referral: referral, raw: body, contentDigest: body)
 }
 
 /// The case id of an accepted outcome.

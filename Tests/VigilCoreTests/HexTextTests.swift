@@ -1,0 +1,11 @@
+import Testing
+import VigilCore
+
+@Suite("hex text")
+struct HexTextTests {
+    @Test("each byte becomes two lower-case digits, high nibble first, leading zeros kept")
+    func lowercase() {
+        #expect(HexText.lowercase([0x00, 0x0f, 0xa0, 0xff, 0x7e]) == "000fa0ff7e")
+        #expect(HexText.lowercase([]) == "")
+    }
+}
