@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import Testing
+import VigilCore
+@testable import VigilStore
+
+@Suite("SQLite assessment rows")
+struct SQLiteAssessmentRowTests {
+    @Test("an assessment row keeps every fact the path read, names sorted, as a JSON object of path texts")
+    func factsUsedColumn() async throws {
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        let store = try SQLiteStore(path: path)
+        _ = try await store.importReferrals([submission("A", facts: [.sexualCommunicationWithChild])], sources: [], now: t0)
+        let stored = try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT facts_used FROM assessments") }
+        #expect(stored == #"{"childAccessHousehold":"unknown","childAccessOccupation":"unknown","childAccessOther":"unknown","#
+            + #""contactAbuseIndicators":"unknown","identifiedChildVictim":"unknown","imminentDanger":"unknown","#
+            + #""sexualCommunicationWithChild":"yes(referral)","sexualOffenceHistory":"unknown"}"#)
+    }
+
+    @Test("a provenance holding a quote or a backslash still gives valid JSON")
+    func factsUsedEscapes() throws {
+        let text = SQLiteStore.factsUsedText([
+            "imminentDanger": .unknown,
+            "childAccessOther": CombinedFact(value: .yes, provenance: [Provenance(rawValue: #"officer:dc "o\neill""#), .referral]),
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        #expect(object == ["imminentDanger": "unknown", "childAccessOther": #"yes(officer:dc "o\neill",referral)"#])
+        #expect(text.hasPrefix(#"{"childAccessOther":"#), "names sorted")
+    }
+}
