@@ -20,7 +20,7 @@ public final class SQLiteStore: Store {
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public convenience init(path: String, targets: ActionTargets = .standard) throws {
-        try self.init(path: path, targets: targets, linkKeysSettleAt: 32_768)
+        try self.init(path: path, targets: targets, linkKeysSettleAt: 16_384)
     }
 
     /// Opens the database, moving new link keys into the large hash index `linkKeysSettleAt` at a time.
@@ -41,8 +41,9 @@ public final class SQLiteStore: Store {
             // and the writer's 32 MiB page cache keeps the indexes' pages from being re-read or spilled
             // mid-transaction; each reader connection gets 8 MiB, so a server's memory stays bounded.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // Imports dirty the same index pages chunk after chunk; checkpointing every 64 MiB of WAL
-            // instead of every 4 MiB copies each such page into the database file once, not every chunk.
+            // Imports dirty the same index pages chunk after chunk; checkpointing every 16,384 pages of WAL
+            // (128 MiB at 8 KiB) instead of every 1,000 copies each such page into the database file once,
+            // not every chunk. (The checkpointer connection below normally copies far sooner.)
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -32768")
         }
