@@ -284,6 +284,19 @@ enum SQLiteSchema {
                     UNION ALL SELECT key, key_hash, case_id FROM recent_link_keys;
                 """)
         }
+        migrator.registerMigration("v9-case-research-queue") { db in
+            // Each case keeps the earliest due time of its pending checks, and the cases that have one are
+            // indexed in backlog order, so a lease no longer sorts every pending check (SQLiteStore+ResearchQueue).
+            // `checks_runnable` only served the old lease query: dropping it spares every planned check an
+            // index insert.
+            try db.execute(sql: """
+                ALTER TABLE cases ADD COLUMN research_at INTEGER;
+                UPDATE cases SET research_at = (SELECT MIN(next_attempt_at) FROM checks WHERE case_id = cases.id AND state = 'pending');
+                CREATE INDEX cases_research ON cases (effective_rank DESC, access_rank, youngest_rank, received_at, id)
+                    WHERE research_at IS NOT NULL;
+                DROP INDEX checks_runnable;
+                """)
+        }
         return migrator
     }
 }

@@ -25,10 +25,13 @@ extension SQLiteStore {
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT id FROM checks WHERE state = 'running' AND lease_until < ? ORDER BY lease_until, id LIMIT ?
                 """, arguments: [now.millis, limit])
+            // Cases in backlog order through `cases_research` (the CROSS JOIN keeps them the outer loop), each
+            // case's due checks by due time; the walk stops at `limit` (SQLiteStore+ResearchQueue.swift).
             let pending = try Int64.fetchAll(db, sql: """
-                SELECT k.id FROM checks k JOIN cases c ON c.id = k.case_id
-                WHERE k.state = 'pending' AND k.next_attempt_at <= ?
-                ORDER BY c.effective_rank DESC, c.access_rank, c.youngest_rank, k.next_attempt_at, k.id LIMIT ?
+                SELECT k.id FROM cases c CROSS JOIN checks k ON k.case_id = c.id
+                WHERE c.research_at <= ?1 AND k.state = 'pending' AND k.next_attempt_at <= ?1
+                ORDER BY c.effective_rank DESC, c.access_rank, c.youngest_rank, c.received_at, c.id, k.next_attempt_at, k.id
+                LIMIT ?2
                 """, arguments: [now.millis, limit - ids.count])
             let lease = try db.cachedStatement(sql: """
                 UPDATE checks SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?
@@ -44,6 +47,9 @@ extension SQLiteStore {
             }
             for lease in leases where !takeovers.contains(lease.checkId) {
                 counts.moved(lease.source, from: .pending, to: .running)
+            }
+            for caseId in Set(leases.filter { !takeovers.contains($0.checkId) }.map(\.caseId.rawValue)) {
+                try self.refreshResearchDue(db, caseId: caseId)
             }
             try counts.apply(db)
             return leases
@@ -93,6 +99,9 @@ extension SQLiteStore {
             var counts = CheckCountChanges()
             counts.moved(lease.source, from: .running, to: retryAt == nil ? .failed : .pending)
             try counts.apply(db)
+            if let retryAt {
+                try self.researchDue(db, caseId: lease.caseId.rawValue, at: retryAt.millis)
+            }
             try self.reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
             return true
         }
@@ -120,6 +129,7 @@ extension SQLiteStore {
             counts.moved(row["source"], from: .failed, to: .pending)
             try counts.apply(db)
             let caseId: Int64 = row["case_id"]
+            try self.researchDue(db, caseId: caseId, at: now.millis)
             try self.reassess(db, caseId: caseId, trigger: .check(row["source"]), now: now)
             return try Self.checkRecords(db, caseId: caseId).first { $0.id == checkId }!
         }
@@ -127,10 +137,12 @@ extension SQLiteStore {
 
     public func researchState() async throws -> ResearchState {
         try await pool.read { db in
+            // Counts from `check_counts`, the earliest due time from the cases: counting a million check
+            // rows would take a second.
             let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM checks WHERE state = 'pending'),
-                       (SELECT COUNT(*) FROM checks WHERE state = 'running'),
-                       (SELECT MIN(next_attempt_at) FROM checks WHERE state = 'pending')
+                SELECT (SELECT COALESCE(SUM(n), 0) FROM check_counts WHERE state = 'pending'),
+                       (SELECT COALESCE(SUM(n), 0) FROM check_counts WHERE state = 'running'),
+                       (SELECT MIN(research_at) FROM cases WHERE research_at IS NOT NULL)
                 """)!
             return ResearchState(pending: row[0], running: row[1], nextDueAt: (row[2] as Int64?).map(Date.init(millis:)))
         }

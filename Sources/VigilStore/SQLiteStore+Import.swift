@@ -75,7 +75,8 @@ extension SQLiteStore {
                 .run(.integer(referral.receivedAt.millis), .integer(caseId))
         } else {
             let evaluation = planned.evaluationAsNewCase
-            caseId = try insertCase(db, evaluation, receivedAt: referral.receivedAt, now: now)
+            caseId = try insertCase(db, evaluation, receivedAt: referral.receivedAt, researchAt: planned.checks.isEmpty ? nil : now,
+                                    now: now)
             try recordAssessment(evaluation, to: db, caseId: caseId, trigger: .referral, now: now)
         }
         try db.cachedStatement(sql: """
@@ -93,21 +94,26 @@ extension SQLiteStore {
         return .accepted(CaseID(caseId))
     }
 
-    /// Inserts a new case with its backlog columns already graded.
-    private func insertCase(_ db: Database, _ evaluation: CaseEvaluation, receivedAt: Date, now: Date) throws -> Int64 {
+    /// Inserts a new case with its backlog columns already graded, and research due at `researchAt` (nil
+    /// when it has no checks).
+    private func insertCase(_ db: Database, _ evaluation: CaseEvaluation, receivedAt: Date, researchAt: Date?, now: Date) throws
+        -> Int64
+    {
         try db.cachedStatement(sql: """
-            INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
+                research_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
                      .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
                      .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(receivedAt.millis),
-                     .boolean(evaluation.assessment.provisional), .integer(now.millis))
+                     .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(researchAt?.millis))
         return db.lastInsertedRowID
     }
 
     /// Creates check rows, counting the new ones in `counts`. A check the case already has (same source
     /// and query) is kept as is; a new case has none, and `CheckPlanner` plans each source and query once,
-    /// so a new case's checks are inserted without looking.
+    /// so a new case's checks are inserted without looking. An existing case that gains a check has its
+    /// research due now (a new case is inserted with it).
     func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
                       counts: inout CheckCountChanges) throws {
         guard !planned.isEmpty else { return }
@@ -121,10 +127,15 @@ extension SQLiteStore {
             INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
             VALUES (?, ?, ?, 'pending', ?, ?, ?)
             """)
+        var added = false
         for check in planned where newCase || existing.insert([check.source, check.queryText]).inserted {
             try statement.run(.integer(caseId), .text(check.source), .text(check.queryText), .integer(Int64(check.maxAttempts)),
                               .integer(now.millis), .integer(now.millis))
             counts.moved(check.source, from: nil, to: .pending)
+            added = true
+        }
+        if added && !newCase {
+            try researchDue(db, caseId: caseId, at: now.millis)
         }
     }
 }
