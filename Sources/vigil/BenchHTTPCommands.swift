@@ -1,12 +1,16 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VigilCore
 import VigilImport
 import VigilIntake
 import VigilIntel
+import VigilIntelStub
+import ServiceLifecycle
 import VigilStore
 
-/// `vigil bench http-claim --cases N --clients K [--json]`: K clients draining N cases through `POST /api/v1/cases/next`.
+/// `vigil bench http-claim --cases N --clients K [--research] [--json]`: K clients draining N cases through
+/// `POST /api/v1/cases/next`, optionally while research runs.
 struct BenchHTTPClaimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http-claim",
@@ -19,6 +23,12 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
     @Option(help: "How many concurrent clients.")
     var clients = 16
 
+    @Flag(help: """
+        Plan every case's checks (~12 each) and research them during the claims, as `vigil serve` does: a \
+        research worker with 64 checks in flight against the in-process simulated sources (50 ms answers).
+        """)
+    var research = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -26,11 +36,23 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
         guard cases > 0, clients > 0 else { throw ValidationError("--cases and --clients must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
-        let store = try await scratch.seededStore(packages: cases, prefix: "H")
+        let planned = research ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
+        let store = try await scratch.seededStore(packages: cases, prefix: "H", sources: planned)
         let openCases = try await store.backlog(asOf: Date(), limit: nil).count
         let token = try await LoopbackAPI.token(store, role: .investigator)
         let (clients, json) = (clients, json)
-        try await LoopbackAPI.run(store: store, sources: []) { base, engine in
+        let logger = Logger.vigil("vigil.bench")
+        var stub: IntelStubServer?
+        var research: [any Service] = []
+        if self.research {
+            let port = try FreePort.find()
+            let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)")
+            let engine = CurlEngine(logger: logger)
+            stub = IntelStubServer(options: .init(port: port, latencyMs: 50), logger: logger)
+            research = [stub!, engine, ResearchWorker(store: store, engine: engine, sources: sources,
+                                                      configuration: .init(concurrency: 64, owner: "bench"), logger: logger)]
+        }
+        try await LoopbackAPI.run(store: store, sources: [], alongside: research) { [stub] base, engine in
             let request = CurlRequest(url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
                                       timeoutMs: 30000)
             let result = try await ClaimDrain.run(claimers: clients) {
@@ -40,7 +62,9 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
                 else { throw ValidationError("HTTP \(response.status)") }
                 return ((body["case"] as? [String: Any])?["caseId"] as? String).flatMap(CaseID.init(text:))
             }
-            try result.print(cases: openCases, json: json, via: "HTTP clients")
+            var shown = result
+            shown.checksAnswered = stub.map { $0.log.entries.filter { $0.status != nil }.count }
+            try shown.print(cases: openCases, json: json, via: "HTTP clients")
         }
     }
 }

@@ -15,6 +15,8 @@ enum ClaimDrain {
         var claimsPerSecond: Double
         var p50Ms: Double
         var p99Ms: Double
+        /// Source requests answered by research running beside the claims, when it ran.
+        var checksAnswered: Int?
 
         /// Prints the result (or its JSON) and fails the command on a double claim or a lost case.
         func print(cases expected: Int, json: Bool, via: String) throws {
@@ -24,7 +26,8 @@ enum ClaimDrain {
                 try FileOutput.printJSON(shown)
             } else {
                 Swift.print(String(format: "%d claims of %d cases by %d %@ in %.2f s: %.0f claims/s, p50 %.2f ms, p99 %.2f ms, %d double claims",
-                                   claims, expected, claimers, via, seconds, claimsPerSecond, p50Ms, p99Ms, doubleClaims))
+                                   claims, expected, claimers, via, seconds, claimsPerSecond, p50Ms, p99Ms, doubleClaims)
+                            + (checksAnswered.map { "; research answered \($0) checks meanwhile" } ?? ""))
             }
             if doubleClaims > 0 || claims != expected { throw ExitCode.failure }
         }
