@@ -62,6 +62,11 @@ public struct ResearchWorker: Service {
         Double((sourceList.map { $0.timeoutMs + $0.connectTimeoutMs }.max() ?? 5000) + 2000) / 1000
     }
 
+    /// How many free slots a lease waits for (an eighth of the concurrency): every lease is a write
+    /// transaction, and leasing one check each time an answer arrived doubled the research path's writes,
+    /// which investigators' claims queue behind.
+    var leaseBatch: Int { max(1, configuration.concurrency / 8) }
+
     private enum Event: Sendable {
         case attemptFinished
         case tick
@@ -74,7 +79,7 @@ public struct ResearchWorker: Service {
             var tickPending = false
             while !Task.isCancelled {
                 let stopping = Task.isShuttingDownGracefully
-                if !stopping, inFlight < configuration.concurrency {
+                if !stopping, inFlight == 0 || configuration.concurrency - inFlight >= leaseBatch {
                     let leases = try await store.leaseChecks(owner: configuration.owner, limit: configuration.concurrency - inFlight,
                                                              now: now(), leaseDuration: leaseDuration)
                     for lease in leases {
