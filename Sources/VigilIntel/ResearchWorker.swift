@@ -68,30 +68,42 @@ public struct ResearchWorker: Service {
     var leaseBatch: Int { max(1, configuration.concurrency / 8) }
 
     private enum Event: Sendable {
-        case attemptFinished
+        case attemptFinished(CheckAnswer)
+        case recorded
         case tick
     }
 
     /// Leases and runs checks until shutdown (or, with `untilIdle`, until no research is outstanding).
+    /// Answers are recorded in batches by one write at a time: those that arrive while a batch is being
+    /// written go in the next, so research never has more than one transaction queued at the store's
+    /// writer ahead of an investigator's claim.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Event.self) { group in
             var inFlight = 0
+            var unrecorded: [CheckAnswer] = []
+            var recording = false
             var tickPending = false
             while !Task.isCancelled {
                 let stopping = Task.isShuttingDownGracefully
+                if !recording, !unrecorded.isEmpty {
+                    recording = true
+                    let batch = unrecorded
+                    unrecorded = []
+                    group.addTask {
+                        await record(batch)
+                        return .recorded
+                    }
+                }
                 if !stopping, inFlight == 0 || configuration.concurrency - inFlight >= leaseBatch {
                     let leases = try await store.leaseChecks(owner: configuration.owner, limit: configuration.concurrency - inFlight,
                                                              now: now(), leaseDuration: leaseDuration)
                     for lease in leases {
                         inFlight += 1
-                        group.addTask {
-                            await attempt(lease)
-                            return .attemptFinished
-                        }
+                        group.addTask { .attemptFinished(await attempt(lease)) }
                     }
                     if !leases.isEmpty { continue }
                 }
-                if inFlight == 0 {
+                if inFlight == 0, !recording {
                     if stopping { break }
                     if configuration.untilIdle, try await store.researchState().isIdle { break }
                 }
@@ -104,7 +116,10 @@ public struct ResearchWorker: Service {
                     }
                 }
                 switch try await group.next() {
-                case .attemptFinished?: inFlight -= 1
+                case .attemptFinished(let answer)?:
+                    inFlight -= 1
+                    unrecorded.append(answer)
+                case .recorded?: recording = false
                 case .tick?: tickPending = false
                 case nil: break
                 }
@@ -113,11 +128,10 @@ public struct ResearchWorker: Service {
         }
     }
 
-    /// One attempt of one check: ask the source, then record the findings or the failure.
-    func attempt(_ lease: CheckLease) async {
+    /// One attempt of one check: ask the source and say what came of it.
+    func attempt(_ lease: CheckLease) async -> CheckAnswer {
         guard let source = sources[lease.source] else {
-            await record(lease, failure: "no source '\(lease.source)' is configured", source: nil)
-            return
+            return failure(lease, "no source '\(lease.source)' is configured", source: nil)
         }
         let body = #"{"checkId":"\#(lease.checkId)","attempt":\#(lease.attempt),"source":"\#(source.name)","query":\#(lease.query)}"#
         let request = CurlRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
@@ -133,16 +147,20 @@ public struct ResearchWorker: Service {
         }
         record(source: source.name, latency: ContinuousClock.now - started, failed: (try? outcome.get()) == nil)
         switch outcome {
-        case .success(let findings):
-            do {
-                if try await store.completeCheck(lease, findings: findings, sources: sourceList, now: now()) == false {
-                    logger.warning("stale lease: answer of check \(lease.checkId) attempt \(lease.attempt) discarded")
-                }
-            } catch {
-                logger.error("cannot record check \(lease.checkId): \(error)")
+        case .success(let findings): return CheckAnswer(lease: lease, outcome: .answered(findings))
+        case .failure(let error): return failure(lease, error.description, source: source)
+        }
+    }
+
+    /// Records a batch of answers in one transaction; a stale lease's answer is discarded with a warning.
+    private func record(_ answers: [CheckAnswer]) async {
+        do {
+            let recorded = try await store.recordAnswers(answers, sources: sourceList, now: now())
+            for (answer, fresh) in zip(answers, recorded) where !fresh {
+                logger.warning("stale lease: answer of check \(answer.lease.checkId) attempt \(answer.lease.attempt) discarded")
             }
-        case .failure(let error):
-            await record(lease, failure: error.description, source: source)
+        } catch {
+            logger.error("cannot record \(answers.count) answer(s) (checks \(answers.map(\.lease.checkId))): \(error)")
         }
     }
 
@@ -157,8 +175,8 @@ public struct ResearchWorker: Service {
         }
     }
 
-    /// Records a failed attempt: retried with backoff while attempts remain; without a source, failed at once.
-    private func record(_ lease: CheckLease, failure: String, source: IntelSourceSpec?) async {
+    /// A failed attempt: retried with backoff while attempts remain; without a source, failed at once.
+    private func failure(_ lease: CheckLease, _ message: String, source: IntelSourceSpec?) -> CheckAnswer {
         var retryAt: Date?
         if let source,
             case .retry(let delay) = RetryPolicy.decide(attempt: lease.attempt, maxAttempts: lease.maxAttempts,
@@ -166,11 +184,7 @@ public struct ResearchWorker: Service {
         {
             retryAt = now().addingTimeInterval(Double(delay) / 1000)
         }
-        logger.info("check \(lease.checkId) (\(lease.source)) attempt \(lease.attempt) failed: \(failure)\(retryAt == nil ? "; giving up" : "")")
-        do {
-            _ = try await store.failCheck(lease, error: failure, retryAt: retryAt, now: now())
-        } catch {
-            logger.error("cannot record the failure of check \(lease.checkId): \(error)")
-        }
+        logger.info("check \(lease.checkId) (\(lease.source)) attempt \(lease.attempt) failed: \(message)\(retryAt == nil ? "; giving up" : "")")
+        return CheckAnswer(lease: lease, outcome: .failed(error: message, retryAt: retryAt))
     }
 }

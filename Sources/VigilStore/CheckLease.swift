@@ -53,6 +53,28 @@ public struct ResearchState: Sendable, Hashable {
     public var isIdle: Bool { pending == 0 && running == 0 }
 }
 
+/// What one attempt of a leased check came to.
+public enum CheckOutcome: Sendable {
+    /// The source answered with these findings.
+    case answered(CheckFindings)
+    /// The attempt failed: pending again at `retryAt`, or `failed` for good when nil.
+    case failed(error: String, retryAt: Date?)
+}
+
+/// One attempt's outcome, ready to be recorded against its lease.
+public struct CheckAnswer: Sendable {
+    /// The lease the attempt ran under.
+    public var lease: CheckLease
+    /// What it came to.
+    public var outcome: CheckOutcome
+
+    /// Creates an answer.
+    public init(lease: CheckLease, outcome: CheckOutcome) {
+        self.lease = lease
+        self.outcome = outcome
+    }
+}
+
 /// Research operations every `Store` offers: checks are durable rows that workers lease.
 public protocol CheckStore: Sendable {
     /// Leases up to `limit` runnable checks for `owner` until `now + leaseDuration`: running checks whose
@@ -68,6 +90,11 @@ public protocol CheckStore: Sendable {
     /// Records a failed attempt: pending again at `retryAt`, or `failed` when nil. Re-assesses the case.
     /// Returns false, changing nothing, if the lease is stale.
     func failCheck(_ lease: CheckLease, error: String, retryAt: Date?, now: Date) async throws -> Bool
+
+    /// Records several attempts in one transaction, in order, each as `completeCheck` or `failCheck` would:
+    /// answers that arrive together then take the store's writer once. Returns, for each, false if its
+    /// lease was stale (that answer changed nothing).
+    func recordAnswers(_ answers: [CheckAnswer], sources: [IntelSourceSpec], now: Date) async throws -> [Bool]
 
     /// A case's checks, oldest first.
     func checks(of id: CaseID) async throws -> [CheckRecord]

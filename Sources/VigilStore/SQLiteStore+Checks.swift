@@ -59,52 +59,71 @@ extension SQLiteStore {
     public func completeCheck(_ lease: CheckLease, findings: CheckFindings, sources: [IntelSourceSpec], now: Date) async throws
         -> Bool
     {
-        try await writeImmediate { db in
-            try db.execute(sql: """
-                UPDATE checks SET state = 'done', lease_owner = NULL, lease_until = NULL, finished_at = ?, summary = ?,
-                    last_error = NULL
-                WHERE id = ? AND attempts = ? AND state = 'running'
-                """, arguments: [now.millis, findings.summary, lease.checkId, lease.attempt])
-            guard db.changesCount == 1 else { return false }
-            var counts = CheckCountChanges()
-            counts.moved(lease.source, from: .running, to: .done)
-            let caseId = lease.caseId.rawValue
-            try Self.insertFacts(db, caseId: caseId, findings.observations)
-            try Self.insertChildren(db, caseId: caseId, findings.children, at: now)
-            if let key = findings.address?.installationLinkKey {
-                try self.addLinkKeys(db, [key], caseId: caseId, newCase: false)
-            }
-            try self.insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
-                                  newCase: false, now: now, counts: &counts)
-            try counts.apply(db)
-            try self.reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
-            return true
-        }
+        try await recordAnswers([CheckAnswer(lease: lease, outcome: .answered(findings))], sources: sources, now: now)[0]
     }
 
     public func failCheck(_ lease: CheckLease, error: String, retryAt: Date?, now: Date) async throws -> Bool {
+        try await recordAnswers([CheckAnswer(lease: lease, outcome: .failed(error: error, retryAt: retryAt))], sources: [], now: now)[0]
+    }
+
+    public func recordAnswers(_ answers: [CheckAnswer], sources: [IntelSourceSpec], now: Date) async throws -> [Bool] {
         try await writeImmediate { db in
-            if let retryAt {
-                try db.execute(sql: """
-                    UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?
-                    WHERE id = ? AND attempts = ? AND state = 'running'
-                    """, arguments: [retryAt.millis, error, lease.checkId, lease.attempt])
-            } else {
-                try db.execute(sql: """
-                    UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?, last_error = ?
-                    WHERE id = ? AND attempts = ? AND state = 'running'
-                    """, arguments: [now.millis, error, lease.checkId, lease.attempt])
+            try answers.map { answer in
+                switch answer.outcome {
+                case .answered(let findings): try self.complete(db, answer.lease, findings: findings, sources: sources, now: now)
+                case .failed(let error, let retryAt): try self.fail(db, answer.lease, error: error, retryAt: retryAt, now: now)
+                }
             }
-            guard db.changesCount == 1 else { return false }
-            var counts = CheckCountChanges()
-            counts.moved(lease.source, from: .running, to: retryAt == nil ? .failed : .pending)
-            try counts.apply(db)
-            if let retryAt {
-                try self.researchDue(db, caseId: lease.caseId.rawValue, at: retryAt.millis)
-            }
-            try self.reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
-            return true
         }
+    }
+
+    /// Records a check's findings and re-assesses its case, unless the lease is stale.
+    private func complete(_ db: Database, _ lease: CheckLease, findings: CheckFindings, sources: [IntelSourceSpec], now: Date) throws
+        -> Bool
+    {
+        try db.execute(sql: """
+            UPDATE checks SET state = 'done', lease_owner = NULL, lease_until = NULL, finished_at = ?, summary = ?,
+                last_error = NULL
+            WHERE id = ? AND attempts = ? AND state = 'running'
+            """, arguments: [now.millis, findings.summary, lease.checkId, lease.attempt])
+        guard db.changesCount == 1 else { return false }
+        var counts = CheckCountChanges()
+        counts.moved(lease.source, from: .running, to: .done)
+        let caseId = lease.caseId.rawValue
+        try Self.insertFacts(db, caseId: caseId, findings.observations)
+        try Self.insertChildren(db, caseId: caseId, findings.children, at: now)
+        if let key = findings.address?.installationLinkKey {
+            try addLinkKeys(db, [key], caseId: caseId, newCase: false)
+        }
+        try insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
+                         newCase: false, now: now, counts: &counts)
+        try counts.apply(db)
+        try reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
+        return true
+    }
+
+    /// Records a failed attempt and re-assesses its case, unless the lease is stale.
+    private func fail(_ db: Database, _ lease: CheckLease, error: String, retryAt: Date?, now: Date) throws -> Bool {
+        if let retryAt {
+            try db.execute(sql: """
+                UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?
+                WHERE id = ? AND attempts = ? AND state = 'running'
+                """, arguments: [retryAt.millis, error, lease.checkId, lease.attempt])
+        } else {
+            try db.execute(sql: """
+                UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?, last_error = ?
+                WHERE id = ? AND attempts = ? AND state = 'running'
+                """, arguments: [now.millis, error, lease.checkId, lease.attempt])
+        }
+        guard db.changesCount == 1 else { return false }
+        var counts = CheckCountChanges()
+        counts.moved(lease.source, from: .running, to: retryAt == nil ? .failed : .pending)
+        try counts.apply(db)
+        if let retryAt {
+            try researchDue(db, caseId: lease.caseId.rawValue, at: retryAt.millis)
+        }
+        try reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
+        return true
     }
 
     public func checks(of id: CaseID) async throws -> [CheckRecord] {

@@ -150,6 +150,38 @@ struct CheckConformanceTests {
         #expect(takeover.map(\.checkId) == [first.checkId], "only the expired lease is runnable")
     }
 
+    @Test("answers recorded together land as one by one would: findings, a retry, a final failure, and a stale lease discarded",
+          arguments: StoreKind.allCases)
+    func recordAnswersTogether(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let leads = (1...3).map { index in
+            submission("LEAD-\(index)", source: .p2p, facts: [.distribution],
+                       research: ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.\(index)", at: t0 - 60, port: nil)]))
+        }
+        let ids = try await store.importReferrals(leads, sources: sources, now: t0).compactMap(accepted)
+        let leases = try await store.leaseChecks(owner: "w", limit: 10, now: t0, leaseDuration: 30).sorted { $0.caseId.rawValue < $1.caseId.rawValue }
+        #expect(leases.map(\.caseId) == ids)
+        var stale = leases[2]
+        stale.attempt = 7
+        let findings = CheckFindings(observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("subscriber"), at: t0)])
+        let recorded = try await store.recordAnswers([
+            CheckAnswer(lease: leases[0], outcome: .answered(findings)),
+            CheckAnswer(lease: leases[1], outcome: .failed(error: "timeout", retryAt: t0 + 60)),
+            CheckAnswer(lease: stale, outcome: .failed(error: "late", retryAt: nil)),
+        ], sources: sources, now: t0 + 1)
+        #expect(recorded == [true, true, false])
+        #expect(try await store.checks(of: ids[0]).map(\.state) == [.done])
+        #expect(try await store.caseDetail(ids[0], asOf: t0 + 1).summary.grade == .high, "the answer's offence history re-grades it at once")
+        let retried = try await store.checks(of: ids[1])
+        #expect(retried.map(\.state) == [.pending] && retried[0].lastError == "timeout")
+        #expect(try await store.checks(of: ids[2]).map(\.state) == [.running], "the stale answer changed nothing")
+        #expect(try await store.recordAnswers([CheckAnswer(lease: leases[2], outcome: .failed(error: "gone", retryAt: nil))],
+                                              sources: sources, now: t0 + 2) == [true])
+        #expect(try await store.checks(of: ids[2]).map(\.state) == [.failed])
+        #expect(try await store.leaseChecks(owner: "w", limit: 10, now: t0 + 60, leaseDuration: 30).map(\.caseId) == [ids[1]])
+    }
+
     @Test("a lease that expires on the last attempt fails the check instead of running it again", arguments: StoreKind.allCases)
     func exhaustedLease(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
