@@ -31,8 +31,7 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             // 8 KiB pages for a new database (an existing one keeps its own): a referral row with its
-            // ~1.5 KB payload wasted a quarter of each 4 KiB page, and imports ran ~5% faster (claims
-            // ~6% slower, far inside their target; docs/BENCHMARKS.md).
+            // ~1.5 KB payload wasted a quarter of each 4 KiB page (docs/DECISIONS.md, BENCHMARKS.md).
             try db.execute(sql: "PRAGMA page_size = 8192")
             // WAL + NORMAL: a commit survives a crash of the process (not of the machine's power).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import VigilCore
 import VigilImport
 import VigilIntake
 import VigilIntel
 import VigilIntelStub
-import ServiceLifecycle
 import VigilStore
 
 /// `vigil bench http-claim --cases N --clients K [--research] [--json]`: K clients draining N cases through
@@ -43,16 +43,17 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
         let (clients, json) = (clients, json)
         let logger = Logger.vigil("vigil.bench")
         var stub: IntelStubServer?
-        var research: [any Service] = []
-        if self.research {
+        var researchServices: [any Service] = []
+        if research {
             let port = try FreePort.find()
-            let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)")
             let engine = CurlEngine(logger: logger)
-            stub = IntelStubServer(options: .init(port: port, latencyMs: 50), logger: logger)
-            research = [stub!, engine, ResearchWorker(store: store, engine: engine, sources: sources,
-                                                      configuration: .init(concurrency: 64, owner: "bench"), logger: logger)]
+            let simulatedSources = IntelStubServer(options: .init(port: port, latencyMs: 50), logger: logger)
+            stub = simulatedSources
+            researchServices = [simulatedSources, engine,
+                                ResearchWorker(store: store, engine: engine, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)"),
+                                               configuration: .init(concurrency: 64, owner: "bench"), logger: logger)]
         }
-        try await LoopbackAPI.run(store: store, sources: [], alongside: research) { [stub] base, engine in
+        try await LoopbackAPI.run(store: store, sources: [], alongside: researchServices) { [stub] base, engine in
             let request = CurlRequest(url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
                                       timeoutMs: 30000)
             let result = try await ClaimDrain.run(claimers: clients) {
