@@ -89,22 +89,27 @@ public enum BatchReader {
         return IntakeRecord(line: line, ref: ref, result: result)
     }
 
-    /// The non-blank lines of JSON Lines with their numbers.
+    /// The non-blank lines of JSON Lines with their numbers. Line ends are found with `memchr`: a request
+    /// body of 10,000 packages is ~13 MB, and a byte-by-byte search took ~10 ms of it before any parsing.
     private static func splitLines(_ data: [UInt8], from start: Int) -> [(range: Range<Int>, number: Int)] {
-        var lines: [(range: Range<Int>, number: Int)] = []
-        var lineStart = start
-        var lineNumber = 1
-        while lineStart < data.count {
-            let lineEnd = data[lineStart...].firstIndex(of: 0x0A) ?? data.count
-            var contentEnd = lineEnd
-            if contentEnd > lineStart, data[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            if data[lineStart..<contentEnd].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
-                lines.append((lineStart..<contentEnd, lineNumber))
+        data.withUnsafeBufferPointer { bytes -> [(range: Range<Int>, number: Int)] in
+            guard let base = bytes.baseAddress else { return [] }
+            var lines: [(range: Range<Int>, number: Int)] = []
+            var lineStart = start
+            var lineNumber = 1
+            while lineStart < bytes.count {
+                let lineEnd = memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+                    ?? bytes.count
+                var contentEnd = lineEnd
+                if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                if bytes[lineStart..<contentEnd].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+                    lines.append((lineStart..<contentEnd, lineNumber))
+                }
+                lineStart = lineEnd + 1
+                lineNumber += 1
             }
-            lineStart = lineEnd + 1
-            lineNumber += 1
+            return lines
         }
-        return lines
     }
 
     /// `transform(0..<count)` computed in slices on all cores (records are independent), in order.

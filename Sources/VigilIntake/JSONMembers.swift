@@ -26,10 +26,23 @@ public struct JSONMembers: Sendable, Hashable {
         names.lastIndex(of: name).map { values[$0] }
     }
 
-    /// Each distinct name with its last value, names sorted.
-    public var sortedByName: [(name: String, value: JSONValue)] {
-        let order = names.indices.sorted { names[$0] < names[$1] || (names[$0] == names[$1] && $0 < $1) }
-        return order.indices.filter { $0 + 1 == order.count || names[order[$0 + 1]] != names[order[$0]] }
-            .map { (names[order[$0]], values[order[$0]]) }
+    /// Calls `body` with each distinct name and its last value, names sorted: what the canonical form
+    /// writes. It sorts positions in place, without building the members' list: the content digest of every
+    /// imported record walks each of its objects this way.
+    public func forEachSortedByName(_ body: (String, JSONValue) -> Void) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { order in
+            for index in names.indices {
+                // Insertion sort, stable (an equal name stays after the earlier one): records' objects are small.
+                var position = index
+                while position > 0, names[index] < names[order[position - 1]] {
+                    order[position] = order[position - 1]
+                    position -= 1
+                }
+                order[position] = index
+            }
+            for position in names.indices where position + 1 == names.count || names[order[position + 1]] != names[order[position]] {
+                body(names[order[position]], values[order[position]])
+            }
+        }
     }
 }

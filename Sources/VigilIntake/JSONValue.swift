@@ -53,11 +53,13 @@ public enum JSONValue: Sendable, Hashable {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, member) in members.sortedByName.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendString(member.name, to: &out)
+            var first = true
+            members.forEachSortedByName { name, value in
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSONText.appendString(name, to: &out)
                 out.append(UInt8(ascii: ":"))
-                member.value.writeCanonical(into: &out)
+                value.writeCanonical(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
