@@ -6,29 +6,31 @@ public enum CheckQuery: Sendable, Hashable {
     case identifiers(Identifiers)
 
     /// The query as canonical JSON text (keys sorted, timestamps RFC 3339 UTC): what is sent to the
-    /// source, and with the source what makes a check unique within its case. Written by hand because
-    /// it is built for every planned check on the import path.
+    /// source, and with the source what makes a check unique within its case. Written by hand into one
+    /// buffer, members in sorted key order, because it is built for every planned check on the import path.
     public var jsonText: String {
-        let string = { (text: String?) in text.map(JSONText.string) }
+        var object = JSONText.ObjectWriter()
         switch self {
         case .ip(let observation):
-            return JSONText.object([("ip", JSONText.object([
-                ("ipAddress", string(observation.ipAddress)), ("at", string(Timestamp.format(observation.at))),
-                ("port", observation.port.map(String.init)),
-            ]))])
+            object.open("ip")
+            object.string("at", Timestamp.format(observation.at))
+            object.string("ipAddress", observation.ipAddress)
+            object.number("port", observation.port)
         case .address(let address):
-            return JSONText.object([("address", JSONText.object([
-                ("line1", string(address.line1)), ("town", string(address.town)), ("postcode", string(address.postcode)),
-            ]))])
+            object.open("address")
+            object.string("line1", address.line1)
+            object.string("postcode", address.postcode)
+            object.string("town", address.town)
         case .person(let person):
-            return JSONText.object([("person", JSONText.object([
-                ("name", string(person.name)), ("dateOfBirth", string(person.dateOfBirth)),
-            ]))])
+            object.open("person")
+            object.string("dateOfBirth", person.dateOfBirth)
+            object.string("name", person.name)
         case .identifiers(let identifiers):
-            return JSONText.object([("identifiers", JSONText.object([
-                ("emails", JSONText.strings(identifiers.emails)), ("phones", JSONText.strings(identifiers.phones)),
-                ("usernames", JSONText.strings(identifiers.usernames)),
-            ]))])
+            object.open("identifiers")
+            object.strings("emails", identifiers.emails)
+            object.strings("phones", identifiers.phones)
+            object.strings("usernames", identifiers.usernames)
         }
+        return object.close()
     }
 }

@@ -59,8 +59,61 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A JSON array of strings.
-    public static func strings(_ items: [String]) -> String {
-        "[" + items.map(string).joined(separator: ",") + "]"
+
+    /// Writes `{"name":{…}}`: one object inside a one-member object, members appended in the order given
+    /// (callers give them in sorted key order, so the text is canonical), nil values left out.
+    public struct ObjectWriter {
+        private var out: [UInt8] = []
+        private var first = true
+
+        /// An empty writer.
+        public init() {
+            out.reserveCapacity(160)
+        }
+
+        /// Starts the outer object and its one member, `name`.
+        public mutating func open(_ name: String) {
+            out.append(UInt8(ascii: "{"))
+            appendString(name, to: &out)
+            out.append(contentsOf: ":{".utf8)
+        }
+
+        /// A string member, unless `value` is nil.
+        public mutating func string(_ key: String, _ value: String?) {
+            guard let value else { return }
+            self.key(key)
+            appendString(value, to: &out)
+        }
+
+        /// An integer member, unless `value` is nil.
+        public mutating func number(_ key: String, _ value: Int?) {
+            guard let value else { return }
+            self.key(key)
+            out.append(contentsOf: String(value).utf8)
+        }
+
+        /// An array-of-strings member.
+        public mutating func strings(_ key: String, _ values: [String]) {
+            self.key(key)
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(value, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+
+        /// Ends both objects and returns the text.
+        public consuming func close() -> String {
+            out.append(contentsOf: "}}".utf8)
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        private mutating func key(_ key: String) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            appendString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
     }
 }
