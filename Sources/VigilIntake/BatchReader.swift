@@ -49,16 +49,22 @@ public enum BatchReader {
         return batch.records(0..<batch.count)
     }
 
-    /// Splits a batch into records without parsing JSON Lines yet.
-    public static func open(_ data: [UInt8], format: IntakeFormat) throws(BatchReadError) -> Batch {
+    /// Splits a batch into records without parsing JSON Lines yet. `firstLine` is the number of the
+    /// batch's first line in a larger file that a client sends in parts (JSON Lines only): records and
+    /// their messages then carry the file's own line numbers.
+    public static func open(_ data: [UInt8], format: IntakeFormat, firstLine: Int = 1) throws(BatchReadError) -> Batch {
         var start = 0
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard let first = data[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
             return Batch(storage: .parsed([]))
         }
+        guard first == UInt8(ascii: "{") || firstLine == 1 else {
+            throw BatchReadError(description: "a first line number applies to JSON Lines only; send a JSON array or CSV file whole")
+        }
         switch first {
         case UInt8(ascii: "["): return Batch(storage: .parsed(try readArray(data, from: start, format: format)))
-        case UInt8(ascii: "{"): return Batch(storage: .lines(data: data, lines: splitLines(data, from: start), format: format))
+        case UInt8(ascii: "{"):
+            return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format))
         default:
             guard format == .p2p else {
                 throw BatchReadError(description: "an NCA batch must be JSON Lines or a JSON array")
@@ -91,12 +97,12 @@ public enum BatchReader {
 
     /// The non-blank lines of JSON Lines with their numbers. Line ends are found with `memchr`: a request
     /// body of 10,000 packages is ~13 MB, and a byte-by-byte search took ~10 ms of it before any parsing.
-    private static func splitLines(_ data: [UInt8], from start: Int) -> [(range: Range<Int>, number: Int)] {
+    private static func splitLines(_ data: [UInt8], from start: Int, firstLine: Int) -> [(range: Range<Int>, number: Int)] {
         data.withUnsafeBufferPointer { bytes -> [(range: Range<Int>, number: Int)] in
             guard let base = bytes.baseAddress else { return [] }
             var lines: [(range: Range<Int>, number: Int)] = []
             var lineStart = start
-            var lineNumber = 1
+            var lineNumber = firstLine
             while lineStart < bytes.count {
                 let lineEnd = memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
                     ?? bytes.count

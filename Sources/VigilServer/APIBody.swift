@@ -39,11 +39,11 @@ enum APIBody {
         return id
     }
 
-    /// A whole number from 0 to `maximum` in a query parameter, `fallback` when absent.
-    static func count(_ request: Request, _ name: String, default fallback: Int, maximum: Int) throws -> Int {
+    /// A whole number from `minimum` to `maximum` in a query parameter, `fallback` when absent.
+    static func count(_ request: Request, _ name: String, default fallback: Int, minimum: Int = 0, maximum: Int) throws -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return fallback }
-        guard let value = Int(text), (0...maximum).contains(value) else {
-            throw APIError.badRequest("\(name) must be a whole number from 0 to \(maximum)")
+        guard let value = Int(text), (minimum...maximum).contains(value) else {
+            throw APIError.badRequest("\(name) must be a whole number from \(minimum) to \(maximum)")
         }
         return value
     }

@@ -75,17 +75,21 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
 struct BenchHTTPImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http-import",
-        abstract: "Referrals/s imported through POST /api/v1/referrals in batches (checks planned, as a server does)."
+        abstract: "Referrals/s imported through POST /api/v1/referrals as `vigil import --server` sends them (checks planned, as a server does).",
+        discussion: """
+            The packages form one JSON Lines file that goes through the same client code as `vigil import --server`: \
+            parts of --batch lines, --clients requests at once (by default what that command does: 10,000 lines, 2 at once).
+            """
     )
 
     @Option(help: "How many packages.")
     var records = 100_000
 
     @Option(help: "Packages per request.")
-    var batch = 10_000
+    var batch = ReferralUploader.defaultLinesPerRequest
 
-    @Option(help: "Requests in flight at once (each client sends its share of the batches one after another).")
-    var clients = 1
+    @Option(help: "Requests in flight at once (1: each request waits for the one before).")
+    var clients = ReferralUploader.defaultInFlight
 
     @Flag(help: """
         Start every request's packages at number 0, so each request repeats the first one's subjects and most \
@@ -120,42 +124,29 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: scratch.path)
         let token = try await LoopbackAPI.token(store, role: .importer)
         var generator = SyntheticPackages()
-        let (total, size, clients, json, repeatSubjects) = (records, batch, clients, json, repeatSubjects)
-        let bodies = stride(from: 0, to: total, by: size).map { offset in
+        let (total, size, clients, json) = (records, batch, clients, json)
+        let file = stride(from: 0, to: total, by: size).flatMap { offset in
             generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)", firstIndex: repeatSubjects ? 0 : offset)
         }
         try await LoopbackAPI.run(store: store, sources: IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL)) { base, engine in
+            let uploader = ReferralUploader(client: APIClient(base: base, token: token, engine: engine), format: .nca,
+                                            linesPerRequest: size, inFlight: clients)
             let clock = ContinuousClock()
             let writtenBefore = ProcessIO.storageBytesWritten()
             let started = clock.now
-            let answers = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
-                for client in 0..<clients {
-                    group.addTask {
-                        var answers: [[UInt8]] = []
-                        for body in stride(from: client, to: bodies.count, by: clients).map({ bodies[$0] }) {
-                            let response = try await engine.perform(CurlRequest(
-                                url: "\(base)/api/v1/referrals?format=nca", method: "POST",
-                                headers: ["Authorization: Bearer \(token)", "Content-Type: application/x-ndjson"], body: body,
-                                timeoutMs: 600_000, maxResponseBytes: 64 << 20))
-                            answers.append(response.body)
-                        }
-                        return answers
-                    }
-                }
-                return try await group.reduce([], +)
-            }
+            let parts = try await uploader.upload(file)
             let seconds = (clock.now - started).seconds
             let written = ProcessIO.megabytesWritten(since: writtenBefore)
-            let reports = try answers.map { try JSONDecoder().decode(ImportReport.self, from: Data($0)) }
+            let reports = try parts.map { try $0.answer.get().decode(ImportReport.self) }
             let cases = Set(reports.flatMap { $0.records.compactMap(\.caseId) }).count
             let checks = try await store.researchState().pending
-            let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: bodies.count,
+            let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: parts.count,
                                 clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds, writtenMB: written)
             if json {
                 try FileOutput.printJSON(result)
             } else {
                 print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
-                             total, result.accepted, cases, checks, bodies.count, clients, seconds, result.recordsPerSecond)
+                             total, result.accepted, cases, checks, parts.count, clients, seconds, result.recordsPerSecond)
                       + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
             }
         }

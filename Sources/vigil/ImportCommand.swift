@@ -36,12 +36,16 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Validate only: parse every record and report, store nothing (duplicates are not detected).")
     var dryRun = false
 
+    @Option(help: "With --server: a JSON Lines file goes in parts of this many lines, two requests at once (the report keeps the file's line numbers).")
+    var linesPerRequest = ReferralUploader.defaultLinesPerRequest
+
     mutating func run() async throws {
         guard let intakeFormat = IntakeFormat(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be nca or p2p")
         }
         if let (server, token) = try remote.target() {
             guard !dryRun else { throw ValidationError("--dry-run works on a local database only") }
+            guard linesPerRequest > 0 else { throw ValidationError("--lines-per-request must be positive") }
             try await importThrough(server: server, token: token, format: intakeFormat)
             return
         }
@@ -88,26 +92,29 @@ struct ImportCommand: AsyncParsableCommand {
         return data
     }
 
-    /// Sends each file to `POST /api/v1/referrals` of a running server; the server parses, grades and stores.
+    /// Sends each file to `POST /api/v1/referrals` of a running server (`ReferralUploader`: JSON Lines in
+    /// parts, two requests at once); the server parses, grades and stores.
     private func importThrough(server: String, token: String, format: IntakeFormat) async throws {
-        let files = files
+        let (files, linesPerRequest) = (files, linesPerRequest)
         let (report, fatal) = try await APIClient.run(server: server, token: token) { client in
             var report = ImportReport()
             var fatal = false
+            let uploader = ReferralUploader(client: client, format: format, linesPerRequest: linesPerRequest)
             for file in files {
                 guard let data = Self.contents(of: file) else {
                     fatal = true
                     continue
                 }
-                let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
-                let type = first == UInt8(ascii: "[") ? "application/json" : first == UInt8(ascii: "{") ? "application/x-ndjson" : "text/csv"
-                do {
-                    let answer = try await client.send("POST", "/api/v1/referrals?format=\(format.rawValue)", body: Array(data),
-                                                       contentType: type, accepting: [422])
-                    report.merge(try answer.decode(ImportReport.self), file: file)
-                } catch let refusal as ServerRefusal {
-                    FileOutput.standardError("\(file): \(refusal); nothing of this file was imported\n")
-                    fatal = true
+                for part in try await uploader.upload(Array(data)) {
+                    switch part.answer {
+                    case .success(let answer):
+                        report.merge(try answer.decode(ImportReport.self), file: file)
+                    case .failure(let refusal):
+                        let message = part.lines.map { "\(file), lines \($0.lowerBound)-\($0.upperBound): \(refusal); nothing of these lines was imported" }
+                            ?? "\(file): \(refusal); nothing of this file was imported"
+                        FileOutput.standardError(message + "\n")
+                        fatal = true
+                    }
                 }
             }
             return (report, fatal)

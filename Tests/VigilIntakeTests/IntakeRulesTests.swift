@@ -42,6 +42,30 @@ struct IntakeRulesTests {
         #expect(errors(records[1]).first?.message.contains("invalid JSON") == true)
     }
 
+    @Test("a part of a larger JSON Lines file reports the file's line numbers; arrays and CSV take no first line")
+    func firstLineOfAPart() throws {
+        let text = ncaPackage() + "\n\n{broken\n"
+        let batch = try BatchReader.open(Array(text.utf8), format: .nca, firstLine: 90_001)
+        let records = batch.records(0..<batch.count)
+        #expect(records.map(\.line) == [90_001, 90_003])
+        #expect(errors(records[1]).first?.message.contains("(line 90003)") == true, "\(errors(records[1]))")
+        #expect(throws: BatchReadError.self) { try BatchReader.open(Array(("[" + ncaPackage() + "]").utf8), format: .nca, firstLine: 2) }
+        #expect(throws: BatchReadError.self) { try BatchReader.open(Array("leadId,tool\n".utf8), format: .p2p, firstLine: 2) }
+    }
+
+    @Test("a JSON Lines file is cut at line ends into parts of at most N lines or about M bytes, with the file's line numbers")
+    func partsOfAFile() {
+        let text = Array("{\"a\":1}\n\n{\"b\":22}\r\n{\"c\":333}\n{\"d\":4}".utf8)
+        let byLines = JSONLinesPart.split(text, maxLines: 2, maxBytes: 1 << 20)
+        #expect(byLines.map { $0.firstLine...$0.lastLine } == [1...2, 3...4, 5...5])
+        #expect(byLines.flatMap(\.bytes) == text, "the parts are the file, in order, nothing lost or repeated")
+        #expect(byLines.map { String(decoding: $0.bytes, as: UTF8.self) } == ["{\"a\":1}\n\n", "{\"b\":22}\r\n{\"c\":333}\n", "{\"d\":4}"])
+        let bySize = JSONLinesPart.split(text, maxLines: 100, maxBytes: 10)
+        #expect(bySize.map { $0.firstLine...$0.lastLine } == [1...3, 4...4, 5...5])
+        #expect(bySize.flatMap(\.bytes) == text)
+        #expect(JSONLinesPart.split([], maxLines: 2, maxBytes: 10).isEmpty)
+    }
+
     @Test("JSON array: each element keeps its start line and exact bytes")
     func jsonArray() throws {
         let text = "[\n  " + ncaPackage() + ",\n  {\"packageId\": \"NCA-T-2\",\n \"x\": 1}\n]"

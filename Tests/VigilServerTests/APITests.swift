@@ -103,6 +103,9 @@ struct APITests {
                 ("POST", "/api/v1/referrals", .importer, "{}", "application/json", 400),
                 ("POST", "/api/v1/referrals?format=nca", .importer, "a,b\n1,2\n", "text/csv", 415),
                 ("POST", "/api/v1/referrals?format=nca", .importer, "[{\"broken\": ", "application/json", 400),
+                ("POST", "/api/v1/referrals?format=nca&firstLine=0", .importer, "{}", "application/x-ndjson", 400),
+                ("POST", "/api/v1/referrals?format=nca&firstLine=two", .importer, "{}", "application/x-ndjson", 400),
+                ("POST", "/api/v1/referrals?format=nca&firstLine=5", .importer, "[{}]", "application/json", 400),
             ]
             for (method, path, role, body, type, expected) in cases {
                 let answer = try await api.call(method, path, as: role, json: body, contentType: type)
@@ -113,6 +116,11 @@ struct APITests {
             let mixed = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("bad/nca-mixed.jsonl"),
                                            contentType: "application/x-ndjson")
             #expect(mixed.status == 422 && (mixed.json as? [String: Any])?["rejected"] as? Int == 5)
+            let part = try await api.call("POST", "/api/v1/referrals?format=nca&firstLine=101", as: .importer,
+                                          body: try sample("bad/nca-mixed.jsonl"), contentType: "application/x-ndjson")
+            let lines = { (json: Any?) in ((json as? [String: Any])?["records"] as? [[String: Any]])?.compactMap { $0["line"] as? Int } }
+            #expect(lines(part.json) == lines(mixed.json)?.map { $0 + 100 }, "a part's records carry the file's line numbers")
+            #expect(lines(part.json)?.isEmpty == false)
             let huge = [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1)
             let tooLarge = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: huge, contentType: "application/json")
             #expect(tooLarge.status == 413)

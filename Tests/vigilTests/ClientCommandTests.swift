@@ -68,6 +68,36 @@ struct ClientCommandTests {
         }
     }
 
+    @Test("vigil import --server sends a JSON Lines file in parts, two at once: the report is the local import's, line for line")
+    func importInParts() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
+        let local = try await VigilProcess.run(["import", "--db", folder.path("local.sqlite"), batch, "--format", "nca", "--json"])
+        let store = try SQLiteStore(path: folder.path("served.sqlite"))
+        let importer = AccessToken.generate()
+        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        try await withLoopbackServer(store) { server in
+            let parted = try await VigilProcess.run(["import", "--server", server, "--token", importer, batch, "--format", "nca",
+                                                     "--lines-per-request", "2", "--json"])
+            #expect(parted.status == 2 && local.status == 2)
+            let records = { (run: VigilProcess.Outcome) throws in
+                (try VigilProcess.json(run)["records"] as? [[String: Any]] ?? []).map { record in
+                    ["\(record["line"] ?? "")", "\(record["ref"] ?? "")", "\(record["status"] ?? "")", "\(record["errors"] ?? "")"]
+                }
+            }
+            #expect(try records(parted) == records(local))
+            #expect(try records(parted).count == 8)
+            let stored = try await store.backlog(asOf: Date(), limit: nil)
+            #expect(stored.count == 1, "the parts' referrals landed and linked as one case")
+            let refused = try await VigilProcess.run(["import", "--server", server, "--token", "wrong", batch, "--format", "nca",
+                                                      "--lines-per-request", "4"])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("\(batch), lines 5-8: ")
+                    && refused.stderr.contains("lines 9-9") && refused.stderr.contains("nothing of these lines was imported"), "\(refused.stderr)")
+        }
+    }
+
     @Test("vigil backlog --server follows the API's pages: 1,250 cases arrive once each, numbered on; --limit stops early")
     func pagedBacklog() async throws {
         let folder = try TemporaryFolder()

@@ -1,0 +1,63 @@
+import VigilIntake
+
+/// Sends a batch file to `POST /api/v1/referrals` of a running server. A JSON Lines file goes in parts of
+/// at most `linesPerRequest` lines (so a file of any size fits under the server's body limit), each with
+/// `firstLine` so the server reports the file's own line numbers; `inFlight` requests run at once, so
+/// the server parses one part while it stores another. A JSON array or CSV file goes whole.
+struct ReferralUploader: Sendable {
+    /// Parts of at most this many lines.
+    static let defaultLinesPerRequest = 10_000
+    /// Requests at once: two keep a server's parsing and its single writer both busy.
+    static let defaultInFlight = 2
+    /// A part also ends once it holds this many bytes (the server takes up to 64 MiB).
+    static let maxBytesPerRequest = 32 << 20
+
+    let client: APIClient
+    let format: IntakeFormat
+    var linesPerRequest = defaultLinesPerRequest
+    var inFlight = defaultInFlight
+
+    /// One request's lines and the server's answer (a report, 200 or 422) or refusal.
+    struct PartAnswer: Sendable {
+        /// The file's lines the request carried; nil when it carried the whole file.
+        var lines: ClosedRange<Int>?
+        var answer: Result<APIClient.Answer, ServerRefusal>
+    }
+
+    /// Sends `data` and returns each request's answer, in file order. Transport failures throw.
+    func upload(_ data: [UInt8]) async throws -> [PartAnswer] {
+        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        guard first == UInt8(ascii: "{") else {
+            return [try await send(data[...], type: first == UInt8(ascii: "[") ? "application/json" : "text/csv", lines: nil)]
+        }
+        let parts = JSONLinesPart.split(data, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest)
+        return try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in
+            var answers = [PartAnswer?](repeating: nil, count: parts.count)
+            var running = 0
+            for (index, part) in parts.enumerated() {
+                if running == inFlight, let (done, answer) = try await group.next() {
+                    answers[done] = answer
+                    running -= 1
+                }
+                group.addTask {
+                    (index, try await send(part.bytes, type: "application/x-ndjson", lines: part.firstLine...part.lastLine))
+                }
+                running += 1
+            }
+            for try await (done, answer) in group {
+                answers[done] = answer
+            }
+            return answers.compactMap { $0 }
+        }
+    }
+
+    private func send(_ bytes: ArraySlice<UInt8>, type: String, lines: ClosedRange<Int>?) async throws -> PartAnswer {
+        let query = "format=\(format.rawValue)" + (lines.map { "&firstLine=\($0.lowerBound)" } ?? "")
+        do {
+            let answer = try await client.send("POST", "/api/v1/referrals?\(query)", body: Array(bytes), contentType: type, accepting: [422])
+            return PartAnswer(lines: lines, answer: .success(answer))
+        } catch let refusal as ServerRefusal {
+            return PartAnswer(lines: lines, answer: .failure(refusal))
+        }
+    }
+}
