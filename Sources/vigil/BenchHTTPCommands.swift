@@ -78,7 +78,7 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
         abstract: "Referrals/s imported through POST /api/v1/referrals as `vigil import --server` sends them (checks planned, as a server does).",
         discussion: """
             The packages form one JSON Lines file that goes through the same client code as `vigil import --server`: \
-            parts of --batch lines, --clients requests at once (by default what that command does: 10,000 lines, 2 at once).
+            parts of --batch lines (default 10,000, as that command sends them), one request at a time unless --clients says more.
             """
     )
 
@@ -88,8 +88,8 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
     @Option(help: "Packages per request.")
     var batch = ReferralUploader.defaultLinesPerRequest
 
-    @Option(help: "Requests in flight at once (1: each request waits for the one before).")
-    var clients = ReferralUploader.defaultInFlight
+    @Option(help: "Requests in flight at once, as when several scripts import at once (parts may then be stored out of file order).")
+    var clients = 1
 
     @Flag(help: """
         Start every request's packages at number 0, so each request repeats the first one's subjects and most \

@@ -36,7 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Validate only: parse every record and report, store nothing (duplicates are not detected).")
     var dryRun = false
 
-    @Option(help: "With --server: a JSON Lines file goes in parts of this many lines, two requests at once (the report keeps the file's line numbers).")
+    @Option(help: "With --server: a JSON Lines file goes in parts of this many lines, one after another (the report keeps the file's line numbers).")
     var linesPerRequest = ReferralUploader.defaultLinesPerRequest
 
     mutating func run() async throws {
@@ -93,7 +93,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     /// Sends each file to `POST /api/v1/referrals` of a running server (`ReferralUploader`: JSON Lines in
-    /// parts, two requests at once); the server parses, grades and stores.
+    /// parts, one after another); the server parses, grades and stores.
     private func importThrough(server: String, token: String, format: IntakeFormat) async throws {
         let (files, linesPerRequest) = (files, linesPerRequest)
         let (report, fatal) = try await APIClient.run(server: server, token: token) { client in

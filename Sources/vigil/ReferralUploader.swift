@@ -2,20 +2,22 @@ import VigilIntake
 
 /// Sends a batch file to `POST /api/v1/referrals` of a running server. A JSON Lines file goes in parts of
 /// at most `linesPerRequest` lines (so a file of any size fits under the server's body limit), each with
-/// `firstLine` so the server reports the file's own line numbers; `inFlight` requests run at once, so
-/// the server parses one part while it stores another. A JSON array or CSV file goes whole.
+/// `firstLine` so the server reports the file's own line numbers. A JSON array or CSV file goes whole.
+///
+/// `vigil import --server` sends one part at a time, so the file's records are stored in file order: a
+/// later record with an earlier one's ref is the duplicate or conflict, as in a local import. With
+/// `inFlight` above 1 (`vigil bench http-import --clients`) the server parses one part while it stores
+/// another, and parts may be stored out of file order, as when several scripts import at once.
 struct ReferralUploader: Sendable {
     /// Parts of at most this many lines.
     static let defaultLinesPerRequest = 10_000
-    /// Requests at once: two keep a server's parsing and its single writer both busy.
-    static let defaultInFlight = 2
     /// A part also ends once it holds this many bytes (the server takes up to 64 MiB).
     static let maxBytesPerRequest = 32 << 20
 
     let client: APIClient
     let format: IntakeFormat
     var linesPerRequest = defaultLinesPerRequest
-    var inFlight = defaultInFlight
+    var inFlight = 1
 
     /// One request's lines and the server's answer (a report, 200 or 422) or refusal.
     struct PartAnswer: Sendable {
