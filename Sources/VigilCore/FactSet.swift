@@ -14,6 +14,18 @@ public struct CombinedFact: Sendable, Hashable, Codable {
     /// The unknown value with no support.
     public static let unknown = CombinedFact(value: .unknown, provenance: [])
 
+    /// Combines several facts' values as one: `yes` if any is yes, `no` if all are no, else `unknown`.
+    public static func any(_ values: [CombinedFact]) -> CombinedFact {
+        let yes = values.filter { $0.value == .yes }
+        if !yes.isEmpty {
+            return CombinedFact(value: .yes, provenance: Set(yes.flatMap(\.provenance)).sorted())
+        }
+        if values.allSatisfy({ $0.value == .no }) {
+            return CombinedFact(value: .no, provenance: Set(values.flatMap(\.provenance)).sorted())
+        }
+        return .unknown
+    }
+
     /// `yes(referral,check:pnc)`, `no(check:visor)` or `unknown`, as the tree's path prints it.
     public var pathText: String {
         provenance.isEmpty
@@ -42,22 +54,12 @@ public struct FactSet: Sendable, Hashable {
     /// The combined value of a fact.
     public subscript(fact: FactKind) -> CombinedFact {
         guard let list = observations[fact], !list.isEmpty else { return .unknown }
+        if list.count == 1 {
+            return CombinedFact(value: list[0].value ? .yes : .no, provenance: [list[0].provenance])
+        }
         let yes = Set(list.filter(\.value).map(\.provenance))
         if !yes.isEmpty { return CombinedFact(value: .yes, provenance: yes.sorted()) }
         return CombinedFact(value: .no, provenance: Set(list.map(\.provenance)).sorted())
-    }
-
-    /// Combines several facts as one: `yes` if any is yes, `no` if all are no, else `unknown`.
-    public func any(of facts: [FactKind]) -> CombinedFact {
-        let values = facts.map { self[$0] }
-        let yes = values.filter { $0.value == .yes }
-        if !yes.isEmpty {
-            return CombinedFact(value: .yes, provenance: Set(yes.flatMap(\.provenance)).sorted())
-        }
-        if values.allSatisfy({ $0.value == .no }) {
-            return CombinedFact(value: .no, provenance: Set(values.flatMap(\.provenance)).sorted())
-        }
-        return .unknown
     }
 
     /// The case's child-access summary: `yes` if any phase-2 fact is yes; `no` if household,

@@ -40,14 +40,43 @@ public struct LinkKey: Sendable, Hashable, Codable, Comparable, CustomStringConv
     /// A resolved installation address: normalised postcode and first line.
     public static func installationAddress(postcode: String, line1: String) -> LinkKey? {
         let post = normalisedPostcode(postcode)
-        let line = line1.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+        let line = words(line1)
         guard !post.isEmpty, !line.isEmpty else { return nil }
         return LinkKey(rawValue: "address:\(post)|\(line)")
     }
 
-    /// A postcode upper-cased without spaces.
+    /// A postcode upper-cased without spaces. ASCII text (nearly every postcode) is done byte by byte,
+    /// with the same result as the general path, which works on characters: this runs for every imported address.
     public static func normalisedPostcode(_ postcode: String) -> String {
-        postcode.uppercased().filter { !$0.isWhitespace }
+        guard postcode.utf8.allSatisfy({ $0 < 0x80 }) else { return postcode.uppercased().filter { !$0.isWhitespace } }
+        var out: [UInt8] = []
+        out.reserveCapacity(postcode.utf8.count)
+        for byte in postcode.utf8 where byte != 0x20 && !(0x09...0x0D).contains(byte) {
+            out.append((0x61...0x7A).contains(byte) ? byte - 0x20 : byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` lower-cased, its runs of letters and digits joined by single spaces. ASCII text is done
+    /// byte by byte, with the same result as the general path.
+    static func words(_ text: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var separated = false
+        for byte in text.utf8 {
+            let lower = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            guard (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) else {
+                separated = true
+                continue
+            }
+            if separated && !out.isEmpty { out.append(0x20) }
+            separated = false
+            out.append(lower)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func trimmed(_ text: String) -> String {

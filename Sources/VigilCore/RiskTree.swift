@@ -12,14 +12,14 @@ public enum RiskTree {
     /// Grades a fact set. `pendingChecks` makes the assessment provisional.
     public static func assess(_ facts: FactSet, pendingChecks: [String], at: Date) -> RiskAssessment {
         var used: [String: CombinedFact] = [:]
+        used.reserveCapacity(FactKind.allCases.count)
         func read(_ fact: FactKind) -> CombinedFact {
             let value = facts[fact]
             used[fact.rawValue] = value
             return value
         }
         func readAll(_ list: [FactKind]) -> CombinedFact {
-            list.forEach { _ = read($0) }
-            return facts.any(of: list)
+            CombinedFact.any(list.map(read))
         }
         var steps: [String] = []
         let grade: Grade = {

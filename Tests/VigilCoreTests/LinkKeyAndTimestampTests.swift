@@ -17,6 +17,30 @@ struct LinkKeyAndTimestampTests {
         #expect(LinkKey.email("  ") == nil)
     }
 
+    @Test("addresses and postcodes normalise the same way by the ASCII byte path and the general character path")
+    func addressNormalisation() {
+        let cases: [(postcode: String, line1: String, key: String?)] = [
+            (" zz1\t1aa\r\n", "  12  High-Street,, Flat 3B ", "address:ZZ11AA|12 high street flat 3b"),
+            ("ZZ9 9ZZ", "---", nil),
+            ("", "1 Example Row", nil),
+            ("zz1 1aa", "Rue de l'Église 5", "address:ZZ11AA|rue de l église 5"),
+            ("zz1\u{00A0}1aa", "Straße 7", "address:ZZ11AA|straße 7"),
+        ]
+        for (postcode, line1, key) in cases {
+            #expect(LinkKey.installationAddress(postcode: postcode, line1: line1)?.rawValue == key, "\(postcode) \(line1)")
+        }
+        #expect(LinkKey.normalisedPostcode(" ab1\u{0B}2cd\u{0C}") == "AB12CD")
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = String(decoding: (0..<Int.random(in: 0...16, using: &random)).map { _ in UInt8.random(in: 0...0x7F, using: &random) },
+                              as: UTF8.self)
+            let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+            #expect(LinkKey.installationAddress(postcode: "ZZ1 1AA", line1: text)?.rawValue == (words.isEmpty ? nil : "address:ZZ11AA|\(words)"),
+                    "\(Array(text.utf8))")
+            #expect(LinkKey.normalisedPostcode(text) == text.uppercased().filter { !$0.isWhitespace }, "\(Array(text.utf8))")
+        }
+    }
+
     @Test("only installation addresses link cases")
     func installationOnly() {
         let billing = PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .billing)
