@@ -27,12 +27,13 @@ public struct Batch: Sendable {
         }
     }
 
-    /// Parses (on every core) and returns the records in `range`.
-    public func records(_ range: Range<Int>) -> [IntakeRecord] {
+    /// Parses and returns the records in `range`: on every core, or on the calling thread only when
+    /// `onEveryCore` is false (beside a store's single writer, which a parse on every core would slow).
+    public func records(_ range: Range<Int>, onEveryCore: Bool = true) -> [IntakeRecord] {
         switch storage {
         case .parsed(let records): return Array(records[range])
         case .lines(let data, let lines, let format):
-            return BatchReader.parallelMap(range.count) { offset in
+            return BatchReader.parallelMap(range.count, onEveryCore: onEveryCore) { offset in
                 let line = lines[range.lowerBound + offset]
                 return BatchReader.record(data, range: line.range, line: line.number, format: format)
             }
@@ -118,9 +119,10 @@ public enum BatchReader {
         }
     }
 
-    /// `transform(0..<count)` computed in slices on all cores (records are independent), in order.
-    static func parallelMap(_ count: Int, _ transform: @Sendable (Int) -> IntakeRecord) -> [IntakeRecord] {
-        let slices = count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+    /// `transform(0..<count)` computed in slices on all cores (records are independent), in order; on
+    /// the calling thread alone unless `onEveryCore`.
+    static func parallelMap(_ count: Int, onEveryCore: Bool = true, _ transform: @Sendable (Int) -> IntakeRecord) -> [IntakeRecord] {
+        let slices = count < 256 || !onEveryCore ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         let sliceSize = (count + slices - 1) / max(slices, 1)
         return [IntakeRecord](unsafeUninitializedCapacity: count) { buffer, initialised in
             nonisolated(unsafe) let base = buffer.baseAddress

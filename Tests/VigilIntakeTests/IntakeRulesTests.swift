@@ -42,6 +42,18 @@ struct IntakeRulesTests {
         #expect(errors(records[1]).first?.message.contains("invalid JSON") == true)
     }
 
+    @Test("a chunk parsed on one thread holds the same records as one parsed on every core")
+    func oneThreadOrEveryCore() throws {
+        let lines = (0..<300).map { index in index == 150 ? "{broken" : ncaPackage { $0["packageId"] = "NCA-T-\(index)" } }
+        let batch = try BatchReader.open(Array(lines.joined(separator: "\n").utf8), format: .nca)
+        let describe = { (records: [IntakeRecord]) in
+            records.map { "\($0.line) \($0.ref ?? "-") \((try? $0.result.get().contentDigest) ?? "rejected")" }
+        }
+        let everyCore = describe(batch.records(0..<300))
+        #expect(describe(batch.records(0..<300, onEveryCore: false)) == everyCore)
+        #expect(everyCore.count == 300 && everyCore[150] == "151 - rejected" && everyCore[299].hasPrefix("300 NCA-T-299 "))
+    }
+
     @Test("a part of a larger JSON Lines file reports the file's line numbers; arrays and CSV take no first line")
     func firstLineOfAPart() throws {
         let text = ncaPackage() + "\n\n{broken\n"
