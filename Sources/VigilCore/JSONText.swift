@@ -59,7 +59,6 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
-
     /// Writes `{"name":{…}}`: one object inside a one-member object, members appended in the order given
     /// (callers give them in sorted key order, so the text is canonical), nil values left out.
     public struct ObjectWriter {

@@ -5,7 +5,7 @@ import VigilStore
 
 /// Imports a batch chunk by chunk, parsing the next chunk, planning its checks and grading it while the store
 /// writes the current one. That parse runs on one thread: the store's single writer is the bound, and a parse on
-/// every core took its core (alternated `bench http-import` runs: +7.5%). The first chunk, with no write beside it,
+/// every core took its core (`bench http-import`, 8 alternated pairs: +4.6%). The first chunk, with no write beside it,
 /// and a dry run parse on every core. Used by `vigil import`, `POST /api/v1/referrals` and
 /// `vigil bench import`, so the benchmark measures the real path.
 public struct ImportPipeline: Sendable {

@@ -96,23 +96,21 @@ public enum BatchReader {
         return IntakeRecord(line: line, ref: ref, result: result)
     }
 
-    /// The non-blank lines of JSON Lines with their numbers. Line ends are found with `memchr`: a request
-    /// body of 10,000 packages is ~13 MB, and a byte-by-byte search took ~10 ms of it before any parsing.
+    /// The non-blank lines of JSON Lines with their numbers. (A request body of 10,000 packages is ~13 MB;
+    /// a byte-by-byte search for line ends took ~10 ms of it before any parsing, `memchr` well under 1 ms.)
     private static func splitLines(_ data: [UInt8], from start: Int, firstLine: Int) -> [(range: Range<Int>, number: Int)] {
         data.withUnsafeBufferPointer { bytes -> [(range: Range<Int>, number: Int)] in
-            guard let base = bytes.baseAddress else { return [] }
             var lines: [(range: Range<Int>, number: Int)] = []
             var lineStart = start
             var lineNumber = firstLine
             while lineStart < bytes.count {
-                let lineEnd = memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
-                    ?? bytes.count
-                var contentEnd = lineEnd
+                let next = bytes.endOfLine(from: lineStart)
+                var contentEnd = next > lineStart && bytes[next - 1] == 0x0A ? next - 1 : next
                 if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 if bytes[lineStart..<contentEnd].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
                     lines.append((lineStart..<contentEnd, lineNumber))
                 }
-                lineStart = lineEnd + 1
+                lineStart = next
                 lineNumber += 1
             }
             return lines

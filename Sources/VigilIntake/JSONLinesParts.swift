@@ -1,5 +1,3 @@
-import Foundation
-
 /// A JSON Lines file cut at line ends into parts that a client sends as separate requests: a server
 /// takes bodies up to a size limit, and it parses one request while it stores another.
 public struct JSONLinesPart: Sendable, Equatable {
@@ -16,13 +14,11 @@ public struct JSONLinesPart: Sendable, Equatable {
     public static func split(_ data: [UInt8], maxLines: Int, maxBytes: Int) -> [JSONLinesPart] {
         precondition(maxLines > 0 && maxBytes > 0, "parts must hold something")
         return data.withUnsafeBufferPointer { bytes -> [JSONLinesPart] in
-            guard let base = bytes.baseAddress else { return [] }
             var parts: [JSONLinesPart] = []
             var (partStart, partFirstLine) = (0, 1)
             var (lineStart, line) = (0, 1)
             while lineStart < bytes.count {
-                let lineEnd = memchr(base + lineStart, 0x0A, bytes.count - lineStart)
-                    .map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base + 1 } ?? bytes.count
+                let lineEnd = bytes.endOfLine(from: lineStart)
                 if line - partFirstLine + 1 == maxLines || lineEnd - partStart >= maxBytes || lineEnd == bytes.count {
                     parts.append(JSONLinesPart(firstLine: partFirstLine, lastLine: line, bytes: data[partStart..<lineEnd]))
                     (partStart, partFirstLine) = (lineEnd, line + 1)
