@@ -23,6 +23,7 @@ struct ReferralUploader: Sendable {
     struct PartAnswer: Sendable {
         /// The file's lines the request carried; nil when it carried the whole file.
         var lines: ClosedRange<Int>?
+        /// The server's answer, or why it refused the request.
         var answer: Result<APIClient.Answer, ServerRefusal>
     }
 
