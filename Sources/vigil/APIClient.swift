@@ -50,7 +50,7 @@ struct APIClient: Sendable {
         guard (200..<300).contains(response.status) || accepting.contains(response.status) else {
             let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
             let message = (object?["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(response.status)"
-            throw ServerRefusal(description: "\(base): \(message) (HTTP \(response.status))")
+            throw ServerRefusal(status: response.status, description: "\(base): \(message) (HTTP \(response.status))")
         }
         return Answer(status: response.status, body: response.body)
     }
@@ -58,8 +58,13 @@ struct APIClient: Sendable {
 
 /// A request the server refused, with its message.
 struct ServerRefusal: Error, CustomStringConvertible {
+    /// The HTTP status.
+    var status: Int
     /// The server's message and status.
     var description: String
+
+    /// 401 or 403: the token or its role, which every later request would meet too.
+    var refusesTheCaller: Bool { status == 401 || status == 403 }
 }
 
 /// `--server URL --token T` (or `$VIGIL_SERVER`, `$VIGIL_TOKEN`): go through a running server's API.

@@ -134,7 +134,7 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
             let clock = ContinuousClock()
             let writtenBefore = ProcessIO.storageBytesWritten()
             let started = clock.now
-            let parts = try await uploader.upload(file)
+            let parts = try await uploader.upload(file).answers
             let seconds = (clock.now - started).seconds
             let written = ProcessIO.megabytesWritten(since: writtenBefore)
             let reports = try parts.map { try $0.answer.get().decode(ImportReport.self) }

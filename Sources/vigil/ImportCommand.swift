@@ -105,7 +105,8 @@ struct ImportCommand: AsyncParsableCommand {
                     fatal = true
                     continue
                 }
-                for part in try await uploader.upload(Array(data)) {
+                let upload = try await uploader.upload(Array(data))
+                for part in upload.answers {
                     switch part.answer {
                     case .success(let answer):
                         report.merge(try answer.decode(ImportReport.self), file: file)
@@ -115,6 +116,9 @@ struct ImportCommand: AsyncParsableCommand {
                         FileOutput.standardError(message + "\n")
                         fatal = true
                     }
+                }
+                if let lines = upload.notSent {
+                    FileOutput.standardError("\(file), lines \(lines.lowerBound)-\(lines.upperBound): not sent, since the server refused the token\n")
                 }
             }
             return (report, fatal)

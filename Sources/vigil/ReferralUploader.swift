@@ -27,21 +27,34 @@ struct ReferralUploader: Sendable {
         var answer: Result<APIClient.Answer, ServerRefusal>
     }
 
-    /// Sends `data` and returns each request's answer, in file order. Transport failures throw.
-    func upload(_ data: [UInt8]) async throws -> [PartAnswer] {
+    /// What an upload did.
+    struct Outcome: Sendable {
+        /// Each sent request's answer, in file order.
+        var answers: [PartAnswer]
+        /// The file's lines left unsent because the server refused the caller (401, 403), which every
+        /// later part would have met too.
+        var notSent: ClosedRange<Int>?
+    }
+
+    /// Sends `data`, part after part. Transport failures throw.
+    func upload(_ data: [UInt8]) async throws -> Outcome {
         let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         guard first == UInt8(ascii: "{") else {
-            return [try await send(data[...], type: first == UInt8(ascii: "[") ? "application/json" : "text/csv", lines: nil)]
+            let type = first == UInt8(ascii: "[") ? "application/json" : "text/csv"
+            return Outcome(answers: [try await send(data[...], type: type, lines: nil)])
         }
         let parts = JSONLinesPart.split(data, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest)
-        return try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in
+        let answers = try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in
             var answers = [PartAnswer?](repeating: nil, count: parts.count)
             var running = 0
+            var callerRefused = false
             for (index, part) in parts.enumerated() {
                 if running == inFlight, let (done, answer) = try await group.next() {
                     answers[done] = answer
                     running -= 1
+                    if case .failure(let refusal) = answer.answer, refusal.refusesTheCaller { callerRefused = true }
                 }
+                guard !callerRefused else { break }
                 group.addTask {
                     (index, try await send(part.bytes, type: "application/x-ndjson", lines: part.firstLine...part.lastLine))
                 }
@@ -52,6 +65,8 @@ struct ReferralUploader: Sendable {
             }
             return answers.compactMap { $0 }
         }
+        let notSent = answers.count < parts.count ? parts[answers.count].firstLine...parts[parts.count - 1].lastLine : nil
+        return Outcome(answers: answers, notSent: notSent)
     }
 
     private func send(_ bytes: ArraySlice<UInt8>, type: String, lines: ClosedRange<Int>?) async throws -> PartAnswer {

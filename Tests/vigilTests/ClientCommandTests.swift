@@ -95,8 +95,8 @@ struct ClientCommandTests {
             let refused = try await VigilProcess.run(["import", "--server", server, "--token", "wrong", batch, "--format", "nca",
                                                       "--lines-per-request", "4"])
             #expect(refused.status == 1)
-            #expect(refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("\(batch), lines 5-8: ")
-                    && refused.stderr.contains("lines 9-9") && refused.stderr.contains("nothing of these lines was imported"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("(HTTP 401); nothing of these lines was imported")
+                    && refused.stderr.contains("\(batch), lines 5-9: not sent, since the server refused the token"), "\(refused.stderr)")
         }
     }
 
