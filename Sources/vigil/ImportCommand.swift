@@ -118,7 +118,7 @@ struct ImportCommand: AsyncParsableCommand {
                     }
                 }
                 if let lines = upload.notSent {
-                    FileOutput.standardError("\(file), lines \(lines.lowerBound)-\(lines.upperBound): not sent, since the server refused the token\n")
+                    FileOutput.standardError("\(file), lines \(lines.lowerBound)-\(lines.upperBound): not sent, since the server refused this token or its role\n")
                 }
             }
             return (report, fatal)
