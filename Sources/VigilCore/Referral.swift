@@ -75,6 +75,8 @@ public struct PlannedReferral: Sendable {
     /// How the referral grades, ages and flags as a new case at the planning instant: what a store records
     /// when the referral opens a case. (One that joins a case is graded again with the whole case.)
     public var evaluationAsNewCase: CaseEvaluation
+    /// The text columns of that grading's history row.
+    public var assessmentTextAsNewCase: AssessmentText
 
     /// Plans `submission`'s checks from `sources` and grades it at `now` against `targets`.
     public init(_ submission: ReferralSubmission, sources: [IntelSourceSpec], targets: ActionTargets, now: Date) {
@@ -84,5 +86,6 @@ public struct PlannedReferral: Sendable {
         let state = CaseState(facts: FactSet(referral.observations), children: referral.children, pendingChecks: checks.map(\.source),
                               receivedAt: referral.receivedAt, raisedFlags: [])
         evaluationAsNewCase = CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
+        assessmentTextAsNewCase = AssessmentText(evaluationAsNewCase.assessment)
     }
 }

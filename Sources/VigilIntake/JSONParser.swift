@@ -194,12 +194,17 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
         let start = index
+        var everyBit: UInt8 = 0
         while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw error("control character in string") }
+            everyBit |= byte
             index += 1
         }
         if peek == UInt8(ascii: "\"") {
-            let text = String(validating: bytes[start..<index], as: UTF8.self)
+            // ASCII is valid UTF-8 as it stands, and decoding it skips the generic validation, which
+            // looked up type metadata at run time for every string of every record.
+            let text = everyBit < 0x80 ? String(decoding: bytes[start..<index], as: UTF8.self)
+                : String(validating: bytes[start..<index], as: UTF8.self)
             index += 1
             guard let text else { throw error("invalid UTF-8 in string") }
             return text

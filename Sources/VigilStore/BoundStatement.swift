@@ -45,6 +45,11 @@ extension Statement {
     /// import about a quarter of each insert; this is for statements executed thousands of times a
     /// second with plain integers and text.
     func run(_ values: BoundValue...) throws {
+        try run(values: values)
+    }
+
+    /// Runs this statement once with `values` bound to its parameters in order.
+    func run(values: [BoundValue]) throws {
         try forEachRow(values) { _ in }
     }
 

@@ -6,13 +6,19 @@ import VigilCore
 /// `/metrics` read research status without counting a million check rows. (Triggers would keep them
 /// too, but a trigger gives every insert a statement journal, which made imports five times slower.)
 struct CheckCountChanges {
-    private var deltas: [String: [CheckState: Int]] = [:]
+    /// One row of `check_counts`.
+    private struct Count: Hashable {
+        var source: String
+        var state: CheckState
+    }
+
+    private var deltas: [Count: Int] = [:]
 
     /// Records a check of `source` leaving state `from` (nil: created) for `to`.
     mutating func moved(_ source: String, from: CheckState?, to: CheckState) {
         guard from != to else { return }
-        if let from { deltas[source, default: [:]][from, default: 0] -= 1 }
-        deltas[source, default: [:]][to, default: 0] += 1
+        if let from { deltas[Count(source: source, state: from), default: 0] -= 1 }
+        deltas[Count(source: source, state: to), default: 0] += 1
     }
 
     /// Applies the changes to `check_counts`.
@@ -21,10 +27,8 @@ struct CheckCountChanges {
             INSERT INTO check_counts (source, state, n) VALUES (?, ?, ?)
             ON CONFLICT (source, state) DO UPDATE SET n = n + excluded.n
             """)
-        for (source, states) in deltas {
-            for (state, delta) in states where delta != 0 {
-                try statement.execute(arguments: [source, state.rawValue, delta])
-            }
+        for (count, delta) in deltas where delta != 0 {
+            try statement.execute(arguments: [count.source, count.state.rawValue, delta])
         }
     }
 }

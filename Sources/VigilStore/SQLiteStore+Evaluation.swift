@@ -66,18 +66,19 @@ extension SQLiteStore {
                      .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
                      .integer(caseId))
         try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").run(.integer(now.millis), .integer(caseId))
-        try recordAssessment(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
+        try recordAssessment(evaluation, AssessmentText(assessment), to: db, caseId: caseId, trigger: trigger, now: now)
     }
 
-    /// Appends the assessment to the case's history and raises any new flag.
-    func recordAssessment(_ evaluation: CaseEvaluation, to db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
+    /// Appends the assessment, with its `text`, to the case's history and raises any new flag.
+    func recordAssessment(_ evaluation: CaseEvaluation, _ text: AssessmentText, to db: Database, caseId: Int64, trigger: Provenance,
+                          now: Date) throws {
         let assessment = evaluation.assessment
         try db.cachedStatement(sql: """
             INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.integer(caseId), .integer(assessment.grade.rawValue), .text(assessment.policy), .text(assessment.path),
-                     .boolean(assessment.provisional), .text(assessment.pendingChecks.joined(separator: ",")),
-                     .text(Self.factsUsedText(assessment.factsUsed)), .text(trigger.rawValue), .integer(now.millis))
+                     .boolean(assessment.provisional), .text(text.pendingChecks), .text(text.factsUsed), .text(trigger.rawValue),
+                     .integer(now.millis))
         let insertFlag = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)
             """)
@@ -92,21 +93,5 @@ extension SQLiteStore {
         let state = try Self.caseState(db, caseId)
         let evaluation = CaseEvaluation.evaluate(state, trigger: trigger, now: now, targets: targets)
         try apply(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
-    }
-
-    /// The facts an assessment read, as a small JSON object of fact → path text (`"yes(referral)"`),
-    /// names sorted. Written byte by byte, without an encoder or interpolated strings, because the single
-    /// writer writes one for every new case and every re-assessment (it was ~3% of an import's CPU).
-    static func factsUsedText(_ facts: [String: CombinedFact]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(64 * facts.count)
-        for name in facts.keys.sorted() {
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
-            JSONText.appendString(facts[name]!.pathText, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -77,7 +77,7 @@ extension SQLiteStore {
             let evaluation = planned.evaluationAsNewCase
             caseId = try insertCase(db, evaluation, receivedAt: referral.receivedAt, researchAt: planned.checks.isEmpty ? nil : now,
                                     now: now)
-            try recordAssessment(evaluation, to: db, caseId: caseId, trigger: .referral, now: now)
+            try recordAssessment(evaluation, planned.assessmentTextAsNewCase, to: db, caseId: caseId, trigger: .referral, now: now)
         }
         try db.cachedStatement(sql: """
             INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest)
@@ -123,19 +123,23 @@ extension SQLiteStore {
                 existing.insert([row.text(0), row.text(1)])
             }
         }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
-            VALUES (?, ?, ?, 'pending', ?, ?, ?)
-            """)
-        var added = false
+        var rowValues: [BoundValue] = []
+        rowValues.reserveCapacity(planned.count * Self.checkInsert.rowWidth)
         for check in planned where newCase || existing.insert([check.source, check.queryText]).inserted {
-            try statement.run(.integer(caseId), .text(check.source), .text(check.queryText), .integer(Int64(check.maxAttempts)),
-                              .integer(now.millis), .integer(now.millis))
+            rowValues.append(.text(check.source))
+            rowValues.append(.text(check.queryText))
+            rowValues.append(.integer(Int64(check.maxAttempts)))
             counts.moved(check.source, from: nil, to: .pending)
-            added = true
         }
-        if added && !newCase {
+        guard !rowValues.isEmpty else { return }
+        try Self.checkInsert.run(db, shared: [.integer(caseId), .integer(now.millis)], rowValues: rowValues)
+        if !newCase {
             try researchDue(db, caseId: caseId, at: now.millis)
         }
     }
+
+    /// New pending checks of one case, due now: `?1` the case, `?2` the time.
+    static let checkInsert = MultiRowInsert(
+        "INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)",
+        rowTemplate: "(?1, ?, ?, 'pending', ?, ?2, ?2)", sharedCount: 2)
 }

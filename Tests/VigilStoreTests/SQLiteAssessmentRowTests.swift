@@ -18,14 +18,4 @@ struct SQLiteAssessmentRowTests {
             + #""sexualCommunicationWithChild":"yes(referral)","sexualOffenceHistory":"unknown"}"#)
     }
 
-    @Test("a provenance holding a quote or a backslash still gives valid JSON")
-    func factsUsedEscapes() throws {
-        let text = SQLiteStore.factsUsedText([
-            "imminentDanger": .unknown,
-            "childAccessOther": CombinedFact(value: .yes, provenance: [Provenance(rawValue: #"officer:dc "o\neill""#), .referral]),
-        ])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
-        #expect(object == ["imminentDanger": "unknown", "childAccessOther": #"yes(officer:dc "o\neill",referral)"#])
-        #expect(text.hasPrefix(#"{"childAccessOther":"#), "names sorted")
-    }
 }
