@@ -4,10 +4,11 @@ import VigilIntake
 import VigilStore
 
 /// Imports a batch chunk by chunk, parsing the next chunk, planning its checks and grading it while the store
-/// writes the current one. That parse runs on one thread: the store's single writer is the bound, and a parse on
-/// every core took its core (`bench http-import`, 8 alternated pairs: +4.6%). The first chunk, with no write beside it,
-/// and a dry run parse on every core. Used by `vigil import`, `POST /api/v1/referrals` and
-/// `vigil bench import`, so the benchmark measures the real path.
+/// writes the current one. That parse runs on one thread while the write runs (a parse on every core took the
+/// writer's core: `bench http-import`, 8 alternated pairs, +4.6%), and the pipeline's own task joins it once the
+/// write is done (`SharedChunkPreparation`). The first chunk, with no write beside it, and a dry run parse on
+/// every core. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the benchmark
+/// measures the real path.
 public struct ImportPipeline: Sendable {
     /// A pipeline into `store` (nil: validate only) planning checks from `sources`.
     public init(store: (any Store)?, sources: [IntelSourceSpec]) {
@@ -44,46 +45,41 @@ public struct ImportPipeline: Sendable {
     /// One chunk's records with the store's outcome for each valid one (nil for a rejected record or a dry run).
     public typealias ChunkHandler = ([IntakeRecord], [ImportOutcome?]) throws -> Void
 
-    /// One chunk of records on its way to the store.
-    private struct Chunk {
-        var records: [IntakeRecord]
-        var planned: [PlannedReferral]
-        /// When it was graded.
-        var now: Date
-    }
-
     /// Runs the batch through parse and store, handing every chunk's results to `handle` in order.
     public func run(_ batch: Batch, handle: ChunkHandler) async throws {
         let ranges = Self.chunkRanges(count: batch.count)
-        guard let first = ranges.first else { return }
-        var current = prepare(batch.records(first))
-        let onEveryCore = store == nil
-        for index in ranges.indices {
-            async let following = index + 1 < ranges.count
-                ? prepare(batch.records(ranges[index + 1], onEveryCore: onEveryCore)) : Chunk(records: [], planned: [], now: Date())
-            try handle(current.records, try await store(current))
-            current = await following
+        guard let store, let firstRange = ranges.first else {
+            for range in ranges {
+                try handle(batch.records(range), Array(repeating: nil, count: range.count))
+            }
+            return
         }
+        let prepare = { (range: Range<Int>) in
+            SharedChunkPreparation(batch, range: range, sources: sources, targets: store.targets, now: Date())
+        }
+        let first = prepare(firstRange)
+        async let helpedFirst: Void = first.prepareRemainingPieces()
+        first.prepareRemainingPieces()
+        await helpedFirst
+        var current = first
+        for range in ranges.dropFirst() {
+            let following = prepare(range)
+            async let helped: Void = following.prepareRemainingPieces()
+            try await write(current, to: store, handle: handle)
+            following.prepareRemainingPieces()
+            await helped
+            current = following
+        }
+        try await write(current, to: store, handle: handle)
     }
 
-    /// A chunk's records with its valid referrals planned and graded at one instant, which the store then
-    /// records them at.
-    private func prepare(_ records: [IntakeRecord]) -> Chunk {
-        let now = Date()
-        guard let store else { return Chunk(records: records, planned: [], now: now) }
-        let planned = records.compactMap { try? $0.result.get() }.map {
-            PlannedReferral($0, sources: sources, targets: store.targets, now: now)
-        }
-        return Chunk(records: records, planned: planned, now: now)
-    }
-
-    private func store(_ chunk: Chunk) async throws -> [ImportOutcome?] {
-        let records = chunk.records
-        guard let store else { return Array(repeating: nil, count: records.count) }
-        var outcomes = try await store.importReferrals(chunk.planned, now: chunk.now).makeIterator()
-        return records.map { record in
+    /// Stores the prepared chunk and hands its records, with the outcome of each (nil for a rejected one), to `handle`.
+    private func write(_ chunk: SharedChunkPreparation, to store: any Store, handle: ChunkHandler) async throws {
+        let (records, planned) = chunk.result()
+        var outcomes = try await store.importReferrals(planned, now: chunk.now).makeIterator()
+        try handle(records, records.map { record in
             if case .success = record.result { return outcomes.next() }
             return nil
-        }
+        })
     }
 }

@@ -24,10 +24,10 @@ struct ReferralAndResearchRoutes {
                 throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the batch as \(accepted.joined(separator: ", "))")
             }
             let firstLine = try APIBody.count(request, "firstLine", default: 1, minimum: 1, maximum: Int(Int32.max))
-            let bytes = try await request.body.collect(upTo: VigilAPI.maxBodyBytes)
+            let bytes = try await APIBody.bytes(request)
             let batch: Batch
             do {
-                batch = try BatchReader.open(Array(buffer: bytes), format: format, firstLine: firstLine)
+                batch = try BatchReader.open(bytes, format: format, firstLine: firstLine)
             } catch {
                 throw APIError.badRequest("\(error); nothing of the batch was imported")
             }

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilImport
+import VigilIntake
+import VigilStore
+
+@Suite("import pipeline runs")
+struct ImportPipelineRunTests {
+    /// 1,300 lines (five chunks, dozens of pieces): the bundled NCA samples under fresh refs, every 97th
+    /// line broken.
+    static func batchText() throws -> [UInt8] {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples/nca-packages.jsonl")
+        let templates = try String(contentsOf: samples, encoding: .utf8).split(separator: "\n")
+        let lines = (0..<1300).map { index in
+            index % 97 == 50 ? "{broken" : templates[index % templates.count].replacingOccurrences(
+                of: #""packageId": "NCA-"#, with: #""packageId": "RUN-\#(index)-"#)
+        }
+        return Array(lines.joined(separator: "\n").utf8)
+    }
+
+    @Test("every record reaches the handler once, in line order, with an outcome exactly when it is valid, and lands in the store")
+    func everyRecordInOrder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path)
+        let batch = try BatchReader.open(try Self.batchText(), format: .nca)
+        var lines: [Int] = []
+        var accepted: [(ref: String, caseId: CaseID)] = []
+        try await ImportPipeline(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://192.0.2.1")).run(batch) { records, outcomes in
+            #expect(records.count == outcomes.count)
+            for (record, outcome) in zip(records, outcomes) {
+                lines.append(record.line)
+                let valid = (try? record.result.get()) != nil
+                #expect(valid == (outcome != nil), "line \(record.line)")
+                if case .accepted(let caseId) = outcome, let ref = record.ref { accepted.append((ref, caseId)) }
+            }
+        }
+        #expect(lines == Array(1...1300))
+        #expect(accepted.count == 1300 - 13)
+        for (ref, caseId) in [accepted[0], accepted[accepted.count - 1]] {
+            let detail = try await store.caseDetail(caseId, asOf: Date())
+            #expect(detail.referrals.map(\.ref).contains(ref), "\(ref) stored in its case")
+        }
+        #expect(accepted[0].ref == "RUN-0-2026-00000" && accepted[accepted.count - 1].ref == "RUN-1299-2026-00099")
+    }
+}
