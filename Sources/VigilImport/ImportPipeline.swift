@@ -61,16 +61,22 @@ public struct ImportPipeline: Sendable {
         async let helpedFirst: Void = first.prepareRemainingPieces()
         first.prepareRemainingPieces()
         await helpedFirst
-        var current = first
-        for range in ranges.dropFirst() {
-            let following = prepare(range)
-            async let helped: Void = following.prepareRemainingPieces()
+        try await withThrowingDiscardingTaskGroup { helpers in
+            var (written, current): (SharedChunkPreparation?, SharedChunkPreparation) = (nil, first)
+            for range in ranges.dropFirst() {
+                let following = prepare(range)
+                helpers.addTask { [written] in
+                    following.prepareRemainingPieces()
+                    written?.discard()
+                    await store.catchUpAfterWrites()
+                }
+                try await write(current, to: store, handle: handle)
+                following.prepareRemainingPieces()
+                await following.allPiecesPrepared()
+                (written, current) = (current, following)
+            }
             try await write(current, to: store, handle: handle)
-            following.prepareRemainingPieces()
-            await helped
-            current = following
         }
-        try await write(current, to: store, handle: handle)
     }
 
     /// Stores the prepared chunk and hands its records, with the outcome of each (nil for a rejected one), to `handle`.

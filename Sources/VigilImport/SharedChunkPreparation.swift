@@ -24,7 +24,14 @@ final class SharedChunkPreparation: Sendable {
     /// The instant the chunk is graded at, and the store records it at.
     let now: Date
     private let nextPiece = Atomic<Int>(0)
-    private let done: Mutex<[Piece?]>
+    private let progress: Mutex<Progress>
+
+    /// The pieces prepared so far, and whoever waits for the last one.
+    private struct Progress {
+        var pieces: [Piece?]
+        var prepared = 0
+        var waiter: CheckedContinuation<Void, Never>?
+    }
 
     /// Prepares `range` of `batch`, planning checks from `sources` and grading against `targets` at `now`.
     init(_ batch: Batch, range: Range<Int>, sources: [IntelSourceSpec], targets: ActionTargets, now: Date) {
@@ -35,7 +42,7 @@ final class SharedChunkPreparation: Sendable {
         self.sources = sources
         self.targets = targets
         self.now = now
-        done = Mutex([Piece?](repeating: nil, count: pieceRanges.count))
+        progress = Mutex(Progress(pieces: [Piece?](repeating: nil, count: pieceRanges.count)))
     }
 
     /// Prepares pieces nobody has taken yet until none are left; returns once the pieces it took are done.
@@ -47,15 +54,41 @@ final class SharedChunkPreparation: Sendable {
             let planned = records.compactMap { try? $0.result.get() }.map {
                 PlannedReferral($0, sources: sources, targets: targets, now: now)
             }
-            done.withLock { $0[index] = Piece(records: records, planned: planned) }
+            let waiter = progress.withLock { progress in
+                progress.pieces[index] = Piece(records: records, planned: planned)
+                progress.prepared += 1
+                return progress.prepared == pieceRanges.count ? progress.waiter.take() : nil
+            }
+            waiter?.resume()
         }
     }
 
-    /// The chunk's records and planned referrals in batch order. Call it once every task that prepared
-    /// pieces has returned.
+    /// Returns once every piece is prepared, by whichever task.
+    func allPiecesPrepared() async {
+        await withCheckedContinuation { continuation in
+            let finished = progress.withLock { progress in
+                if progress.prepared == pieceRanges.count { return true }
+                progress.waiter = continuation
+                return false
+            }
+            if finished { continuation.resume() }
+        }
+    }
+
+    /// Frees the prepared pieces once the chunk is written. Freeing a thousand referrals' values takes
+    /// milliseconds, so a helper task does it beside the next write rather than the pipeline between two.
+    func discard() {
+        let pieces = progress.withLock { progress in
+            defer { progress.pieces = [] }
+            return progress.pieces
+        }
+        withExtendedLifetime(pieces) {}
+    }
+
+    /// The chunk's records and planned referrals in batch order, once `allPiecesPrepared()` has returned.
     func result() -> (records: [IntakeRecord], planned: [PlannedReferral]) {
-        done.withLock { pieces in
-            let all = pieces.map { $0! }
+        progress.withLock { progress in
+            let all = progress.pieces.map { $0! }
             return (all.flatMap(\.records), all.flatMap(\.planned))
         }
     }

@@ -7,13 +7,14 @@ import GRDB
 import VigilCore
 
 extension SQLiteStore {
-    /// Imports a chunk in one IMMEDIATE transaction, while the pages earlier chunks wrote are copied from
-    /// the WAL into the database file beside it.
+    /// Imports a chunk in one IMMEDIATE transaction.
     public func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome] {
-        async let earlierChunksCopied: Void = copyWALToDatabase()
-        let outcomes = try await importChunk(referrals, now: now)
-        await earlierChunksCopied
-        return outcomes
+        try await importChunk(referrals, now: now)
+    }
+
+    /// Copies the pages earlier chunks committed from the WAL into the database file.
+    public func catchUpAfterWrites() async {
+        await copyWALToDatabase()
     }
 
     /// If the database refuses any record, the chunk's whole transaction is rolled back and the chunk is

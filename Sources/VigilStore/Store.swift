@@ -17,6 +17,11 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     /// and flagged, and their planned checks created, in the same transaction.
     func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome]
 
+    /// Upkeep that bulk imports leave behind and that need not hold up their writes, done off the
+    /// writer between them (SQLite: copying the pages earlier chunks committed from the WAL into the
+    /// database file). Never fails: what it cannot do now, a later call or the store itself does.
+    func catchUpAfterWrites() async
+
     /// Claims the first open, unclaimed case of the backlog order for `officer`; nil when none is left.
     /// Two callers never receive the same case.
     func claimNext(officer: String, now: Date) async throws -> BacklogEntry?

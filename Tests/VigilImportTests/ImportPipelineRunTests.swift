@@ -46,4 +46,18 @@ struct ImportPipelineRunTests {
         }
         #expect(accepted[0].ref == "RUN-0-2026-00000" && accepted[accepted.count - 1].ref == "RUN-1299-2026-00099")
     }
+
+    @Test("between writes the pipeline has the store catch up: earlier chunks reach the SQLite file itself, not only its WAL")
+    func earlierChunksReachTheDatabaseFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("test.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await ImportPipeline(store: store, sources: []).run(try BatchReader.open(try Self.batchText(), format: .nca)) { _, _ in }
+        let fileAlone = folder.appendingPathComponent("copy.sqlite").path
+        try FileManager.default.copyItem(atPath: path, toPath: fileAlone)
+        let stored = try await SQLiteStore(path: fileAlone).caseDetail(CaseID(1), asOf: Date()).referrals.map(\.ref)
+        #expect(stored.contains("RUN-0-2026-00000"))
+    }
 }
