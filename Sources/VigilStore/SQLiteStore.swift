@@ -55,10 +55,10 @@ public final class SQLiteStore: Store {
     }
 
     /// Copies the WAL's committed pages into the database file from the checkpointer's own connection:
-    /// a passive checkpoint, which neither waits for nor blocks the writer. Bulk writes run it beside each
-    /// transaction, so the writer's automatic checkpoint (every 16,384 pages) finds little left to copy
-    /// and the writer spends its time writing. A checkpoint that cannot run now (another is running)
-    /// leaves the pages to the next one; nothing is lost either way, so its errors are not reported.
+    /// a passive checkpoint, which neither waits for nor blocks the writer. An import runs it between its
+    /// chunks' writes (`catchUpAfterWrites`), so the writer's automatic checkpoint (every 16,384 pages) finds
+    /// little left to copy and the writer spends its time writing. A checkpoint that cannot run now (another
+    /// is running) leaves the pages to the next one; nothing is lost either way, so its errors are not reported.
     func copyWALToDatabase() async {
         _ = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) }
     }
