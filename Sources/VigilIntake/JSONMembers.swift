@@ -15,6 +15,12 @@ public struct JSONMembers: Sendable, Hashable {
         for (name, value) in pairs { append(name, value) }
     }
 
+    /// Makes room for `count` members without growing the storage on each of the first appends.
+    public mutating func reserveCapacity(_ count: Int) {
+        names.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     /// Adds a member after the others; a repeated name overrides the earlier one when read.
     public mutating func append(_ name: String, _ value: JSONValue) {
         names.append(name)

@@ -102,12 +102,12 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws(JSONSyntaxError) {
-        let expected = Array(word.utf8)
-        guard index + expected.count <= end, bytes[index..<index + expected.count].elementsEqual(expected) else {
-            throw error("invalid literal")
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+        let matches = word.withUTF8Buffer { expected in
+            index + expected.count <= end && bytes[index..<index + expected.count].elementsEqual(expected)
         }
-        index += expected.count
+        guard matches else { throw error("invalid literal") }
+        index += word.utf8CodeUnitCount
     }
 
     private mutating func enter() throws(JSONSyntaxError) {
@@ -125,6 +125,7 @@ public struct JSONParser {
             index += 1
             return .object(members)
         }
+        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else { throw error("expected a member name") }

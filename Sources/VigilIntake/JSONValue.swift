@@ -28,12 +28,12 @@ public enum JSONValue: Sendable, Hashable {
     /// The lower-case hex SHA-256 of `canonicalText`: what a stored referral keeps to tell a re-sent
     /// duplicate from a conflicting referral with the same ref.
     public var contentDigest: String {
-        HexText.lowercase(SHA256.hash(data: canonicalBytes))
+        SHA256.hash(data: canonicalBytes).withUnsafeBytes { HexText.lowercase(raw: $0) }
     }
 
     private var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        out.reserveCapacity(4096)
         writeCanonical(into: &out)
         return out
     }

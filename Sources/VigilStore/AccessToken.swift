@@ -11,6 +11,6 @@ public enum AccessToken {
 
     /// The hash stored for a token.
     public static func hash(_ token: String) -> String {
-        HexText.lowercase(SHA256.hash(data: Array(token.utf8)))
+        SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { HexText.lowercase(raw: $0) }
     }
 }

@@ -84,6 +84,6 @@ public enum AuditChain {
             ("action", JSONText.string(event.action)), ("caseId", event.caseId.map { String($0.rawValue) }),
             ("detail", JSONText.string(event.detail)), ("remote", JSONText.string(event.remote)),
         ])
-        return HexText.lowercase(SHA256.hash(data: Array(content.utf8)))
+        return SHA256.hash(data: Array(content.utf8)).withUnsafeBytes { HexText.lowercase(raw: $0) }
     }
 }
