@@ -297,6 +297,64 @@ enum SQLiteSchema {
                 DROP INDEX checks_runnable;
                 """)
         }
+        migrator.registerMigration("v10-deferred-child-keys") { db in
+            // An import inserts a case's checks, facts and link keys several rows per statement. SQLite gives
+            // such a statement a statement journal (a copy of every page it touches, to undo half a statement)
+            // whenever a row could fail it halfway; an immediate foreign key is such a place, and inserting
+            // `OR FAIL` cannot lift it. Deferred to the commit, the key is still checked for every row, and the
+            // statement needs no journal. These three tables are only ever filled beside their case, in the
+            // same transaction.
+            try db.execute(sql: """
+                DROP VIEW all_link_keys;
+                CREATE TABLE checks_v10 (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+                    source TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    state TEXT NOT NULL
+                        CHECK (state = 'pending' OR state = 'running' OR state = 'done' OR state = 'failed'),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_until INTEGER,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    summary TEXT,
+                    created_at INTEGER NOT NULL,
+                    finished_at INTEGER
+                );
+                INSERT INTO checks_v10 SELECT * FROM checks;
+                DROP TABLE checks;
+                ALTER TABLE checks_v10 RENAME TO checks;
+                CREATE INDEX checks_leases ON checks (lease_until) WHERE state = 'running';
+                CREATE INDEX checks_case ON checks (case_id);
+                CREATE TABLE facts_v10 (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+                    fact TEXT NOT NULL,
+                    value INTEGER NOT NULL,
+                    provenance TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                INSERT INTO facts_v10 SELECT * FROM facts;
+                DROP TABLE facts;
+                ALTER TABLE facts_v10 RENAME TO facts;
+                CREATE INDEX facts_case ON facts (case_id, fact, value, provenance, at);
+                CREATE TABLE recent_link_keys_v10 (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL,
+                    key_hash INTEGER NOT NULL,
+                    case_id INTEGER NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
+                );
+                INSERT INTO recent_link_keys_v10 SELECT * FROM recent_link_keys;
+                DROP TABLE recent_link_keys;
+                ALTER TABLE recent_link_keys_v10 RENAME TO recent_link_keys;
+                CREATE INDEX recent_link_keys_hash ON recent_link_keys (key_hash, case_id);
+                CREATE VIEW all_link_keys AS
+                    SELECT key, key_hash, case_id FROM link_keys
+                    UNION ALL SELECT key, key_hash, case_id FROM recent_link_keys;
+                """)
+        }
         return migrator
     }
 }

@@ -34,12 +34,20 @@ extension SQLiteStore {
 
     /// Inserts observations as fact rows.
     static func insertFacts(_ db: Database, caseId: Int64, _ observations: [FactObservation]) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (?, ?, ?, ?, ?)")
+        var rowValues: [BoundValue] = []
+        rowValues.reserveCapacity(observations.count * factInsert.rowWidth)
         for observation in observations {
-            try statement.run(.integer(caseId), .text(observation.fact.rawValue), .boolean(observation.value),
-                              .text(observation.provenance.rawValue), .integer(observation.at.millis))
+            rowValues.append(.text(observation.fact.rawValue))
+            rowValues.append(.boolean(observation.value))
+            rowValues.append(.text(observation.provenance.rawValue))
+            rowValues.append(.integer(observation.at.millis))
         }
+        try factInsert.run(db, shared: [.integer(caseId)], rowValues: rowValues)
     }
+
+    /// Fact rows of one case (`?1`).
+    private static let factInsert = MultiRowInsert("INSERT OR FAIL INTO facts (case_id, fact, value, provenance, at)",
+                                                   rowTemplate: "(?1, ?, ?, ?, ?)", sharedCount: 1)
 
     /// Inserts children rows.
     static func insertChildren(_ db: Database, caseId: Int64, _ children: [Child], at: Date) throws {

@@ -141,6 +141,6 @@ extension SQLiteStore {
 
     /// New pending checks of one case, due now: `?1` the case, `?2` the time.
     static let checkInsert = MultiRowInsert(
-        "INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)",
+        "INSERT OR FAIL INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)",
         rowTemplate: "(?1, ?, ?, 'pending', ?, ?2, ?2)", sharedCount: 2)
 }

@@ -39,9 +39,17 @@ extension SQLiteStore {
     /// Links `keys` to the case. A new case's keys are distinct and cannot be linked yet, so they are
     /// inserted without looking; an existing case gets only the keys it does not have.
     func addLinkKeys(_ db: Database, _ keys: [LinkKey], caseId: Int64, newCase: Bool) throws {
-        let statement = try db.cachedStatement(sql: newCase
-            ? "INSERT INTO recent_link_keys (key, key_hash, case_id) VALUES (?1, ?2, ?3)"
-            : """
+        if newCase {
+            var rowValues: [BoundValue] = []
+            rowValues.reserveCapacity(keys.count * Self.newCaseKeyInsert.rowWidth)
+            for key in keys {
+                rowValues.append(.text(key.rawValue))
+                rowValues.append(.integer(Self.linkKeyHash(key)))
+            }
+            try Self.newCaseKeyInsert.run(db, shared: [.integer(caseId)], rowValues: rowValues)
+            return
+        }
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO recent_link_keys (key, key_hash, case_id) SELECT ?1, ?2, ?3
             WHERE NOT EXISTS (SELECT 1 FROM all_link_keys WHERE key_hash = ?2 AND case_id = ?3 AND key = ?1)
             """)
@@ -49,6 +57,10 @@ extension SQLiteStore {
             try statement.run(.text(key.rawValue), .integer(Self.linkKeyHash(key)), .integer(caseId))
         }
     }
+
+    /// A new case's (`?1`) keys.
+    private static let newCaseKeyInsert = MultiRowInsert("INSERT OR FAIL INTO recent_link_keys (key, key_hash, case_id)",
+                                                         rowTemplate: "(?, ?, ?1)", sharedCount: 1)
 
     /// Moves the recent keys into `link_keys`, in hash order so each page of its index is written once,
     /// when at least `linkKeysSettleAt` have gathered (32,768 by default: about eleven 1,000-referral

@@ -183,4 +183,39 @@ struct SQLiteMigrationTests {
         #expect(try await store.importReferrals([submission("A")], sources: [], now: t0).map(accepted) == [CaseID(1)])
         #expect(try await DatabaseQueue(path: oldPath).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
     }
+
+    @Test("v10 keeps every check, fact and recent link key; a row whose case does not exist still fails, at the commit")
+    func deferredChildKeys() async throws {
+        let (path, dispose) = try scratchDatabasePath()
+        defer { dispose() }
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(queue, upTo: "v9-case-research-queue")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
+                VALUES (1, 1, 3, 99, 0, 1, 0);
+                INSERT INTO checks (id, case_id, source, query, state, max_attempts, next_attempt_at, created_at)
+                VALUES (41, 1, 'pnc', '{"person":{"name":"Sam Sample"}}', 'pending', 4, 0, 0);
+                INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (1, 'imminentDanger', 1, 'referral', 0);
+                INSERT INTO recent_link_keys (key, key_hash, case_id) VALUES ('email:sam@example.com', 7, 1);
+                """)
+        }
+        try queue.close()
+
+        let store = try SQLiteStore(path: path)
+        let detail = try await store.caseDetail(CaseID(1), asOf: t0)
+        #expect(detail.checks.map(\.id) == [41])
+        #expect(detail.facts.first { $0.fact == .imminentDanger }?.value == .yes)
+        let reopened = try DatabaseQueue(path: path)
+        #expect(try await reopened.read { try String.fetchAll($0, sql: "SELECT key FROM all_link_keys") } == ["email:sam@example.com"])
+        for orphan in [
+            "INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at) VALUES (9, 'pnc', '{}', 'pending', 4, 0, 0)",
+            "INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (1, 'imminentDanger', 0, 'referral', 0), (9, 'imminentDanger', 1, 'referral', 0)",
+            "INSERT INTO recent_link_keys (key, key_hash, case_id) VALUES ('email:nobody@example.com', 8, 9)",
+        ] {
+            #expect(throws: DatabaseError.self, "\(orphan)") { try reopened.write { try $0.execute(sql: orphan) } }
+        }
+        #expect(try await reopened.read { try Int.fetchOne($0, sql: "SELECT (SELECT count(*) FROM checks) + (SELECT count(*) FROM facts)") } == 2,
+                "a refused transaction leaves nothing behind")
+    }
 }
