@@ -78,11 +78,9 @@ final class SharedChunkPreparation: Sendable {
     /// Frees the prepared pieces once the chunk is written. Freeing a thousand referrals' values takes
     /// milliseconds, so a helper task does it beside the next write rather than the pipeline between two.
     func discard() {
-        let pieces = progress.withLock { progress in
-            defer { progress.pieces = [] }
-            return progress.pieces
-        }
-        withExtendedLifetime(pieces) {}
+        var pieces: [Piece?] = []
+        progress.withLock { swap(&$0.pieces, &pieces) }
+        // `pieces`, the last reference to them, is freed here, on the caller's thread.
     }
 
     /// The chunk's records and planned referrals in batch order, once `allPiecesPrepared()` has returned.
