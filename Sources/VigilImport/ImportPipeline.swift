@@ -64,29 +64,43 @@ public struct ImportPipeline: Sendable {
         first.prepareRemainingPieces()
         await helpedFirst
         try await withThrowingDiscardingTaskGroup { helpers in
-            var (written, current): (SharedChunkPreparation?, SharedChunkPreparation) = (nil, first)
-            for range in ranges.dropFirst() {
-                let following = prepare(range)
-                helpers.addTask { [written] in
-                    following.prepareRemainingPieces()
-                    written?.discard()
-                    await store.catchUpAfterWrites()
+            var current = first
+            var reported: SharedChunkPreparation?
+            var unreported: (chunk: SharedChunkPreparation, outcomes: [ImportOutcome])?
+            for index in ranges.indices {
+                let following = index + 1 < ranges.count ? prepare(ranges[index + 1]) : nil
+                if let following {
+                    helpers.addTask { [reported] in
+                        following.prepareRemainingPieces()
+                        reported?.discard()
+                        await store.catchUpAfterWrites()
+                    }
                 }
-                try await write(current, to: store, handle: handle)
+                let chunk = current
+                async let outcomes = store.importReferrals(chunk.result().planned, now: chunk.now)
+                if let unreported {
+                    // The chunk before is handed on while this one is written.
+                    try Self.report(unreported.chunk, unreported.outcomes, to: handle)
+                    reported = unreported.chunk
+                }
+                unreported = (chunk, try await outcomes)
+                guard let following else { break }
                 following.prepareRemainingPieces()
                 await following.allPiecesPrepared()
-                (written, current) = (current, following)
+                current = following
             }
-            try await write(current, to: store, handle: handle)
+            if let unreported {
+                try Self.report(unreported.chunk, unreported.outcomes, to: handle)
+            }
         }
     }
 
-    /// Stores the prepared chunk and hands its records, with the outcome of each (nil for a rejected one), to `handle`.
-    private func write(_ chunk: SharedChunkPreparation, to store: any Store, handle: ChunkHandler) async throws {
-        let (records, planned) = chunk.result()
-        var outcomes = try await store.importReferrals(planned, now: chunk.now).makeIterator()
+    /// Hands the chunk's records to `handle` with the store's outcome of each (nil for a rejected one).
+    private static func report(_ chunk: SharedChunkPreparation, _ outcomes: [ImportOutcome], to handle: ChunkHandler) throws {
+        let records = chunk.result().records
+        var stored = outcomes.makeIterator()
         try handle(records, records.map { record in
-            if case .success = record.result { return outcomes.next() }
+            if case .success = record.result { return stored.next() }
             return nil
         })
     }

@@ -26,11 +26,12 @@ final class SharedChunkPreparation: Sendable {
     private let nextPiece = Atomic<Int>(0)
     private let progress: Mutex<Progress>
 
-    /// The pieces prepared so far, and whoever waits for the last one.
+    /// The pieces prepared so far, whoever waits for the last one, and the whole chunk once it is done.
     private struct Progress {
         var pieces: [Piece?]
         var prepared = 0
         var waiter: CheckedContinuation<Void, Never>?
+        var chunk: (records: [IntakeRecord], planned: [PlannedReferral]) = ([], [])
     }
 
     /// Prepares `range` of `batch`, planning checks from `sources` and grading against `targets` at `now`.
@@ -57,7 +58,12 @@ final class SharedChunkPreparation: Sendable {
             let waiter = progress.withLock { progress in
                 progress.pieces[index] = Piece(records: records, planned: planned)
                 progress.prepared += 1
-                return progress.prepared == pieceRanges.count ? progress.waiter.take() : nil
+                guard progress.prepared == pieceRanges.count else { return nil as CheckedContinuation<Void, Never>? }
+                // Whoever prepares the last piece joins them, so the pipeline finds the chunk ready to write.
+                let pieces = progress.pieces.map { $0! }
+                progress.chunk = (pieces.flatMap(\.records), pieces.flatMap(\.planned))
+                progress.pieces = []
+                return progress.waiter.take()
             }
             waiter?.resume()
         }
@@ -75,19 +81,16 @@ final class SharedChunkPreparation: Sendable {
         }
     }
 
-    /// Frees the prepared pieces once the chunk is written. Freeing a thousand referrals' values takes
+    /// Frees the prepared chunk once it is written and reported. Freeing a thousand referrals' values takes
     /// milliseconds, so a helper task does it beside the next write rather than the pipeline between two.
     func discard() {
-        var pieces: [Piece?] = []
-        progress.withLock { swap(&$0.pieces, &pieces) }
-        // `pieces`, the last reference to them, is freed here, on the caller's thread.
+        var chunk: (records: [IntakeRecord], planned: [PlannedReferral]) = ([], [])
+        progress.withLock { swap(&$0.chunk, &chunk) }
+        // `chunk`, the last reference to the records, is freed here, on the caller's thread.
     }
 
     /// The chunk's records and planned referrals in batch order, once `allPiecesPrepared()` has returned.
     func result() -> (records: [IntakeRecord], planned: [PlannedReferral]) {
-        progress.withLock { progress in
-            let all = progress.pieces.map { $0! }
-            return (all.flatMap(\.records), all.flatMap(\.planned))
-        }
+        progress.withLock { $0.chunk }
     }
 }
