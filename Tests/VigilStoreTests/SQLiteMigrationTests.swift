@@ -8,20 +8,14 @@ import VigilCore
 struct SQLiteMigrationTests {
     @Test("v5 rebuilds the checks table: rows, ids and states survive, an unknown state is still refused, the wide unique index is gone")
     func checksRebuildKeepsRowsAndRule() async throws {
-        let (path, dispose) = try scratchDatabasePath()
-        defer { dispose() }
-        let queue = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(queue, upTo: "v4-drop-redundant-check-index")
-        try await queue.write { db in
-            try db.execute(sql: """
+        let (path, dispose) = try await scratchDatabase(migratedUpTo: "v4-drop-redundant-check-index", rows: """
                 INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
                 VALUES (1, 1, 3, 99, 0, 1, 0);
                 INSERT INTO checks (id, case_id, source, query, state, max_attempts, next_attempt_at, created_at)
                 VALUES (41, 1, 'pnc', '{"person":{"name":"Sam Sample"}}', 'pending', 4, 0, 0),
                        (42, 1, 'subscriber', '{"ip":{"ipAddress":"198.51.100.7"}}', 'done', 4, 0, 0);
-                """)
-        }
-        try queue.close()
+            """)
+        defer { dispose() }
 
         let store = try SQLiteStore(path: path)
         let detail = try await store.caseDetail(CaseID(1), asOf: t0)
@@ -65,21 +59,15 @@ struct SQLiteMigrationTests {
 
     @Test("v7 keeps every link key, looks keys up through the hash index, and a referral still joins an open case by a key stored before v7")
     func hashedLinkKeysKeepLinks() async throws {
-        let (path, dispose) = try scratchDatabasePath()
-        defer { dispose() }
-        let queue = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(queue, upTo: "v6-covering-facts-index")
-        try await queue.write { db in
-            try db.execute(sql: """
+        let (path, dispose) = try await scratchDatabase(migratedUpTo: "v6-covering-facts-index", rows: """
                 INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
                 VALUES (1, 1, 3, 99, 0, 1, 0);
                 INSERT INTO cases (status, grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
                 VALUES ('closed', 1, 1, 3, 99, 0, 1, 0);
                 INSERT INTO link_keys (key, case_id)
                 VALUES ('email:sam@example.com', 1), ('phone:447700900001', 1), ('email:other@example.com', 2);
-                """)
-        }
-        try queue.close()
+            """)
+        defer { dispose() }
 
         let store = try SQLiteStore(path: path)
         let outcomes = try await store.importReferrals([
@@ -186,21 +174,15 @@ struct SQLiteMigrationTests {
 
     @Test("v10 keeps every check, fact and recent link key; a row whose case does not exist still fails, at the commit")
     func deferredChildKeys() async throws {
-        let (path, dispose) = try scratchDatabasePath()
-        defer { dispose() }
-        let queue = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(queue, upTo: "v9-case-research-queue")
-        try await queue.write { db in
-            try db.execute(sql: """
+        let (path, dispose) = try await scratchDatabase(migratedUpTo: "v9-case-research-queue", rows: """
                 INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
                 VALUES (1, 1, 3, 99, 0, 1, 0);
                 INSERT INTO checks (id, case_id, source, query, state, max_attempts, next_attempt_at, created_at)
                 VALUES (41, 1, 'pnc', '{"person":{"name":"Sam Sample"}}', 'pending', 4, 0, 0);
                 INSERT INTO facts (case_id, fact, value, provenance, at) VALUES (1, 'imminentDanger', 1, 'referral', 0);
                 INSERT INTO recent_link_keys (key, key_hash, case_id) VALUES ('email:sam@example.com', 7, 1);
-                """)
-        }
-        try queue.close()
+            """)
+        defer { dispose() }
 
         let store = try SQLiteStore(path: path)
         let detail = try await store.caseDetail(CaseID(1), asOf: t0)
@@ -218,4 +200,15 @@ struct SQLiteMigrationTests {
         #expect(try await reopened.read { try Int.fetchOne($0, sql: "SELECT (SELECT count(*) FROM checks) + (SELECT count(*) FROM facts)") } == 2,
                 "a refused transaction leaves nothing behind")
     }
+}
+
+/// A scratch database migrated up to `migration` with `rows` (SQL) written into it, and closed: the state an
+/// older version left behind, for testing the migrations after it.
+func scratchDatabase(migratedUpTo migration: String, rows: String) async throws -> (String, @Sendable () -> Void) {
+    let (path, dispose) = try scratchDatabasePath()
+    let queue = try DatabaseQueue(path: path)
+    try SQLiteSchema.migrator.migrate(queue, upTo: migration)
+    try await queue.write { try $0.execute(sql: rows) }
+    try queue.close()
+    return (path, dispose)
 }

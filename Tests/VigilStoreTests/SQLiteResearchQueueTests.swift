@@ -83,20 +83,14 @@ struct SQLiteResearchQueueTests {
 
     @Test("v9 fills research_at from the pending checks of each case and drops checks_runnable")
     func migrationFillsResearchAt() async throws {
-        let (path, dispose) = try scratchDatabasePath()
-        defer { dispose() }
-        let queue = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(queue, upTo: "v8-recent-link-keys")
-        try await queue.write { db in
-            try db.execute(sql: """
+        let (path, dispose) = try await scratchDatabase(migratedUpTo: "v8-recent-link-keys", rows: """
                 INSERT INTO cases (grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at)
                 VALUES (1, 1, 3, 99, 0, 1, 0), (1, 1, 3, 99, 0, 0, 0), (1, 1, 3, 99, 0, 1, 0);
                 INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at) VALUES
                     (1, 'pnc', 'a', 'pending', 4, 500, 0), (1, 'visor', 'a', 'pending', 4, 300, 0), (1, 'pnd', 'b', 'running', 4, 100, 0),
                     (2, 'pnc', 'c', 'done', 4, 100, 0), (3, 'pnc', 'd', 'failed', 4, 50, 0), (3, 'visor', 'd', 'pending', 4, 900, 0);
-                """)
-        }
-        try queue.close()
+            """)
+        defer { dispose() }
         _ = try SQLiteStore(path: path)
         #expect(try await researchAt(path) == [1: 300, 2: nil, 3: 900])
         let indexes = try await DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
