@@ -63,8 +63,8 @@ extension SQLiteStore {
                                                          rowTemplate: "(?, ?, ?1)", sharedCount: 1)
 
     /// Moves the recent keys into `link_keys`, in hash order so each page of its index is written once,
-    /// when at least `linkKeysSettleAt` have gathered (32,768 by default: about eleven 1,000-referral
-    /// chunks' worth). Runs at the end of each import transaction. (Research adds a key only now and
+    /// when at least `linkKeysSettleAt` have gathered (16,384 by default: about every sixth chunk of 1,000
+    /// referrals). Runs at the end of each import transaction. (Research adds a key only now and
     /// then; those wait in the recent table, where look-ups find them all the same.)
     func settleLinkKeys(_ db: Database) throws {
         var recent = 0
