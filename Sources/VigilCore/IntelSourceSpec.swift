@@ -30,10 +30,16 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
     public var backoffBaseMs: Int
     /// Longest retry delay, milliseconds.
     public var backoffMaxMs: Int
+    /// The proxy to reach the source through (`http://host:port`); nil reaches it directly, whatever
+    /// `http_proxy` or `https_proxy` the environment sets, so queries never leave by a route nobody chose.
+    public var proxy: String?
+    /// How much of one answer is accepted.
+    public var limits: AnswerLimits
 
     /// Creates a source.
     public init(name: String, url: String, needs: CheckNeed, yields: [String], timeoutMs: Int = 5000,
-                connectTimeoutMs: Int = 2000, maxAttempts: Int = 4, backoffBaseMs: Int = 500, backoffMaxMs: Int = 30000) {
+                connectTimeoutMs: Int = 2000, maxAttempts: Int = 4, backoffBaseMs: Int = 500, backoffMaxMs: Int = 30000,
+                proxy: String? = nil, limits: AnswerLimits = .standard) {
         self.name = name
         self.url = url
         self.needs = needs
@@ -43,6 +49,8 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
         self.maxAttempts = maxAttempts
         self.backoffBaseMs = backoffBaseMs
         self.backoffMaxMs = backoffMaxMs
+        self.proxy = proxy
+        self.limits = limits
     }
 
     /// The facts among `yields`.

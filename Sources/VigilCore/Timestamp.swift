@@ -12,7 +12,8 @@ public enum Timestamp {
         case malformed
     }
 
-    /// Parses `2024-03-01T10:15:00Z`, `2024-03-01T10:15:00.250+01:00`; an offset is required.
+    /// Parses `2024-03-01T10:15:00Z`, `2024-03-01T10:15:00.250+01:00`; an offset (at most ±14:00) is
+    /// required, and the instant must fall in the years 0001–9999 once the offset is applied.
     public static func parse(_ text: String) -> Result<Date, Problem> {
         let bytes = Array(text.utf8)
         var index = 0
@@ -54,7 +55,8 @@ public enum Timestamp {
         } else if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             index += 1
-            guard let offsetHours = number(2), expect(":"), let offsetMinutes = number(2), offsetHours < 24,
+            // Offsets in use run from -12:00 to +14:00; anything past ±14:00 is a typing error.
+            guard let offsetHours = number(2), expect(":"), let offsetMinutes = number(2), offsetHours * 60 + offsetMinutes <= 14 * 60,
                 offsetMinutes < 60
             else { return .failure(.malformed) }
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
@@ -66,8 +68,21 @@ public enum Timestamp {
         else { return .failure(.malformed) }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
+        guard (firstFormattable...lastFormattable).contains(seconds) else { return .failure(.malformed) }
         return .success(Date(timeIntervalSince1970: Double(seconds) + fraction))
     }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds since 1970: the instants `format` writes
+    /// with four-digit years.
+    private static let firstFormattable = -62_135_596_800
+    private static let lastFormattable = 253_402_300_799
+
+    /// The earliest time a referral's fields may give: 1990-01-01T00:00:00Z. Nothing Vigil reads (CyberTipline
+    /// reports, P2P detections, subscriber records) predates it, so an earlier year is a typing or export error.
+    public static let earliestPlausible = Date(timeIntervalSince1970: 631_152_000)
+
+    /// How far past `now` a referral's time may lie: one day, for clocks that disagree a little.
+    public static let futureTolerance: TimeInterval = 86_400
 
     /// Whole milliseconds since 1970, as `format` writes the instant.
     public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

@@ -1,3 +1,4 @@
+import Foundation
 import VigilCore
 
 extension ImportReport {
@@ -9,6 +10,10 @@ extension ImportReport {
         out.reserveCapacity(64 + records.count * 96)
         out.append(contentsOf: #"{"accepted":"#.utf8)
         append(accepted, to: &out)
+        if let acknowledged {
+            out.append(contentsOf: #","acknowledged":"#.utf8)
+            appendEncoded(acknowledged, to: &out)
+        }
         out.append(contentsOf: #","duplicates":"#.utf8)
         append(duplicates, to: &out)
         out.append(contentsOf: #","records":["#.utf8)
@@ -37,8 +42,18 @@ extension ImportReport {
         }
         out.append(contentsOf: #"],"rejected":"#.utf8)
         append(rejected, to: &out)
+        if let unacknowledged {
+            out.append(contentsOf: #","unacknowledged":"#.utf8)
+            appendEncoded(unacknowledged, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
         return out
+    }
+
+    /// Line ranges as `VigilJSON.encoder` writes them (rare and short, so no hand-written form).
+    private func appendEncoded(_ ranges: [SentLines], to out: inout [UInt8]) {
+        let data = (try? VigilJSON.encoder.encode(ranges)) ?? Data("[]".utf8)
+        out.append(contentsOf: data)
     }
 
     private func append(_ number: Int, to out: inout [UInt8]) {

@@ -33,6 +33,28 @@ public struct ImportReport: Codable, Sendable {
         }
     }
 
+    /// Lines of a file sent to a server: acknowledged (the server answered with their records' fates), or
+    /// not (a request it refused, one in flight when the connection failed, the parts not sent after that,
+    /// whose records may or may not be stored; sending the file again is safe, since stored records come
+    /// back as duplicates).
+    public struct SentLines: Codable, Sendable, Equatable {
+        /// The batch file.
+        public var file: String
+        /// The first and last line of the range; nil for a file sent whole.
+        public var firstLine: Int?
+        public var lastLine: Int?
+        /// Why the lines were not acknowledged; nil for acknowledged lines.
+        public var reason: String?
+
+        /// Creates a range.
+        public init(file: String, lines: ClosedRange<Int>?, reason: String?) {
+            self.file = file
+            self.firstLine = lines?.lowerBound
+            self.lastLine = lines?.upperBound
+            self.reason = reason
+        }
+    }
+
     /// Records stored.
     public var accepted = 0
     /// Records already stored with identical content.
@@ -41,11 +63,15 @@ public struct ImportReport: Codable, Sendable {
     public var rejected = 0
     /// Every record's fate, in batch order.
     public var records: [Record] = []
+    /// Line ranges a server acknowledged, and those it did not, when some were not (`vigil import --server`
+    /// only; absent otherwise).
+    public var acknowledged: [SentLines]?
+    public var unacknowledged: [SentLines]?
 
     /// An empty report.
     public init() {}
 
-    private enum CodingKeys: String, CodingKey { case accepted, duplicates, rejected, records }
+    private enum CodingKeys: String, CodingKey { case accepted, acknowledged, duplicates, rejected, records, unacknowledged }
 
     /// Adds one chunk of a pipeline run: each record with the store's outcome (nil: rejected at parsing,
     /// or a dry run).

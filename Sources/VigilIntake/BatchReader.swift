@@ -1,4 +1,3 @@
-import CSV
 import Dispatch
 import Foundation
 import VigilCore
@@ -13,7 +12,7 @@ public struct BatchReadError: Error, Sendable, CustomStringConvertible {
 /// caller can parse the next chunk while it stores the previous one; arrays and CSV are parsed whole.
 public struct Batch: Sendable {
     enum Storage {
-        case lines(data: [UInt8], lines: [(range: Range<Int>, number: Int)], format: IntakeFormat)
+        case lines(data: [UInt8], lines: [(range: Range<Int>, number: Int)], format: IntakeFormat, now: Date)
         case parsed([IntakeRecord])
     }
 
@@ -22,7 +21,7 @@ public struct Batch: Sendable {
     /// How many records the batch holds.
     public var count: Int {
         switch storage {
-        case .lines(_, let lines, _): lines.count
+        case .lines(_, let lines, _, _): lines.count
         case .parsed(let records): records.count
         }
     }
@@ -32,10 +31,10 @@ public struct Batch: Sendable {
     public func records(_ range: Range<Int>, onEveryCore: Bool = true) -> [IntakeRecord] {
         switch storage {
         case .parsed(let records): return Array(records[range])
-        case .lines(let data, let lines, let format):
+        case .lines(let data, let lines, let format, let now):
             return BatchReader.parallelMap(range.count, onEveryCore: onEveryCore) { offset in
                 let line = lines[range.lowerBound + offset]
-                return BatchReader.record(data, range: line.range, line: line.number, format: format)
+                return BatchReader.record(data, range: line.range, line: line.number, format: format, now: now)
             }
         }
     }
@@ -45,15 +44,16 @@ public struct Batch: Sendable {
 public enum BatchReader {
     /// Parses a whole batch held in memory. Per-record problems become rejected records; only an
     /// unreadable file (bad UTF-8 in CSV, a broken JSON array) throws.
-    public static func read(_ data: [UInt8], format: IntakeFormat) throws(BatchReadError) -> [IntakeRecord] {
-        let batch = try open(data, format: format)
+    public static func read(_ data: [UInt8], format: IntakeFormat, now: Date) throws(BatchReadError) -> [IntakeRecord] {
+        let batch = try open(data, format: format, now: now)
         return batch.records(0..<batch.count)
     }
 
     /// Splits a batch into records without parsing JSON Lines yet. `firstLine` is the number of the
     /// batch's first line in a larger file that a client sends in parts (JSON Lines only): records and
-    /// their messages then carry the file's own line numbers.
-    public static func open(_ data: [UInt8], format: IntakeFormat, firstLine: Int = 1) throws(BatchReadError) -> Batch {
+    /// their messages then carry the file's own line numbers. `now` is the import's time: a record's times
+    /// may lie at most a day after it.
+    public static func open(_ data: [UInt8], format: IntakeFormat, firstLine: Int = 1, now: Date) throws(BatchReadError) -> Batch {
         var start = 0
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         guard let first = data[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
@@ -63,23 +63,23 @@ public enum BatchReader {
             throw BatchReadError(description: "a first line number applies to JSON Lines only; send a JSON array or CSV file whole")
         }
         switch first {
-        case UInt8(ascii: "["): return Batch(storage: .parsed(try readArray(data, from: start, format: format)))
+        case UInt8(ascii: "["): return Batch(storage: .parsed(try readArray(data, from: start, format: format, now: now)))
         case UInt8(ascii: "{"):
-            return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format))
+            return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
         default:
             guard format == .p2p else {
                 throw BatchReadError(description: "an NCA batch must be JSON Lines or a JSON array")
             }
-            return Batch(storage: .parsed(try readCSV(data, from: start)))
+            return Batch(storage: .parsed(try readCSV(data, from: start, now: now)))
         }
     }
 
     /// Parses one JSON record's bytes: syntax, then the format's own validation.
-    static func record(_ bytes: [UInt8], range: Range<Int>, line: Int, format: IntakeFormat) -> IntakeRecord {
+    static func record(_ bytes: [UInt8], range: Range<Int>, line: Int, format: IntakeFormat, now: Date) -> IntakeRecord {
         var parser = JSONParser(bytes: bytes, range: range, firstLine: line)
         do {
             let value = try parser.parseDocument()
-            return record(value, raw: String(decoding: bytes[range], as: UTF8.self), line: line, format: format)
+            return record(value, raw: String(decoding: bytes[range], as: UTF8.self), line: line, format: format, now: now)
         } catch {
             return IntakeRecord(line: line, ref: nil, result: .failure(IntakeRejection(errors: [
                 FieldError(field: "", message: "invalid JSON: \(error.message) (line \(error.line))"),
@@ -87,11 +87,11 @@ public enum BatchReader {
         }
     }
 
-    static func record(_ value: JSONValue, raw: String, line: Int, format: IntakeFormat) -> IntakeRecord {
+    static func record(_ value: JSONValue, raw: String, line: Int, format: IntakeFormat, now: Date) -> IntakeRecord {
         let refField = format == .nca ? "packageId" : "leadId"
         var ref: String?
         if case .string(let text)? = value[refField] { ref = text }
-        let parsed = format == .nca ? NCAPackageParser.parse(value) : P2PLeadParser.parse(value)
+        let parsed = format == .nca ? NCAPackageParser.parse(value, now: now) : P2PLeadParser.parse(value, now: now)
         let result = parsed.map { ReferralSubmission(referral: $0, raw: raw, contentDigest: value.contentDigest) }
         return IntakeRecord(line: line, ref: ref, result: result)
     }
@@ -133,59 +133,54 @@ public enum BatchReader {
         }
     }
 
-    private static func readArray(_ data: [UInt8], from start: Int, format: IntakeFormat) throws(BatchReadError) -> [IntakeRecord] {
+    private static func readArray(_ data: [UInt8], from start: Int, format: IntakeFormat, now: Date) throws(BatchReadError) -> [IntakeRecord] {
         var parser = JSONParser(bytes: data, range: start..<data.count)
         do {
             return try parser.parseArrayElements().map { element in
                 record(element.value, raw: String(decoding: data[element.range], as: UTF8.self), line: element.line,
-                       format: format)
+                       format: format, now: now)
             }
         } catch {
             throw BatchReadError(description: "line \(error.line): \(error.message); a JSON array batch must be valid JSON as a whole")
         }
     }
 
-    /// Reads CSV with a header row; each row becomes an object of its non-empty cells (as strings).
-    /// Lines are counted from the file, so a quoted cell spanning lines keeps later line numbers right.
-    private static func readCSV(_ data: [UInt8], from start: Int) throws(BatchReadError) -> [IntakeRecord] {
-        guard let text = String(validating: data[start...], as: UTF8.self) else {
-            throw BatchReadError(description: "the CSV file is not valid UTF-8")
+    /// Reads CSV with a header row; each row becomes an object of its non-empty cells (as strings). A
+    /// malformed row (bad quoting, bad UTF-8, the wrong number of cells) is rejected with its line and the
+    /// rows after it still land; only a missing or unreadable header refuses the file.
+    private static func readCSV(_ data: [UInt8], from start: Int, now: Date) throws(BatchReadError) -> [IntakeRecord] {
+        var rows = CSVRows(data, from: start)
+        guard let headerRow = rows.next() else { return [] }
+        let header: [String]
+        switch headerRow.cells {
+        case .success(let cells): header = cells
+        case .failure(let error): throw BatchReadError(description: "line 1: cannot read the CSV header: \(error.message)")
         }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
-        } catch {
-            throw BatchReadError(description: "line 1: cannot read the CSV header: \(error)")
-        }
-        let header = reader.headerRow ?? []
         let required = ["leadId", "tool", "network", "detectedAt", "ipAddress", "firstSeen", "lastSeen"]
         let missing = required.filter { !header.contains($0) }
         guard missing.isEmpty else {
             throw BatchReadError(description: "line 1: the CSV header lacks column(s) \(missing.joined(separator: ", "))")
         }
-        var line = 1 + newlines(in: header)
-        var records: [IntakeRecord] = []
-        while let row = reader.next() {
-            line += 1
-            let rowLine = line
-            line += newlines(in: row)
-            guard row.contains(where: { !$0.isEmpty }) else { continue }
-            guard row.count == header.count else {
-                records.append(IntakeRecord(line: rowLine, ref: nil, result: .failure(IntakeRejection(errors: [
-                    FieldError(field: "", message: "row has \(row.count) cells; the header has \(header.count)"),
-                ]))))
-                continue
-            }
-            let value = JSONValue.object(JSONMembers(zip(header, row).filter { !$0.1.isEmpty }.map { ($0, .string($1)) }))
-            records.append(record(value, raw: value.canonicalText, line: rowLine, format: .p2p))
+        if let repeated = JSONMembers(header.map { ($0, JSONValue.null) }).firstDuplicateName() {
+            throw BatchReadError(description: "line 1: the CSV header names column '\(DisplayText.echoed(repeated))' twice")
         }
-        if let error = reader.error {
-            throw BatchReadError(description: "line \(line): the CSV file is malformed: \(error)")
+        var records: [IntakeRecord] = []
+        while let row = rows.next() {
+            switch row.cells {
+            case .failure(let error):
+                records.append(IntakeRecord(line: row.line, ref: nil, result: .failure(IntakeRejection(errors: [error]))))
+            case .success(let cells):
+                guard cells.contains(where: { !$0.isEmpty }) else { continue }
+                guard cells.count == header.count else {
+                    records.append(IntakeRecord(line: row.line, ref: nil, result: .failure(IntakeRejection(errors: [
+                        FieldError(field: "", message: "row has \(cells.count) cells; the header has \(header.count)"),
+                    ]))))
+                    continue
+                }
+                let value = JSONValue.object(JSONMembers(zip(header, cells).filter { !$0.1.isEmpty }.map { ($0, .string($1)) }))
+                records.append(record(value, raw: value.canonicalText, line: row.line, format: .p2p, now: now))
+            }
         }
         return records
-    }
-
-    private static func newlines(in cells: [String]) -> Int {
-        cells.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
     }
 }

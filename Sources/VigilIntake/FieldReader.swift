@@ -10,6 +10,13 @@ import VigilCore
 struct FieldReader {
     /// The problems found so far.
     private(set) var errors: [FieldError] = []
+    /// The latest plausible time a field may give (the import's now plus `Timestamp.futureTolerance`).
+    let latest: Date
+
+    /// A reader for a record imported at `now`.
+    init(now: Date) {
+        latest = now.addingTimeInterval(Timestamp.futureTolerance)
+    }
 
     /// Records a problem.
     mutating func fail(_ field: String, _ message: String) {
@@ -55,6 +62,10 @@ struct FieldReader {
             fail(path(), "must be a string")
             return nil
         }
+        if text.utf8.contains(0) {
+            fail(path(), "contains a NUL character")
+            return nil
+        }
         if required, text.isEmpty {
             fail(path(), "must not be empty")
             return nil
@@ -65,6 +76,9 @@ struct FieldReader {
     /// A string or an integer, read as text (ids such as `reportId` and `espUserId` come as either).
     mutating func identifier(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> String? {
         switch member(parent, key) {
+        case .string(let text) where text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }):
+            fail(path(), "contains a control character")
+            return nil
         case .string(let text) where !text.isEmpty: return text
         case .number(let text) where Int64(text) != nil: return text
         case nil:
@@ -110,15 +124,19 @@ struct FieldReader {
         return number
     }
 
-    /// An RFC 3339 timestamp with an explicit offset.
+    /// An RFC 3339 timestamp with an explicit offset, from 1990 to a day after the import.
     mutating func timestamp(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> Date? {
         guard let text = string(parent, key, at: path(), required: required) else { return nil }
         switch Timestamp.parse(text) {
+        case .success(let date) where date < Timestamp.earliestPlausible:
+            fail(path(), "'\(DisplayText.echoed(text))' is before 1990, not a plausible time")
+        case .success(let date) where date > latest:
+            fail(path(), "'\(DisplayText.echoed(text))' is more than a day in the future")
         case .success(let date): return date
         case .failure(.missingOffset):
-            fail(path(), "timestamp '\(text)' has no time zone offset (add Z or +01:00)")
+            fail(path(), "timestamp '\(DisplayText.echoed(text))' has no time zone offset (add Z or +01:00)")
         case .failure(.malformed):
-            fail(path(), "'\(text)' is not an RFC 3339 timestamp")
+            fail(path(), "'\(DisplayText.echoed(text))' is not an RFC 3339 timestamp")
         }
         return nil
     }
@@ -127,7 +145,7 @@ struct FieldReader {
     mutating func date(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String) -> String? {
         guard let text = string(parent, key, at: path()) else { return nil }
         guard Timestamp.isCalendarDate(text) else {
-            fail(path(), "'\(text)' is not a date YYYY-MM-DD")
+            fail(path(), "'\(DisplayText.echoed(text))' is not a date YYYY-MM-DD")
             return nil
         }
         return text
@@ -138,7 +156,7 @@ struct FieldReader {
                          required: Bool = false) -> String? {
         guard let text = string(parent, key, at: path(), required: required) else { return nil }
         guard let match = options.first(where: { $0.lowercased() == text.lowercased() }) else {
-            fail(path(), "'\(text)' is not one of \(options.joined(separator: ", "))")
+            fail(path(), "'\(DisplayText.echoed(text))' is not one of \(options.joined(separator: ", "))")
             return nil
         }
         return match
@@ -162,7 +180,7 @@ struct FieldReader {
     mutating func ipAddress(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> String? {
         guard let text = string(parent, key, at: path(), required: required) else { return nil }
         guard IPAddressSyntax.isValid(text) else {
-            fail(path(), "'\(text)' is not an IPv4 or IPv6 address")
+            fail(path(), "'\(DisplayText.echoed(text))' is not an IPv4 or IPv6 address")
             return nil
         }
         return text

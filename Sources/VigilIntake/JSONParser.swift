@@ -1,3 +1,5 @@
+import VigilCore
+
 /// A syntax error in a JSON text, with the line it was found on.
 public struct JSONSyntaxError: Error, Sendable, Equatable {
     /// 1-based line of the offending byte.
@@ -14,6 +16,9 @@ public struct JSONParser {
     private var line: Int
     private var depth = 0
     private static let maxDepth = 128
+    /// The most members one object may have: records are small objects, and a cap bounds the work one
+    /// record can cause (canonical text, digest, duplicate check).
+    public static let maxMembers = 1_000
 
     /// Creates a parser over `bytes[range]`; `firstLine` is the line number of its first byte.
     public init(bytes: [UInt8], range: Range<Int>? = nil, firstLine: Int = 1) {
@@ -135,10 +140,16 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             members.append(key, try parseValue())
+            guard members.count <= Self.maxMembers else { throw error("an object has more than \(Self.maxMembers) members") }
             skipWhitespace()
             guard let next = peek else { throw error("unterminated object") }
             index += 1
-            if next == UInt8(ascii: "}") { return .object(members) }
+            if next == UInt8(ascii: "}") {
+                if let name = members.firstDuplicateName() {
+                    throw error("member '\(DisplayText.echoed(name))' is given twice in one object")
+                }
+                return .object(members)
+            }
             guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' in object") }
         }
     }

@@ -12,12 +12,12 @@ public enum NCAPackageParser {
     static let contactAnnotations: Set<String> = ["physicalharm", "livestreaming"]
     static let communicationAnnotations: Set<String> = ["sextortion", "csamsolicitation"]
 
-    /// Parses and validates a package.
-    public static func parse(_ record: JSONValue) -> Result<Referral, IntakeRejection> {
+    /// Parses and validates a package imported at `now` (times after a day past it are refused).
+    public static func parse(_ record: JSONValue, now: Date) -> Result<Referral, IntakeRejection> {
         guard case .object = record else {
             return .failure(IntakeRejection(errors: [FieldError(field: "", message: "a package must be a JSON object")]))
         }
-        var reader = FieldReader()
+        var reader = FieldReader(now: now)
         let packageId = reader.reference(record, "packageId")
         let packageType = reader.choice(record, "packageType", at: "packageType", from: ["NOCAP", "CAR"], required: true)
         let receivedAt = reader.timestamp(record, "disseminatedAt", at: "disseminatedAt", required: true)

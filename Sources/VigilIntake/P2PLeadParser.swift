@@ -10,12 +10,12 @@ public enum P2PLeadParser {
     /// The networks a lead may name.
     public static let networks = ["BitTorrent", "Gnutella", "eD2k", "Freenet", "Other"]
 
-    /// Parses and validates a lead (from JSON, or a CSV row turned into an object of strings).
-    public static func parse(_ record: JSONValue) -> Result<Referral, IntakeRejection> {
+    /// Parses and validates a lead imported at `now` (from JSON, or a CSV row turned into an object of strings).
+    public static func parse(_ record: JSONValue, now: Date) -> Result<Referral, IntakeRejection> {
         guard case .object = record else {
             return .failure(IntakeRejection(errors: [FieldError(field: "", message: "a lead must be a JSON object")]))
         }
-        var reader = FieldReader()
+        var reader = FieldReader(now: now)
         let leadId = reader.reference(record, "leadId")
         _ = reader.string(record, "tool", at: "tool", required: true)
         let network = reader.choice(record, "network", at: "network", from: networks, required: true)

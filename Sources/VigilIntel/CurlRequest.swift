@@ -14,10 +14,13 @@ public struct CurlRequest: Sendable, Hashable {
     public var timeoutMs: Int
     /// Largest response body accepted, bytes.
     public var maxResponseBytes: Int
+    /// The proxy to send the request through; empty sends it directly and ignores the environment's
+    /// `http_proxy`, `https_proxy` and `all_proxy`.
+    public var proxy: String
 
     /// Creates a request.
     public init(url: String, method: String = "GET", headers: [String] = [], body: [UInt8] = [],
-                connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, maxResponseBytes: Int = 1 << 20) {
+                connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, maxResponseBytes: Int = 1 << 20, proxy: String = "") {
         self.url = url
         self.method = method
         self.headers = headers
@@ -25,25 +28,29 @@ public struct CurlRequest: Sendable, Hashable {
         self.connectTimeoutMs = connectTimeoutMs
         self.timeoutMs = timeoutMs
         self.maxResponseBytes = maxResponseBytes
+        self.proxy = proxy
     }
 
     /// A JSON POST.
-    public static func postJSON(url: String, body: [UInt8], connectTimeoutMs: Int, timeoutMs: Int) -> CurlRequest {
+    public static func postJSON(url: String, body: [UInt8], connectTimeoutMs: Int, timeoutMs: Int, proxy: String = "") -> CurlRequest {
         CurlRequest(url: url, method: "POST", headers: ["Content-Type: application/json", "Accept: application/json"],
-                    body: body, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs)
+                    body: body, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs, proxy: proxy)
     }
 }
 
-/// A response: status and body.
+/// A response: status, content type and body.
 public struct CurlResponse: Sendable, Hashable {
     /// HTTP status code.
     public var status: Int
+    /// The `Content-Type` header's value, nil when the answer had none.
+    public var contentType: String?
     /// Response body.
     public var body: [UInt8]
 
     /// Creates a response.
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, contentType: String? = nil, body: [UInt8]) {
         self.status = status
+        self.contentType = contentType
         self.body = body
     }
 }

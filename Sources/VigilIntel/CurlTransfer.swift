@@ -49,6 +49,8 @@ final class CurlTransfer {
         // Checked above already; libcurl enforces it too, for redirects and anything the check missed.
         codes.append("http,https".withCString { vigil_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, $0) })
         codes.append(vigil_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        // An explicit proxy, or "" for none: libcurl otherwise takes one from the environment.
+        codes.append(request.proxy.withCString { vigil_easy_setopt_string(easy, CURLOPT_PROXY, $0) })
         codes.append(vigil_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         codes.append(vigil_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
         codes.append(vigil_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs))
@@ -82,7 +84,10 @@ final class CurlTransfer {
         case CURLE_OK:
             var status = 0
             _ = vigil_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-            return .success(CurlResponse(status: status, body: buffer.bytes))
+            var type: UnsafeMutableRawPointer?
+            _ = vigil_easy_getinfo_pointer(easy, CURLINFO_CONTENT_TYPE, &type)
+            let contentType = type.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
+            return .success(CurlResponse(status: status, contentType: contentType, body: buffer.bytes))
         case CURLE_OPERATION_TIMEDOUT:
             return .failure(TransferError(.timeout, String(cString: curl_easy_strerror(code))))
         case CURLE_FILESIZE_EXCEEDED:

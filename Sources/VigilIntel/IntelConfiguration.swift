@@ -3,7 +3,7 @@ import VigilCore
 
 /// The intelligence source configuration file (`Samples/intel-sources.json`):
 /// `{"sources": [{"name", "url", "needs", "yields", "timeoutMs"?, "connectTimeoutMs"?, "maxAttempts"?,
-/// "backoffBaseMs"?, "backoffMaxMs"?}]}`.
+/// "backoffBaseMs"?, "backoffMaxMs"?, "proxy"?, "maxChildren"?, "maxPersons"?, "maxTextCharacters"?}]}`.
 public enum IntelConfiguration {
     private struct File: Decodable {
         struct Source: Decodable {
@@ -16,6 +16,10 @@ public enum IntelConfiguration {
             var maxAttempts: Int?
             var backoffBaseMs: Int?
             var backoffMaxMs: Int?
+            var proxy: String?
+            var maxChildren: Int?
+            var maxPersons: Int?
+            var maxTextCharacters: Int?
         }
 
         var sources: [Source]
@@ -48,11 +52,20 @@ public enum IntelConfiguration {
             guard source.url.lowercased().hasPrefix("http://") || source.url.lowercased().hasPrefix("https://") else {
                 throw Problem(description: "source '\(source.name)': url must be http:// or https://")
             }
+            let standard = AnswerLimits.standard
+            let limits = AnswerLimits(children: source.maxChildren ?? standard.children, persons: source.maxPersons ?? standard.persons,
+                                      textCharacters: source.maxTextCharacters ?? standard.textCharacters)
+            guard limits.children >= 0, limits.persons >= 0, limits.textCharacters >= 16 else {
+                throw Problem(description: "source '\(source.name)': maxChildren and maxPersons must be 0 or more, maxTextCharacters 16 or more")
+            }
+            if let proxy = source.proxy, !(proxy.lowercased().hasPrefix("http://") || proxy.lowercased().hasPrefix("https://")) {
+                throw Problem(description: "source '\(source.name)': proxy must be an http:// or https:// URL")
+            }
             return IntelSourceSpec(
                 name: source.name, url: source.url, needs: needs, yields: source.yields,
                 timeoutMs: source.timeoutMs ?? defaults.timeoutMs, connectTimeoutMs: source.connectTimeoutMs ?? defaults.connectTimeoutMs,
                 maxAttempts: max(1, source.maxAttempts ?? defaults.maxAttempts), backoffBaseMs: source.backoffBaseMs ?? defaults.backoffBaseMs,
-                backoffMaxMs: source.backoffMaxMs ?? defaults.backoffMaxMs)
+                backoffMaxMs: source.backoffMaxMs ?? defaults.backoffMaxMs, proxy: source.proxy, limits: limits)
         }
     }
 }

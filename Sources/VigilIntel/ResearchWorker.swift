@@ -135,11 +135,11 @@ public struct ResearchWorker: Service {
         }
         let body = #"{"checkId":"\#(lease.checkId)","attempt":\#(lease.attempt),"source":"\#(source.name)","query":\#(lease.query)}"#
         let request = CurlRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
-                                           timeoutMs: source.timeoutMs)
+                                           timeoutMs: source.timeoutMs, proxy: source.proxy ?? "")
         let outcome: Result<CheckFindings, TransferError>
         let started = ContinuousClock.now
         do {
-            outcome = SourceAnswer.findings(try await engine.perform(request), from: source, at: now())
+            outcome = SourceAnswer.findings(try await engine.perform(request), from: source, at: now(), logger: logger)
         } catch let error as TransferError {
             outcome = .failure(error)
         } catch {

@@ -98,9 +98,13 @@ public final class IntelStubServer: Service, Sendable {
         if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
         log.end(entry, status: status, at: Date())
         if status == 200, answer.isEmpty { answer = Data("{}".utf8) }
+        if status == 404, answer.isEmpty { answer = Data(Self.noRecord.utf8) }
         return Response(status: .init(code: status), headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: answer)))
     }
+
+    /// The protocol's own "no record" body (FORMATS.md §4), which a 404 must carry to mean "no".
+    static let noRecord = #"{"noRecord":true}"#
 
     /// Status, body and fixture delay for one query.
     func respond(source: String, query: [String: Any], checkId: String, attempt: Int) -> (Int, Data, Int) {
@@ -116,7 +120,7 @@ public final class IntelStubServer: Service, Sendable {
         if options.fixturesOnly { return (404, Data(), 0) }
         let canonical = (try? JSONSerialization.data(withJSONObject: query, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let (status, synthetic) = SyntheticAnswers.answer(source: source, query: canonical)
-        return (status, status == 200 ? (try? JSONSerialization.data(withJSONObject: synthetic, options: [.sortedKeys])) ?? Data() : Data(), 0)
+        return (status, (try? JSONSerialization.data(withJSONObject: synthetic, options: [.sortedKeys])) ?? Data(), 0)
     }
 
     /// The query's fields by name (`{"ip": {"ipAddress": …}}` → `ipAddress`), list fields as all their values.

@@ -31,7 +31,7 @@ enum SyntheticAnswers {
         case "pnc":
             return (200, ["facts": ["sexualOffenceHistory": h % 10 == 0 ? "yes" : "no", "otherRiskFactors": h % 6 == 0 ? "yes" : "no"]])
         case "visor":
-            return h % 25 == 0 ? (200, ["facts": ["sexualOffenceHistory": "yes"]]) : (404, [:])
+            return h % 25 == 0 ? (200, ["facts": ["sexualOffenceHistory": "yes"]]) : (404, ["noRecord": true])
         case "employment":
             return h % 12 == 0
                 ? (200, ["occupation": ["title": "Youth worker (synthetic)", "worksWithChildren": true]])
@@ -39,7 +39,7 @@ enum SyntheticAnswers {
         case "pnd":
             return (200, ["facts": ["sexualOffenceHistory": h % 15 == 0 ? "yes" : "no"]])
         default:
-            return (404, [:])
+            return (404, ["error": "no such source"])
         }
     }
 

@@ -27,7 +27,7 @@ struct ReferralAndResearchRoutes {
             let bytes = try await APIBody.bytes(request)
             let batch: Batch
             do {
-                batch = try BatchReader.open(bytes, format: format, firstLine: firstLine)
+                batch = try BatchReader.open(bytes, format: format, firstLine: firstLine, now: Date())
             } catch {
                 throw APIError.badRequest("\(error); nothing of the batch was imported")
             }

@@ -56,15 +56,17 @@ struct APIClient: Sendable {
     }
 }
 
-/// A request the server refused, with its message.
+/// A request the server refused or never answered, with its message.
 struct ServerRefusal: Error, CustomStringConvertible {
-    /// The HTTP status.
-    var status: Int
+    /// The HTTP status; nil when no answer came (the connection failed or broke).
+    var status: Int?
     /// The server's message and status.
     var description: String
 
     /// 401 or 403: the token or its role, which every later request would meet too.
     var refusesTheCaller: Bool { status == 401 || status == 403 }
+    /// The caller is refused or the server is unreachable: later requests would fare the same.
+    var stopsTheUpload: Bool { status == nil || refusesTheCaller }
 }
 
 /// `--server URL --token T` (or `$VIGIL_SERVER`, `$VIGIL_TOKEN`): go through a running server's API.

@@ -21,7 +21,7 @@ struct BacklogCommand: AsyncParsableCommand {
     @Option(help: "Judge ageing, due and overdue at this time (RFC 3339 with offset); default now.")
     var asOf: String?
 
-    @Option(help: "Show at most N cases.")
+    @Option(help: "Show at most N cases.", transform: NumberOption.listCount)
     var limit: Int?
 
     @Flag(help: "Print the aged-backlog matrix (effective grade × time waiting, with overdue counts) instead of the cases.")

@@ -12,17 +12,16 @@ struct BenchClaimCommand: AsyncParsableCommand {
         abstract: "Claims/s and p50/p99 latency of K concurrent claimers draining N cases; counts double claims."
     )
 
-    @Option(help: "How many cases to seed.")
+    @Option(help: "How many cases to seed.", transform: NumberOption.seedCount)
     var cases = 100_000
 
-    @Option(help: "How many concurrent claimers.")
+    @Option(help: "How many concurrent claimers.", transform: NumberOption.concurrency)
     var claimers = 16
 
     @Flag(help: "Print JSON.")
     var json = false
 
     mutating func run() async throws {
-        guard cases > 0, claimers > 0 else { throw ValidationError("--cases and --claimers must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
         let store = try await scratch.seededStore(packages: cases, prefix: "C")

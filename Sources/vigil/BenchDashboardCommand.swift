@@ -16,10 +16,10 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             + "1,000 of them held by 20 investigators and a year of daily snapshots."
     )
 
-    @Option(help: "How many cases to seed.")
+    @Option(help: "How many cases to seed.", transform: NumberOption.seedCount)
     var cases = 100_000
 
-    @Option(help: "Timed renders (after 3 untimed ones).")
+    @Option(help: "Timed renders (after 3 untimed ones).", transform: NumberOption.whole(1...100_000))
     var renders = 20
 
     @Flag(help: "Print JSON.")
@@ -35,7 +35,6 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        guard cases > 0, renders > 0 else { throw ValidationError("--cases and --renders must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")

@@ -17,10 +17,10 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
         abstract: "Claims/s and p50/p99 latency of K concurrent HTTP clients draining N cases through the API."
     )
 
-    @Option(help: "How many cases to seed.")
+    @Option(help: "How many cases to seed.", transform: NumberOption.seedCount)
     var cases = 100_000
 
-    @Option(help: "How many concurrent clients.")
+    @Option(help: "How many concurrent clients.", transform: NumberOption.concurrency)
     var clients = 16
 
     @Flag(help: """
@@ -33,7 +33,6 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
     var json = false
 
     mutating func run() async throws {
-        guard cases > 0, clients > 0 else { throw ValidationError("--cases and --clients must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
         let planned = research ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
@@ -82,13 +81,13 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "How many packages.")
+    @Option(help: "How many packages.", transform: NumberOption.seedCount)
     var records = 100_000
 
-    @Option(help: "Packages per request.")
+    @Option(help: "Packages per request.", transform: NumberOption.whole(1...1_000_000))
     var batch = ReferralUploader.defaultLinesPerRequest
 
-    @Option(help: "Requests in flight at once, as when several scripts import at once (parts may then be stored out of file order).")
+    @Option(help: "Requests in flight at once, as when several scripts import at once (parts may then be stored out of file order).", transform: NumberOption.concurrency)
     var clients = 1
 
     @Flag(help: """
@@ -118,7 +117,6 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        guard records > 0, batch > 0, clients > 0 else { throw ValidationError("--records, --batch and --clients must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
         let store = try SQLiteStore(path: scratch.path)

@@ -12,7 +12,7 @@ struct BenchImportCommand: AsyncParsableCommand {
         abstract: "Referrals/s for parse + grade + link + store of synthetic NCA packages into a scratch SQLite file."
     )
 
-    @Option(help: "How many packages.")
+    @Option(help: "How many packages.", transform: NumberOption.seedCount)
     var records = 100_000
 
     @Flag(help: "Also plan each referral's intelligence checks (the built-in source set), as `vigil import` does.")
@@ -37,7 +37,6 @@ struct BenchImportCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        guard records > 0 else { throw ValidationError("--records must be positive") }
         var generator = SyntheticPackages()
         let batch = generator.jsonLines(count: records, prefix: "I")
         let scratch = try ScratchDatabase()
@@ -49,7 +48,7 @@ struct BenchImportCommand: AsyncParsableCommand {
         var accepted = 0
         var cases = Set<CaseID>()
         let sources = withChecks ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
-        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca)) { _, outcomes in
+        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca, now: Date())) { _, outcomes in
             for case .accepted(let caseId)? in outcomes {
                 accepted += 1
                 cases.insert(caseId)

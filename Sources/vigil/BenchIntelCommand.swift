@@ -12,10 +12,10 @@ struct BenchIntelCommand: AsyncParsableCommand {
         abstract: "Wall time of N concurrent source checks through one CurlEngine against the in-process stub."
     )
 
-    @Option(help: "How many checks.")
+    @Option(help: "How many checks.", transform: NumberOption.seedCount)
     var checks = 1000
 
-    @Option(help: "Stub latency per answer, milliseconds.")
+    @Option(help: "Stub latency per answer, milliseconds.", transform: NumberOption.latencyMs)
     var latencyMs = 200
 
     @Flag(help: "Print JSON.")

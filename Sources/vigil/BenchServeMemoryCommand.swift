@@ -17,7 +17,7 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
             + "1,000 claims and 1,000 case reads."
     )
 
-    @Option(help: "How many cases to seed.")
+    @Option(help: "How many cases to seed.", transform: NumberOption.seedCount)
     var cases = 100_000
 
     @Flag(help: "Print JSON.")
@@ -34,7 +34,6 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        guard cases > 0 else { throw ValidationError("--cases must be positive") }
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }
         let store = try await scratch.seededStore(packages: cases, prefix: "M")

@@ -48,7 +48,7 @@ struct ChecksCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Argument(help: "The check id (from `vigil checks CASE`).")
+        @Argument(help: "The check id (from `vigil checks CASE`).", transform: { Int64(try NumberOption.whole(1...Int.max)($0)) })
         var checkId: Int64
 
         @Option(help: "Who retries it, for the audit log (default: $USER).")

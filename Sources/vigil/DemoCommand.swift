@@ -22,13 +22,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The samples folder.")
     var samples = "Samples"
 
-    @Option(help: "Stub latency per answer, milliseconds.")
+    @Option(help: "Stub latency per answer, milliseconds.", transform: NumberOption.latencyMs)
     var latencyMs = 100
 
-    @Option(help: "Checks in flight at once.")
+    @Option(help: "Checks in flight at once.", transform: NumberOption.concurrency)
     var concurrency = 128
 
-    @Option(help: "Cases shown in each backlog listing.")
+    @Option(help: "Cases shown in each backlog listing.", transform: NumberOption.listCount)
     var top = 15
 
     mutating func run() async throws {
@@ -53,7 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
                     throw ValidationError("cannot read \(name) in \(folder.path)")
                 }
                 var accepted = 0
-                try await pipeline.run(try BatchReader.open(Array(data), format: format)) { _, outcomes in
+                try await pipeline.run(try BatchReader.open(Array(data), format: format, now: Date())) { _, outcomes in
                     accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
                 }
                 print("imported \(name): \(accepted) referrals")

@@ -36,7 +36,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Validate only: parse every record and report, store nothing (duplicates are not detected).")
     var dryRun = false
 
-    @Option(help: "With --server: a JSON Lines file goes in parts of this many lines, one after another (the report keeps the file's line numbers).")
+    @Option(help: "With --server: a JSON Lines file goes in parts of this many lines, one after another (the report keeps the file's line numbers).", transform: NumberOption.whole(1...1_000_000))
     var linesPerRequest = ReferralUploader.defaultLinesPerRequest
 
     mutating func run() async throws {
@@ -45,7 +45,6 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if let (server, token) = try remote.target() {
             guard !dryRun else { throw ValidationError("--dry-run works on a local database only") }
-            guard linesPerRequest > 0 else { throw ValidationError("--lines-per-request must be positive") }
             try await importThrough(server: server, token: token, format: intakeFormat)
             return
         }
@@ -60,7 +59,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let batch: Batch
             do {
-                batch = try BatchReader.open(Array(data), format: intakeFormat)
+                batch = try BatchReader.open(Array(data), format: intakeFormat, now: Date())
             } catch {
                 FileOutput.standardError("\(file): \(error.description); nothing of this file was imported\n")
                 fatal = true
@@ -100,26 +99,35 @@ struct ImportCommand: AsyncParsableCommand {
             var report = ImportReport()
             var fatal = false
             let uploader = ReferralUploader(client: client, format: format, linesPerRequest: linesPerRequest)
+            var acknowledged: [ImportReport.SentLines] = []
+            var unacknowledged: [ImportReport.SentLines] = []
             for file in files {
                 guard let data = Self.contents(of: file) else {
                     fatal = true
                     continue
                 }
                 let upload = try await uploader.upload(Array(data))
+                var stop: ServerRefusal?
                 for part in upload.answers {
                     switch part.answer {
                     case .success(let answer):
                         report.merge(try answer.decode(ImportReport.self), file: file)
+                        acknowledged.append(.init(file: file, lines: part.lines, reason: nil))
                     case .failure(let refusal):
-                        let message = part.lines.map { "\(file), lines \($0.lowerBound)-\($0.upperBound): \(refusal); nothing of these lines was imported" }
-                            ?? "\(file): \(refusal); nothing of this file was imported"
-                        FileOutput.standardError(message + "\n")
+                        let outcome = refusal.status == nil ? "these lines may or may not have been stored" : "nothing of these lines was imported"
+                        unacknowledged.append(.init(file: file, lines: part.lines, reason: "\(refusal); \(outcome)"))
+                        if refusal.stopsTheUpload { stop = refusal }
                         fatal = true
                     }
                 }
-                if let lines = upload.notSent {
-                    FileOutput.standardError("\(file), lines \(lines.lowerBound)-\(lines.upperBound): not sent, since the server refused this token or its role\n")
+                if let lines = upload.notSent, let stop {
+                    let why = stop.status == nil ? "the server could not be reached" : "the server refused this token or its role"
+                    unacknowledged.append(.init(file: file, lines: lines, reason: "not sent, since \(why)"))
                 }
+            }
+            if !unacknowledged.isEmpty {
+                report.acknowledged = acknowledged
+                report.unacknowledged = unacknowledged
             }
             return (report, fatal)
         }
@@ -141,10 +149,17 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     private func printSummary(_ report: ImportReport) {
+        if let unacknowledged = report.unacknowledged {
+            for range in (report.acknowledged ?? []) + unacknowledged {
+                let lines = range.firstLine.map { first in range.lastLine.map { ", lines \(first)-\($0)" } ?? "" } ?? ""
+                FileOutput.standardError("\(range.file)\(lines): " + (range.reason.map { "not acknowledged: \($0)" } ?? "acknowledged") + "\n")
+            }
+            FileOutput.standardError("Sending the same file again is safe: records already stored are reported as duplicates.\n")
+        }
         for record in report.records where record.status == "rejected" {
             for error in record.errors {
                 let field = error.field.isEmpty ? "record" : error.field
-                FileOutput.standardError("\(record.file):\(record.line): \(record.ref.map { "[\($0)] " } ?? "")\(field): \(error.message)\n")
+                FileOutput.standardError("\(record.file):\(record.line): \(record.ref.map { "[\(DisplayText.escaped($0))] " } ?? "")\(field): \(DisplayText.escaped(error.message))\n")
             }
         }
         let verb = dryRun ? "valid (dry run, nothing stored)" : "accepted"

@@ -11,7 +11,7 @@ struct IntelStubCommand: AsyncParsableCommand {
         abstract: "Serve simulated intelligence sources over HTTP (POST /<source>) for demos, tests and benchmarks."
     )
 
-    @Option(help: "Port to listen on (127.0.0.1).")
+    @Option(help: "Port to listen on (127.0.0.1; 0: any free port).", transform: NumberOption.port)
     var port = 8089
 
     @Option(help: "Fixtures file (FORMATS.md §5).")
@@ -20,10 +20,10 @@ struct IntelStubCommand: AsyncParsableCommand {
     @Flag(help: "Answer 404 to queries no fixture matches (default: a deterministic synthetic answer).")
     var fixturesOnly = false
 
-    @Option(help: "Delay every answer by this many milliseconds.")
+    @Option(help: "Delay every answer by this many milliseconds.", transform: NumberOption.latencyMs)
     var latencyMs = 0
 
-    @Option(help: "Answer this fraction of requests (0–1) with HTTP 500.")
+    @Option(help: "Answer this fraction of requests (0–1) with HTTP 500.", transform: NumberOption.decimal(0...1))
     var failRate = 0.0
 
     mutating func run() async throws {

@@ -1,4 +1,5 @@
 import VigilIntake
+import VigilIntel
 
 /// Sends a batch file to `POST /api/v1/referrals` of a running server. A JSON Lines file goes in parts of
 /// at most `linesPerRequest` lines (so a file of any size fits under the server's body limit), each with
@@ -31,12 +32,14 @@ struct ReferralUploader: Sendable {
     struct Outcome: Sendable {
         /// Each sent request's answer, in file order.
         var answers: [PartAnswer]
-        /// The file's lines left unsent because the server refused the caller (401, 403), which every
-        /// later part would have met too.
+        /// The file's lines left unsent because the server refused the caller (401, 403) or could not be
+        /// reached, which every later part would have met too.
         var notSent: ClosedRange<Int>?
     }
 
-    /// Sends `data`, part after part. Transport failures throw.
+    /// Sends `data`, part after part. A part the server refuses or never answers (it crashed, the network
+    /// failed) is an answer of its own; once the server cannot be reached, or refuses the caller, the rest
+    /// of the file is not sent.
     func upload(_ data: [UInt8]) async throws -> Outcome {
         let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         guard first == UInt8(ascii: "{") else {
@@ -52,7 +55,7 @@ struct ReferralUploader: Sendable {
                 if running == inFlight, let (done, answer) = try await group.next() {
                     answers[done] = answer
                     running -= 1
-                    if case .failure(let refusal) = answer.answer, refusal.refusesTheCaller { callerRefused = true }
+                    if case .failure(let refusal) = answer.answer, refusal.stopsTheUpload { callerRefused = true }
                 }
                 guard !callerRefused else { break }
                 group.addTask {
@@ -76,6 +79,8 @@ struct ReferralUploader: Sendable {
             return PartAnswer(lines: lines, answer: .success(answer))
         } catch let refusal as ServerRefusal {
             return PartAnswer(lines: lines, answer: .failure(refusal))
+        } catch let error as TransferError {
+            return PartAnswer(lines: lines, answer: .failure(ServerRefusal(status: nil, description: "\(client.base): no answer (\(error))")))
         }
     }
 }

@@ -21,17 +21,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on.")
+    @Option(help: "Port to listen on (0: any free port).", transform: NumberOption.port)
     var port = 8080
 
-    @Option(help: "Research checks in flight at once.")
+    @Option(help: "Research checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var workers = 64
 
     @Flag(help: "Mark the dashboard's cookies Secure (when vigil serve is reached through HTTPS).")
     var secureCookies = false
 
     mutating func run() async throws {
-        guard workers > 0 else { throw ValidationError("--workers must be positive") }
         var logger = Logger.vigil("vigil.serve")
         logger.logLevel = min(logger.logLevel, .info)
         let target = try store.open()

@@ -17,14 +17,13 @@ struct WorkCommand: AsyncParsableCommand {
 
     @OptionGroup var intel: IntelOptions
 
-    @Option(help: "Checks in flight at once.")
+    @Option(help: "Checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var concurrency = 64
 
     @Flag(help: "Return once no check is pending or running.")
     var untilIdle = false
 
     mutating func run() async throws {
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive") }
         let logger = Logger.vigil("vigil.work")
         let engine = CurlEngine(logger: logger)
         let worker = ResearchWorker(store: try store.open(), engine: engine, sources: try intel.sources(),

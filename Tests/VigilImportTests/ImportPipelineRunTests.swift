@@ -26,7 +26,7 @@ struct ImportPipelineRunTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path)
-        let batch = try BatchReader.open(try Self.batchText(), format: .nca)
+        let batch = try BatchReader.open(try Self.batchText(), format: .nca, now: Date())
         var lines: [Int] = []
         var accepted: [(ref: String, caseId: CaseID)] = []
         try await ImportPipeline(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://192.0.2.1")).run(batch) { records, outcomes in
@@ -54,7 +54,7 @@ struct ImportPipelineRunTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("test.sqlite").path
         let store = try SQLiteStore(path: path)
-        try await ImportPipeline(store: store, sources: []).run(try BatchReader.open(try Self.batchText(), format: .nca)) { _, _ in }
+        try await ImportPipeline(store: store, sources: []).run(try BatchReader.open(try Self.batchText(), format: .nca, now: Date())) { _, _ in }
         let fileAlone = folder.appendingPathComponent("copy.sqlite").path
         try FileManager.default.copyItem(atPath: path, toPath: fileAlone)
         let stored = try await SQLiteStore(path: fileAlone).caseDetail(CaseID(1), asOf: Date()).referrals.map(\.ref)

@@ -30,7 +30,7 @@ func setInfo(_ package: inout [String: Any], _ key: String, _ value: Any) {
 
 /// Reads a batch held in a string.
 func read(_ text: String, _ format: IntakeFormat) throws -> [IntakeRecord] {
-    try BatchReader.read(Array(text.utf8), format: format)
+    try BatchReader.read(Array(text.utf8), format: format, now: Date())
 }
 
 /// The referral of a record that must be valid.

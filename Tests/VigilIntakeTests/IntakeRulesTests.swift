@@ -45,7 +45,7 @@ struct IntakeRulesTests {
     @Test("a chunk parsed on one thread holds the same records as one parsed on every core")
     func oneThreadOrEveryCore() throws {
         let lines = (0..<300).map { index in index == 150 ? "{broken" : ncaPackage { $0["packageId"] = "NCA-T-\(index)" } }
-        let batch = try BatchReader.open(Array(lines.joined(separator: "\n").utf8), format: .nca)
+        let batch = try BatchReader.open(Array(lines.joined(separator: "\n").utf8), format: .nca, now: Date())
         let describe = { (records: [IntakeRecord]) in
             records.map { "\($0.line) \($0.ref ?? "-") \((try? $0.result.get().contentDigest) ?? "rejected")" }
         }
@@ -57,12 +57,12 @@ struct IntakeRulesTests {
     @Test("a part of a larger JSON Lines file reports the file's line numbers; arrays and CSV take no first line")
     func firstLineOfAPart() throws {
         let text = ncaPackage() + "\n\n{broken\n"
-        let batch = try BatchReader.open(Array(text.utf8), format: .nca, firstLine: 90_001)
+        let batch = try BatchReader.open(Array(text.utf8), format: .nca, firstLine: 90_001, now: Date())
         let records = batch.records(0..<batch.count)
         #expect(records.map(\.line) == [90_001, 90_003])
         #expect(errors(records[1]).first?.message.contains("(line 90003)") == true, "\(errors(records[1]))")
-        #expect(throws: BatchReadError.self) { try BatchReader.open(Array(("[" + ncaPackage() + "]").utf8), format: .nca, firstLine: 2) }
-        #expect(throws: BatchReadError.self) { try BatchReader.open(Array("leadId,tool\n".utf8), format: .p2p, firstLine: 2) }
+        #expect(throws: BatchReadError.self) { try BatchReader.open(Array(("[" + ncaPackage() + "]").utf8), format: .nca, firstLine: 2, now: Date()) }
+        #expect(throws: BatchReadError.self) { try BatchReader.open(Array("leadId,tool\n".utf8), format: .p2p, firstLine: 2, now: Date()) }
     }
 
     @Test("a JSON Lines file is cut at line ends into parts of at most N lines or about M bytes, with the file's line numbers")

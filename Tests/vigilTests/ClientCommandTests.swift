@@ -114,7 +114,7 @@ struct ClientCommandTests {
                 + "c\(String(format: "%015x", index)),2026-08-17T02:00:00Z,2026-09-08T02:00:00Z,12,9,1,GB,Exampleshire,Example Broadband,2026-09-07"
         }
         let outcomes = try await store.importReferrals(
-            try BatchReader.read(Array(([header] + rows).joined(separator: "\n").utf8), format: .p2p).map { try $0.result.get() },
+            try BatchReader.read(Array(([header] + rows).joined(separator: "\n").utf8), format: .p2p, now: Date()).map { try $0.result.get() },
             sources: [], now: Date())
         #expect(outcomes.count == 1250)
         try await withLoopbackServer(store) { server in

@@ -16,6 +16,9 @@ struct DashboardRoutes {
     static let listLimit = 25
     /// Cases per page of a filtered list.
     static let pageSize = 100
+    /// The highest page number a list accepts (10 million cases); a larger one is refused with 400 before any
+    /// arithmetic on it.
+    static let maxPage = 100_000
 
     func register(on router: Router<APIContext>) {
         let web = router.group().add(middleware: WebErrorMiddleware(templates: templates))
@@ -35,7 +38,7 @@ struct DashboardRoutes {
             return try await list(request, context, filter: CaseFilter(holder: user.name), heading: "Cases you hold")
         }
         signedIn.get("cases") { request, context in
-            _ = try context.require(.readCases)
+            try Self.requireSupervisorPages(context)
             let query = request.uri.queryParameters
             let grade = try query.get("grade").map { name in
                 guard let grade = Grade(name: name) else { throw APIError.badRequest("grade '\(name)' is not veryHigh, high, medium or low") }
@@ -106,7 +109,7 @@ struct DashboardRoutes {
     }
 
     private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String) async throws -> Response {
-        let page = max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1)
+        let page = try APIBody.count(request, "page", default: 1, minimum: 1, maximum: Self.maxPage)
         let now = Date()
         let result = try await store.caseLines(filter, asOf: now, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
         let pages = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
@@ -127,6 +130,9 @@ struct DashboardRoutes {
         let id = try APIBody.caseID(context)
         let now = Date()
         let detail = try await store.caseDetail(id, asOf: now)
+        guard user.role.allows(.viewDashboard) || detail.summary.claimedBy == user.name else {
+            throw APIError(.forbidden, "forbidden", "case pages are for supervisors, and for the investigator holding the case")
+        }
         _ = try await store.appendAudit(AuditEvent(at: now, actor: user.name, action: "case.show", caseId: id, detail: "dashboard",
                                                    remote: context.remote))
         let supervisor = user.role.allows(.actOnAnyCase)
@@ -174,9 +180,26 @@ struct DashboardRoutes {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    /// `path` if it is a path on this server, else `/` (no open redirect).
-    static func localPath(_ path: String) -> String {
-        path.hasPrefix("/") && !path.hasPrefix("//") && !path.contains("\\") ? path : "/"
+    /// Refuses the supervisor's case lists to every other role (investigators have `/my-cases`).
+    static func requireSupervisorPages(_ context: APIContext) throws {
+        let user = try context.require(.readCases)
+        guard user.role.allows(.viewDashboard) else {
+            throw APIError(.forbidden, "forbidden", "case lists are for supervisors; investigators see the cases they hold at /my-cases")
+        }
+    }
+
+    /// `target` if it is one of the dashboard's own pages (a route, with a query of plain characters only),
+    /// else `/`: a sign-in link can never send the browser to another site, whatever it encodes.
+    static func localPath(_ target: String) -> String {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = parts[0]
+        let query = parts.count > 1 ? parts[1] : ""
+        let plainQuery = query.utf8.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || Array("=&._-%".utf8).contains(byte)
+        }
+        let pages: Set<Substring> = ["/", "/my-cases", "/cases", "/reports/aged-backlog.csv"]
+        let casePage = path.hasPrefix("/cases/") && CaseID(text: String(path.dropFirst("/cases/".count))) != nil
+        return plainQuery && (pages.contains(path) || casePage) ? target : "/"
     }
 
     /// The heading of a filtered list.
