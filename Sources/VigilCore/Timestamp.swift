@@ -13,7 +13,7 @@ public enum Timestamp {
     }
 
     /// Parses `2024-03-01T10:15:00Z`, `2024-03-01T10:15:00.250+01:00`; an offset (at most ±14:00) is
-    /// required, and the instant must fall in the years 0001–9999 once the offset is applied.
+    /// required, and the instant must fall before the year 10000 once the offset is applied.
     public static func parse(_ text: String) -> Result<Date, Problem> {
         let bytes = Array(text.utf8)
         var index = 0
@@ -68,13 +68,11 @@ public enum Timestamp {
         else { return .failure(.malformed) }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
-        guard (firstFormattable...lastFormattable).contains(seconds) else { return .failure(.malformed) }
+        guard seconds <= lastFormattable else { return .failure(.malformed) }
         return .success(Date(timeIntervalSince1970: Double(seconds) + fraction))
     }
 
-    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds since 1970: the instants `format` writes
-    /// with four-digit years.
-    private static let firstFormattable = -62_135_596_800
+    /// 9999-12-31T23:59:59Z in seconds since 1970: the last instant `format` writes with a four-digit year.
     private static let lastFormattable = 253_402_300_799
 
     /// The earliest time a referral's fields may give: 1990-01-01T00:00:00Z. Nothing Vigil reads (CyberTipline

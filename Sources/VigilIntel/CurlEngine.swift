@@ -74,7 +74,7 @@ public final class CurlEngine: Service, Sendable {
                     curl_multi_wakeup(multi.pointer)
                     if Task.isCancelled { cancel(id) }
                 case .failShutdown:
-                    continuation.resume(throwing: TransferError(.shutdown, "the HTTP engine is shutting down"))
+                    continuation.resume(throwing: TransferError(.shutdown, "the HTTP engine is shutting down", requestSent: false))
                 }
             }
         } onCancel: {
@@ -88,7 +88,7 @@ public final class CurlEngine: Service, Sendable {
             return (action, action == .resumeCancelled ? state.continuations.removeValue(forKey: id) : nil)
         }
         switch action {
-        case .resumeCancelled: continuation?.resume(throwing: TransferError(.cancelled, "cancelled before it started"))
+        case .resumeCancelled: continuation?.resume(throwing: TransferError(.cancelled, "cancelled before it started", requestSent: false))
         case .wakeLoop: curl_multi_wakeup(multi.pointer)
         case .none: break
         }
@@ -113,7 +113,7 @@ public final class CurlEngine: Service, Sendable {
                 state.machine.beginShutdown().compactMap { state.continuations.removeValue(forKey: $0) }
             }
             for continuation in queued {
-                continuation.resume(throwing: TransferError(.shutdown, "the HTTP engine is shutting down"))
+                continuation.resume(throwing: TransferError(.shutdown, "the HTTP engine is shutting down", requestSent: false))
             }
             curl_multi_wakeup(multi.pointer)
         }

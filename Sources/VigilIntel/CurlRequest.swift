@@ -83,11 +83,15 @@ public struct TransferError: Error, Sendable, Hashable, CustomStringConvertible 
     public var code: Code
     /// libcurl's words, or ours.
     public var message: String
+    /// False when the request never reached libcurl (cancelled before it started, or refused by an engine
+    /// shutting down): the source cannot have seen it.
+    public var requestSent: Bool
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, requestSent: Bool = true) {
         self.code = code
         self.message = message
+        self.requestSent = requestSent
     }
 
     public var description: String { "\(code): \(message)" }

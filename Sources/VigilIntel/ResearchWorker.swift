@@ -19,14 +19,17 @@ public struct ResearchWorker: Service {
         public var pollInterval: Duration
         /// This worker's name in leases.
         public var owner: String
+        /// Lease nothing until this signal opens (`vigil serve` opens it once it listens); nil starts at once.
+        public var startSignal: StartSignal?
 
         /// Creates a configuration.
         public init(concurrency: Int = 64, untilIdle: Bool = false, pollInterval: Duration = .milliseconds(200),
-                    owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)") {
+                    owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", startSignal: StartSignal? = nil) {
             self.concurrency = concurrency
             self.untilIdle = untilIdle
             self.pollInterval = pollInterval
             self.owner = owner
+            self.startSignal = startSignal
         }
     }
 
@@ -78,6 +81,10 @@ public struct ResearchWorker: Service {
     /// written go in the next, so research never has more than one transaction queued at the store's
     /// writer ahead of an investigator's claim.
     public func run() async throws {
+        if let signal = configuration.startSignal {
+            await cancelWhenGracefulShutdown { await signal.wait() }
+            guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
+        }
         try await withThrowingTaskGroup(of: Event.self) { group in
             var inFlight = 0
             var unrecorded: [CheckAnswer] = []
@@ -128,11 +135,13 @@ public struct ResearchWorker: Service {
         }
     }
 
-    /// One attempt of one check: ask the source and say what came of it.
+    /// One attempt of one check: ask the source and say what came of it. An attempt whose worker is stopping
+    /// before its request goes out is handed back unsent, so that it does not count against the check.
     func attempt(_ lease: CheckLease) async -> CheckAnswer {
         guard let source = sources[lease.source] else {
             return failure(lease, "no source '\(lease.source)' is configured", source: nil)
         }
+        guard !Task.isCancelled else { return CheckAnswer(lease: lease, outcome: .unsent) }
         let body = #"{"checkId":"\#(lease.checkId)","attempt":\#(lease.attempt),"source":"\#(source.name)","query":\#(lease.query)}"#
         let request = CurlRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
                                            timeoutMs: source.timeoutMs, proxy: source.proxy ?? "")
@@ -140,6 +149,8 @@ public struct ResearchWorker: Service {
         let started = ContinuousClock.now
         do {
             outcome = SourceAnswer.findings(try await engine.perform(request), from: source, at: now(), logger: logger)
+        } catch let error as TransferError where !error.requestSent {
+            return CheckAnswer(lease: lease, outcome: .unsent)
         } catch let error as TransferError {
             outcome = .failure(error)
         } catch {

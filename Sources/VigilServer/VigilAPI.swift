@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import VigilCore
 import VigilStore
 
@@ -42,12 +43,21 @@ public enum VigilAPI {
         return try Data(contentsOf: url)
     }
 
+    /// How long a connection may stay without a complete request head: from the moment it opens, and after
+    /// each response. It is the header-read timeout too: a client that sends its header lines slowly is
+    /// closed once it passes, whatever it sends meanwhile.
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+
     /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free
-    /// port, reported to `onRunning`).
+    /// port, reported to `onRunning`), closing connections idle for `idleTimeout`.
     public static func application(store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
                                    metrics: ServerMetrics = ServerMetrics(), dashboard: DashboardConfiguration = DashboardConfiguration(),
+                                   idleTimeout: Duration = defaultIdleTimeout,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
-        Application(router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard),
+        let (seconds, attoseconds) = idleTimeout.components
+        let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return Application(router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard),
+                    server: .http1(configuration: .init(idleTimeout: idle)),
                     configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
                     onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)
     }

@@ -59,6 +59,10 @@ public enum CheckOutcome: Sendable {
     case answered(CheckFindings)
     /// The attempt failed: pending again at `retryAt`, or `failed` for good when nil.
     case failed(error: String, retryAt: Date?)
+    /// The request was never sent (the worker stopped first): pending again at once, with one more attempt
+    /// allowed, so that the lease does not use up the check's attempts. Its attempt number stays spent, so
+    /// fencing still holds.
+    case unsent
 }
 
 /// One attempt's outcome, ready to be recorded against its lease.

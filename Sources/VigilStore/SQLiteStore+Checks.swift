@@ -72,6 +72,7 @@ extension SQLiteStore {
                 switch answer.outcome {
                 case .answered(let findings): try self.complete(db, answer.lease, findings: findings, sources: sources, now: now)
                 case .failed(let error, let retryAt): try self.fail(db, answer.lease, error: error, retryAt: retryAt, now: now)
+                case .unsent: try self.handBack(db, answer.lease, now: now)
                 }
             }
         }
@@ -99,6 +100,21 @@ extension SQLiteStore {
                          newCase: false, now: now, counts: &counts)
         try counts.apply(db)
         try reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
+        return true
+    }
+
+    /// Makes a leased check whose request was never sent pending again, unless the lease is stale.
+    private func handBack(_ db: Database, _ lease: CheckLease, now: Date) throws -> Bool {
+        try db.execute(sql: """
+            UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
+                max_attempts = max_attempts + 1
+            WHERE id = ? AND attempts = ? AND state = 'running'
+            """, arguments: [now.millis, lease.checkId, lease.attempt])
+        guard db.changesCount == 1 else { return false }
+        var counts = CheckCountChanges()
+        counts.moved(lease.source, from: .running, to: .pending)
+        try counts.apply(db)
+        try researchDue(db, caseId: lease.caseId.rawValue, at: now.millis)
         return true
     }
 

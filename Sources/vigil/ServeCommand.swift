@@ -27,6 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Research checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var workers = 64
 
+    @Option(help: "Close a connection that has sent no complete request head for this many seconds (1–3600): idle keep-alive connections, and clients that send their headers slowly.",
+            transform: NumberOption.whole(1...3_600))
+    var idleTimeout = 30
+
     @Flag(help: "Mark the dashboard's cookies Secure (when vigil serve is reached through HTTPS).")
     var secureCookies = false
 
@@ -36,11 +40,15 @@ struct ServeCommand: AsyncParsableCommand {
         let target = try store.open()
         let sources = try intel.sources()
         let metrics = ServerMetrics()
+        let serving = StartSignal()
         let application = try VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics,
-                                                      dashboard: DashboardConfiguration(secureCookies: secureCookies))
+                                                      dashboard: DashboardConfiguration(secureCookies: secureCookies),
+                                                      idleTimeout: .seconds(idleTimeout),
+                                                      onRunning: { _ in serving.open() })
         let engine = CurlEngine(logger: logger)
-        let worker = ResearchWorker(store: target, engine: engine, sources: sources, configuration: .init(concurrency: workers),
-                                    logger: logger, metrics: metrics.factory)
+        // Research starts once the server listens: a start that fails (the port is taken) leases nothing.
+        let worker = ResearchWorker(store: target, engine: engine, sources: sources,
+                                    configuration: .init(concurrency: workers, startSignal: serving), logger: logger, metrics: metrics.factory)
         let snapshots = SnapshotRecorder(store: target, logger: logger)
         let group = ServiceGroup(services: [application, engine, worker, snapshots], gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger)

@@ -48,3 +48,11 @@ func errors(_ record: IntakeRecord) -> [FieldError] {
 func factSet(_ referral: Referral) -> Set<FactKind> {
     Set(referral.observations.filter(\.value).map(\.fact))
 }
+
+extension IntakeRecord {
+    /// The record's field errors, empty when it is valid.
+    var errors: [FieldError] {
+        if case .failure(let rejection) = result { return rejection.errors }
+        return []
+    }
+}

@@ -101,22 +101,96 @@ struct IntakeRulesTests {
         #expect(try a.result.get().raw != b.result.get().raw)
     }
 
-    @Test("a member name given twice reads as its last value, in the fields and in the canonical form")
+    @Test("a member name given twice, at any depth, rejects the record and names the member")
     func repeatedMemberName() throws {
-        var parser = JSONParser(bytes: Array(#"{"b": 1, "a": {"x": true}, "b": 2, "c": null}"#.utf8))
+        var parser = JSONParser(bytes: Array(#"{"b": 1, "a": {"x": true}, "c": null}"#.utf8))
         let value = try parser.parseDocument()
-        #expect(value["b"] == .number("2"))
-        #expect(value["a"]?["x"] == .bool(true))
-        #expect(value["missing"] == nil)
-        #expect(value.canonicalText == #"{"a":{"x":true},"b":2,"c":null}"#)
-        #expect(value.contentDigest == "249a435eb437b63f9a3aab436832eb7af4646ef7e6b463f9ec2876e90e297eef",
-                "the SHA-256 of the canonical text, as databases made before the parser took the digest over store it")
-
+        #expect(value.canonicalText == #"{"a":{"x":true},"b":1,"c":null}"#)
         let package = ncaPackage()
-        #expect(package.contains(#""packageType":"NOCAP""#))
-        let twice = try read(package.replacingOccurrences(of: #""packageType":"NOCAP""#, with: #""packageType":"NOCAP","packageType":"CAR""#),
+        let twice = try read(package.replacingOccurrences(of: #""packageType":"NOCAP""#, with: #""packageType":"car","packageType":"NOCAP""#),
                              .nca)[0]
-        #expect(factSet(try referral(twice)) == [.imminentDanger], "the second packageType, CAR, is the one read")
+        #expect(twice.errors.map(\.message) == ["invalid JSON: member 'packageType' is given twice in one object (line 1)"])
+        let deep = try read(package.replacingOccurrences(of: #""reportId":1"#, with: #""reportId":1,"reportId":2"#), .nca)[0]
+        #expect(deep.errors.first?.message.contains("member 'reportId' is given twice") == true)
+        let ids = try read(package.replacingOccurrences(of: #""packageId":"NCA-T-1""#, with: #""packageId":"A","packageId":"B""#), .nca)[0]
+        #expect(ids.errors.first?.message.contains("member 'packageId' is given twice") == true)
+    }
+
+    @Test("an object of 1,000 members in descending name order parses and canonicalises; past 1,000 members it is refused")
+    func manyMembers() throws {
+        let members = (0..<1_000).reversed().map { #""m\#(String(format: "%05d", $0))":\#($0)"# }
+        var parser = JSONParser(bytes: Array(("{" + members.joined(separator: ",") + "}").utf8))
+        let value = try parser.parseDocument()
+        let canonical = value.canonicalText
+        #expect(canonical.hasPrefix(#"{"m00000":0,"m00001":1,"#) && canonical.hasSuffix(#""m00999":999}"#))
+        let tooMany = (0...1_000).map { #""m\#($0)":0"# }
+        var refused = JSONParser(bytes: Array(("{" + tooMany.joined(separator: ",") + "}").utf8))
+        #expect(throws: JSONSyntaxError.self) { try refused.parseDocument() }
+        let duplicateLate = (0..<200).map { #""m\#($0)":0"# } + [#""m7":1"#]
+        var late = JSONParser(bytes: Array(("{" + duplicateLate.joined(separator: ",") + "}").utf8))
+        #expect { try late.parseDocument() } throws: { ($0 as? JSONSyntaxError)?.message == "member 'm7' is given twice in one object" }
+    }
+
+    @Test("NULs and control characters in identifiers are refused; echoed values are escaped and cut")
+    func controlCharacters() throws {
+        let nul = try read(ncaPackage {
+            $0["subscriber"] = ["ipAddress": "198.51.100.7\u{0}<script>", "at": "2026-02-01T10:00:00Z", "addressType": "installation"]
+        }, .nca)[0]
+        #expect(nul.errors.map(\.field) == ["subscriber.ipAddress"])
+        #expect(nul.errors[0].message == "contains a NUL character")
+        let escape = try read(ncaPackage { $0["packageType"] = "\u{1B}[31mRED" + String(repeating: "x", count: 500) }, .nca)[0]
+        let message = try #require(escape.errors.first { $0.field == "packageType" }?.message)
+        #expect(!message.contains("\u{1B}") && message.contains("\\u{1b}[31mRED"))
+        #expect(message.count < 200 && message.contains("bytes)"), "a 500-character value is cut in the message: \(message)")
+        let lead = try read(#"{"leadId":"L-1","tool":"t","network":"Other","detectedAt":"2026-02-01T10:00:00Z","ipAddress":"198.51.100.7","clientId":"ab\u0007cd","firstSeen":"2026-02-01T09:00:00Z","lastSeen":"2026-02-01T09:30:00Z"}"#, .p2p)[0]
+        #expect(lead.errors.map(\.field) == ["clientId"])
+    }
+
+    @Test("implausible times are refused per record: before 1990, more than a day ahead, offsets past ±14:00")
+    func implausibleTimes() throws {
+        for (text, problem) in [("0000-01-01T00:00:00Z", "before 1990"), ("1989-12-31T23:59:59Z", "before 1990"),
+                                ("9999-12-31T23:59:59-23:59", "is not an RFC 3339 timestamp"),
+                                (Timestamp.format(Date().addingTimeInterval(3 * 86_400)), "more than a day in the future")] {
+            let records = try read([ncaPackage { $0["disseminatedAt"] = text }, ncaPackage { $0["packageId"] = "NCA-T-2" }]
+                .joined(separator: "\n"), .nca)
+            #expect(records[0].errors.map(\.field) == ["disseminatedAt"] && records[0].errors[0].message.contains(problem), "\(text)")
+            #expect(records[1].errors.isEmpty, "the next record still lands")
+        }
+        #expect(try read(ncaPackage { $0["disseminatedAt"] = "1990-01-01T00:00:00Z" }, .nca)[0].errors.isEmpty)
+        #expect(try read(ncaPackage { $0["disseminatedAt"] = Timestamp.format(Date().addingTimeInterval(3_600)) }, .nca)[0].errors.isEmpty)
+        #expect(Timestamp.parse("2026-01-01T00:00:00+14:00") != .failure(.malformed))
+        #expect(Timestamp.parse("2026-01-01T00:00:00-14:01") == .failure(.malformed))
+    }
+
+    @Test("a malformed CSV row is rejected with its line, and every row after it is still read", arguments: [
+        "\"quoted\"tail", "\"unterminated", "mid\"quote",
+    ])
+    func csvResynchronises(cell: String) throws {
+        let header = "leadId,tool,network,detectedAt,ipAddress,firstSeen,lastSeen"
+        func row(_ id: String, tool: String = "t") -> String {
+            "\(id),\(tool),Other,2026-02-01T10:00:00Z,198.51.100.7,2026-02-01T09:00:00Z,2026-02-01T09:30:00Z"
+        }
+        let text = [header, row("L-1"), row("L-2", tool: cell), row("L-3"), row("L-4")].joined(separator: "\n") + "\n"
+        let records = try read(text, .p2p)
+        #expect(records.map(\.line) == [2, 3, 4, 5], "every line of the file is accounted for")
+        #expect(records.map(\.errors.isEmpty) == [true, false, true, true])
+        #expect(records[1].errors[0].message.hasPrefix("malformed CSV row"))
+        #expect(try records[3].result.get().referral.ref == "L-4")
+    }
+
+    @Test("a Latin-1 byte rejects its CSV row only; quoted cells may span lines and hold quotes")
+    func csvEncodingAndQuotes() throws {
+        let header = "leadId,tool,network,detectedAt,ipAddress,firstSeen,lastSeen"
+        let good = "L-1,\"Example \"\"Watch\"\"\nsecond line\",Other,2026-02-01T10:00:00Z,198.51.100.7,2026-02-01T09:00:00Z,2026-02-01T09:30:00Z"
+        var bytes = Array((header + "\n" + good + "\n").utf8)
+        bytes += Array("L-2,caf".utf8) + [0xE9] + Array(",Other,2026-02-01T10:00:00Z,198.51.100.7,2026-02-01T09:00:00Z,2026-02-01T09:30:00Z\n".utf8)
+        bytes += Array("L-3,t,Other,2026-02-01T10:00:00Z,198.51.100.7,2026-02-01T09:00:00Z,2026-02-01T09:30:00Z\r\n".utf8)
+        let records = try BatchReader.read(bytes, format: .p2p, now: Date())
+        #expect(records.map(\.line) == [2, 4, 5])
+        #expect(records.map(\.errors.isEmpty) == [true, false, true])
+        #expect(records[1].errors[0].message.contains("not valid UTF-8"))
+        #expect(try records[0].result.get().raw.contains(#"Example \"Watch\"\nsecond line"#))
+        #expect(throws: BatchReadError.self) { try read(header + ",tool\n", .p2p) }
     }
 
     @Test("enumerations match case-insensitively and are stored normalised")

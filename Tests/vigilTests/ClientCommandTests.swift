@@ -96,7 +96,7 @@ struct ClientCommandTests {
                                                       "--lines-per-request", "4"])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("(HTTP 401); nothing of these lines was imported")
-                    && refused.stderr.contains("\(batch), lines 5-9: not sent, since the server refused this token or its role"), "\(refused.stderr)")
+                    && refused.stderr.contains("\(batch), lines 5-9: not acknowledged: not sent, since the server refused this token or its role"), "\(refused.stderr)")
         }
     }
 
