@@ -15,6 +15,7 @@ struct CaseRoutes {
             let limit = try APIBody.count(request, "limit", default: VigilAPI.backlogPageLimit, maximum: VigilAPI.backlogPageLimit)
             let offset = try APIBody.count(request, "offset", default: 0, maximum: Int(Int32.max))
             let fetched = try await store.backlog(asOf: asOf, offset: offset, limit: limit + 1)
+            try await context.audit(store, "backlog.list", detail: "API, as of \(Timestamp.format(asOf)), offset \(offset), limit \(limit)")
             let next = fetched.count > limit && limit > 0
                 ? "/api/v1/backlog?asOf=\(Timestamp.format(asOf))&offset=\(offset + limit)&limit=\(limit)" : nil
             return try APIBody.json(BacklogListing(asOf: asOf, cases: Array(fetched.prefix(limit)), next: next))
@@ -36,10 +37,10 @@ struct CaseRoutes {
             return try APIBody.json(detail)
         }
         api.get("cases/:id/checks") { _, context in
-            let user = try context.require(.readCases)
+            _ = try context.require(.readCases)
             let id = try APIBody.caseID(context)
             let checks = try await store.checks(of: id)
-            try await audit(context, "case.checks", id, actor: user)
+            try await audit(context, "case.checks", id)
             return try APIBody.json(checks)
         }
         api.post("cases/:id/release") { _, context in
@@ -121,8 +122,7 @@ struct CaseRoutes {
         return id
     }
 
-    private func audit(_ context: APIContext, _ action: String, _ id: CaseID?, detail: String = "", actor: UserRecord? = nil) async throws {
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: (actor ?? context.user)?.name ?? "unknown", action: action,
-                                                   caseId: id, detail: detail, remote: context.remote))
+    private func audit(_ context: APIContext, _ action: String, _ id: CaseID?, detail: String = "") async throws {
+        try await context.audit(store, action, caseId: id, detail: detail)
     }
 }

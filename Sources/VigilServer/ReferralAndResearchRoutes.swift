@@ -37,18 +37,16 @@ struct ReferralAndResearchRoutes {
                 metrics.gradedAfter(ContinuousClock.now - received)
             }
             metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: report.accepted)
-            _ = try await store.appendAudit(AuditEvent(at: Date(), actor: context.user?.name ?? "", action: "referrals.import", caseId: nil,
-                                                       detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected",
-                                                       remote: context.remote))
+            try await context.audit(store, "referrals.import",
+                                    detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected")
             return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
         }
         api.post("checks/:id/retry") { _, context in
-            let user = try context.require(.manageChecks)
+            _ = try context.require(.manageChecks)
             let text = context.parameters.get("id") ?? ""
             guard let id = Int64(text), id > 0 else { throw APIError.badRequest("'\(text)' is not a check id") }
             let check = try await store.retryCheck(id, now: Date())
-            _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "check.retry", caseId: check.caseId,
-                                                       detail: "#\(check.id) \(check.source)", remote: context.remote))
+            try await context.audit(store, "check.retry", caseId: check.caseId, detail: "#\(check.id) \(check.source)")
             return try APIBody.json(check)
         }
         api.get("audit") { request, context in
@@ -57,7 +55,9 @@ struct ReferralAndResearchRoutes {
                 guard let id = CaseID(text: text) else { throw APIError.badRequest("'\(text)' is not a case id") }
                 return id
             }
-            return try APIBody.json(try await store.audit(caseId: caseId))
+            let entries = try await store.audit(caseId: caseId)
+            try await context.audit(store, "audit.read", caseId: caseId, detail: "API")
+            return try APIBody.json(entries)
         }
     }
 }

@@ -27,7 +27,7 @@ public enum VigilAPI {
         router.get("api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
         }
-        let api = router.group("api/v1").add(middleware: TokenAuthenticator(store: store))
+        let api = router.group("api/v1").add(middleware: RefusalAuditMiddleware(store: store)).add(middleware: TokenAuthenticator(store: store))
         CaseRoutes(store: store, metrics: metrics).register(on: api)
         ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics).register(on: api)
         DashboardRoutes(store: store, sources: sources, templates: try WebTemplates(),

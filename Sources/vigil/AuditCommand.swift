@@ -46,15 +46,23 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @Option(help: "Who reads the audit log, for the audit log itself (default: $USER).")
+        var by: String?
+
         mutating func run() async throws {
-            let entries = try await store.open().audit(caseId: try caseId.map(parseCaseID))
+            let target = try store.open()
+            let actor = try CommandLineActor.name(by)
+            let id = try caseId.map(parseCaseID)
+            let entries = try await target.audit(caseId: id)
+            try await CommandLineActor.audit(target, actor: actor, action: "audit.read", caseId: id, detail: "CLI")
             if json {
                 try FileOutput.printJSON(entries)
             } else {
                 for entry in entries {
-                    print("#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
+                    // Every field escaped: a rationale with newlines or terminal codes cannot forge an entry.
+                    print(DisplayText.escaped("#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
                         + (entry.caseId.map { " \($0)" } ?? "") + (entry.detail.isEmpty ? "" : " — \(entry.detail)")
-                        + " [\(entry.remote)]")
+                        + " [\(entry.remote)]"))
                 }
             }
         }

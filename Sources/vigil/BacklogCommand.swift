@@ -30,6 +30,9 @@ struct BacklogCommand: AsyncParsableCommand {
     @Flag(help: "With --aged: print CSV (the dashboard's /reports/aged-backlog.csv).")
     var csv = false
 
+    @Option(help: "Who reads the backlog, for the audit log (default: $USER).")
+    var by: String?
+
     mutating func validate() throws {
         if csv && !aged { throw ValidationError("--csv goes with --aged") }
         if csv && json { throw ValidationError("choose --json or --csv") }
@@ -40,7 +43,11 @@ struct BacklogCommand: AsyncParsableCommand {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
         let json = json
         if aged {
-            let matrix = try await store.open().agedBacklog(asOf: moment)
+            let target = try store.open()
+            let actor = try CommandLineActor.name(by)
+            let matrix = try await target.agedBacklog(asOf: moment)
+            try await CommandLineActor.audit(target, actor: actor, action: "backlog.aged", caseId: nil,
+                                             detail: "as of \(Timestamp.format(moment))\(csv ? ", CSV" : json ? ", JSON" : "")")
             if json {
                 try FileOutput.printJSON(matrix)
             } else if csv {
@@ -56,7 +63,12 @@ struct BacklogCommand: AsyncParsableCommand {
                 try Self.show(try await Self.fetch(client, asOf: moment, limit: limit), json: json)
             }
         } else {
-            try Self.show(BacklogListing(asOf: moment, cases: try await store.open().backlog(asOf: moment, limit: limit)), json: json)
+            let target = try store.open()
+            let actor = try CommandLineActor.name(by)
+            let cases = try await target.backlog(asOf: moment, limit: limit)
+            try await CommandLineActor.audit(target, actor: actor, action: "backlog.list", caseId: nil,
+                                             detail: "as of \(Timestamp.format(moment))\(limit.map { ", limit \($0)" } ?? "")")
+            try Self.show(BacklogListing(asOf: moment, cases: cases), json: json)
         }
     }
 

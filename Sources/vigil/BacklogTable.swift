@@ -25,8 +25,10 @@ enum BacklogTable {
         return (aligned([header] + rows) + ["(* provisional: research outstanding)"]).joined(separator: "\n")
     }
 
-    /// Rows as lines with every column padded to its widest cell.
-    static func aligned(_ rows: [[String]]) -> [String] {
+    /// Rows as lines with every column padded to its widest cell, each cell escaped (a field's newline or
+    /// terminal codes cannot break the table).
+    static func aligned(_ cells: [[String]]) -> [String] {
+        let rows = cells.map { $0.map(DisplayText.escaped) }
         let widths = (rows.first ?? []).indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")

@@ -19,7 +19,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         let id = try parseCaseID(caseId)
         let target = try store.open()
         try await target.release(id, now: Date())
-        try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.release", caseId: id)
+        try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "case.release", caseId: id)
         print("\(id) released to the backlog")
     }
 }
@@ -60,7 +60,7 @@ struct NotifyCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
-        let officer = CommandLineActor.name(by)
+        let officer = try CommandLineActor.name(by)
         let target = try store.open()
         if deferral {
             guard let reason, !reason.isEmpty, let reviewBy else {
@@ -104,7 +104,7 @@ struct DecideCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard !decision.isEmpty, !rationale.isEmpty else { throw ValidationError("--decision and --rationale must not be empty") }
-        let officer = CommandLineActor.name(by)
+        let officer = try CommandLineActor.name(by)
         let target = try store.open()
         try await target.recordDecision(id, decision: decision, rationale: rationale, by: officer, at: Date())
         try await CommandLineActor.audit(target, actor: officer, action: "case.decide", caseId: id, detail: "\(decision): \(rationale)")
@@ -129,7 +129,7 @@ struct CloseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let officer = CommandLineActor.name(by)
+        let officer = try CommandLineActor.name(by)
         let target = try store.open()
         try await target.close(id, outcome: outcome, by: officer, at: Date())
         try await CommandLineActor.audit(target, actor: officer, action: "case.close", caseId: id, detail: outcome)

@@ -47,6 +47,7 @@ enum CaseText {
                 + "\(Timestamp.format(decision.at)): \(decision.detail)"
                 + (decision.reviewBy.map { ", review by \(Timestamp.format($0))" } ?? ""))
         }
-        return lines.joined(separator: "\n")
+        // Each line escaped: a field with a newline or terminal codes cannot forge a line or move the cursor.
+        return lines.map(DisplayText.escaped).joined(separator: "\n")
     }
 }

@@ -31,7 +31,7 @@ struct ChecksCommand: AsyncParsableCommand {
             let target = try store.open()
             let id = try parseCaseID(caseId)
             let checks = try await target.checks(of: id)
-            try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.checks", caseId: id)
+            try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "case.checks", caseId: id)
             if json {
                 try FileOutput.printJSON(checks)
             } else if checks.isEmpty {
@@ -57,7 +57,7 @@ struct ChecksCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let target = try store.open()
             let check = try await target.retryCheck(checkId, now: Date())
-            try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "check.retry", caseId: check.caseId,
+            try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "check.retry", caseId: check.caseId,
                                              detail: "#\(check.id) \(check.source)")
             print(CheckText.line(check))
         }
@@ -66,11 +66,12 @@ struct ChecksCommand: AsyncParsableCommand {
 
 /// One check as a line of text.
 enum CheckText {
+    /// One check as a line, its fields escaped.
     static func line(_ check: CheckRecord) -> String {
-        "#\(check.id) \(check.source) \(check.state.rawValue), \(check.attempts) attempt(s)"
+        DisplayText.escaped("#\(check.id) \(check.source) \(check.state.rawValue), \(check.attempts) attempt(s)"
             + (check.nextAttemptAt.map { ", next at \(Timestamp.format($0))" } ?? "")
             + (check.summary.map { ", \($0)" } ?? "")
             + (check.lastError.map { ", last error: \($0)" } ?? "")
-            + "  query \(check.query)"
+            + "  query \(check.query)")
     }
 }

@@ -33,8 +33,9 @@ struct ShowCommand: AsyncParsableCommand {
             return
         }
         let target = try store.open()
+        let actor = try CommandLineActor.name(by)
         let detail = try await target.caseDetail(id, asOf: Date())
-        try await CommandLineActor.audit(target, actor: CommandLineActor.name(by), action: "case.show", caseId: id)
+        try await CommandLineActor.audit(target, actor: actor, action: "case.show", caseId: id)
         try Self.show(detail, json: json)
     }
 

@@ -21,7 +21,7 @@ struct DashboardRoutes {
     static let maxPage = 100_000
 
     func register(on router: Router<APIContext>) {
-        let web = router.group().add(middleware: WebErrorMiddleware(templates: templates))
+        let web = router.group().add(middleware: WebErrorMiddleware(templates: templates)).add(middleware: RefusalAuditMiddleware(store: store))
         web.get("sign-in") { request, _ in try signInPage(next: request.uri.queryParameters.get("next") ?? "/", error: nil) }
         web.post("sign-in") { request, context in try await signIn(request, context: context) }
         let signedIn = web.group().add(middleware: SessionAuthenticator(store: store, sessions: sessions))
@@ -35,7 +35,7 @@ struct DashboardRoutes {
         signedIn.get("/") { _, context in try await dashboard(context) }
         signedIn.get("my-cases") { request, context in
             let user = try context.require(.claimCases)
-            return try await list(request, context, filter: CaseFilter(holder: user.name), heading: "Cases you hold")
+            return try await list(request, context, filter: CaseFilter(holder: user.name), heading: "Cases you hold", action: "cases.mine")
         }
         signedIn.get("cases") { request, context in
             try Self.requireSupervisorPages(context)
@@ -51,7 +51,7 @@ struct DashboardRoutes {
                 return band
             }
             let filter = CaseFilter(effectiveGrade: grade, band: band, overdueOnly: query.get("overdue") == "1", holder: query.get("holder"))
-            return try await list(request, context, filter: filter, heading: Self.heading(filter))
+            return try await list(request, context, filter: filter, heading: Self.heading(filter), action: "cases.list")
         }
         signedIn.get("cases/:id") { _, context in try await casePage(context) }
         signedIn.post("cases/:id/reassign") { request, context in try await reassign(request, context) }
@@ -59,6 +59,7 @@ struct DashboardRoutes {
         signedIn.get("reports/aged-backlog.csv") { _, context in
             _ = try context.require(.viewDashboard)
             let aged = try await store.agedBacklog(asOf: Date())
+            try await context.audit(store, "report.export", detail: "aged-backlog.csv")
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: #"attachment; filename="aged-backlog.csv""#],
                             body: .init(byteBuffer: ByteBuffer(string: AgedBacklogCSV.text(aged))))
@@ -83,11 +84,13 @@ struct DashboardRoutes {
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hash = AccessToken.hash(token)
         guard !token.isEmpty, let user = try await store.user(tokenHash: hash) else {
+            try await context.audit(store, "session.refused", detail: "dashboard sign-in with an unknown or revoked token")
             return try signInPage(next: next, error: "That token is unknown or has been revoked.", status: .unauthorized)
         }
         let (id, _) = await sessions.start(for: user, tokenHash: hash, now: Date())
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "session.start", caseId: nil,
-                                                   detail: "dashboard sign-in", remote: context.remote))
+        var signedIn = context
+        signedIn.user = user
+        try await signedIn.audit(store, "session.start", detail: "dashboard sign-in")
         var response = WebResponses.redirect(to: Self.localPath(next))
         response.setCookie(cookie(WebCookies.session, id, maxAge: Int(sessions.lifetime.absolute)))
         response.setCookie(cookie(WebCookies.signIn, "", maxAge: 0))
@@ -103,15 +106,17 @@ struct DashboardRoutes {
         let now = Date()
         async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
         async let snapshots = store.dailySnapshots(since: DayText.format(now.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
+        try await context.audit(store, "dashboard.view", detail: "/")
         let view = DashboardPageView(chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
                                      snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: now)
         return WebResponses.html(try templates.render(view, "dashboard"))
     }
 
-    private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String) async throws -> Response {
+    private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String, action: String) async throws -> Response {
         let page = try APIBody.count(request, "page", default: 1, minimum: 1, maximum: Self.maxPage)
         let now = Date()
         let result = try await store.caseLines(filter, asOf: now, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
+        try await context.audit(store, action, detail: "\(heading), page \(page)")
         let pages = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
         func link(_ number: Int) -> String {
             let others = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("page=") }.joined(separator: "&")
@@ -133,8 +138,7 @@ struct DashboardRoutes {
         guard user.role.allows(.viewDashboard) || detail.summary.claimedBy == user.name else {
             throw APIError(.forbidden, "forbidden", "case pages are for supervisors, and for the investigator holding the case")
         }
-        _ = try await store.appendAudit(AuditEvent(at: now, actor: user.name, action: "case.show", caseId: id, detail: "dashboard",
-                                                   remote: context.remote))
+        try await context.audit(store, "case.show", caseId: id, detail: "dashboard")
         let supervisor = user.role.allows(.actOnAnyCase)
         let investigators = supervisor
             ? try await store.users().filter { $0.role == .investigator && $0.revokedAt == nil }.map(\.name) : []
@@ -145,7 +149,7 @@ struct DashboardRoutes {
     }
 
     private func reassign(_ request: Request, _ context: APIContext) async throws -> Response {
-        let user = try context.require(.actOnAnyCase)
+        _ = try context.require(.actOnAnyCase)
         let id = try APIBody.caseID(context)
         let fields = try await WebForm.checkedFields(request, context: context)
         let officer = fields["officer"] ?? ""
@@ -153,8 +157,7 @@ struct DashboardRoutes {
             throw APIError.badRequest("'\(officer)' is not an active investigator")
         }
         try await store.reassign(id, to: officer, at: Date())
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "case.reassign", caseId: id, detail: "to \(officer)",
-                                                   remote: context.remote))
+        try await context.audit(store, "case.reassign", caseId: id, detail: "to \(officer)")
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
@@ -170,9 +173,7 @@ struct DashboardRoutes {
             throw APIError.badRequest("review by '\(text)' is not a date and time (UTC)")
         }
         try await store.recordDeferral(id, flag: flag, by: user.name, reason: reason, reviewBy: review, at: Date())
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user.name, action: "flag.defer", caseId: id,
-                                                   detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(review))",
-                                                   remote: context.remote))
+        try await context.audit(store, "flag.defer", caseId: id, detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(review))")
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
