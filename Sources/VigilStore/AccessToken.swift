@@ -13,4 +13,11 @@ public enum AccessToken {
     public static func hash(_ token: String) -> String {
         SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { HexText.lowercase(raw: $0) }
     }
+
+    /// Compares two secrets (tokens, MACs) in time that does not depend on where they differ.
+    public static func secretsEqual(_ left: String, _ right: String) -> Bool {
+        let (a, b) = (Array(left.utf8), Array(right.utf8))
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }

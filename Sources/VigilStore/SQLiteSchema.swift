@@ -3,7 +3,8 @@ import VigilCore
 
 /// The versioned migrations of the SQLite store. Times are integer milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static var migrator: DatabaseMigrator {
+    /// The migrations; `auditKey` re-anchors an audit chain made before the key (v11).
+    static func migrator(auditKey: AuditKey) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-cases-referrals-checks") { db in
             try db.execute(sql: """
@@ -355,6 +356,12 @@ enum SQLiteSchema {
                     UNION ALL SELECT key, key_hash, case_id FROM recent_link_keys;
                 """)
         }
+        migrator.registerMigration("v11-keyed-audit-chain") { db in
+            try SQLiteStore.anchorAuditChain(db, key: auditKey)
+        }
         return migrator
     }
+
+    /// The triggers that keep the audit log append-only; `vigil audit verify` reports any that are missing.
+    static let auditGuards = ["audit_log_no_update", "audit_log_no_delete"]
 }

@@ -8,11 +8,12 @@ import VigilCore
 
 extension SQLiteStore {
     public func appendAudit(_ event: AuditEvent) async throws -> AuditEntry {
-        try await writeImmediate { db in
+        let key = auditKey
+        return try await writeImmediate { db in
             let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
             var stored = event
             stored.at = Date(millis: event.at.millis)
-            let hash = AuditChain.hash(previous: previous, stored)
+            let hash = AuditChain.hash(previous: previous, stored, key: key)
             try db.execute(sql: """
                 INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [stored.at.millis, stored.actor, stored.action, stored.caseId?.rawValue, stored.detail, stored.remote,
@@ -31,32 +32,99 @@ extension SQLiteStore {
         }
     }
 
-    public func verifyAudit() async throws -> AuditVerification {
-        try await pool.read { db in
-            var previous = AuditChain.genesis
-            var count = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
-            while let row = try cursor.next() {
-                let entry = Self.auditEntry(row)
-                count += 1
-                guard entry.previousHash == previous else {
-                    return AuditVerification(entries: count, firstBrokenId: entry.id,
-                                             reason: "its previous hash does not match entry before it (an entry was removed or inserted)")
-                }
-                let event = AuditEvent(at: entry.at, actor: entry.actor, action: entry.action, caseId: entry.caseId,
-                                       detail: entry.detail, remote: entry.remote)
-                guard AuditChain.hash(previous: previous, event) == entry.hash else {
-                    return AuditVerification(entries: count, firstBrokenId: entry.id, reason: "its content does not match its hash (it was edited)")
-                }
-                previous = entry.hash
+    public func verifyAudit(against checkpoint: AuditCheckpoint?) async throws -> AuditVerification {
+        let key = auditKey
+        return try await pool.read { db in
+            let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"))
+            let missing = SQLiteSchema.auditGuards.filter { !present.contains($0) }
+            var verification = try Self.walkChain(db) { AuditChain.hash(previous: $0, $1, key: key) }
+            verification.missingGuards = missing
+            guard verification.firstBrokenId == nil, let checkpoint else { return verification }
+            verification.checkpointEntries = checkpoint.entries
+            guard checkpoint.isSigned(by: key) else {
+                verification.reason = "the checkpoint's signature does not match (it was edited, or made with another key)"
+                return verification
             }
-            return AuditVerification(entries: count, firstBrokenId: nil, reason: nil)
+            let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE id <= ?", arguments: [checkpoint.lastId]) ?? 0
+            let lastHash = checkpoint.lastId == 0 ? AuditChain.genesis
+                : try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [checkpoint.lastId])
+            if lastHash == nil {
+                verification.reason = "entry #\(checkpoint.lastId), the last of the checkpoint of \(Timestamp.format(checkpoint.at)), "
+                    + "is missing: entries were removed from the end of the log"
+            } else if lastHash != checkpoint.lastHash {
+                verification.reason = "entry #\(checkpoint.lastId) is not the one the checkpoint of \(Timestamp.format(checkpoint.at)) signed"
+            } else if held != checkpoint.entries {
+                verification.reason = "the log holds \(held) entries up to #\(checkpoint.lastId); the checkpoint of "
+                    + "\(Timestamp.format(checkpoint.at)) counted \(checkpoint.entries)"
+            }
+            return verification
         }
+    }
+
+    public func auditCheckpoint(at now: Date) async throws -> AuditCheckpoint {
+        let key = auditKey
+        return try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(id) FROM audit_log")!
+            let lastId: Int64 = row[1] ?? 0
+            let lastHash = try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [lastId]) ?? AuditChain.genesis
+            return AuditCheckpoint(entries: row[0], lastId: lastId, lastHash: lastHash, at: now, key: key)
+        }
+    }
+
+    /// Re-hashes a chain made before the key anchored it (migration v11), after checking its unkeyed
+    /// links: a chain that is already broken is refused rather than re-anchored over the damage.
+    static func anchorAuditChain(_ db: Database, key: AuditKey) throws {
+        let check = try walkChain(db, hash: AuditChain.legacyHash)
+        if let broken = check.firstBrokenId {
+            throw StoreError(.invalidState, "the audit log is broken at entry \(broken) (\(check.reason ?? "")); "
+                + "it is not re-anchored under the audit key until that is investigated")
+        }
+        try db.execute(sql: "DROP TRIGGER audit_log_no_update")
+        var previous = AuditChain.genesis
+        let entries = try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id").map(auditEntry)
+        let update = try db.makeStatement(sql: "UPDATE audit_log SET previous_hash = ?, hash = ? WHERE id = ?")
+        for entry in entries {
+            let hash = AuditChain.hash(previous: previous, entry.event, key: key)
+            try update.execute(arguments: [previous, hash, entry.id])
+            previous = hash
+        }
+        try db.execute(sql: """
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """)
+    }
+
+    /// Walks the chain in id order with `hash`, reporting the first entry whose link or content fails.
+    private static func walkChain(_ db: Database, hash: (String, AuditEvent) -> String) throws -> AuditVerification {
+        var previous = AuditChain.genesis
+        var count = 0
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
+        while let row = try cursor.next() {
+            let entry = auditEntry(row)
+            count += 1
+            guard entry.previousHash == previous else {
+                return AuditVerification(entries: count, firstBrokenId: entry.id,
+                                         reason: "its previous hash does not match the entry before it (an entry was removed or inserted)")
+            }
+            guard hash(previous, entry.event) == entry.hash else {
+                return AuditVerification(entries: count, firstBrokenId: entry.id,
+                                         reason: "its content does not match its hash (it was edited, or written without the audit key)")
+            }
+            previous = entry.hash
+        }
+        return AuditVerification(entries: count, firstBrokenId: nil, reason: nil)
     }
 
     private static func auditEntry(_ row: Row) -> AuditEntry {
         AuditEntry(id: row["id"], at: Date(millis: row["at"]), actor: row["actor"], action: row["action"],
                    caseId: (row["case_id"] as Int64?).map(CaseID.init), detail: row["detail"], remote: row["remote"],
                    previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}
+
+extension AuditEntry {
+    /// The event the entry records.
+    var event: AuditEvent {
+        AuditEvent(at: at, actor: actor, action: action, caseId: caseId, detail: detail, remote: remote)
     }
 }

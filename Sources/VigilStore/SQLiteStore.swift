@@ -17,15 +17,21 @@ public final class SQLiteStore: Store {
     private let checkpointer: DatabaseQueue
     /// How many new link keys gather before they move into the large hash index (SQLiteStore+LinkKeys.swift).
     let linkKeysSettleAt: Int
+    /// The key the audit chain is anchored with (kept outside the database).
+    let auditKey: AuditKey
 
-    /// Opens (creating and migrating if needed) the database at `path`.
-    public convenience init(path: String, targets: ActionTargets = .standard) throws {
-        try self.init(path: path, targets: targets, linkKeysSettleAt: 16_384)
+    /// Opens (creating and migrating if needed) the database at `path`, its audit chain anchored with
+    /// `auditKey`, by default the key in the file beside the database (`AuditKey.defaultPath`, created with
+    /// a new key when missing).
+    public convenience init(path: String, targets: ActionTargets = .standard, auditKey: AuditKey? = nil) throws {
+        try self.init(path: path, targets: targets, linkKeysSettleAt: 16_384,
+                      auditKey: auditKey ?? AuditKey.load(path: AuditKey.defaultPath(database: path)))
     }
 
     /// Opens the database, moving new link keys into the large hash index `linkKeysSettleAt` at a time.
-    init(path: String, targets: ActionTargets, linkKeysSettleAt: Int) throws {
+    init(path: String, targets: ActionTargets, linkKeysSettleAt: Int, auditKey: AuditKey) throws {
         self.linkKeysSettleAt = linkKeysSettleAt
+        self.auditKey = auditKey
         _ = SQLiteProcessConfiguration.applied
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -48,7 +54,7 @@ public final class SQLiteStore: Store {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets
-        try SQLiteSchema.migrator.migrate(pool)
+        try SQLiteSchema.migrator(auditKey: auditKey).migrate(pool)
         var checkpointing = Configuration()
         checkpointing.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -1024") }
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)

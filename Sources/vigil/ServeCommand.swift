@@ -31,6 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
             transform: NumberOption.whole(1...3_600))
     var idleTimeout = 30
 
+    @Option(help: "Where to export the audit chain's signed head (default: <db>.audit-checkpoint.json).")
+    var auditCheckpoint: String?
+
+    @Option(help: "Seconds between audit checkpoints (10–86400).", transform: NumberOption.whole(10...86_400))
+    var auditCheckpointInterval = 300
+
     @Flag(help: "Mark the dashboard's cookies Secure (when vigil serve is reached through HTTPS).")
     var secureCookies = false
 
@@ -50,7 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
         let worker = ResearchWorker(store: target, engine: engine, sources: sources,
                                     configuration: .init(concurrency: workers, startSignal: serving), logger: logger, metrics: metrics.factory)
         let snapshots = SnapshotRecorder(store: target, logger: logger)
-        let group = ServiceGroup(services: [application, engine, worker, snapshots], gracefulShutdownSignals: [.sigterm, .sigint],
+        let checkpoints = AuditCheckpointWriter(store: target, file: AuditCheckpointFile(path: auditCheckpoint ?? store.checkpointPath),
+                                                interval: .seconds(auditCheckpointInterval), logger: logger)
+        let group = ServiceGroup(services: [application, engine, worker, snapshots, checkpoints], gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger)
         try await group.run()
     }

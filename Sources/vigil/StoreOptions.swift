@@ -3,18 +3,40 @@ import Foundation
 import VigilCore
 import VigilStore
 
-/// `--db PATH` (default `vigil.sqlite`, or the `VIGIL_DB` environment variable).
+/// `--db PATH` (default `vigil.sqlite`, or the `VIGIL_DB` environment variable) and the audit key that
+/// anchors its audit chain.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (default: $VIGIL_DB or vigil.sqlite).")
     var db: String?
 
+    @Option(help: "File holding the audit key, 64 hex digits (default: $VIGIL_AUDIT_KEY_FILE, else <db>.audit-key, created when missing; $VIGIL_AUDIT_KEY gives the key itself).")
+    var auditKeyFile: String?
+
     /// The database path in force.
     var path: String { db ?? ProcessInfo.processInfo.environment["VIGIL_DB"] ?? "vigil.sqlite" }
 
+    /// The default place of the database's exported audit checkpoint: beside it.
+    var checkpointPath: String { path + ".audit-checkpoint.json" }
+
+    /// The audit key in force: `$VIGIL_AUDIT_KEY`, else the key file.
+    func auditKey() throws -> AuditKey {
+        let environment = ProcessInfo.processInfo.environment
+        if auditKeyFile == nil, let hex = environment["VIGIL_AUDIT_KEY"] {
+            guard let key = AuditKey(hex: hex) else { throw ValidationError("$VIGIL_AUDIT_KEY must be 64 hex digits") }
+            return key
+        }
+        do {
+            return try AuditKey.load(path: auditKeyFile ?? environment["VIGIL_AUDIT_KEY_FILE"] ?? AuditKey.defaultPath(database: path))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// Opens the store.
     func open() throws -> any Store {
+        let key = try auditKey()
         do {
-            return try SQLiteStore(path: path)
+            return try SQLiteStore(path: path, auditKey: key)
         } catch {
             throw ValidationError("cannot open database \(path): \(error)")
         }

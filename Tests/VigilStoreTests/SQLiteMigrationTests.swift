@@ -119,7 +119,7 @@ struct SQLiteMigrationTests {
     func recentLinkKeysSettle() async throws {
         let (path, dispose) = try scratchDatabasePath()
         defer { dispose() }
-        let store = try SQLiteStore(path: path, targets: .standard, linkKeysSettleAt: 4)
+        let store = try SQLiteStore(path: path, targets: .standard, linkKeysSettleAt: 4, auditKey: AuditKey.generate())
         let (a, b, c, d) = (LinkKey.email("a@example.com")!, LinkKey.email("b@example.com")!,
                             LinkKey.email("c@example.com")!, LinkKey.email("d@example.com")!)
         func tables() async throws -> [String] {
@@ -200,6 +200,35 @@ struct SQLiteMigrationTests {
         #expect(try await reopened.read { try Int.fetchOne($0, sql: "SELECT (SELECT count(*) FROM checks) + (SELECT count(*) FROM facts)") } == 2,
                 "a refused transaction leaves nothing behind")
     }
+
+    @Test("v11 re-anchors an audit chain made before the key, once its unkeyed links check out; a broken one is refused")
+    func keyedAuditChain() async throws {
+        var rows: [String] = []
+        var previous = AuditChain.genesis
+        for id in 1...3 {
+            let event = AuditEvent(at: Date(millis: Int64(id) * 1000), actor: "ann", action: "case.show", caseId: CaseID(Int64(id)),
+                                   detail: "", remote: "cli@host")
+            let hash = AuditChain.legacyHash(previous: previous, event)
+            rows.append("INSERT INTO audit_log (id, at, actor, action, case_id, detail, remote, previous_hash, hash) "
+                + "VALUES (\(id), \(id * 1000), 'ann', 'case.show', \(id), '', 'cli@host', '\(previous)', '\(hash)');")
+            previous = hash
+        }
+        let (path, dispose) = try await scratchDatabase(migratedUpTo: "v10-deferred-child-keys", rows: rows.joined())
+        defer { dispose() }
+        let key = AuditKey.generate()
+        let store = try SQLiteStore(path: path, auditKey: key)
+        let verified = try await store.verifyAudit(against: nil)
+        #expect(verified.isIntact && verified.entries == 3)
+        let entries = try await store.audit(caseId: nil)
+        #expect(entries.last?.hash == AuditChain.hash(previous: entries[1].hash, entries[2].event, key: key))
+        #expect(try await SQLiteStore(path: path, auditKey: AuditKey.generate()).verifyAudit(against: nil).firstBrokenId == 1,
+                "the same log under another key does not verify")
+
+        let broken = rows.joined().replacingOccurrences(of: "VALUES (2, 2000, 'ann'", with: "VALUES (2, 2000, 'eve'")
+        let (brokenPath, disposeBroken) = try await scratchDatabase(migratedUpTo: "v10-deferred-child-keys", rows: broken)
+        defer { disposeBroken() }
+        #expect { try SQLiteStore(path: brokenPath, auditKey: key) } throws: { "\($0)".contains("broken at entry 2") }
+    }
 }
 
 /// A scratch database migrated up to `migration` with `rows` (SQL) written into it, and closed: the state an
@@ -207,7 +236,7 @@ struct SQLiteMigrationTests {
 func scratchDatabase(migratedUpTo migration: String, rows: String) async throws -> (String, @Sendable () -> Void) {
     let (path, dispose) = try scratchDatabasePath()
     let queue = try DatabaseQueue(path: path)
-    try SQLiteSchema.migrator.migrate(queue, upTo: migration)
+    try SQLiteSchema.migrator(auditKey: AuditKey.generate()).migrate(queue, upTo: migration)
     try await queue.write { try $0.execute(sql: rows) }
     try queue.close()
     return (path, dispose)

@@ -27,7 +27,7 @@ struct UserAndAuditConformanceTests {
     func chain(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }
-        let empty = try await store.verifyAudit()
+        let empty = try await store.verifyAudit(against: nil)
         #expect(empty.entries == 0 && empty.isIntact)
         let first = try await store.appendAudit(AuditEvent(at: t0, actor: "ann", action: "case.show", caseId: CaseID(1),
                                                            detail: "", remote: "cli@host"))
@@ -36,13 +36,40 @@ struct UserAndAuditConformanceTests {
         #expect(first.previousHash == AuditChain.genesis && second.previousHash == first.hash)
         #expect(try await store.audit(caseId: CaseID(2)).map(\.actor) == ["bob"])
         #expect(try await store.audit(caseId: nil).count == 2)
-        #expect(try await store.verifyAudit().isIntact)
+        #expect(try await store.verifyAudit(against: nil).isIntact)
     }
 
-    @Test("the hash covers every field: changing any one of them changes the hash")
+    @Test("against a checkpoint: intact while the log holds its entries; a forged or foreign checkpoint is refused", arguments: StoreKind.allCases)
+    func checkpoints(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let empty = try await store.auditCheckpoint(at: t0)
+        #expect(empty.entries == 0 && empty.lastId == 0 && empty.lastHash == AuditChain.genesis)
+        for second in 0..<3 {
+            _ = try await store.appendAudit(AuditEvent(at: t0 + Double(second), actor: "ann", action: "case.show", caseId: nil, detail: "",
+                                                       remote: "cli@host"))
+        }
+        let checkpoint = try await store.auditCheckpoint(at: t0 + 10)
+        #expect(checkpoint.entries == 3 && checkpoint.lastId == 3)
+        #expect(try await store.verifyAudit(against: empty).isIntact, "a log that grew still holds an older checkpoint's entries")
+        _ = try await store.appendAudit(AuditEvent(at: t0 + 11, actor: "bob", action: "case.show", caseId: nil, detail: "", remote: "x"))
+        let later = try await store.verifyAudit(against: checkpoint)
+        #expect(later.isIntact && later.checkpointEntries == 3)
+        var forged = checkpoint
+        forged.entries = 2
+        #expect(try await store.verifyAudit(against: forged).reason?.contains("signature") == true)
+        let foreign = AuditCheckpoint(entries: 3, lastId: 3, lastHash: checkpoint.lastHash, at: t0 + 10, key: AuditKey.generate())
+        #expect(try await store.verifyAudit(against: foreign).isIntact == false)
+        var ahead = AuditCheckpoint(entries: 9, lastId: 9, lastHash: checkpoint.lastHash, at: t0 + 10, key: AuditKey.generate())
+        ahead.mac = ""
+        #expect(try await store.verifyAudit(against: ahead).isIntact == false)
+    }
+
+    @Test("the hash covers every field and the key: changing any one of them changes the hash")
     func hashCoversContent() {
+        let key = AuditKey.generate()
         let event = AuditEvent(at: t0, actor: "ann", action: "case.show", caseId: CaseID(1), detail: "d", remote: "r")
-        let base = AuditChain.hash(previous: AuditChain.genesis, event)
+        let base = AuditChain.hash(previous: AuditChain.genesis, event, key: key)
         var variants: [AuditEvent] = []
         for change in 0..<6 {
             var copy = event
@@ -56,7 +83,8 @@ struct UserAndAuditConformanceTests {
             }
             variants.append(copy)
         }
-        #expect(variants.allSatisfy { AuditChain.hash(previous: AuditChain.genesis, $0) != base })
-        #expect(AuditChain.hash(previous: String(repeating: "1", count: 64), event) != base)
+        #expect(variants.allSatisfy { AuditChain.hash(previous: AuditChain.genesis, $0, key: key) != base })
+        #expect(AuditChain.hash(previous: String(repeating: "1", count: 64), event, key: key) != base)
+        #expect(AuditChain.hash(previous: AuditChain.genesis, event, key: AuditKey.generate()) != base)
     }
 }

@@ -78,6 +78,11 @@ struct VigilProcess {
     static func json(_ outcome: Outcome) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any] ?? [:]
     }
+
+    /// Standard output parsed as a JSON array of objects.
+    static func json(_ outcome: Outcome, array: Bool) throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]] ?? []
+    }
 }
 
 /// A temporary folder for one test's database, removed afterwards.

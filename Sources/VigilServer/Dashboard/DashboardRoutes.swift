@@ -78,7 +78,7 @@ struct DashboardRoutes {
     private func signIn(_ request: Request, context: APIContext) async throws -> Response {
         let fields = try await WebForm.fields(request)
         let next = fields["next"] ?? "/"
-        guard let expected = request.cookies[WebCookies.signIn]?.value, let sent = fields["csrf"], secretsMatch(sent, expected) else {
+        guard let expected = request.cookies[WebCookies.signIn]?.value, let sent = fields["csrf"], AccessToken.secretsEqual(sent, expected) else {
             return try signInPage(next: next, error: "The form had expired. Please sign in again.", status: .forbidden)
         }
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

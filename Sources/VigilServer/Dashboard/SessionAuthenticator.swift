@@ -60,7 +60,7 @@ enum WebForm {
     /// The form's fields, after checking its `csrf` field against the session's token (403 otherwise).
     static func checkedFields(_ request: Request, context: APIContext) async throws -> [String: String] {
         let fields = try await fields(request)
-        guard let session = context.session, let token = fields["csrf"], secretsMatch(token, session.csrfToken) else {
+        guard let session = context.session, let token = fields["csrf"], AccessToken.secretsEqual(token, session.csrfToken) else {
             throw APIError(.forbidden, "csrf", "the form has expired or did not come from Vigil; reload the page and try again")
         }
         return fields

@@ -77,9 +77,3 @@ public actor WebSessions {
     }
 }
 
-/// Compares two secrets in time independent of where they differ.
-func secretsMatch(_ left: String, _ right: String) -> Bool {
-    let (a, b) = (Array(left.utf8), Array(right.utf8))
-    guard a.count == b.count else { return false }
-    return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-}
