@@ -1,17 +1,26 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import VigilCore
 import VigilStore
 
 /// The person behind a CLI command, as the audit log records them.
 enum CommandLineActor {
-    /// The name given on the command line, else `$USER`; a blank name or one with control characters is
-    /// refused (the audit log must say who).
+    /// The name given on the command line, else `$USER`, else the operating system's name of the account
+    /// running the command; a blank name or one with control characters is refused (the audit log must say who).
     static func name(_ explicit: String?) throws -> String {
-        let name = (explicit ?? ProcessInfo.processInfo.environment["USER"] ?? "").trimmingCharacters(in: .whitespaces)
+        let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
+        let name = (explicit ?? user ?? accountName ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw ValidationError("say who you are with --by NAME (or set $USER): the audit log records every read and change") }
         guard DisplayText.escaped(name) == name else { throw ValidationError("--by: a name may not hold control characters") }
         return name
+    }
+
+    /// The name of the account the process runs as, from the password database.
+    private static var accountName: String? {
+        getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
     }
 
     /// Appends what the person did to the audit log, from `cli@<host>`.
