@@ -88,6 +88,7 @@ extension SQLiteStore {
             WHERE id = ? AND attempts = ? AND state = 'running'
             """, arguments: [now.millis, findings.summary, lease.checkId, lease.attempt])
         guard db.changesCount == 1 else { return false }
+        var summary = findings.summary
         var counts = CheckCountChanges()
         counts.moved(lease.source, from: .running, to: .done)
         let caseId = lease.caseId.rawValue
@@ -96,8 +97,12 @@ extension SQLiteStore {
         if let key = findings.address?.installationLinkKey {
             try addLinkKeys(db, [key], caseId: caseId, newCase: false)
         }
-        try insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
-                         newCase: false, now: now, counts: &counts)
+        let dropped = try insertChecks(db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
+                                       newCase: false, now: now, counts: &counts)
+        if dropped > 0 {
+            summary = (summary.map { $0 + "; " } ?? "") + "\(dropped) further check(s) not planned: the case has its limit of \(maxChecksPerCase)"
+            try db.execute(sql: "UPDATE checks SET summary = ? WHERE id = ?", arguments: [summary, lease.checkId])
+        }
         try counts.apply(db)
         try reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
         return true

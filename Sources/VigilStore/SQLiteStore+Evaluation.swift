@@ -23,7 +23,9 @@ extension SQLiteStore {
             children.append(Child(age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2))))
         }
         var pending: [String] = []
-        try db.cachedStatement(sql: "SELECT source FROM checks WHERE case_id = ? AND state IN ('pending', 'running')")
+        // Each source once, however many of its checks are outstanding: an assessment's list stays as short
+        // as the source list, not as long as the case's checks.
+        try db.cachedStatement(sql: "SELECT DISTINCT source FROM checks WHERE case_id = ? AND state IN ('pending', 'running')")
             .forEachRow(.integer(id)) { pending.append($0.text(0)) }
         var flags = Set<FlagKind>()
         try db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in

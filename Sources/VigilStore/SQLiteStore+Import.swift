@@ -115,9 +115,10 @@ extension SQLiteStore {
     /// and query) is kept as is; a new case has none, and `CheckPlanner` plans each source and query once,
     /// so a new case's checks are inserted without looking. An existing case that gains a check has its
     /// research due now (a new case is inserted with it).
+    @discardableResult
     func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
-                      counts: inout CheckCountChanges) throws {
-        guard !planned.isEmpty else { return }
+                      counts: inout CheckCountChanges) throws -> Int {
+        guard !planned.isEmpty else { return 0 }
         var existing = Set<[String]>()
         if !newCase {
             try db.cachedStatement(sql: "SELECT source, query FROM checks WHERE case_id = ?").forEachRow(.integer(caseId)) { row in
@@ -126,17 +127,25 @@ extension SQLiteStore {
         }
         var rowValues: [BoundValue] = []
         rowValues.reserveCapacity(planned.count * Self.checkInsert.rowWidth)
+        var room = maxChecksPerCase - existing.count
+        var dropped = 0
         for check in planned where newCase || existing.insert([check.source, check.queryText]).inserted {
+            guard room > 0 else {
+                dropped += 1
+                continue
+            }
+            room -= 1
             rowValues.append(.text(check.source))
             rowValues.append(.text(check.queryText))
             rowValues.append(.integer(Int64(check.maxAttempts)))
             counts.moved(check.source, from: nil, to: .pending)
         }
-        guard !rowValues.isEmpty else { return }
+        guard !rowValues.isEmpty else { return dropped }
         try Self.checkInsert.run(db, shared: [.integer(caseId), .integer(now.millis)], rowValues: rowValues)
         if !newCase {
             try researchDue(db, caseId: caseId, at: now.millis)
         }
+        return dropped
     }
 
     /// New pending checks of one case, due now: `?1` the case, `?2` the time.

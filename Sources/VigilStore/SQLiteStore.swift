@@ -19,19 +19,27 @@ public final class SQLiteStore: Store {
     let linkKeysSettleAt: Int
     /// The key the audit chain is anchored with (kept outside the database).
     let auditKey: AuditKey
+    /// The most checks one case may have: answers that would plan more are recorded without them (the
+    /// answering check's summary says how many were left out), so no answer multiplies research without bound.
+    public let maxChecksPerCase: Int
+
+    /// The default of `maxChecksPerCase`.
+    public static let defaultMaxChecksPerCase = 500
 
     /// Opens (creating and migrating if needed) the database at `path`, its audit chain anchored with
     /// `auditKey`, by default the key in the file beside the database (`AuditKey.defaultPath`, created with
     /// a new key when missing).
-    public convenience init(path: String, targets: ActionTargets = .standard, auditKey: AuditKey? = nil) throws {
+    public convenience init(path: String, targets: ActionTargets = .standard, auditKey: AuditKey? = nil,
+                            maxChecksPerCase: Int = defaultMaxChecksPerCase) throws {
         try self.init(path: path, targets: targets, linkKeysSettleAt: 16_384,
-                      auditKey: auditKey ?? AuditKey.load(path: AuditKey.defaultPath(database: path)))
+                      auditKey: auditKey ?? AuditKey.load(path: AuditKey.defaultPath(database: path)), maxChecksPerCase: maxChecksPerCase)
     }
 
     /// Opens the database, moving new link keys into the large hash index `linkKeysSettleAt` at a time.
-    init(path: String, targets: ActionTargets, linkKeysSettleAt: Int, auditKey: AuditKey) throws {
+    init(path: String, targets: ActionTargets, linkKeysSettleAt: Int, auditKey: AuditKey, maxChecksPerCase: Int = defaultMaxChecksPerCase) throws {
         self.linkKeysSettleAt = linkKeysSettleAt
         self.auditKey = auditKey
+        self.maxChecksPerCase = maxChecksPerCase
         _ = SQLiteProcessConfiguration.applied
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)

@@ -12,6 +12,10 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "File holding the audit key, 64 hex digits (default: $VIGIL_AUDIT_KEY_FILE, else <db>.audit-key, created when missing; $VIGIL_AUDIT_KEY gives the key itself).")
     var auditKeyFile: String?
 
+    @Option(help: "The most checks one case may have (1–100000); answers that would plan more are recorded without them.",
+            transform: NumberOption.whole(1...100_000))
+    var maxChecksPerCase = SQLiteStore.defaultMaxChecksPerCase
+
     /// The database path in force.
     var path: String { db ?? ProcessInfo.processInfo.environment["VIGIL_DB"] ?? "vigil.sqlite" }
 
@@ -36,7 +40,7 @@ struct StoreOptions: ParsableArguments {
     func open() throws -> any Store {
         let key = try auditKey()
         do {
-            return try SQLiteStore(path: path, auditKey: key)
+            return try SQLiteStore(path: path, auditKey: key, maxChecksPerCase: maxChecksPerCase)
         } catch {
             throw ValidationError("cannot open database \(path): \(error)")
         }
