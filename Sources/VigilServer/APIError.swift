@@ -13,12 +13,21 @@ public struct APIError: HTTPResponseError, Sendable {
     public var code: String
     /// A sentence a person can act on.
     public var message: String
+    /// The signed-in user a 403 refused, for the audit log (the refusal is logged outside the middleware
+    /// that knows the user).
+    public var refusedUser: String?
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, refusedUser: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.refusedUser = refusedUser
+    }
+
+    /// 403: `user` may not do this.
+    static func forbidden(_ user: UserRecord, _ message: String) -> APIError {
+        APIError(.forbidden, "forbidden", message, refusedUser: user.name)
     }
 
     /// The JSON error response.

@@ -4,10 +4,10 @@ import VigilCore
 import VigilStore
 
 extension APIContext {
-    /// Appends what the request's user did (or, before sign-in, `anonymous`) to the audit log, from the
-    /// client's address.
-    func audit(_ store: any Store, _ action: String, caseId: CaseID? = nil, detail: String = "") async throws {
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: user?.name ?? "anonymous", action: action, caseId: caseId,
+    /// Appends what the request's user did (or `actor`, or before sign-in `anonymous`) to the audit log,
+    /// from the client's address.
+    func audit(_ store: any Store, _ action: String, caseId: CaseID? = nil, detail: String = "", actor: String? = nil) async throws {
+        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: actor ?? user?.name ?? "anonymous", action: action, caseId: caseId,
                                                    detail: detail, remote: remote))
     }
 }
@@ -24,7 +24,8 @@ struct RefusalAuditMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
             try await context.audit(store, "access.refused",
-                                    detail: "\(request.method.rawValue) \(request.uri.path): \(error.status.code) \(error.message)")
+                                    detail: "\(request.method.rawValue) \(request.uri.path): \(error.status.code) \(error.message)",
+                                    actor: error.refusedUser)
             throw error
         }
     }

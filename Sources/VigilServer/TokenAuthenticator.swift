@@ -27,7 +27,7 @@ extension APIContext {
     func require(_ permission: Permission) throws -> UserRecord {
         guard let user else { throw APIError(.unauthorized, "unauthorized", "not authenticated") }
         guard user.role.allows(permission) else {
-            throw APIError(.forbidden, "forbidden", "the \(user.role.rawValue) role may not \(permission.rawValue)")
+            throw APIError.forbidden(user, "the \(user.role.rawValue) role may not \(permission.rawValue)")
         }
         return user
     }

@@ -27,7 +27,7 @@ struct APIHarness: Sendable {
         }
     }
 
-    static func run(_ body: @escaping @Sendable (APIHarness) async throws -> Void) async throws {
+    static func run(idleTimeout: Duration = VigilAPI.defaultIdleTimeout, _ body: @escaping @Sendable (APIHarness) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -42,7 +42,8 @@ struct APIHarness: Sendable {
         logger.logLevel = .critical
         let ports = PortBox()
         let application = try VigilAPI.application(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
-                                               host: "127.0.0.1", port: 0, logger: logger, onRunning: { await ports.set($0) })
+                                               host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
+                                               onRunning: { await ports.set($0) })
         let engine = CurlEngine(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService() }

@@ -101,7 +101,7 @@ struct DashboardRoutes {
         guard let user = context.user else { return WebResponses.redirect(to: "/sign-in") }
         guard user.role.allows(.viewDashboard) else {
             if user.role.allows(.claimCases) { return WebResponses.redirect(to: "/my-cases") }
-            throw APIError(.forbidden, "forbidden", "the dashboard is for supervisors; the \(user.role.rawValue) role uses the API")
+            throw APIError.forbidden(user, "the dashboard is for supervisors; the \(user.role.rawValue) role uses the API")
         }
         let now = Date()
         async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
@@ -136,7 +136,7 @@ struct DashboardRoutes {
         let now = Date()
         let detail = try await store.caseDetail(id, asOf: now)
         guard user.role.allows(.viewDashboard) || detail.summary.claimedBy == user.name else {
-            throw APIError(.forbidden, "forbidden", "case pages are for supervisors, and for the investigator holding the case")
+            throw APIError.forbidden(user, "case pages are for supervisors, and for the investigator holding the case")
         }
         try await context.audit(store, "case.show", caseId: id, detail: "dashboard")
         let supervisor = user.role.allows(.actOnAnyCase)
@@ -185,7 +185,7 @@ struct DashboardRoutes {
     static func requireSupervisorPages(_ context: APIContext) throws {
         let user = try context.require(.readCases)
         guard user.role.allows(.viewDashboard) else {
-            throw APIError(.forbidden, "forbidden", "case lists are for supervisors; investigators see the cases they hold at /my-cases")
+            throw APIError.forbidden(user, "case lists are for supervisors; investigators see the cases they hold at /my-cases")
         }
     }
 
