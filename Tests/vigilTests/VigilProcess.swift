@@ -74,6 +74,18 @@ struct VigilProcess {
         await finish(try start(arguments, environment: environment))
     }
 
+    /// Runs another tool (`sqlite3`, `curl`) found on the PATH and returns its standard output.
+    static func runTool(_ tool: String, _ arguments: [String]) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return await finish((process, out, err)).stdout
+    }
+
     /// Parses the run's standard output as a JSON object.
     static func json(_ outcome: Outcome) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any] ?? [:]

@@ -1,0 +1,220 @@
+import Foundation
+import Logging
+import Testing
+import VigilCore
+import VigilIntelStub
+import VigilServer
+import VigilStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Regression tests of a hostile test pass, through the real `vigil` binary: failed starts, misread
+/// answers, the environment's proxy, an upload whose server dies.
+@Suite("hardening of the command line", .serialized)
+struct HardeningCommandTests {
+    /// A quiet stub of the intelligence sources.
+    func stub() -> IntelStubServer {
+        var logger = Logger(label: "stub")
+        logger.logLevel = .critical
+        return IntelStubServer(options: .init(), logger: logger)
+    }
+
+    /// Source configuration at `base` with quick retries: two attempts, 50–100 ms apart.
+    func quickSources(base: String) throws -> Data {
+        let sources = IntelSourceSpec.defaults(baseURL: base).map { source in
+            var quick = source
+            quick.timeoutMs = 2000
+            quick.connectTimeoutMs = 500
+            quick.maxAttempts = 2
+            quick.backoffBaseMs = 50
+            quick.backoffMaxMs = 100
+            return quick
+        }
+        struct File: Encodable { var sources: [IntelSourceSpec] }
+        return try JSONEncoder().encode(File(sources: sources))
+    }
+
+    @Test("vigil serve on a port already in use fails without leasing a check; attempts stay unspent")
+    func failedStartsLeaseNothing() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sources = stub()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sources.run() }
+            defer { group.cancelAll() }
+            let port = await sources.port()
+            let db = folder.path("v.sqlite")
+            let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
+            #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
+            for _ in 0..<3 {
+                let serve = try await VigilProcess.run(["serve", "--db", db, "--port", "\(port)", "--intel-base-url", "http://127.0.0.1:\(port)"])
+                #expect(serve.status != 0, "the port is taken")
+            }
+            #expect(sources.log.entries.isEmpty, "no request was sent")
+            let store = try SQLiteStore(path: db)
+            let first = try #require(try await store.backlog(asOf: Date(), limit: 1).first)
+            let checks = try await store.checks(of: first.caseId)
+            #expect(!checks.isEmpty && checks.allSatisfy { $0.state == .pending && $0.attempts == 0 }, "\(checks)")
+            #expect(try await store.researchState().running == 0)
+        }
+    }
+
+    @Test("sources behind a URL that answers 404 to everything (Vigil's own API) fail their checks; no fact is read as no")
+    func plain404IsNotNoRecord() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
+        #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
+        var logger = Logger(label: "api")
+        logger.logLevel = .critical
+        let other = try SQLiteStore(path: folder.path("other.sqlite"))
+        let ready = ReadyPort()
+        let api = try VigilAPI.application(store: other, sources: [], host: "127.0.0.1", port: 0, logger: logger, onRunning: { await ready.set($0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await api.runService() }
+            defer { group.cancelAll() }
+            let config = folder.path("sources.json")
+            try quickSources(base: "http://127.0.0.1:\(await ready.get())").write(to: URL(fileURLWithPath: config))
+            let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"])
+            #expect(work.status == 0, "\(work.stderr)")
+        }
+        let store = try SQLiteStore(path: db)
+        for entry in try await store.backlog(asOf: Date(), limit: nil) {
+            let detail = try await store.caseDetail(entry.caseId, asOf: Date())
+            #expect(detail.checks.allSatisfy { $0.state == .failed && $0.lastError?.contains("noRecord") == true }, "\(detail.checks)")
+            #expect(!detail.facts.contains { $0.value == .no }, "\(detail.facts)")
+            #expect(detail.facts.allSatisfy { $0.provenance.allSatisfy { $0 == .referral } }, "\(detail.facts)")
+        }
+    }
+
+    @Test("research reaches its sources directly, whatever http_proxy the environment sets")
+    func environmentProxyIgnored() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sources = stub()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sources.run() }
+            defer { group.cancelAll() }
+            let db = folder.path("v.sqlite")
+            let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
+            #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
+            let config = folder.path("sources.json")
+            try quickSources(base: "http://127.0.0.1:\(await sources.port())").write(to: URL(fileURLWithPath: config))
+            let proxies = ["http_proxy=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9", "https_proxy=http://127.0.0.1:9",
+                           "all_proxy=http://127.0.0.1:9", "no_proxy="]
+            let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"], environment: proxies)
+            #expect(work.status == 0, "\(work.stderr)")
+            let store = try SQLiteStore(path: db)
+            let first = try #require(try await store.backlog(asOf: Date(), limit: 1).first)
+            let checks = try await store.checks(of: first.caseId)
+            #expect(checks.allSatisfy { $0.state == .done }, "\(checks)")
+            #expect(!sources.log.entries.isEmpty)
+        }
+    }
+
+    @Test("an upload whose server is killed mid-file names the acknowledged and unacknowledged lines; sending the file again stores every record once")
+    func uploadSurvivesServerCrash() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let batch = folder.path("batch.jsonl")
+        let lines = (1...6_000).map { index in
+            #"{"packageId":"NCA-CRASH-\#(index)","packageType":"NOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":\#(index),"reportedInformation":{"incidentSummary":{"incidentType":"Child Pornography (possession, manufacture, and distribution)"}}}}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
+        let token = try VigilProcess.json(try await VigilProcess.run(["user", "add", "--db", db, "imp", "--role", "importer", "--json"]))["token"] as! String
+        let port = try freePort()
+        func serve() throws -> (Process, Pipe, Pipe) {
+            try VigilProcess.start(["serve", "--db", db, "--port", "\(port)", "--workers", "1", "--intel-base-url", "http://127.0.0.1:9"])
+        }
+        func stored() async throws -> Int {
+            let count = try await VigilProcess.runTool("sqlite3", [db, "SELECT COUNT(*) FROM referrals"])
+            return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        }
+        let server = try serve()
+        try await waitUntilServing(port)
+        let upload = try VigilProcess.start(["import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca",
+                                             "--lines-per-request", "200", "--json"])
+        while try await stored() < 400 { try await Task.sleep(for: .milliseconds(20)) }
+        kill(server.0.processIdentifier, SIGKILL)
+        _ = await VigilProcess.finish(server)
+        let cut = await VigilProcess.finish(upload)
+        #expect(cut.status == 1)
+        let report = try VigilProcess.json(cut)
+        let acknowledged = try #require(report["acknowledged"] as? [[String: Any]])
+        let unacknowledged = try #require(report["unacknowledged"] as? [[String: Any]])
+        #expect(!acknowledged.isEmpty && !unacknowledged.isEmpty, "\(cut.stdout.prefix(400))")
+        let ranges = (acknowledged + unacknowledged).map { ($0["firstLine"] as! Int)...($0["lastLine"] as! Int) }.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(ranges.first?.lowerBound == 1 && ranges.last?.upperBound == 6_000, "every line is in one range or the other")
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound + 1 == $1.lowerBound }, "\(ranges)")
+        #expect((report["records"] as? [Any])?.count == acknowledged.count * 200)
+        let human = try await VigilProcess.run(["import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca"])
+        #expect(human.status == 1 && human.stderr.contains("lines 1-6000: not acknowledged") && human.stderr.contains("Sending the same file again is safe"),
+                "\(human.stderr)")
+
+        let restarted = try serve()
+        defer { kill(restarted.0.processIdentifier, SIGTERM) }
+        try await waitUntilServing(port)
+        let again = try await VigilProcess.run(["import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let second = try VigilProcess.json(again)
+        #expect((second["accepted"] as? Int ?? 0) + (second["duplicates"] as? Int ?? 0) == 6_000)
+        #expect((second["duplicates"] as? Int ?? 0) >= acknowledged.count * 200)
+        #expect(try await stored() == 6_000, "every record stored exactly once")
+    }
+
+    @Test("numeric options refuse Int.max, negatives and non-numbers with a usage error naming the range", arguments: [
+        ["serve", "--port", "99999"], ["serve", "--workers", "0"], ["serve", "--idle-timeout", String(Int.max)],
+        ["work", "--concurrency=-1"], ["backlog", "--limit=-5"], ["backlog", "--limit", "9223372036854775808"],
+        ["intel-stub", "--fail-rate", "2"], ["intel-stub", "--latency-ms", "abc"], ["demo", "--top=-1"],
+        ["bench", "import", "--records", String(Int.max)], ["bench", "claim", "--claimers", "0"], ["checks", "retry", "0"],
+        ["import", "--lines-per-request", "0", "x.jsonl", "--server", "http://127.0.0.1:9", "--token", "t"],
+        ["serve", "--max-checks-per-case", "0"],
+    ])
+    func numericOptions(arguments: [String]) async throws {
+        let run = try await VigilProcess.run(arguments)
+        #expect(run.status == 1 && (run.stderr.contains("is not a whole number from") || run.stderr.contains("is not a number from")),
+                "\(arguments): \(run.status) \(run.stderr)")
+    }
+
+    /// A port nothing listens on now.
+    func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Waits until `vigil serve` answers `/healthz` on `port`.
+    func waitUntilServing(_ port: Int) async throws {
+        for _ in 0..<200 {
+            if try await VigilProcess.runTool("curl", ["-sf", "http://127.0.0.1:\(port)/healthz"]).contains("ok") { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("vigil serve did not start on \(port)")
+    }
+}
+
+/// The port an in-process server bound, once it is bound.
+actor ReadyPort {
+    private var value: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func set(_ port: Int) {
+        value = port
+        waiters.forEach { $0.resume(returning: port) }
+        waiters = []
+    }
+
+    func get() async -> Int {
+        if let value { return value }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}
