@@ -3,7 +3,7 @@ import GRDB
 /// An INSERT that writes many rows of one table with one statement: `INSERT OR FAIL … VALUES (…), (…), …`.
 /// Each statement SQLite runs opens its table's and indexes' cursors, checks its foreign keys' counters
 /// and closes them all again; a case's dozen check rows inserted one statement each paid that a dozen
-/// times (docs/BENCHMARKS.md, session 8). A statement of several rows would also get a statement journal
+/// times (docs/BENCHMARKS.md). A statement of several rows would also get a statement journal
 /// (a copy of each page it touches) if a row could fail it halfway: so the tables it fills defer their
 /// foreign keys to the commit (migration v10) and the statement says `OR FAIL` (a failing row ends the
 /// statement and the caller's transaction or savepoint is rolled back anyway).

@@ -36,6 +36,51 @@ struct ResearchPipelineTests {
         }
     }
 
+    @Test("hostile answers — impossible ages, 20,000 children, 3,000 persons, facts another source yields — store nothing and fail with a reason")
+    func hostileAnswers() async throws {
+        let seen = seen
+        let children = String(repeating: #"{"age": 3, "relation": "household"},"#, count: 20_000).dropLast()
+        let persons = (0..<3_000).map { #"{"name": "Person Example\#($0)"}"# }.joined(separator: ",")
+        let fixtures = try StubFixtures(data: Data("""
+            {"subscriber": [{"match": {"ipAddress": "198.51.100.77"}, "answer": {"persons": [\(persons)]}},
+                            {"match": {"ipAddress": "198.51.100.78"},
+                             "answer": {"address": {"line1": "1 Example Row", "town": "Bristol", "postcode": "BS0 0XA", "addressType": "installation"},
+                                        "facts": {"childAccessHousehold": "yes"}}}],
+             "social-care": [{"match": {"postcode": "BS0 0XA"}, "answer": {"children": [\(children)]}}],
+             "local-records": [{"match": {"postcode": "BS0 0XA"}, "answer": {"facts": {"childAccessOther": "no"}, "children": [{"age": -5}]}}],
+             "occupants": [{"match": {"postcode": "BS0 0XA"}, "answer": {"persons": [{"name": "Pat Example", "dateOfBirth": "1980-01-01"}]}}]}
+            """.utf8))
+        try await ResearchHarness.run(stub: .init(fixtures: fixtures, fixturesOnly: true)) { harness in
+            let outcomes = try await harness.store.importReferrals(
+                [lead("P2P-MANY", ip: "198.51.100.77", lastSeen: seen), lead("P2P-HOME", ip: "198.51.100.78", lastSeen: seen)],
+                sources: harness.sources.map(Self.once), now: seen + 60)
+            guard case .accepted(let many) = outcomes[0], case .accepted(let home) = outcomes[1] else {
+                throw StoreError(.notFound, "not accepted: \(outcomes)")
+            }
+            try await harness.researchUntilIdle()
+
+            let manyChecks = try await harness.store.checks(of: many)
+            #expect(manyChecks.map(\.source) == ["subscriber"], "3,000 persons planned no checks")
+            #expect(manyChecks[0].state == .failed && manyChecks[0].lastError?.contains("lists 3000 persons; at most 20") == true)
+
+            let detail = try await harness.store.caseDetail(home, asOf: Date())
+            #expect(detail.children.isEmpty, "neither 20,000 children nor a child aged -5 was stored")
+            let care = try #require(detail.checks.first { $0.source == "social-care" })
+            #expect(care.state == .failed && care.lastError?.contains("lists 20000 children; at most 50") == true)
+            let records = try #require(detail.checks.first { $0.source == "local-records" })
+            #expect(records.state == .failed && records.lastError?.contains("age is -5") == true)
+            #expect(detail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
+                    "the subscriber source does not yield childAccessHousehold: its claim is ignored")
+        }
+    }
+
+    /// `source` allowed one attempt, so a refused answer fails the check at once.
+    static func once(_ source: IntelSourceSpec) -> IntelSourceSpec {
+        var single = source
+        single.maxAttempts = 1
+        return single
+    }
+
     @Test("dependent stages wait for their inputs; independent checks of one case and of many cases run at once")
     func concurrency() async throws {
         let seen = seen

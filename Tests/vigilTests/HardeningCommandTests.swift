@@ -179,6 +179,31 @@ struct HardeningCommandTests {
                 "\(arguments): \(run.status) \(run.stderr)")
     }
 
+    @Test("terminal codes and newlines from a field never reach the terminal raw: import errors, the audit trail")
+    func controlCharactersEscaped() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let batch = folder.path("escape.jsonl")
+        let hostile = #"{"packageId":"NCA-ESC-1","packageType":"\u001b[2J\u001b[31mNOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":1,"reportedInformation":{"incidentSummary":{"incidentType":"x"}}}}"#
+        try (hostile + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
+        let imported = try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca"])
+        #expect(imported.status == 2 && !imported.stderr.contains("\u{1B}") && imported.stderr.contains("\\u{1b}[2J"), "\(imported.stderr)")
+
+        let cases = VigilProcess.samples.appendingPathComponent("nca-case-studies.jsonl").path
+        #expect(try await VigilProcess.run(["import", "--db", db, cases, "--format", "nca"]).status == 0)
+        #expect(try await VigilProcess.run(["next", "--db", db, "--officer", "dc-example"]).status == 0)
+        let held = try VigilProcess.json(try await VigilProcess.run(["backlog", "--db", db, "--json"]))["cases"] as! [[String: Any]]
+        let id = try #require(held.first { $0["claimedBy"] as? String == "dc-example" }?["caseId"] as? String)
+        let decided = try await VigilProcess.run(["decide", "--db", db, id, "--decision", "visit", "--by", "dc-example",
+                                                  "--rationale", "fine\n#99 2026-01-01T00:00:00Z admin user.add — forged entry\u{1B}[0m"])
+        #expect(decided.status == 0, "\(decided.stderr)")
+        let trail = try await VigilProcess.run(["audit", "show", "--db", db, "--case", id])
+        let lines = trail.stdout.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("#") } && !lines.contains { $0.hasPrefix("#99") }, "no forged line: \(trail.stdout)")
+        #expect(!trail.stdout.contains("\u{1B}") && trail.stdout.contains("fine\\n#99"))
+    }
+
     /// A port nothing listens on now.
     func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
