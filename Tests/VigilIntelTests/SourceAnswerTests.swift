@@ -115,12 +115,26 @@ struct SourceAnswerTests {
         #expect(IntelSourceSpec.rebased(sources, to: "http://127.0.0.1:9999/").map(\.url).first == "http://127.0.0.1:9999/subscriber")
     }
 
+    @Test("a source's proxy and answer limits come from the configuration file; none of them by default")
+    func proxyAndLimits() throws {
+        let sources = try IntelConfiguration.load(Data(#"""
+            {"sources": [{"name": "pnc", "url": "https://pnc.example/q", "needs": "person", "yields": ["sexualOffenceHistory"],
+                          "proxy": "http://proxy.example:3128", "maxChildren": 5, "maxPersons": 2, "maxTextCharacters": 100},
+                         {"name": "visor", "url": "https://visor.example/q", "needs": "person", "yields": ["sexualOffenceHistory"]}]}
+            """#.utf8))
+        #expect(sources[0].proxy == "http://proxy.example:3128" && sources[0].limits == AnswerLimits(children: 5, persons: 2, textCharacters: 100))
+        #expect(sources[1].proxy == nil && sources[1].limits == .standard)
+    }
+
     @Test("configuration errors are refused with a reason", arguments: [
         #"{"sources": [{"name": "x", "url": "http://h/x", "needs": "dna", "yields": []}]}"#,
         #"{"sources": [{"name": "x", "url": "ftp://h/x", "needs": "ip", "yields": []}]}"#,
         #"{"sources": [{"name": "x", "url": "http://h/x", "needs": "ip", "yields": []}, {"name": "x", "url": "http://h/x", "needs": "ip", "yields": []}]}"#,
         #"{"sources": [{"name": "a b", "url": "http://h/x", "needs": "ip", "yields": []}]}"#,
         #"{"source": []}"#,
+        #"{"sources": [{"name": "x", "url": "http://h/x", "needs": "ip", "yields": [], "proxy": "socks5://127.0.0.1:1080"}]}"#,
+        #"{"sources": [{"name": "x", "url": "http://h/x", "needs": "ip", "yields": [], "maxChildren": -1}]}"#,
+        #"{"sources": [{"name": "x", "url": "http://h/x", "needs": "ip", "yields": [], "maxTextCharacters": 3}]}"#,
     ])
     func badConfiguration(text: String) {
         #expect(throws: IntelConfiguration.Problem.self) { try IntelConfiguration.load(Data(text.utf8)) }
