@@ -45,16 +45,20 @@ struct ResearchPipelineTests {
             {"subscriber": [{"match": {"ipAddress": "198.51.100.77"}, "answer": {"persons": [\(persons)]}},
                             {"match": {"ipAddress": "198.51.100.78"},
                              "answer": {"address": {"line1": "1 Example Row", "town": "Bristol", "postcode": "BS0 0XA", "addressType": "installation"},
-                                        "facts": {"childAccessHousehold": "yes"}}}],
-             "social-care": [{"match": {"postcode": "BS0 0XA"}, "answer": {"children": [\(children)]}}],
-             "local-records": [{"match": {"postcode": "BS0 0XA"}, "answer": {"facts": {"childAccessOther": "no"}, "children": [{"age": -5}]}}],
+                                        "facts": {"childAccessHousehold": "yes"}}},
+                            {"match": {"ipAddress": "198.51.100.79"},
+                             "answer": {"address": {"line1": "2 Example Row", "town": "Bristol", "postcode": "BS0 0XB", "addressType": "installation"}}}],
+             "social-care": [{"match": {"postcode": "BS0 0XA"}, "answer": {"children": [\(children)]}},
+                             {"match": {"postcode": "BS0 0XB"}, "answer": {"facts": {"childAccessHousehold": "yes"}, "children": [{"age": -5}]}}],
+             "local-records": [{"match": {"postcode": "BS0 0XA"}, "answer": {"facts": {"childAccessOther": "no"}, "children": [{"age": 4}]}}],
              "occupants": [{"match": {"postcode": "BS0 0XA"}, "answer": {"persons": [{"name": "Pat Example", "dateOfBirth": "1980-01-01"}]}}]}
             """.utf8))
         try await ResearchHarness.run(stub: .init(fixtures: fixtures, fixturesOnly: true)) { harness in
             let outcomes = try await harness.store.importReferrals(
-                [lead("P2P-MANY", ip: "198.51.100.77", lastSeen: seen), lead("P2P-HOME", ip: "198.51.100.78", lastSeen: seen)],
+                [lead("P2P-MANY", ip: "198.51.100.77", lastSeen: seen), lead("P2P-HOME", ip: "198.51.100.78", lastSeen: seen),
+                 lead("P2P-AGE", ip: "198.51.100.79", lastSeen: seen)],
                 sources: harness.sources.map(Self.once), now: seen + 60)
-            guard case .accepted(let many) = outcomes[0], case .accepted(let home) = outcomes[1] else {
+            guard case .accepted(let many) = outcomes[0], case .accepted(let home) = outcomes[1], case .accepted(let aged) = outcomes[2] else {
                 throw StoreError(.notFound, "not accepted: \(outcomes)")
             }
             try await harness.researchUntilIdle()
@@ -64,13 +68,20 @@ struct ResearchPipelineTests {
             #expect(manyChecks[0].state == .failed && manyChecks[0].lastError?.contains("lists 3000 persons; at most 20") == true)
 
             let detail = try await harness.store.caseDetail(home, asOf: Date())
-            #expect(detail.children.isEmpty, "neither 20,000 children nor a child aged -5 was stored")
+            #expect(detail.children.isEmpty, "neither 20,000 children nor local records' child (it yields no children) was stored")
             let care = try #require(detail.checks.first { $0.source == "social-care" })
             #expect(care.state == .failed && care.lastError?.contains("lists 20000 children; at most 50") == true)
             let records = try #require(detail.checks.first { $0.source == "local-records" })
-            #expect(records.state == .failed && records.lastError?.contains("age is -5") == true)
+            #expect(records.state == .done, "its facts are read, its children ignored")
+            #expect(detail.facts.first { $0.fact == .childAccessOther }?.value == .no)
             #expect(detail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
                     "the subscriber source does not yield childAccessHousehold: its claim is ignored")
+
+            let agedDetail = try await harness.store.caseDetail(aged, asOf: Date())
+            let agedCare = try #require(agedDetail.checks.first { $0.source == "social-care" })
+            #expect(agedCare.state == .failed && agedCare.lastError?.contains("age is -5") == true)
+            #expect(agedDetail.children.isEmpty && agedDetail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
+                    "a refused answer stores none of its facts either")
         }
     }
 
