@@ -8,22 +8,11 @@ import VigilStore
 
 @Suite("the CLI as a client of vigil serve", .serialized)
 struct ClientCommandTests {
-    /// Announces the port the test server bound.
-    actor Port {
-        var value: Int?
-        var waiters: [CheckedContinuation<Int, Never>] = []
-        func set(_ port: Int) { value = port; waiters.forEach { $0.resume(returning: port) }; waiters = [] }
-        func get() async -> Int {
-            if let value { return value }
-            return await withCheckedContinuation { waiters.append($0) }
-        }
-    }
-
     /// Runs `body` with the base URL of a live `vigil serve` API on a loopback port over `store`.
     func withLoopbackServer(_ store: SQLiteStore, _ body: @escaping @Sendable (String) async throws -> Void) async throws {
         var logger = Logger(label: "client-test")
         logger.logLevel = .critical
-        let port = Port()
+        let port = AnnouncedPort()
         let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
                                                    onRunning: { await port.set($0) })
         try await withThrowingTaskGroup(of: Void.self) { group in

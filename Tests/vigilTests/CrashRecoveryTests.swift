@@ -10,20 +10,6 @@ import Glibc
 
 @Suite("research survives a crash", .serialized)
 struct CrashRecoveryTests {
-    /// The default sources at `base`, with timeouts short enough that a dead worker's leases expire quickly.
-    func configuration(base: String) throws -> Data {
-        let sources = IntelSourceSpec.defaults(baseURL: base).map { source in
-            var quick = source
-            quick.timeoutMs = 3000
-            quick.connectTimeoutMs = 500
-            quick.backoffBaseMs = 100
-            quick.backoffMaxMs = 500
-            return quick
-        }
-        struct File: Encodable { var sources: [IntelSourceSpec] }
-        return try JSONEncoder().encode(File(sources: sources))
-    }
-
     @Test("killing vigil work mid-research and starting it again completes every check; only in-flight attempts repeat")
     func killAndResume() async throws {
         let folder = try TemporaryFolder()
@@ -35,7 +21,7 @@ struct CrashRecoveryTests {
             group.addTask { try await stub.run() }
             defer { group.cancelAll() }
             let config = folder.path("sources.json")
-            try configuration(base: "http://127.0.0.1:\(await stub.port())").write(to: URL(fileURLWithPath: config))
+            try quickSourceConfiguration(base: "http://127.0.0.1:\(await stub.port())").write(to: URL(fileURLWithPath: config))
             let db = folder.path("v.sqlite")
             let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
             #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p", "--intel-config", config]).status == 0)

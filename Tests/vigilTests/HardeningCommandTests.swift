@@ -13,50 +13,51 @@ import Glibc
 /// answers, the environment's proxy, an upload whose server dies.
 @Suite("hardening of the command line", .serialized)
 struct HardeningCommandTests {
-    /// A quiet stub of the intelligence sources.
-    func stub() -> IntelStubServer {
-        var logger = Logger(label: "stub")
-        logger.logLevel = .critical
-        return IntelStubServer(options: .init(), logger: logger)
+    /// A database holding the sample P2P leads (their checks planned), and a configuration file putting
+    /// quick-retrying sources at `base`; the paths of both.
+    func leadsDatabase(_ folder: TemporaryFolder, sourcesAt base: String) async throws -> (db: String, config: String) {
+        let db = folder.path("v.sqlite")
+        let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
+        #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
+        let config = folder.path("sources.json")
+        try quickSourceConfiguration(base: base, maxAttempts: 2, timeoutMs: 2000, backoffMaxMs: 100).write(to: URL(fileURLWithPath: config))
+        return (db, config)
     }
 
-    /// Source configuration at `base` with quick retries: two attempts, 50–100 ms apart.
-    func quickSources(base: String) throws -> Data {
-        let sources = IntelSourceSpec.defaults(baseURL: base).map { source in
-            var quick = source
-            quick.timeoutMs = 2000
-            quick.connectTimeoutMs = 500
-            quick.maxAttempts = 2
-            quick.backoffBaseMs = 50
-            quick.backoffMaxMs = 100
-            return quick
+    /// Runs `body` with the intelligence stub serving in-process, quietly.
+    func withStub(_ body: @escaping @Sendable (IntelStubServer, String) async throws -> Void) async throws {
+        var logger = Logger(label: "stub")
+        logger.logLevel = .critical
+        let stub = IntelStubServer(options: .init(), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await stub.run() }
+            defer { group.cancelAll() }
+            try await body(stub, "http://127.0.0.1:\(await stub.port())")
         }
-        struct File: Encodable { var sources: [IntelSourceSpec] }
-        return try JSONEncoder().encode(File(sources: sources))
+    }
+
+    /// The checks of the backlog's first case.
+    func firstCaseChecks(_ db: String) async throws -> [CheckRecord] {
+        let store = try SQLiteStore(path: db)
+        let first = try #require(try await store.backlog(asOf: Date(), limit: 1).first)
+        return try await store.checks(of: first.caseId)
     }
 
     @Test("vigil serve on a port already in use fails without leasing a check; attempts stay unspent")
     func failedStartsLeaseNothing() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let sources = stub()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await sources.run() }
-            defer { group.cancelAll() }
-            let port = await sources.port()
-            let db = folder.path("v.sqlite")
-            let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
-            #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
+        try await withStub { stub, base in
+            let (db, _) = try await leadsDatabase(folder, sourcesAt: base)
+            let port = await stub.port()
             for _ in 0..<3 {
-                let serve = try await VigilProcess.run(["serve", "--db", db, "--port", "\(port)", "--intel-base-url", "http://127.0.0.1:\(port)"])
+                let serve = try await VigilProcess.run(["serve", "--db", db, "--port", "\(port)", "--intel-base-url", base])
                 #expect(serve.status != 0, "the port is taken")
             }
-            #expect(sources.log.entries.isEmpty, "no request was sent")
-            let store = try SQLiteStore(path: db)
-            let first = try #require(try await store.backlog(asOf: Date(), limit: 1).first)
-            let checks = try await store.checks(of: first.caseId)
+            #expect(stub.log.entries.isEmpty, "no request was sent")
+            let checks = try await firstCaseChecks(db)
             #expect(!checks.isEmpty && checks.allSatisfy { $0.state == .pending && $0.attempts == 0 }, "\(checks)")
-            #expect(try await store.researchState().running == 0)
+            #expect(try await SQLiteStore(path: db).researchState().running == 0)
         }
     }
 
@@ -64,21 +65,18 @@ struct HardeningCommandTests {
     func plain404IsNotNoRecord() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let db = folder.path("v.sqlite")
-        let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
-        #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
         var logger = Logger(label: "api")
         logger.logLevel = .critical
         let other = try SQLiteStore(path: folder.path("other.sqlite"))
-        let ready = ReadyPort()
+        let ready = AnnouncedPort()
         let api = try VigilAPI.application(store: other, sources: [], host: "127.0.0.1", port: 0, logger: logger, onRunning: { await ready.set($0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let db = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await api.runService() }
             defer { group.cancelAll() }
-            let config = folder.path("sources.json")
-            try quickSources(base: "http://127.0.0.1:\(await ready.get())").write(to: URL(fileURLWithPath: config))
+            let (db, config) = try await leadsDatabase(folder, sourcesAt: "http://127.0.0.1:\(await ready.get())")
             let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"])
             #expect(work.status == 0, "\(work.stderr)")
+            return db
         }
         let store = try SQLiteStore(path: db)
         for entry in try await store.backlog(asOf: Date(), limit: nil) {
@@ -93,24 +91,15 @@ struct HardeningCommandTests {
     func environmentProxyIgnored() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let sources = stub()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await sources.run() }
-            defer { group.cancelAll() }
-            let db = folder.path("v.sqlite")
-            let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
-            #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
-            let config = folder.path("sources.json")
-            try quickSources(base: "http://127.0.0.1:\(await sources.port())").write(to: URL(fileURLWithPath: config))
+        try await withStub { stub, base in
+            let (db, config) = try await leadsDatabase(folder, sourcesAt: base)
             let proxies = ["http_proxy=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9", "https_proxy=http://127.0.0.1:9",
                            "all_proxy=http://127.0.0.1:9", "no_proxy="]
             let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"], environment: proxies)
             #expect(work.status == 0, "\(work.stderr)")
-            let store = try SQLiteStore(path: db)
-            let first = try #require(try await store.backlog(asOf: Date(), limit: 1).first)
-            let checks = try await store.checks(of: first.caseId)
-            #expect(checks.allSatisfy { $0.state == .done }, "\(checks)")
-            #expect(!sources.log.entries.isEmpty)
+            let checks = try await firstCaseChecks(db)
+            #expect(!checks.isEmpty && checks.allSatisfy { $0.state == .done }, "\(checks)")
+            #expect(!stub.log.entries.isEmpty)
         }
     }
 
@@ -224,22 +213,5 @@ struct HardeningCommandTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("vigil serve did not start on \(port)")
-    }
-}
-
-/// The port an in-process server bound, once it is bound.
-actor ReadyPort {
-    private var value: Int?
-    private var waiters: [CheckedContinuation<Int, Never>] = []
-
-    func set(_ port: Int) {
-        value = port
-        waiters.forEach { $0.resume(returning: port) }
-        waiters = []
-    }
-
-    func get() async -> Int {
-        if let value { return value }
-        return await withCheckedContinuation { waiters.append($0) }
     }
 }
