@@ -193,6 +193,32 @@ struct HardeningCommandTests {
         #expect(!trail.stdout.contains("\u{1B}") && trail.stdout.contains("fine\\n#99"))
     }
 
+    @Test("vigil serve exports the audit checkpoint at start and again at shutdown, to the path it is given")
+    func serveWritesCheckpoints() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let checkpoint = folder.path("elsewhere.json")
+        #expect(try await VigilProcess.run(["user", "add", "--db", db, "sam", "--role", "supervisor"]).status == 0)
+        let port = try freePort()
+        let server = try VigilProcess.start(["serve", "--db", db, "--port", "\(port)", "--workers", "1", "--intel-base-url", "http://127.0.0.1:9",
+                                             "--audit-checkpoint", checkpoint])
+        try await waitUntilServing(port)
+        var atStart: [String: Any] = [:]
+        for _ in 0..<100 where atStart.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            atStart = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint)))) as? [String: Any] ?? [:]
+        }
+        #expect(atStart["entries"] as? Int == 1, "user.add, signed at start: \(atStart)")
+        _ = try await VigilProcess.runTool("curl", ["-s", "http://127.0.0.1:\(port)/api/v1/backlog"])
+        kill(server.0.processIdentifier, SIGTERM)
+        #expect(await VigilProcess.finish(server).status == 0)
+        let atStop = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint))) as? [String: Any]
+        #expect(atStop?["entries"] as? Int == 2, "the refused request is in the checkpoint written at shutdown")
+        let verified = try await VigilProcess.run(["audit", "verify", "--db", db, "--checkpoint", checkpoint])
+        #expect(verified.status == 0 && verified.stdout.contains("the 2 of checkpoint"), "\(verified.stdout)")
+    }
+
     /// A port nothing listens on now.
     func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
