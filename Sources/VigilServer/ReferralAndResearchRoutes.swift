@@ -37,7 +37,7 @@ struct ReferralAndResearchRoutes {
                 metrics.gradedAfter(ContinuousClock.now - received)
             }
             metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: report.accepted)
-            try await context.audit(store, "referrals.import",
+            try await context.audit(store, .referralsImport,
                                     detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected")
             return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
         }
@@ -45,8 +45,7 @@ struct ReferralAndResearchRoutes {
             _ = try context.require(.manageChecks)
             let text = context.parameters.get("id") ?? ""
             guard let id = Int64(text), id > 0 else { throw APIError.badRequest("'\(text)' is not a check id") }
-            let check = try await store.retryCheck(id, now: Date())
-            try await context.audit(store, "check.retry", caseId: check.caseId, detail: "#\(check.id) \(check.source)")
+            let check = try await store.retryCheck(id, by: context.actor, now: Date())
             return try APIBody.json(check)
         }
         api.get("audit") { request, context in
@@ -56,7 +55,7 @@ struct ReferralAndResearchRoutes {
                 return id
             }
             let entries = try await store.audit(caseId: caseId)
-            try await context.audit(store, "audit.read", caseId: caseId, detail: "API")
+            try await context.audit(store, .auditRead, caseId: caseId, detail: "API")
             return try APIBody.json(entries)
         }
     }

@@ -4,11 +4,15 @@ import VigilCore
 import VigilStore
 
 extension APIContext {
-    /// Appends what the request's user did (or `actor`, or before sign-in `anonymous`) to the audit log,
-    /// from the client's address.
-    func audit(_ store: any Store, _ action: String, caseId: CaseID? = nil, detail: String = "", actor: String? = nil) async throws {
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: actor ?? user?.name ?? "anonymous", action: action, caseId: caseId,
-                                                   detail: detail, remote: remote))
+    /// The request's user (`anonymous` before authentication) and the client's address, as the audit log
+    /// records them.
+    var actor: AuditActor { AuditActor(name: user?.name ?? "anonymous", remote: remote) }
+
+    /// Appends a read (or a refusal) by the request's user — or by `name`, when a refusal knows who was
+    /// refused — to the audit log. Changes to cases are audited by the store, in their own transaction.
+    func audit(_ store: any Store, _ action: AuditAction, caseId: CaseID? = nil, detail: String = "", actor name: String? = nil) async throws {
+        let who = name.map { AuditActor(name: $0, remote: remote) } ?? actor
+        _ = try await store.appendAudit(AuditEvent(at: Date(), by: who, action, caseId: caseId, detail: detail))
     }
 }
 
@@ -23,7 +27,7 @@ struct RefusalAuditMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
-            try await context.audit(store, "access.refused",
+            try await context.audit(store, .accessRefused,
                                     detail: "\(request.method.rawValue) \(request.uri.path): \(error.status.code) \(error.message)",
                                     actor: error.refusedUser)
             throw error

@@ -103,8 +103,9 @@ public protocol CheckStore: Sendable {
     /// A case's checks, oldest first.
     func checks(of id: CaseID) async throws -> [CheckRecord]
 
-    /// Makes a failed check pending again with one more attempt allowed.
-    func retryCheck(_ checkId: Int64, now: Date) async throws -> CheckRecord
+    /// Makes a failed check pending again with one more attempt allowed; audited by `actor` in the same
+    /// transaction.
+    func retryCheck(_ checkId: Int64, by actor: AuditActor, now: Date) async throws -> CheckRecord
 
     /// How much research is outstanding.
     func researchState() async throws -> ResearchState

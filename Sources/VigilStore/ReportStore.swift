@@ -24,5 +24,5 @@ public protocol ReportStore: Sendable {
     func dailySnapshots(since: String) async throws -> [DailySnapshot]
 
     /// Hands an open case to `officer`, ending the current holder's claim.
-    func reassign(_ id: CaseID, to officer: String, at: Date) async throws
+    func reassign(_ id: CaseID, to officer: String, by actor: AuditActor, at: Date) async throws
 }

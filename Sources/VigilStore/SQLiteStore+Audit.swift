@@ -8,19 +8,23 @@ import VigilCore
 
 extension SQLiteStore {
     public func appendAudit(_ event: AuditEvent) async throws -> AuditEntry {
-        let key = auditKey
-        return try await writeImmediate { db in
-            let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
-            var stored = event
-            stored.at = Date(millis: event.at.millis)
-            let hash = AuditChain.hash(previous: previous, stored, key: key)
-            try db.execute(sql: """
-                INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [stored.at.millis, stored.actor, stored.action, stored.caseId?.rawValue, stored.detail, stored.remote,
-                                 previous, hash])
-            return AuditEntry(id: db.lastInsertedRowID, at: stored.at, actor: stored.actor, action: stored.action,
-                              caseId: stored.caseId, detail: stored.detail, remote: stored.remote, previousHash: previous, hash: hash)
-        }
+        try await writeImmediate { db in try self.appendAudit(db, event) }
+    }
+
+    /// Appends `event` to the chain inside the caller's write transaction, so that it commits with the
+    /// change it records, or not at all.
+    @discardableResult
+    func appendAudit(_ db: Database, _ event: AuditEvent) throws -> AuditEntry {
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
+        var stored = event
+        stored.at = Date(millis: event.at.millis)
+        let hash = AuditChain.hash(previous: previous, stored, key: auditKey)
+        try db.execute(sql: """
+            INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [stored.at.millis, stored.actor, stored.action, stored.caseId?.rawValue, stored.detail, stored.remote,
+                             previous, hash])
+        return AuditEntry(id: db.lastInsertedRowID, at: stored.at, actor: stored.actor, action: stored.action,
+                          caseId: stored.caseId, detail: stored.detail, remote: stored.remote, previousHash: previous, hash: hash)
     }
 
     public func audit(caseId: CaseID?) async throws -> [AuditEntry] {

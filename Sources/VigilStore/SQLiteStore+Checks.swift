@@ -154,7 +154,7 @@ extension SQLiteStore {
         }
     }
 
-    public func retryCheck(_ checkId: Int64, now: Date) async throws -> CheckRecord {
+    public func retryCheck(_ checkId: Int64, by actor: AuditActor, now: Date) async throws -> CheckRecord {
         try await writeImmediate { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT case_id, source, state FROM checks WHERE id = ?", arguments: [checkId])
             else { throw StoreError(.notFound, "no check \(checkId)") }
@@ -171,6 +171,8 @@ extension SQLiteStore {
             let caseId: Int64 = row["case_id"]
             try self.researchDue(db, caseId: caseId, at: now.millis)
             try self.reassess(db, caseId: caseId, trigger: .check(row["source"]), now: now)
+            try self.appendAudit(db, AuditEvent(at: now, by: actor, .checkRetry, caseId: CaseID(caseId),
+                                                detail: "#\(checkId) \(row["source"] as String)"))
             return try Self.checkRecords(db, caseId: caseId).first { $0.id == checkId }!
         }
     }

@@ -10,7 +10,7 @@ extension SQLiteStore {
     /// Promotes aged cases (an index range scan on `promote_at`), then claims the first case of the
     /// indexed backlog order with one `UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING`, all in one
     /// IMMEDIATE transaction: concurrent claimers never share a case.
-    public func claimNext(officer: String, now: Date) async throws -> BacklogEntry? {
+    public func claimNext(by officer: AuditActor, now: Date) async throws -> BacklogEntry? {
         let claimed: Int64? = try await writeImmediate { db in
             try Self.promoteAgedCases(db, now: now)
             guard let id = try Int64.fetchOne(db.cachedStatement(sql: """
@@ -19,10 +19,11 @@ extension SQLiteStore {
                     SELECT id FROM cases WHERE status = 'open' AND claimed_by IS NULL
                     ORDER BY effective_rank DESC, access_rank, youngest_rank, received_at, id LIMIT 1)
                 RETURNING id
-                """), arguments: [officer, now.millis, now.millis])
+                """), arguments: [officer.name, now.millis, now.millis])
             else { return nil }
             try db.cachedStatement(sql: "INSERT INTO claims (case_id, officer, claimed_at) VALUES (?, ?, ?)")
-                .execute(arguments: [id, officer, now.millis])
+                .execute(arguments: [id, officer.name, now.millis])
+            try self.appendAudit(db, AuditEvent(at: now, by: officer, .caseClaim, caseId: CaseID(id)))
             return id
         }
         guard let claimed else { return nil }
@@ -39,7 +40,7 @@ extension SQLiteStore {
     }
 
     /// Returns a claimed case to the backlog.
-    public func release(_ id: CaseID, now: Date) async throws {
+    public func release(_ id: CaseID, by actor: AuditActor, now: Date) async throws {
         try await writeImmediate { db in
             let row = try Self.requireCase(db, id)
             guard (row["claimed_by"] as String?) != nil, row["status"] == "open" else {
@@ -49,6 +50,7 @@ extension SQLiteStore {
                            arguments: [now.millis, id.rawValue])
             try db.execute(sql: "UPDATE claims SET released_at = ? WHERE case_id = ? AND released_at IS NULL",
                            arguments: [now.millis, id.rawValue])
+            try self.appendAudit(db, AuditEvent(at: now, by: actor, .caseRelease, caseId: id))
         }
     }
 }

@@ -111,7 +111,7 @@ extension SQLiteStore {
     }
 
     /// Hands an open case to `officer` (a supervisor's reassignment), closing the previous holder's claim.
-    public func reassign(_ id: CaseID, to officer: String, at: Date) async throws {
+    public func reassign(_ id: CaseID, to officer: String, by actor: AuditActor, at: Date) async throws {
         try await writeImmediate { db in
             let row = try Self.requireCase(db, id)
             guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
@@ -121,6 +121,7 @@ extension SQLiteStore {
                            arguments: [officer, at.millis, at.millis, id.rawValue])
             try db.execute(sql: "INSERT INTO claims (case_id, officer, claimed_at) VALUES (?, ?, ?)",
                            arguments: [id.rawValue, officer, at.millis])
+            try self.appendAudit(db, AuditEvent(at: at, by: actor, .caseReassign, caseId: id, detail: "to \(officer)"))
         }
     }
 

@@ -23,11 +23,12 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     func catchUpAfterWrites() async
 
     /// Claims the first open, unclaimed case of the backlog order for `officer`; nil when none is left.
-    /// Two callers never receive the same case.
-    func claimNext(officer: String, now: Date) async throws -> BacklogEntry?
+    /// Two callers never receive the same case. Every change to a case below writes its audit entry, by
+    /// `actor`, in the same transaction as the change.
+    func claimNext(by officer: AuditActor, now: Date) async throws -> BacklogEntry?
 
     /// Returns a claimed case to the backlog.
-    func release(_ id: CaseID, now: Date) async throws
+    func release(_ id: CaseID, by actor: AuditActor, now: Date) async throws
 
     /// Open cases: unclaimed in backlog order at `asOf`, then claimed ones; positions numbered from 1.
     /// `offset` skips that many cases of the order (for pages); `limit` nil means all the rest.
@@ -40,18 +41,18 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail
 
     /// Records that social care or the LADO was told, closing that flag.
-    func recordNotification(_ id: CaseID, flag: FlagKind, by officer: String, method: String, reference: String,
+    func recordNotification(_ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String,
                             at: Date) async throws
 
     /// Records a supervisor's decision to defer a notification, closing that flag until review.
-    func recordDeferral(_ id: CaseID, flag: FlagKind, by officer: String, reason: String, reviewBy: Date,
+    func recordDeferral(_ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date,
                         at: Date) async throws
 
     /// Records an investigator's or supervisor's decision on a case (e.g. `visit`, `warrant`) with its rationale.
-    func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: String, at: Date) async throws
+    func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws
 
     /// Closes a case with an outcome; it leaves the backlog.
-    func close(_ id: CaseID, outcome: String, by officer: String, at: Date) async throws
+    func close(_ id: CaseID, outcome: String, by officer: AuditActor, at: Date) async throws
 }
 
 extension Store {

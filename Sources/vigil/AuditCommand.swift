@@ -90,10 +90,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let target = try store.open()
-            let actor = try CommandLineActor.name(by)
+            let actor = try CommandLineActor.actor(by)
             let id = try caseId.map(parseCaseID)
             let entries = try await target.audit(caseId: id)
-            try await CommandLineActor.audit(target, actor: actor, action: "audit.read", caseId: id, detail: "CLI")
+            try await CommandLineActor.audit(target, actor: actor, action: .auditRead, caseId: id, detail: "CLI")
             if json {
                 try FileOutput.printJSON(entries)
             } else {

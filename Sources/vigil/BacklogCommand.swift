@@ -44,9 +44,9 @@ struct BacklogCommand: AsyncParsableCommand {
         let json = json
         if aged {
             let target = try store.open()
-            let actor = try CommandLineActor.name(by)
+            let actor = try CommandLineActor.actor(by)
             let matrix = try await target.agedBacklog(asOf: moment)
-            try await CommandLineActor.audit(target, actor: actor, action: "backlog.aged", caseId: nil,
+            try await CommandLineActor.audit(target, actor: actor, action: .backlogAged, caseId: nil,
                                              detail: "as of \(Timestamp.format(moment))\(csv ? ", CSV" : json ? ", JSON" : "")")
             if json {
                 try FileOutput.printJSON(matrix)
@@ -64,9 +64,9 @@ struct BacklogCommand: AsyncParsableCommand {
             }
         } else {
             let target = try store.open()
-            let actor = try CommandLineActor.name(by)
+            let actor = try CommandLineActor.actor(by)
             let cases = try await target.backlog(asOf: moment, limit: limit)
-            try await CommandLineActor.audit(target, actor: actor, action: "backlog.list", caseId: nil,
+            try await CommandLineActor.audit(target, actor: actor, action: .backlogList, caseId: nil,
                                              detail: "as of \(Timestamp.format(moment))\(limit.map { ", limit \($0)" } ?? "")")
             try Self.show(BacklogListing(asOf: moment, cases: cases), json: json)
         }

@@ -27,7 +27,7 @@ struct BenchClaimCommand: AsyncParsableCommand {
         let store = try await scratch.seededStore(packages: cases, prefix: "C")
         let openCases = try await store.backlog(asOf: Date(), limit: nil).count
         let result = try await ClaimDrain.run(claimers: claimers) {
-            try await store.claimNext(officer: "bench", now: Date())?.caseId
+            try await store.claimNext(by: AuditActor(name: "bench", remote: "bench"), now: Date())?.caseId
         }
         try result.print(cases: openCases, json: json, via: "claimers")
     }

@@ -40,7 +40,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         let store = try await scratch.seededStore(packages: cases, prefix: "D", sources: sources)
         for claim in 0..<min(1000, cases) {
-            _ = try await store.claimNext(officer: "dc-bench-\(claim % 20)", now: Date())
+            _ = try await store.claimNext(by: AuditActor(name: "dc-bench-\(claim % 20)", remote: "bench"), now: Date())
         }
         try await store.recordDailySnapshots(now: Date(), maxDays: 365)
         let supervisor = try await store.addUser(name: "bench-supervisor", role: .supervisor, tokenHash: "bench", now: Date())

@@ -17,9 +17,8 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let target = try store.open()
-        try await target.release(id, now: Date())
-        try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "case.release", caseId: id)
+        let actor = try CommandLineActor.actor(by)
+        try await store.open().release(id, by: actor, now: Date())
         print("\(id) released to the backlog")
     }
 }
@@ -60,7 +59,7 @@ struct NotifyCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
-        let officer = try CommandLineActor.name(by)
+        let officer = try CommandLineActor.actor(by)
         let target = try store.open()
         if deferral {
             guard let reason, !reason.isEmpty, let reviewBy else {
@@ -68,16 +67,12 @@ struct NotifyCommand: AsyncParsableCommand {
             }
             let review = try parseTimestamp(reviewBy, option: "--review-by")
             try await target.recordDeferral(id, flag: kind, by: officer, reason: reason, reviewBy: review, at: Date())
-            try await CommandLineActor.audit(target, actor: officer, action: "flag.defer", caseId: id,
-                                             detail: "\(kind.rawValue): \(reason); review by \(Timestamp.format(review))")
             print("\(id): \(kind.rawValue) notification deferred until review by \(Timestamp.format(review))")
         } else {
             guard let method, !method.isEmpty, let reference, !reference.isEmpty else {
                 throw ValidationError("a notification needs --method and --reference (or use --defer)")
             }
             try await target.recordNotification(id, flag: kind, by: officer, method: method, reference: reference, at: Date())
-            try await CommandLineActor.audit(target, actor: officer, action: "flag.notify", caseId: id,
-                                             detail: "\(kind.rawValue) via \(method), ref \(reference)")
             print("\(id): \(kind.rawValue) notified (\(method), ref \(reference))")
         }
     }
@@ -104,10 +99,9 @@ struct DecideCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard !decision.isEmpty, !rationale.isEmpty else { throw ValidationError("--decision and --rationale must not be empty") }
-        let officer = try CommandLineActor.name(by)
+        let officer = try CommandLineActor.actor(by)
         let target = try store.open()
         try await target.recordDecision(id, decision: decision, rationale: rationale, by: officer, at: Date())
-        try await CommandLineActor.audit(target, actor: officer, action: "case.decide", caseId: id, detail: "\(decision): \(rationale)")
         print("\(id): decision \(decision) recorded")
     }
 }
@@ -129,10 +123,9 @@ struct CloseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let officer = try CommandLineActor.name(by)
+        let officer = try CommandLineActor.actor(by)
         let target = try store.open()
         try await target.close(id, outcome: outcome, by: officer, at: Date())
-        try await CommandLineActor.audit(target, actor: officer, action: "case.close", caseId: id, detail: outcome)
         print("\(id) closed: \(outcome)")
     }
 }

@@ -31,7 +31,7 @@ struct ChecksCommand: AsyncParsableCommand {
             let target = try store.open()
             let id = try parseCaseID(caseId)
             let checks = try await target.checks(of: id)
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "case.checks", caseId: id)
+            try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .caseChecks, caseId: id)
             if json {
                 try FileOutput.printJSON(checks)
             } else if checks.isEmpty {
@@ -55,10 +55,7 @@ struct ChecksCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let target = try store.open()
-            let check = try await target.retryCheck(checkId, now: Date())
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "check.retry", caseId: check.caseId,
-                                             detail: "#\(check.id) \(check.source)")
+            let check = try await store.open().retryCheck(checkId, by: try CommandLineActor.actor(by), now: Date())
             print(CheckText.line(check))
         }
     }

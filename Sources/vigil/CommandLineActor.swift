@@ -8,6 +8,11 @@ import VigilStore
 
 /// The person behind a CLI command, as the audit log records them.
 enum CommandLineActor {
+    /// The person named on the command line (see `name`), from `cli@<host>`.
+    static func actor(_ explicit: String?) throws -> AuditActor {
+        AuditActor(name: try name(explicit), remote: "cli@\(ProcessInfo.processInfo.hostName)")
+    }
+
     /// The name given on the command line, else `$USER`, else the operating system's name of the account
     /// running the command; a blank name or one with control characters is refused (the audit log must say who).
     static func name(_ explicit: String?) throws -> String {
@@ -23,9 +28,9 @@ enum CommandLineActor {
         getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
     }
 
-    /// Appends what the person did to the audit log, from `cli@<host>`.
-    static func audit(_ store: any Store, actor: String, action: String, caseId: CaseID?, detail: String = "") async throws {
-        _ = try await store.appendAudit(AuditEvent(at: Date(), actor: actor, action: action, caseId: caseId, detail: detail,
-                                                   remote: "cli@\(ProcessInfo.processInfo.hostName)"))
+    /// Appends what the person read (or did outside a case) to the audit log; changes to cases are audited
+    /// by the store in their own transaction.
+    static func audit(_ store: any Store, actor: AuditActor, action: AuditAction, caseId: CaseID?, detail: String = "") async throws {
+        _ = try await store.appendAudit(AuditEvent(at: Date(), by: actor, action, caseId: caseId, detail: detail))
     }
 }

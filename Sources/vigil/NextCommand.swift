@@ -30,9 +30,7 @@ struct NextCommand: AsyncParsableCommand {
             return
         }
         guard let officer, !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is required") }
-        let target = try store.open()
-        let entry = try await target.claimNext(officer: officer, now: Date())
-        if let entry { try await CommandLineActor.audit(target, actor: officer, action: "case.claim", caseId: entry.caseId) }
+        let entry = try await store.open().claimNext(by: try CommandLineActor.actor(officer), now: Date())
         Self.show(entry, json: json, raw: String(decoding: try VigilJSON.encoder.encode(ClaimResult(claimed: entry)), as: UTF8.self))
     }
 

@@ -33,9 +33,9 @@ struct ShowCommand: AsyncParsableCommand {
             return
         }
         let target = try store.open()
-        let actor = try CommandLineActor.name(by)
+        let actor = try CommandLineActor.actor(by)
         let detail = try await target.caseDetail(id, asOf: Date())
-        try await CommandLineActor.audit(target, actor: actor, action: "case.show", caseId: id)
+        try await CommandLineActor.audit(target, actor: actor, action: .caseShow, caseId: id)
         try Self.show(detail, json: json)
     }
 

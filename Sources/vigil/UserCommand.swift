@@ -46,7 +46,7 @@ struct UserCommand: AsyncParsableCommand {
             let target = try store.open()
             let token = AccessToken.generate()
             _ = try await target.addUser(name: name, role: parsed, tokenHash: AccessToken.hash(token), now: Date())
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "user.add", caseId: nil,
+            try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .userAdd, caseId: nil,
                                              detail: "\(name) as \(parsed.rawValue)")
             if json {
                 try FileOutput.printJSON(Output(name: name, role: parsed, token: token))
@@ -93,7 +93,7 @@ struct UserCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let target = try store.open()
             try await target.revokeUser(name: name, now: Date())
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.name(by), action: "user.revoke", caseId: nil, detail: name)
+            try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .userRevoke, caseId: nil, detail: name)
             print("revoked \(name)")
         }
     }

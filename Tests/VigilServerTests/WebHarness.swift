@@ -38,7 +38,7 @@ struct WebHarness: Sendable {
             _ = try await store.addUser(name: name, role: role, tokenHash: AccessToken.hash(token), now: Date())
             tokens[name] = token
         }
-        for _ in 0..<3 { _ = try await store.claimNext(officer: "dc-one", now: Date()) }
+        for _ in 0..<3 { _ = try await store.claimNext(by: AuditActor(name: "dc-one", remote: "test"), now: Date()) }
         try await store.recordDailySnapshots(now: Date(), maxDays: 60)
         var logger = Logger(label: "web-test")
         logger.logLevel = .critical

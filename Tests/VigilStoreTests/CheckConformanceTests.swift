@@ -125,12 +125,12 @@ struct CheckConformanceTests {
         #expect(failed.state == .failed && failed.lastError == "HTTP 500 again" && failed.attempts == 2)
         #expect(try await store.caseDetail(id, asOf: t0 + 11).summary.provisional == false)
 
-        let reopened = try await store.retryCheck(failed.id, now: t0 + 20)
+        let reopened = try await store.retryCheck(failed.id, by: AuditActor(name: "test", remote: "test"), now: t0 + 20)
         #expect(reopened.state == .pending)
         #expect(try await store.caseDetail(id, asOf: t0 + 20).summary.provisional)
         #expect(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 20, leaseDuration: 30).first?.attempt == 3)
-        await #expect(throws: StoreError.self) { try await store.retryCheck(failed.id, now: t0 + 21) }
-        await #expect(throws: StoreError.self) { try await store.retryCheck(999_999, now: t0 + 21) }
+        await #expect(throws: StoreError.self) { try await store.retryCheck(failed.id, by: AuditActor(name: "test", remote: "test"), now: t0 + 21) }
+        await #expect(throws: StoreError.self) { try await store.retryCheck(999_999, by: AuditActor(name: "test", remote: "test"), now: t0 + 21) }
     }
 
     @Test("research goes to the riskiest cases first; expired leases are taken over before new work", arguments: StoreKind.allCases)

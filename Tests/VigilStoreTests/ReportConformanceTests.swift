@@ -18,9 +18,9 @@ struct ReportConformanceTests {
         }
         let ids = try await store.importReferrals(submissions, sources: [], now: now).compactMap(accepted)
         #expect(ids.count == 12)
-        _ = try await store.claimNext(officer: "dc-a", now: now)
-        _ = try await store.claimNext(officer: "dc-b", now: now)
-        try await store.close(ids[11], outcome: "no further action", by: "sup", at: now - 0.1 * day)
+        _ = try await store.claimNext(by: AuditActor(name: "dc-a", remote: "test"), now: now)
+        _ = try await store.claimNext(by: AuditActor(name: "dc-b", remote: "test"), now: now)
+        try await store.close(ids[11], outcome: "no further action", by: AuditActor(name: "sup", remote: "test"), at: now - 0.1 * day)
         return (store, dispose, now)
     }
 
@@ -82,11 +82,11 @@ struct ReportConformanceTests {
         let (store, dispose, now) = try await seeded(kind)
         defer { dispose() }
         let held = try #require(try await store.caseLines(CaseFilter(holder: "dc-a"), asOf: now, offset: 0, limit: 1).lines.first)
-        try await store.reassign(held.caseId, to: "dc-c", at: now + 60)
+        try await store.reassign(held.caseId, to: "dc-c", by: AuditActor(name: "sup", remote: "test"), at: now + 60)
         let detail = try await store.caseDetail(held.caseId, asOf: now + 60)
         #expect(detail.summary.claimedBy == "dc-c")
         #expect(detail.claims.map(\.officer) == ["dc-a", "dc-c"] && detail.claims[0].releasedAt == now + 60)
-        await #expect(throws: StoreError.self) { try await store.reassign(CaseID(9999), to: "dc-c", at: now) }
+        await #expect(throws: StoreError.self) { try await store.reassign(CaseID(9999), to: "dc-c", by: AuditActor(name: "sup", remote: "test"), at: now) }
     }
 
     @Test("daily snapshots: today live, missed days rebuilt from history with receipts and closures", arguments: StoreKind.allCases)
@@ -134,7 +134,7 @@ struct ReportConformanceTests {
         let overview = try await store.supervisorOverview(asOf: t0, limit: 5)
         #expect(overview.checks["subscriber"]?[.done] == nil, "the dashboard leaves done checks out")
         let failed = try #require(try await store.checks(of: leases[1].caseId).first { $0.state == .failed })
-        _ = try await store.retryCheck(failed.id, now: t0 + 2)
+        _ = try await store.retryCheck(failed.id, by: AuditActor(name: "test", remote: "test"), now: t0 + 2)
         #expect(try await store.backlogStatistics(asOf: t0).checks == (try await direct()))
     }
 }

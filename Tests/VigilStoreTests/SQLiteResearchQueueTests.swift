@@ -40,7 +40,7 @@ struct SQLiteResearchQueueTests {
         #expect(try await store.failCheck(again, error: "gone", retryAt: nil, now: t0 + 61))
         #expect(try await researchAt(path)[a] == .some(nil), "failed for good: nothing pending")
 
-        _ = try await store.retryCheck(lease.checkId, now: t0 + 120)
+        _ = try await store.retryCheck(lease.checkId, by: AuditActor(name: "test", remote: "test"), now: t0 + 120)
         #expect(try await researchAt(path)[a] == (t0 + 120).millis)
         _ = try #require(try await store.leaseChecks(owner: "w", limit: 10, now: t0 + 121, leaseDuration: 30).first)
 

@@ -56,7 +56,7 @@ struct StoreConformanceTests {
         defer { dispose() }
         let key = LinkKey.espAccount(service: "Example Chat", userId: "u1")!
         let first = try #require(accepted(try await store.importReferrals([submission("A", links: [key])], sources: [], now: t0)[0]))
-        try await store.close(first, outcome: "no further action", by: "sup", at: t0 + 60)
+        try await store.close(first, outcome: "no further action", by: AuditActor(name: "sup", remote: "test"), at: t0 + 60)
         let second = try #require(accepted(try await store.importReferrals([submission("B", links: [key])], sources: [], now: t0 + 120)[0]))
         #expect(second != first)
         #expect(try await store.backlog(asOf: t0 + 120, limit: nil).map(\.caseId) == [second])
@@ -86,14 +86,14 @@ struct StoreConformanceTests {
         for entry in try await store.backlog(asOf: t0 + 100, limit: nil) {
             #expect(try await store.caseDetail(entry.caseId, asOf: t0 + 100).summary.position == entry.position, "\(entry.refs)")
         }
-        let firstClaim = try #require(try await store.claimNext(officer: "ann", now: t0 + 200))
+        let firstClaim = try #require(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: t0 + 200))
         #expect(firstClaim.refs == ["veryhigh"])
         #expect(firstClaim.claimedBy == "ann")
         let listing = try await store.backlog(asOf: t0 + 200, limit: nil)
         #expect(listing.flatMap(\.refs) == Array(expected.dropFirst()) + ["veryhigh"])
         #expect(try await store.caseDetail(firstClaim.caseId, asOf: t0 + 200).summary.position == listing.count, "claimed cases come last")
         var claimed: [String] = []
-        while let entry = try await store.claimNext(officer: "bob", now: t0 + 300) { claimed += entry.refs }
+        while let entry = try await store.claimNext(by: AuditActor(name: "bob", remote: "test"), now: t0 + 300) { claimed += entry.refs }
         #expect(claimed == Array(expected.dropFirst()))
     }
 
@@ -110,7 +110,7 @@ struct StoreConformanceTests {
         let listing = try await store.backlog(asOf: now, limit: nil)
         #expect(listing.flatMap(\.refs) == ["old-low", "new-medium"])
         #expect(listing[0].grade == .low && listing[0].effectiveGrade == .medium && listing[0].overdue)
-        #expect(try await store.claimNext(officer: "ann", now: now)?.refs == ["old-low"])
+        #expect(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: now)?.refs == ["old-low"])
     }
 
     @Test("release returns a case to the backlog; releasing an unclaimed case is refused", arguments: StoreKind.allCases)
@@ -118,11 +118,11 @@ struct StoreConformanceTests {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         _ = try await store.importReferrals([submission("A")], sources: [], now: t0)
-        let entry = try #require(try await store.claimNext(officer: "ann", now: t0))
-        #expect(try await store.claimNext(officer: "bob", now: t0) == nil)
-        try await store.release(entry.caseId, now: t0 + 60)
-        await #expect(throws: StoreError.self) { try await store.release(entry.caseId, now: t0 + 60) }
-        #expect(try await store.claimNext(officer: "bob", now: t0 + 120)?.caseId == entry.caseId)
+        let entry = try #require(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: t0))
+        #expect(try await store.claimNext(by: AuditActor(name: "bob", remote: "test"), now: t0) == nil)
+        try await store.release(entry.caseId, by: AuditActor(name: "test", remote: "test"), now: t0 + 60)
+        await #expect(throws: StoreError.self) { try await store.release(entry.caseId, by: AuditActor(name: "test", remote: "test"), now: t0 + 60) }
+        #expect(try await store.claimNext(by: AuditActor(name: "bob", remote: "test"), now: t0 + 120)?.caseId == entry.caseId)
         let claims = try await store.caseDetail(entry.caseId, asOf: t0 + 120).claims
         #expect(claims.map(\.officer) == ["ann", "bob"])
         #expect(claims[0].releasedAt == t0 + 60 && claims[1].releasedAt == nil)
@@ -137,7 +137,7 @@ struct StoreConformanceTests {
             for claimer in 0..<16 {
                 group.addTask {
                     var mine: [CaseID] = []
-                    while let entry = try await store.claimNext(officer: "o\(claimer)", now: t0 + 1) { mine.append(entry.caseId) }
+                    while let entry = try await store.claimNext(by: AuditActor(name: "o\(claimer)", remote: "test"), now: t0 + 1) { mine.append(entry.caseId) }
                     return mine
                 }
             }
@@ -165,11 +165,11 @@ struct StoreConformanceTests {
         let late = try await store.backlog(asOf: t0 + 2 * day, limit: nil).first { $0.caseId == id }
         #expect(late?.flags.allSatisfy(\.overdue) == true)
 
-        try await store.recordNotification(id, flag: .socialCare, by: "ann", method: "phone", reference: "MASH-1", at: t0 + 120)
+        try await store.recordNotification(id, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "MASH-1", at: t0 + 120)
         await #expect(throws: StoreError.self) {
-            try await store.recordNotification(id, flag: .socialCare, by: "ann", method: "phone", reference: "again", at: t0 + 130)
+            try await store.recordNotification(id, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "again", at: t0 + 130)
         }
-        try await store.recordDeferral(id, flag: .lado, by: "sup", reason: "tipping-off risk", reviewBy: t0 + 3 * day, at: t0 + 140)
+        try await store.recordDeferral(id, flag: .lado, by: AuditActor(name: "sup", remote: "test"), reason: "tipping-off risk", reviewBy: t0 + 3 * day, at: t0 + 140)
         let detail = try await store.caseDetail(id, asOf: t0 + 2 * day)
         #expect(detail.summary.flags.map(\.state) == [.notified, .deferred])
         #expect(detail.summary.flags.allSatisfy { !$0.overdue })
@@ -177,7 +177,7 @@ struct StoreConformanceTests {
         #expect(detail.decisions.map(\.kind) == ["defer"])
         let other = try #require(accepted(outcomes[1]))
         await #expect(throws: StoreError.self) {
-            try await store.recordNotification(other, flag: .socialCare, by: "ann", method: "phone", reference: "x", at: t0)
+            try await store.recordNotification(other, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "x", at: t0)
         }
     }
 
@@ -186,16 +186,16 @@ struct StoreConformanceTests {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let id = try #require(accepted(try await store.importReferrals([submission("A")], sources: [], now: t0)[0]))
-        try await store.recordDecision(id, decision: "visit", rationale: "child in household", by: "ann", at: t0 + 30)
-        try await store.close(id, outcome: "arrest", by: "ann", at: t0 + 60)
+        try await store.recordDecision(id, decision: "visit", rationale: "child in household", by: AuditActor(name: "ann", remote: "test"), at: t0 + 30)
+        try await store.close(id, outcome: "arrest", by: AuditActor(name: "ann", remote: "test"), at: t0 + 60)
         #expect(try await store.backlog(asOf: t0 + 60, limit: nil).isEmpty)
-        #expect(try await store.claimNext(officer: "bob", now: t0 + 60) == nil)
+        #expect(try await store.claimNext(by: AuditActor(name: "bob", remote: "test"), now: t0 + 60) == nil)
         let detail = try await store.caseDetail(id, asOf: t0 + 60)
         #expect(detail.status == "closed" && detail.summary.position == nil)
         #expect(detail.decisions.map(\.kind) == ["visit", "close"])
         #expect(detail.decisions.map(\.detail) == ["child in household", "arrest"])
-        await #expect(throws: StoreError.self) { try await store.recordDecision(id, decision: "late", rationale: "x", by: "ann", at: t0 + 90) }
-        await #expect(throws: StoreError.self) { try await store.close(id, outcome: "again", by: "ann", at: t0 + 90) }
+        await #expect(throws: StoreError.self) { try await store.recordDecision(id, decision: "late", rationale: "x", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90) }
+        await #expect(throws: StoreError.self) { try await store.close(id, outcome: "again", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90) }
         await #expect(throws: StoreError.self) { try await store.caseDetail(CaseID(999), asOf: t0) }
     }
 }

@@ -87,4 +87,37 @@ struct UserAndAuditConformanceTests {
         #expect(AuditChain.hash(previous: String(repeating: "1", count: 64), event, key: key) != base)
         #expect(AuditChain.hash(previous: AuditChain.genesis, event, key: AuditKey.generate()) != base)
     }
+
+    @Test("a change to a case and its audit entry commit together; a refused change writes no entry", arguments: StoreKind.allCases)
+    func changesAuditedAtomically(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        _ = try await store.importReferrals([submission("A", facts: [.childAccessHousehold])], sources: [], now: t0)
+        let dc = AuditActor(name: "dc-one", remote: "198.51.100.9:5000")
+        let claimed = try #require(try await store.claimNext(by: dc, now: t0 + 1))
+        try await store.recordDecision(claimed.caseId, decision: "visit", rationale: "child at home", by: dc, at: t0 + 2)
+        try await store.recordNotification(claimed.caseId, flag: .socialCare, by: dc, method: "phone", reference: "MASH-1", at: t0 + 3)
+        try await store.release(claimed.caseId, by: dc, now: t0 + 4)
+        try await store.close(claimed.caseId, outcome: "no further action", by: dc, at: t0 + 5)
+        await #expect(throws: StoreError.self) { try await store.close(claimed.caseId, outcome: "again", by: dc, at: t0 + 6) }
+        await #expect(throws: StoreError.self) { try await store.release(claimed.caseId, by: dc, now: t0 + 6) }
+        let entries = try await store.audit(caseId: claimed.caseId)
+        #expect(entries.map(\.action) == ["case.claim", "case.decide", "flag.notify", "case.release", "case.close"])
+        #expect(entries.allSatisfy { $0.actor == "dc-one" && $0.remote == "198.51.100.9:5000" })
+        #expect(entries.map(\.at) == [t0 + 1, t0 + 2, t0 + 3, t0 + 4, t0 + 5])
+        #expect(entries[2].detail == "socialCare via phone, ref MASH-1" && entries[4].detail == "no further action")
+        #expect(try await store.verifyAudit(against: nil).isIntact)
+    }
+
+    @Test("docs/DECISIONS.md names every audited action, and no other")
+    func decisionsListEveryAction() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/DECISIONS.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let paragraph = try #require(text.components(separatedBy: "- Audited actions:").dropFirst().first?.components(separatedBy: "\n- ").first)
+        let named = Set(try NSRegularExpression(pattern: "`([a-z]+\\.[a-z]+)`")
+            .matches(in: paragraph, range: NSRange(paragraph.startIndex..., in: paragraph))
+            .compactMap { Range($0.range(at: 1), in: paragraph).map { String(paragraph[$0]) } })
+        #expect(named == Set(AuditAction.allCases.map(\.rawValue)))
+    }
 }

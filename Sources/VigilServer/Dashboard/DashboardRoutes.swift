@@ -35,7 +35,7 @@ struct DashboardRoutes {
         signedIn.get("/") { _, context in try await dashboard(context) }
         signedIn.get("my-cases") { request, context in
             let user = try context.require(.claimCases)
-            return try await list(request, context, filter: CaseFilter(holder: user.name), heading: "Cases you hold", action: "cases.mine")
+            return try await list(request, context, filter: CaseFilter(holder: user.name), heading: "Cases you hold", action: .casesMine)
         }
         signedIn.get("cases") { request, context in
             try Self.requireSupervisorPages(context)
@@ -51,7 +51,7 @@ struct DashboardRoutes {
                 return band
             }
             let filter = CaseFilter(effectiveGrade: grade, band: band, overdueOnly: query.get("overdue") == "1", holder: query.get("holder"))
-            return try await list(request, context, filter: filter, heading: Self.heading(filter), action: "cases.list")
+            return try await list(request, context, filter: filter, heading: Self.heading(filter), action: .casesList)
         }
         signedIn.get("cases/:id") { _, context in try await casePage(context) }
         signedIn.post("cases/:id/reassign") { request, context in try await reassign(request, context) }
@@ -59,7 +59,7 @@ struct DashboardRoutes {
         signedIn.get("reports/aged-backlog.csv") { _, context in
             _ = try context.require(.viewDashboard)
             let aged = try await store.agedBacklog(asOf: Date())
-            try await context.audit(store, "report.export", detail: "aged-backlog.csv")
+            try await context.audit(store, .reportExport, detail: "aged-backlog.csv")
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: #"attachment; filename="aged-backlog.csv""#],
                             body: .init(byteBuffer: ByteBuffer(string: AgedBacklogCSV.text(aged))))
@@ -84,13 +84,13 @@ struct DashboardRoutes {
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hash = AccessToken.hash(token)
         guard !token.isEmpty, let user = try await store.user(tokenHash: hash) else {
-            try await context.audit(store, "session.refused", detail: "dashboard sign-in with an unknown or revoked token")
+            try await context.audit(store, .sessionRefused, detail: "dashboard sign-in with an unknown or revoked token")
             return try signInPage(next: next, error: "That token is unknown or has been revoked.", status: .unauthorized)
         }
         let (id, _) = await sessions.start(for: user, tokenHash: hash, now: Date())
         var signedIn = context
         signedIn.user = user
-        try await signedIn.audit(store, "session.start", detail: "dashboard sign-in")
+        try await signedIn.audit(store, .sessionStart, detail: "dashboard sign-in")
         var response = WebResponses.redirect(to: Self.localPath(next))
         response.setCookie(cookie(WebCookies.session, id, maxAge: Int(sessions.lifetime.absolute)))
         response.setCookie(cookie(WebCookies.signIn, "", maxAge: 0))
@@ -106,13 +106,13 @@ struct DashboardRoutes {
         let now = Date()
         async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
         async let snapshots = store.dailySnapshots(since: DayText.format(now.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
-        try await context.audit(store, "dashboard.view", detail: "/")
+        try await context.audit(store, .dashboardView, detail: "/")
         let view = DashboardPageView(chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
                                      snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: now)
         return WebResponses.html(try templates.render(view, "dashboard"))
     }
 
-    private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String, action: String) async throws -> Response {
+    private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String, action: AuditAction) async throws -> Response {
         let page = try APIBody.count(request, "page", default: 1, minimum: 1, maximum: Self.maxPage)
         let now = Date()
         let result = try await store.caseLines(filter, asOf: now, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
@@ -138,7 +138,7 @@ struct DashboardRoutes {
         guard user.role.allows(.viewDashboard) || detail.summary.claimedBy == user.name else {
             throw APIError.forbidden(user, "case pages are for supervisors, and for the investigator holding the case")
         }
-        try await context.audit(store, "case.show", caseId: id, detail: "dashboard")
+        try await context.audit(store, .caseShow, caseId: id, detail: "dashboard")
         let supervisor = user.role.allows(.actOnAnyCase)
         let investigators = supervisor
             ? try await store.users().filter { $0.role == .investigator && $0.revokedAt == nil }.map(\.name) : []
@@ -156,13 +156,12 @@ struct DashboardRoutes {
         guard try await store.users().contains(where: { $0.name == officer && $0.role == .investigator && $0.revokedAt == nil }) else {
             throw APIError.badRequest("'\(officer)' is not an active investigator")
         }
-        try await store.reassign(id, to: officer, at: Date())
-        try await context.audit(store, "case.reassign", caseId: id, detail: "to \(officer)")
+        try await store.reassign(id, to: officer, by: context.actor, at: Date())
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
     private func deferFlag(_ request: Request, _ context: APIContext) async throws -> Response {
-        let user = try context.require(.deferFlags)
+        _ = try context.require(.deferFlags)
         let id = try APIBody.caseID(context)
         let fields = try await WebForm.checkedFields(request, context: context)
         guard let flag = fields["flag"].flatMap(FlagKind.init(rawValue:)) else { throw APIError.badRequest("choose the call to defer") }
@@ -172,8 +171,7 @@ struct DashboardRoutes {
         guard case .success(let review) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
             throw APIError.badRequest("review by '\(text)' is not a date and time (UTC)")
         }
-        try await store.recordDeferral(id, flag: flag, by: user.name, reason: reason, reviewBy: review, at: Date())
-        try await context.audit(store, "flag.defer", caseId: id, detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(review))")
+        try await store.recordDeferral(id, flag: flag, by: context.actor, reason: reason, reviewBy: review, at: Date())
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
