@@ -15,16 +15,17 @@ extension SQLiteStore {
     /// change it records, or not at all.
     @discardableResult
     func appendAudit(_ db: Database, _ event: AuditEvent) throws -> AuditEntry {
-        // Cached statements: a claim appends its entry inside the claim's own transaction, on the writer.
-        let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"))
-            ?? AuditChain.genesis
+        // Cached statements stepped through SQLite's C API (BoundStatement.swift): a claim appends its entry
+        // inside the claim's own transaction, on the single writer.
+        var previous = AuditChain.genesis
+        try db.cachedStatement(sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").forEachRow { previous = $0.text(0) }
         var stored = event
         stored.at = Date(millis: event.at.millis)
         let hash = AuditChain.hash(previous: previous, stored, key: auditKey)
         try db.cachedStatement(sql: """
             INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [stored.at.millis, stored.actor, stored.action, stored.caseId?.rawValue, stored.detail, stored.remote,
-                                     previous, hash])
+            """).run(.integer(stored.at.millis), .text(stored.actor), .text(stored.action), .integer(stored.caseId?.rawValue),
+                     .text(stored.detail), .text(stored.remote), .text(previous), .text(hash))
         return AuditEntry(id: db.lastInsertedRowID, at: stored.at, actor: stored.actor, action: stored.action,
                           caseId: stored.caseId, detail: stored.detail, remote: stored.remote, previousHash: previous, hash: hash)
     }
