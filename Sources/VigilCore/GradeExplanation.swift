@@ -70,7 +70,7 @@ public enum GradeExplanation {
         let bySource = Dictionary(grouping: children.filter { $0.relation == .household && sources.contains($0.provenance) }, by: \.provenance)
         var most: [Int: Int] = [:]
         for list in bySource.values {
-            for (age, count) in Dictionary(grouping: list.compactMap(\.age)) { $0 }.mapValues(\.count) {
+            for (age, count) in Dictionary(grouping: list.compactMap(\.age), by: { $0 }).mapValues(\.count) {
                 most[age] = max(most[age] ?? 0, count)
             }
         }

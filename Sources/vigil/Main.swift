@@ -10,7 +10,7 @@ enum Main {
     static func main() async {
         do {
             var command = try VigilCommand.parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

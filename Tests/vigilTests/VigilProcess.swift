@@ -57,7 +57,7 @@ struct VigilProcess {
     /// thread of their own, never on the Swift concurrency pool, which in-process servers of other
     /// tests need.
     static func finish(_ started: (Process, Pipe, Pipe)) async -> Outcome {
-        nonisolated(unsafe) let (process, out, err) = started
+        let (process, out, err) = started
         return await withCheckedContinuation { continuation in
             Thread {
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()
