@@ -94,12 +94,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .target(name: "VigilTesting"),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
         .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilCore"]),
         .testTarget(
             name: "VigilStoreTests",
-            dependencies: ["VigilStore", "VigilCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VigilStore", "VigilCore", "VigilTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "VigilIntelTests",
@@ -112,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore", "VigilIntel", "VigilIntelStub", "VigilImport", "VigilIntake",
+                "VigilServer", "VigilStore", "VigilCore", "VigilIntel", "VigilIntelStub", "VigilImport", "VigilIntake", "VigilTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -120,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "vigilTests",
             dependencies: [
-                "vigil", "VigilIntelStub", "VigilStore", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake",
+                "vigil", "VigilIntelStub", "VigilStore", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake", "VigilTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,8 +1,9 @@
 import Foundation
 import VigilCore
+import VigilTesting
 
-/// A fixed instant for tests: 2026-03-01T00:00:00Z.
-let t0 = Date(timeIntervalSince1970: 1_772_323_200)
+/// The suite's fixed instant (`TestInstants.t0`, 2026-03-01T00:00:00Z).
+let t0 = TestInstants.t0
 
 /// A fact set from `fact: value` pairs, each with the given provenance.
 func facts(_ values: [FactKind: Bool], from provenance: Provenance = .referral) -> FactSet {

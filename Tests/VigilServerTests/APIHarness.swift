@@ -6,6 +6,7 @@ import VigilCore
 import VigilIntel
 import VigilServer
 import VigilStore
+import VigilTesting
 
 /// A real API server on a loopback port over a fresh SQLite store, with users of every role, and the
 /// CurlEngine as its HTTP client.
@@ -16,21 +17,10 @@ struct APIHarness: Sendable {
     /// A token per role.
     let tokens: [Role: String]
 
-    /// Bound ports reported by each server as it starts.
-    private actor PortBox {
-        var port: Int?
-        var waiters: [CheckedContinuation<Int, Never>] = []
-        func set(_ value: Int) { port = value; waiters.forEach { $0.resume(returning: value) }; waiters = [] }
-        func get() async -> Int {
-            if let port { return port }
-            return await withCheckedContinuation { waiters.append($0) }
-        }
-    }
-
     static func run(idleTimeout: Duration = VigilAPI.defaultIdleTimeout, _ body: @escaping @Sendable (APIHarness) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "vigil-api")
+        defer { temporary.remove() }
+        let folder = temporary.url
         let store = try SQLiteStore(path: folder.appendingPathComponent("api.sqlite").path)
         var tokens: [Role: String] = [:]
         for role in Role.allCases {
@@ -40,7 +30,7 @@ struct APIHarness: Sendable {
         }
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
-        let ports = PortBox()
+        let ports = AnnouncedPort()
         let application = try VigilAPI.application(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
                                                host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
                                                onRunning: { await ports.set($0) })

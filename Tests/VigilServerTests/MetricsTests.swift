@@ -6,6 +6,7 @@ import VigilIntel
 import VigilIntelStub
 import VigilServer
 import VigilStore
+import VigilTesting
 
 @Suite("Prometheus metrics", .serialized)
 struct MetricsTests {
@@ -39,9 +40,9 @@ struct MetricsTests {
 
     @Test("research records each check's latency and failures by source")
     func researchMetrics() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "vigil-metrics")
+        defer { temporary.remove() }
+        let folder = temporary.url
         var logger = Logger(label: "metrics-test")
         logger.logLevel = .critical
         let store = try SQLiteStore(path: folder.appendingPathComponent("m.sqlite").path)

@@ -3,6 +3,7 @@ import Testing
 import VigilCore
 import VigilServer
 import VigilStore
+import VigilTesting
 
 @Suite("the OpenAPI document")
 struct OpenAPIDocumentTests {
@@ -29,9 +30,9 @@ struct OpenAPIDocumentTests {
 
     @Test("every API route the server answers is documented, and every documented operation is served (the HTML dashboard is not API)")
     func matchesRoutes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-openapi-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "vigil-openapi")
+        defer { temporary.remove() }
+        let folder = temporary.url
         let store = try SQLiteStore(path: folder.appendingPathComponent("o.sqlite").path)
         let routes = Set(try VigilAPI.router(store: store, sources: []).routes
             .filter { $0.path.description.hasPrefix("/api/") || ["/healthz", "/metrics"].contains($0.path.description) }

@@ -9,6 +9,7 @@ import VigilImport
 import VigilIntake
 import VigilServer
 import VigilStore
+import VigilTesting
 
 /// The dashboard on a live loopback server over a store holding the bundled samples, with a
 /// supervisor, two investigators (one holding three cases), a researcher and an admin.
@@ -24,9 +25,9 @@ struct WebHarness: Sendable {
     ]
 
     static func run(_ body: @escaping @Sendable (WebHarness) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-web-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder(prefix: "vigil-web")
+        defer { temporary.remove() }
+        let folder = temporary.url
         let store = try SQLiteStore(path: folder.appendingPathComponent("web.sqlite").path)
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         for (file, format) in [("nca-packages.jsonl", IntakeFormat.nca), ("nca-case-studies.jsonl", .nca), ("p2p-leads.jsonl", .p2p)] {

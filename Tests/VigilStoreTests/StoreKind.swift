@@ -1,6 +1,7 @@
 import Foundation
 import VigilCore
 import VigilStore
+import VigilTesting
 
 /// Every Store implementation the conformance suite runs against.
 enum StoreKind: String, CaseIterable, CustomStringConvertible {
@@ -20,14 +21,13 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
 
 /// The path of a database file in a new temporary folder, and a closure that removes the folder.
 func scratchDatabasePath() throws -> (String, @Sendable () -> Void) {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return (folder.appendingPathComponent("test.sqlite").path, { try? FileManager.default.removeItem(at: folder) })
+    let folder = try TemporaryFolder()
+    return (folder.path("test.sqlite"), { folder.remove() })
 }
 
-/// A fixed instant for tests: 2026-03-01T00:00:00Z.
-let t0 = Date(timeIntervalSince1970: 1_772_323_200)
-let day: TimeInterval = 86400
+/// The suite's fixed instant and a day (`TestInstants`).
+let t0 = TestInstants.t0
+let day = TestInstants.day
 
 /// A referral submission built directly from facts, children and link keys.
 func submission(_ ref: String, source: ReferralSource = .nca, received: Date = t0, facts: [FactKind] = [],

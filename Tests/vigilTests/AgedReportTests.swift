@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTesting
 
 @Suite("vigil backlog --aged")
 struct AgedReportTests {

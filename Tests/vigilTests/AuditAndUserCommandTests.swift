@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTesting
 
 @Suite("audit log and users from the command line", .serialized)
 struct AuditAndUserCommandTests {

@@ -5,6 +5,7 @@ import VigilCore
 import VigilIntake
 import VigilServer
 import VigilStore
+import VigilTesting
 
 @Suite("the CLI as a client of vigil serve", .serialized)
 struct ClientCommandTests {

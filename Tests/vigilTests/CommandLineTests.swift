@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTesting
 
 @Suite("vigil as a command-line program", .serialized)
 struct CommandLineTests {

@@ -6,6 +6,7 @@ import VigilIntelStub
 import VigilStore
 #if canImport(Glibc)
 import Glibc
+import VigilTesting
 #endif
 
 @Suite("research survives a crash", .serialized)

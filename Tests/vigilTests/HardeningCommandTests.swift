@@ -7,6 +7,7 @@ import VigilServer
 import VigilStore
 #if canImport(Glibc)
 import Glibc
+import VigilTesting
 #endif
 
 /// Regression tests of a hostile test pass, through the real `vigil` binary: failed starts, misread

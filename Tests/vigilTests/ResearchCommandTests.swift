@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilIntelStub
+import VigilTesting
 
 @Suite("research and validation commands", .serialized)
 struct ResearchCommandTests {
