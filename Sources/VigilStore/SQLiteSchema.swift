@@ -1,10 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import GRDB
 import VigilCore
 
 /// The versioned migrations of the SQLite store. Times are integer milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    /// The migrations; `auditKey` re-anchors an audit chain made before the key (v11).
-    static func migrator(auditKey: AuditKey) -> DatabaseMigrator {
+    /// The migrations; `auditKey` re-anchors an audit chain made before the key (v11), `targets` gives
+    /// existing cases their due and promotion instants (v12).
+    static func migrator(auditKey: AuditKey, targets: ActionTargets) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-cases-referrals-checks") { db in
             try db.execute(sql: """
@@ -358,6 +364,19 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v11-keyed-audit-chain") { db in
             try SQLiteStore.anchorAuditChain(db, key: auditKey)
+        }
+        migrator.registerMigration("v12-case-due-and-promotion") { db in
+            // Each case's due instant and the rank ageing promotes it to, as VigilCore computes them:
+            // queries then compare plain instants and copy a rank, and no grading rule is spelt in SQL.
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN due_at INTEGER; ALTER TABLE cases ADD COLUMN promoted_rank INTEGER")
+            let update = try db.makeStatement(sql: "UPDATE cases SET due_at = ?, promoted_rank = ? WHERE id = ?")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, grade_rank, received_at, promote_at FROM cases")
+            while let row = try rows.next() {
+                guard let grade = Grade(rawValue: row[1]) else { continue }
+                let receivedAt = Date(millis: row[2])
+                let promoted = (row[3] as Int64?).map { _ in grade.agedPromotion.rawValue }
+                try update.execute(arguments: [targets.dueAt(grade: grade, receivedAt: receivedAt).millis, promoted, row[0] as Int64])
+            }
         }
         return migrator
     }

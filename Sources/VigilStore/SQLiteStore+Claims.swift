@@ -30,11 +30,12 @@ extension SQLiteStore {
         return try await pool.read { db in try self.entries(db, caseIds: [claimed], asOf: now).first }
     }
 
-    /// Moves every case whose promotion time has passed up one band; the row then sorts by its new
-    /// effective grade without the backlog being re-sorted.
+    /// Gives every case whose promotion instant has passed the rank VigilCore planned for it
+    /// (`CaseEvaluation.promotedGrade`); the row then sorts by its new effective grade without the backlog
+    /// being re-sorted.
     static func promoteAgedCases(_ db: Database, now: Date) throws {
         try db.cachedStatement(sql: """
-            UPDATE cases SET effective_rank = grade_rank + 1, promote_at = NULL
+            UPDATE cases SET effective_rank = promoted_rank, promote_at = NULL, promoted_rank = NULL
             WHERE promote_at IS NOT NULL AND promote_at < ?
             """).execute(arguments: [now.millis])
     }

@@ -102,12 +102,13 @@ extension SQLiteStore {
     {
         try db.cachedStatement(sql: """
             INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
-                research_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                research_at, due_at, promoted_rank)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(.integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
                      .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
                      .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(receivedAt.millis),
-                     .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(researchAt?.millis))
+                     .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(researchAt?.millis),
+                     .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
         return db.lastInsertedRowID
     }
 

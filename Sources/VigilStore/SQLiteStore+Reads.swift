@@ -32,7 +32,7 @@ extension SQLiteStore {
         try await pool.read { db in
             var statistics = BacklogStatistics(byGrade: [:], byEffectiveGrade: [:], overdue: 0, openFlags: [:], overdueFlags: 0, checks: [:])
             for row in try Row.fetchAll(db, sql: """
-                SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(\(self.dueAtSQL) < ?)
+                SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(due_at < ?)
                 FROM cases WHERE status = 'open' GROUP BY grade_rank, effective
                 """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [asOf.millis])) {
                 if let grade = Grade(rawValue: row[0]) { statistics.byGrade[grade, default: 0] += row[2] }
@@ -51,20 +51,15 @@ extension SQLiteStore {
         }
     }
 
-    /// The effective grade rank at a moment, in SQL: the grade, promoted one band once a Low or Medium
-    /// case has waited past its target (bound by `effectiveRankArguments`).
+    /// A case's effective rank at a moment, from its stored columns: its promoted rank once its promotion
+    /// instant has passed (before a claim's sweep has written it), else its effective rank.
     var effectiveRankSQL: String {
-        """
-        grade_rank + CASE
-            WHEN grade_rank = \(Grade.low.rawValue) AND received_at + ? < ? THEN 1
-            WHEN grade_rank = \(Grade.medium.rawValue) AND received_at + ? < ? THEN 1
-            ELSE 0 END
-        """
+        "CASE WHEN promote_at IS NOT NULL AND promote_at < ? THEN promoted_rank ELSE effective_rank END"
     }
 
-    /// The values `effectiveRankSQL` binds: the Low and Medium targets and the moment, in milliseconds.
+    /// The value `effectiveRankSQL` binds: the moment, in milliseconds.
     func effectiveRankArguments(_ asOf: Date) -> [(any DatabaseValueConvertible)?] {
-        [Int64(targets.low * 1000), asOf.millis, Int64(targets.medium * 1000), asOf.millis]
+        [asOf.millis]
     }
 
     /// Backlog entries (unnumbered) of the given cases, or of every open case when `caseIds` is nil.

@@ -50,7 +50,7 @@ extension SQLiteStore {
                 }
             }
             if filter.overdueOnly {
-                conditions.append("\(self.dueAtSQL) < ?")
+                conditions.append("due_at < ?")
                 arguments.append(asOf.millis)
             }
             if let holder = filter.holder {
@@ -123,13 +123,6 @@ extension SQLiteStore {
                            arguments: [id.rawValue, officer, at.millis])
             try self.appendAudit(db, AuditEvent(at: at, by: actor, .caseReassign, caseId: id, detail: "to \(officer)"))
         }
-    }
-
-    /// The moment a case's grade target runs out, in SQL.
-    var dueAtSQL: String {
-        "(received_at + CASE grade_rank " + Grade.allCases.map {
-            "WHEN \($0.rawValue) THEN \(Int64(targets.target(for: $0) * 1000))"
-        }.joined(separator: " ") + " END)"
     }
 
     /// The matrix by counting index ranges instead of evaluating every case: for each grade, the

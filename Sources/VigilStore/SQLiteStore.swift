@@ -62,7 +62,7 @@ public final class SQLiteStore: Store {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets
-        try SQLiteSchema.migrator(auditKey: auditKey).migrate(pool)
+        try SQLiteSchema.migrator(auditKey: auditKey, targets: targets).migrate(pool)
         var checkpointing = Configuration()
         checkpointing.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -1024") }
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)

@@ -35,6 +35,18 @@ struct SafeguardingAndEvaluationTests {
         #expect(again.flagsToRaise.isEmpty)
     }
 
+    @Test("evaluation plans the due instant and the promotion (instant and rank) the store writes as they are")
+    func promotionPlanned() {
+        let low = CaseEvaluation.evaluate(state(FactSet([])), trigger: .referral, now: t0, targets: .standard)
+        #expect(low.assessment.grade == .low && low.dueAt == t0 + 30 * 86_400)
+        #expect(low.promotionAt == low.dueAt && low.promotedGrade == .medium)
+        let aged = CaseEvaluation.evaluate(state(FactSet([])), trigger: .referral, now: t0 + 31 * 86_400, targets: .standard)
+        #expect(aged.effectiveGrade == .medium && aged.promotionAt == nil && aged.promotedGrade == nil, "already promoted")
+        let high = CaseEvaluation.evaluate(state(facts([.childAccessHousehold: true])), trigger: .referral, now: t0, targets: .standard)
+        #expect(high.assessment.grade == .high && high.dueAt == t0 + 7 * 86_400 && high.promotionAt == nil && high.promotedGrade == nil,
+                "High never ages into Very High")
+    }
+
     @Test("evaluation summarises access and youngest child, and keeps the promotion time until it passes")
     func summary() {
         let children = [Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral),

@@ -201,6 +201,28 @@ struct SQLiteMigrationTests {
                 "a refused transaction leaves nothing behind")
     }
 
+    @Test("v12 gives existing cases the due instant and promotion rank VigilCore computes; ageing then promotes them as before")
+    func duePromotionColumns() async throws {
+        let day: Int64 = 86_400_000
+        let received = t0.millis - 40 * day
+        let (path, dispose) = try await scratchDatabase(migratedUpTo: "v11-keyed-audit-chain", rows: """
+            INSERT INTO cases (id, grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at)
+            VALUES (1, \(Grade.low.rawValue), \(Grade.low.rawValue), \(received + 30 * day), 1, 99, \(received), 0, 0),
+                   (2, \(Grade.high.rawValue), \(Grade.high.rawValue), NULL, 0, 99, \(received), 0, 0);
+            """)
+        defer { dispose() }
+        let store = try SQLiteStore(path: path, auditKey: AuditKey.generate())
+        let rows = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, due_at, promoted_rank FROM cases ORDER BY id").map { [$0[0], $0[1], $0[2]] as [Int64?] }
+        }
+        #expect(rows == [[1, received + 30 * day, Int64(Grade.medium.rawValue)], [2, received + 7 * day, nil]])
+        let statistics = try await store.backlogStatistics(asOf: t0)
+        #expect(statistics.byEffectiveGrade[.medium] == 1 && statistics.overdue == 2, "\(statistics)")
+        let first = try #require(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: t0))
+        #expect(first.caseId == CaseID(2), "High first; the promoted Low is Medium")
+        #expect(try await store.caseDetail(CaseID(1), asOf: t0).summary.effectiveGrade == .medium)
+    }
+
     @Test("v11 re-anchors an audit chain made before the key, once its unkeyed links check out; a broken one is refused")
     func keyedAuditChain() async throws {
         var rows: [String] = []
@@ -236,7 +258,7 @@ struct SQLiteMigrationTests {
 func scratchDatabase(migratedUpTo migration: String, rows: String) async throws -> (String, @Sendable () -> Void) {
     let (path, dispose) = try scratchDatabasePath()
     let queue = try DatabaseQueue(path: path)
-    try SQLiteSchema.migrator(auditKey: AuditKey.generate()).migrate(queue, upTo: migration)
+    try SQLiteSchema.migrator(auditKey: AuditKey.generate(), targets: .standard).migrate(queue, upTo: migration)
     try await queue.write { try $0.execute(sql: rows) }
     try queue.close()
     return (path, dispose)
