@@ -39,7 +39,8 @@ public struct CaseEvaluation: Sendable {
     public var effectiveGrade: Grade
     /// When ageing will next promote the case, nil if it never will (or already has).
     public var promotionAt: Date?
-    /// The effective grade ageing promotes the case to at `promotionAt`; nil when there is no promotion.
+    /// The effective grade ageing promotes the case to once `dueAt` has passed (whether or not it has
+    /// yet); nil for a grade that never ages.
     public var promotedGrade: Grade?
     /// When the case must be actioned.
     public var dueAt: Date
@@ -62,7 +63,7 @@ public struct CaseEvaluation: Sendable {
             youngestChildAge: Child.youngestAge(of: state.children),
             effectiveGrade: effective,
             promotionAt: promotion,
-            promotedGrade: promotion.map { _ in grade.agedPromotion },
+            promotedGrade: grade.agedPromotion == grade ? nil : grade.agedPromotion,
             dueAt: targets.dueAt(grade: grade, receivedAt: state.receivedAt),
             flagsToRaise: raises
         )

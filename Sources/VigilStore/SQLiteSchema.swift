@@ -370,12 +370,11 @@ enum SQLiteSchema {
             // queries then compare plain instants and copy a rank, and no grading rule is spelt in SQL.
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN due_at INTEGER; ALTER TABLE cases ADD COLUMN promoted_rank INTEGER")
             let update = try db.makeStatement(sql: "UPDATE cases SET due_at = ?, promoted_rank = ? WHERE id = ?")
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, grade_rank, received_at, promote_at FROM cases")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, grade_rank, received_at FROM cases")
             while let row = try rows.next() {
                 guard let grade = Grade(rawValue: row[1]) else { continue }
-                let receivedAt = Date(millis: row[2])
-                let promoted = (row[3] as Int64?).map { _ in grade.agedPromotion.rawValue }
-                try update.execute(arguments: [targets.dueAt(grade: grade, receivedAt: receivedAt).millis, promoted, row[0] as Int64])
+                let promoted = grade.agedPromotion == grade ? nil : grade.agedPromotion.rawValue
+                try update.execute(arguments: [targets.dueAt(grade: grade, receivedAt: Date(millis: row[2])).millis, promoted, row[0] as Int64])
             }
         }
         return migrator

@@ -35,7 +35,7 @@ extension SQLiteStore {
     /// being re-sorted.
     static func promoteAgedCases(_ db: Database, now: Date) throws {
         try db.cachedStatement(sql: """
-            UPDATE cases SET effective_rank = promoted_rank, promote_at = NULL, promoted_rank = NULL
+            UPDATE cases SET effective_rank = promoted_rank, promote_at = NULL
             WHERE promote_at IS NOT NULL AND promote_at < ?
             """).execute(arguments: [now.millis])
     }

@@ -50,7 +50,7 @@ extension SQLiteStore {
             let row = try Self.requireCase(db, id)
             guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is already closed") }
             try db.execute(sql: """
-                UPDATE cases SET status = 'closed', claimed_by = NULL, promote_at = NULL, promoted_rank = NULL, updated_at = ? WHERE id = ?
+                UPDATE cases SET status = 'closed', claimed_by = NULL, promote_at = NULL, updated_at = ? WHERE id = ?
                 """, arguments: [at.millis, id.rawValue])
             try db.execute(sql: "UPDATE claims SET released_at = ? WHERE case_id = ? AND released_at IS NULL",
                            arguments: [at.millis, id.rawValue])

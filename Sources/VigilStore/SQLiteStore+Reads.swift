@@ -51,10 +51,11 @@ extension SQLiteStore {
         }
     }
 
-    /// A case's effective rank at a moment, from its stored columns: its promoted rank once its promotion
-    /// instant has passed (before a claim's sweep has written it), else its effective rank.
+    /// A case's effective rank at a moment, from its stored instants: its promoted rank once its due instant
+    /// has passed, else its grade's rank. It holds for any moment, before or after a claim's sweep wrote the
+    /// promotion into `effective_rank` (`vigil backlog --as-of` looks back and ahead).
     var effectiveRankSQL: String {
-        "CASE WHEN promote_at IS NOT NULL AND promote_at < ? THEN promoted_rank ELSE effective_rank END"
+        "CASE WHEN promoted_rank IS NOT NULL AND due_at < ? THEN promoted_rank ELSE grade_rank END"
     }
 
     /// The value `effectiveRankSQL` binds: the moment, in milliseconds.

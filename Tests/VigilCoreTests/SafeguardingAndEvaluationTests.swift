@@ -41,7 +41,8 @@ struct SafeguardingAndEvaluationTests {
         #expect(low.assessment.grade == .low && low.dueAt == t0 + 30 * 86_400)
         #expect(low.promotionAt == low.dueAt && low.promotedGrade == .medium)
         let aged = CaseEvaluation.evaluate(state(FactSet([])), trigger: .referral, now: t0 + 31 * 86_400, targets: .standard)
-        #expect(aged.effectiveGrade == .medium && aged.promotionAt == nil && aged.promotedGrade == nil, "already promoted")
+        #expect(aged.effectiveGrade == .medium && aged.promotionAt == nil && aged.promotedGrade == .medium,
+                "already promoted: no promotion to come, and the rank it was promoted to stays known")
         let high = CaseEvaluation.evaluate(state(facts([.childAccessHousehold: true])), trigger: .referral, now: t0, targets: .standard)
         #expect(high.assessment.grade == .high && high.dueAt == t0 + 7 * 86_400 && high.promotionAt == nil && high.promotedGrade == nil,
                 "High never ages into Very High")

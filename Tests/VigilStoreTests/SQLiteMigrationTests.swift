@@ -221,6 +221,9 @@ struct SQLiteMigrationTests {
         let first = try #require(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: t0))
         #expect(first.caseId == CaseID(2), "High first; the promoted Low is Medium")
         #expect(try await store.caseDetail(CaseID(1), asOf: t0).summary.effectiveGrade == .medium)
+        let lookingBack = try await store.backlogStatistics(asOf: t0 - 20 * 86_400)
+        #expect(lookingBack.byEffectiveGrade[.low] == 1 && lookingBack.byEffectiveGrade[.medium] == nil,
+                "before its due instant the swept case is still Low: \(lookingBack)")
     }
 
     @Test("v11 re-anchors an audit chain made before the key, once its unkeyed links check out; a broken one is refused")
