@@ -55,6 +55,22 @@ struct CheckConformanceTests {
         #expect(try await store.researchState().pending == pending.count)
     }
 
+    @Test("an attempt handed back unsent is pending again at once, its number spent, with one more attempt allowed",
+          arguments: StoreKind.allCases)
+    func unsentAttempt(kind: StoreKind) async throws {
+        let (store, id, dispose) = try await researchCase(kind)
+        defer { dispose() }
+        let first = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0, leaseDuration: 30).first)
+        #expect(try await store.recordAnswers([CheckAnswer(lease: first, outcome: .unsent)], sources: sources, now: t0 + 1) == [true])
+        let check = try #require(try await store.checks(of: id).first)
+        #expect(check.state == .pending && check.attempts == 1)
+        #expect(try await store.researchState() == ResearchState(pending: 1, running: 0, nextDueAt: t0 + 1))
+        let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 1, leaseDuration: 30).first)
+        #expect(second.attempt == 2 && second.maxAttempts == first.maxAttempts + 1, "the unsent attempt did not use up the check")
+        #expect(try await store.completeCheck(first, findings: CheckFindings(), sources: sources, now: t0 + 2) == false,
+                "a late answer under the handed-back attempt is fenced off")
+    }
+
     @Test("a leased check is not leased again until its lease expires; then the late attempt is fenced off",
           arguments: StoreKind.allCases)
     func leasesAndFencing(kind: StoreKind) async throws {
