@@ -44,10 +44,11 @@ let package = Package(
             ]
         ),
         .target(name: "VigilImport", dependencies: ["VigilCore", "VigilIntake", "VigilStore"]),
+        .target(name: "VigilActions", dependencies: ["VigilCore", "VigilStore"]),
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilIntake", "VigilStore", "VigilImport",
+                "VigilCore", "VigilIntake", "VigilStore", "VigilImport", "VigilActions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilIntake", "VigilStore", "VigilImport", "VigilServer", "VigilIntel", "VigilIntelStub",
+                "VigilCore", "VigilIntake", "VigilStore", "VigilImport", "VigilActions", "VigilServer", "VigilIntel", "VigilIntelStub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,6 +98,7 @@ let package = Package(
         .target(name: "VigilTesting"),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
+        .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilCore"]),
         .testTarget(
             name: "VigilStoreTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import VigilActions
 import VigilCore
 import VigilIntake
 import VigilStore
@@ -36,6 +37,11 @@ public struct APIError: HTTPResponseError, Sendable {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// A refused case action: 409 `notYourCase` for the holder rule, 400 for invalid input.
+    init(_ error: CaseActionError) {
+        self = error.code == .notYourCase ? APIError(.conflict, "notYourCase", error.message) : .badRequest(error.message)
+    }
+
     /// 400: the request cannot be understood.
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "badRequest", message) }
 }
@@ -50,6 +56,8 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as CaseActionError {
+            throw APIError(error)
         } catch let error as StoreError {
             switch error.code {
             case .notFound: throw APIError(.notFound, "notFound", error.message)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VigilActions
 import VigilCore
 import VigilStore
 
@@ -8,6 +9,8 @@ import VigilStore
 struct CaseRoutes {
     let store: any Store
     let metrics: ServerMetrics
+
+    private var actions: CaseActions { CaseActions(store: store, now: { Date() }) }
 
     func register(on api: RouterGroup<APIContext>) {
         api.get("backlog") { request, context in
@@ -23,7 +26,7 @@ struct CaseRoutes {
         }
         api.post("cases/next") { _, context in
             let user = try context.require(.claimCases)
-            let entry = try await store.claimNext(by: AuditActor(name: user.name, remote: context.remote), now: Date())
+            let entry = try await actions.claimNext(by: context.caseActor(user))
             if entry != nil { metrics.claimed() }
             return try APIBody.json(ClaimResult(claimed: entry))
         }
@@ -42,30 +45,28 @@ struct CaseRoutes {
             return try APIBody.json(checks)
         }
         api.post("cases/:id/release") { _, context in
-            let id = try await requireHeld(context)
-            try await store.release(id, by: context.actor, now: Date())
+            let (id, actor) = try actingUser(context)
+            try await actions.release(id, by: actor)
             return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
         }
         api.post("cases/:id/close") { request, context in
-            let id = try await requireHeld(context)
+            let (id, actor) = try actingUser(context)
             struct Body: Decodable { var outcome: String }
             let body = try await APIBody.decode(Body.self, from: request, allowed: ["outcome"])
-            guard !body.outcome.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError.badRequest("outcome must not be empty") }
-            try await store.close(id, outcome: body.outcome, by: context.actor, at: Date())
+            try await actions.close(id, outcome: body.outcome, by: actor)
             return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
         }
         api.post("cases/:id/notifications") { request, context in
             try await notify(request, context)
         }
         api.post("cases/:id/decisions") { request, context in
-            let id = try await requireHeld(context)
+            let (id, actor) = try actingUser(context)
             struct Body: Decodable {
                 var decision: String
                 var rationale: String
             }
             let body = try await APIBody.decode(Body.self, from: request, allowed: ["decision", "rationale"])
-            guard !body.decision.isEmpty, !body.rationale.isEmpty else { throw APIError.badRequest("decision and rationale must not be empty") }
-            try await store.recordDecision(id, decision: body.decision, rationale: body.rationale, by: context.actor, at: Date())
+            try await actions.decide(id, decision: body.decision, rationale: body.rationale, by: actor)
             return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
         }
     }
@@ -86,32 +87,28 @@ struct CaseRoutes {
         guard let flag = FlagKind(name: body.flag) else { throw APIError.badRequest("flag must be socialCare or lado") }
         let id: CaseID
         if body.defer == true {
-            _ = try context.require(.deferFlags)
+            let user = try context.require(.deferFlags)
             id = try APIBody.caseID(context)
-            guard let reason = body.reason, !reason.isEmpty, let reviewText = body.reviewBy else {
+            guard let reason = body.reason, let reviewText = body.reviewBy else {
                 throw APIError.badRequest("a deferral needs reason and reviewBy")
             }
             let review = try APIBody.timestamp(reviewText, name: "reviewBy")
-            try await store.recordDeferral(id, flag: flag, by: context.actor, reason: reason, reviewBy: review, at: Date())
+            try await actions.deferNotification(id, flag: flag, reason: reason, reviewBy: review, by: context.caseActor(user))
         } else {
-            id = try await requireHeld(context)
-            guard let method = body.method, !method.isEmpty, let reference = body.reference, !reference.isEmpty else {
+            let actor: CaseActor
+            (id, actor) = try actingUser(context)
+            guard let method = body.method, let reference = body.reference else {
                 throw APIError.badRequest("a notification needs method and reference (or defer: true with reason and reviewBy)")
             }
-            try await store.recordNotification(id, flag: flag, by: context.actor, method: method, reference: reference, at: Date())
+            try await actions.notify(id, flag: flag, method: method, reference: reference, by: actor)
         }
         return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
     }
 
-    /// The case in the path, if the user may act on it: they hold it, or they are a supervisor (409 if
-    /// someone else holds it, 403 without the right to act on cases at all).
-    private func requireHeld(_ context: APIContext) async throws -> CaseID {
+    /// The case in the path and the user acting on it, if their role may act on cases at all (403
+    /// otherwise); whether they hold it is `CaseActions`' holder rule (409 `notYourCase`).
+    private func actingUser(_ context: APIContext) throws -> (CaseID, CaseActor) {
         let user = try context.require(.actOnHeldCases)
-        let id = try APIBody.caseID(context)
-        let holder = try await store.caseDetail(id, asOf: Date()).summary.claimedBy
-        guard holder == user.name || user.role.allows(.actOnAnyCase) else {
-            throw APIError(.conflict, "notYourCase", holder.map { "case \(id) is held by \($0)" } ?? "claim case \(id) before acting on it")
-        }
-        return id
+        return (try APIBody.caseID(context), context.caseActor(user))
     }
 }

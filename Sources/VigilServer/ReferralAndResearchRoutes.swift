@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VigilActions
 import VigilCore
 import VigilImport
 import VigilIntake
@@ -42,10 +43,10 @@ struct ReferralAndResearchRoutes {
             return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
         }
         api.post("checks/:id/retry") { _, context in
-            _ = try context.require(.manageChecks)
+            let user = try context.require(.manageChecks)
             let text = context.parameters.get("id") ?? ""
             guard let id = Int64(text), id > 0 else { throw APIError.badRequest("'\(text)' is not a check id") }
-            let check = try await store.retryCheck(id, by: context.actor, now: Date())
+            let check = try await CaseActions(store: store, now: { Date() }).retryCheck(id, by: context.caseActor(user))
             return try APIBody.json(check)
         }
         api.get("audit") { request, context in

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VigilActions
 import VigilCore
 import VigilStore
 
@@ -7,6 +8,12 @@ extension APIContext {
     /// The request's user (`anonymous` before authentication) and the client's address, as the audit log
     /// records them.
     var actor: AuditActor { AuditActor(name: user?.name ?? "anonymous", remote: remote) }
+
+    /// `user`, from the client's address, as `CaseActions` takes them: bound by the holder rule unless
+    /// their role may act on any case.
+    func caseActor(_ user: UserRecord) -> CaseActor {
+        CaseActor(audit: AuditActor(name: user.name, remote: remote), mayActOnAnyCase: user.role.allows(.actOnAnyCase))
+    }
 
     /// Appends a read (or a refusal) by the request's user — or by `name`, when a refusal knows who was
     /// refused — to the audit log. Changes to cases are audited by the store, in their own transaction.

@@ -17,8 +17,8 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let actor = try CommandLineActor.actor(by)
-        try await store.open().release(id, by: actor, now: Date())
+        let actor = try CommandLineActor.caseActor(by)
+        try await CommandLineActor.actions(try store.open()).release(id, by: actor)
         print("\(id) released to the backlog")
     }
 }
@@ -59,20 +59,20 @@ struct NotifyCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
-        let officer = try CommandLineActor.actor(by)
+        let officer = try CommandLineActor.caseActor(by)
         let target = try store.open()
         if deferral {
-            guard let reason, !reason.isEmpty, let reviewBy else {
+            guard let reason, let reviewBy else {
                 throw ValidationError("--defer needs --reason and --review-by")
             }
             let review = try parseTimestamp(reviewBy, option: "--review-by")
-            try await target.recordDeferral(id, flag: kind, by: officer, reason: reason, reviewBy: review, at: Date())
+            try await CommandLineActor.actions(target).deferNotification(id, flag: kind, reason: reason, reviewBy: review, by: officer)
             print("\(id): \(kind.rawValue) notification deferred until review by \(Timestamp.format(review))")
         } else {
-            guard let method, !method.isEmpty, let reference, !reference.isEmpty else {
+            guard let method, let reference else {
                 throw ValidationError("a notification needs --method and --reference (or use --defer)")
             }
-            try await target.recordNotification(id, flag: kind, by: officer, method: method, reference: reference, at: Date())
+            try await CommandLineActor.actions(target).notify(id, flag: kind, method: method, reference: reference, by: officer)
             print("\(id): \(kind.rawValue) notified (\(method), ref \(reference))")
         }
     }
@@ -98,10 +98,9 @@ struct DecideCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        guard !decision.isEmpty, !rationale.isEmpty else { throw ValidationError("--decision and --rationale must not be empty") }
-        let officer = try CommandLineActor.actor(by)
+        let officer = try CommandLineActor.caseActor(by)
         let target = try store.open()
-        try await target.recordDecision(id, decision: decision, rationale: rationale, by: officer, at: Date())
+        try await CommandLineActor.actions(target).decide(id, decision: decision, rationale: rationale, by: officer)
         print("\(id): decision \(decision) recorded")
     }
 }
@@ -123,9 +122,9 @@ struct CloseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let officer = try CommandLineActor.actor(by)
+        let officer = try CommandLineActor.caseActor(by)
         let target = try store.open()
-        try await target.close(id, outcome: outcome, by: officer, at: Date())
+        try await CommandLineActor.actions(target).close(id, outcome: outcome, by: officer)
         print("\(id) closed: \(outcome)")
     }
 }

@@ -55,7 +55,7 @@ struct ChecksCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let check = try await store.open().retryCheck(checkId, by: try CommandLineActor.actor(by), now: Date())
+            let check = try await CommandLineActor.actions(try store.open()).retryCheck(checkId, by: try CommandLineActor.caseActor(by))
             print(CheckText.line(check))
         }
     }

@@ -3,11 +3,23 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import VigilActions
 import VigilCore
 import VigilStore
 
 /// The person behind a CLI command, as the audit log records them.
 enum CommandLineActor {
+    /// The case actions of a local database: its operator is not bound by the holder rule (a local
+    /// database has no sign-in; the API and the dashboard apply the rule by role).
+    static func actions(_ store: any Store) -> CaseActions {
+        CaseActions(store: store, now: { Date() })
+    }
+
+    /// The person named on the command line, as `CaseActions` takes them.
+    static func caseActor(_ explicit: String?) throws -> CaseActor {
+        CaseActor(audit: try actor(explicit), mayActOnAnyCase: true)
+    }
+
     /// The person named on the command line (see `name`), from `cli@<host>`.
     static func actor(_ explicit: String?) throws -> AuditActor {
         AuditActor(name: try name(explicit), remote: "cli@\(ProcessInfo.processInfo.hostName)")

@@ -30,7 +30,7 @@ struct NextCommand: AsyncParsableCommand {
             return
         }
         guard let officer, !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is required") }
-        let entry = try await store.open().claimNext(by: try CommandLineActor.actor(officer), now: Date())
+        let entry = try await CommandLineActor.actions(try store.open()).claimNext(by: try CommandLineActor.caseActor(officer))
         Self.show(entry, json: json, raw: String(decoding: try VigilJSON.encoder.encode(ClaimResult(claimed: entry)), as: UTF8.self))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VigilActions
 import VigilCore
 import VigilStore
 
@@ -149,29 +150,29 @@ struct DashboardRoutes {
     }
 
     private func reassign(_ request: Request, _ context: APIContext) async throws -> Response {
-        _ = try context.require(.actOnAnyCase)
+        let user = try context.require(.actOnAnyCase)
         let id = try APIBody.caseID(context)
         let fields = try await WebForm.checkedFields(request, context: context)
         let officer = fields["officer"] ?? ""
         guard try await store.users().contains(where: { $0.name == officer && $0.role == .investigator && $0.revokedAt == nil }) else {
             throw APIError.badRequest("'\(officer)' is not an active investigator")
         }
-        try await store.reassign(id, to: officer, by: context.actor, at: Date())
+        try await CaseActions(store: store, now: { Date() }).reassign(id, to: officer, by: context.caseActor(user))
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
     private func deferFlag(_ request: Request, _ context: APIContext) async throws -> Response {
-        _ = try context.require(.deferFlags)
+        let user = try context.require(.deferFlags)
         let id = try APIBody.caseID(context)
         let fields = try await WebForm.checkedFields(request, context: context)
         guard let flag = fields["flag"].flatMap(FlagKind.init(rawValue:)) else { throw APIError.badRequest("choose the call to defer") }
-        let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw APIError.badRequest("a deferral needs its reason") }
+        let reason = fields["reason"] ?? ""
         let text = fields["reviewBy"] ?? ""
         guard case .success(let review) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
             throw APIError.badRequest("review by '\(text)' is not a date and time (UTC)")
         }
-        try await store.recordDeferral(id, flag: flag, by: context.actor, reason: reason, reviewBy: review, at: Date())
+        try await CaseActions(store: store, now: { Date() }).deferNotification(id, flag: flag, reason: reason, reviewBy: review,
+                                                                             by: context.caseActor(user))
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 

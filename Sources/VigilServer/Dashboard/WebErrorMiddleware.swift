@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import VigilActions
 import VigilStore
 
 /// Turns errors of dashboard pages into HTML pages with the right status (the API's JSON errors are
@@ -14,6 +15,9 @@ struct WebErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             if error.status == .unauthorized { return WebResponses.redirect(to: "/sign-in") }
             return try page(context, status: error.status, heading: Self.heading(error.status), message: error.message)
+        } catch let error as CaseActionError {
+            let refusal = APIError(error)
+            return try page(context, status: refusal.status, heading: Self.heading(refusal.status), message: refusal.message)
         } catch let error as StoreError {
             let status: HTTPResponse.Status = error.code == .notFound ? .notFound : .conflict
             return try page(context, status: status, heading: Self.heading(status), message: error.message)
