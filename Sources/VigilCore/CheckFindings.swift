@@ -32,8 +32,10 @@ public struct CheckFindings: Sendable, Hashable {
     public var summary: String?
 
     /// Creates findings.
-    public init(observations: [FactObservation] = [], children: [Child] = [], address: PostalAddress? = nil,
-                persons: [PersonIdentity] = [], summary: String? = nil) {
+    public init(
+        observations: [FactObservation] = [], children: [Child] = [], address: PostalAddress? = nil,
+        persons: [PersonIdentity] = [], summary: String? = nil
+    ) {
         self.observations = observations
         self.children = children
         self.address = address

@@ -5,14 +5,17 @@
 public enum GradeExplanation {
     /// The explanation of `grade` from the case's combined facts, children and pending checks; `sources`
     /// tell which pending check can yield which fact.
-    public static func text(grade: Grade, facts: [FactKind: CombinedFact], children: [Child], pendingChecks: [String],
-                            sources: [IntelSourceSpec]) -> String {
+    public static func text(
+        grade: Grade, facts: [FactKind: CombinedFact], children: [Child], pendingChecks: [String],
+        sources: [IntelSourceSpec]
+    ) -> String {
         func fact(_ kind: FactKind) -> CombinedFact { facts[kind] ?? .unknown }
         let reasons: [String]
         if fact(.imminentDanger).value == .yes {
             reasons = [clause(.imminentDanger, fact(.imminentDanger), children)]
         } else {
-            let decisive: [FactKind] = grade >= .high
+            let decisive: [FactKind] =
+                grade >= .high
                 ? [.sexualOffenceHistory] + FactKind.accessFacts + FactKind.behaviourFacts
                 : [.distribution, .otherRiskFactors]
             reasons = decisive.filter { fact($0).value == .yes }.map { clause($0, fact($0), children) }

@@ -37,9 +37,11 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
     public var limits: AnswerLimits
 
     /// Creates a source.
-    public init(name: String, url: String, needs: CheckNeed, yields: [String], timeoutMs: Int = 5000,
-                connectTimeoutMs: Int = 2000, maxAttempts: Int = 4, backoffBaseMs: Int = 500, backoffMaxMs: Int = 30000,
-                proxy: String? = nil, limits: AnswerLimits = .standard) {
+    public init(
+        name: String, url: String, needs: CheckNeed, yields: [String], timeoutMs: Int = 5000,
+        connectTimeoutMs: Int = 2000, maxAttempts: Int = 4, backoffBaseMs: Int = 500, backoffMaxMs: Int = 30000,
+        proxy: String? = nil, limits: AnswerLimits = .standard
+    ) {
         self.name = name
         self.url = url
         self.needs = needs

@@ -83,8 +83,9 @@ public struct PlannedReferral: Sendable {
         self.submission = submission
         checks = CheckPlanner.plan(sources: sources, inputs: submission.referral.research)
         let referral = submission.referral
-        let state = CaseState(facts: FactSet(referral.observations), children: referral.children, pendingChecks: checks.map(\.source),
-                              receivedAt: referral.receivedAt, raisedFlags: [])
+        let state = CaseState(
+            facts: FactSet(referral.observations), children: referral.children, pendingChecks: checks.map(\.source),
+            receivedAt: referral.receivedAt, raisedFlags: [])
         evaluationAsNewCase = CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
         assessmentTextAsNewCase = AssessmentText(evaluationAsNewCase.assessment)
     }

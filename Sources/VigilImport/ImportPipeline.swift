@@ -99,9 +99,11 @@ public struct ImportPipeline: Sendable {
     private static func report(_ chunk: SharedChunkPreparation, _ outcomes: [ImportOutcome], to handle: ChunkHandler) throws {
         let records = chunk.result().records
         var stored = outcomes.makeIterator()
-        try handle(records, records.map { record in
-            if case .success = record.result { return stored.next() }
-            return nil
-        })
+        try handle(
+            records,
+            records.map { record in
+                if case .success = record.result { return stored.next() }
+                return nil
+            })
     }
 }

@@ -81,9 +81,12 @@ public enum BatchReader {
             let value = try parser.parseDocument()
             return record(value, raw: String(decoding: bytes[range], as: UTF8.self), line: line, format: format, now: now)
         } catch {
-            return IntakeRecord(line: line, ref: nil, result: .failure(IntakeRejection(errors: [
-                FieldError(field: "", message: "invalid JSON: \(error.message) (line \(error.line))"),
-            ])))
+            return IntakeRecord(
+                line: line, ref: nil,
+                result: .failure(
+                    IntakeRejection(errors: [
+                        FieldError(field: "", message: "invalid JSON: \(error.message) (line \(error.line))")
+                    ])))
         }
     }
 
@@ -137,8 +140,9 @@ public enum BatchReader {
         var parser = JSONParser(bytes: data, range: start..<data.count)
         do {
             return try parser.parseArrayElements().map { element in
-                record(element.value, raw: String(decoding: data[element.range], as: UTF8.self), line: element.line,
-                       format: format, now: now)
+                record(
+                    element.value, raw: String(decoding: data[element.range], as: UTF8.self), line: element.line,
+                    format: format, now: now)
             }
         } catch {
             throw BatchReadError(description: "line \(error.line): \(error.message); a JSON array batch must be valid JSON as a whole")
@@ -172,9 +176,13 @@ public enum BatchReader {
             case .success(let cells):
                 guard cells.contains(where: { !$0.isEmpty }) else { continue }
                 guard cells.count == header.count else {
-                    records.append(IntakeRecord(line: row.line, ref: nil, result: .failure(IntakeRejection(errors: [
-                        FieldError(field: "", message: "row has \(cells.count) cells; the header has \(header.count)"),
-                    ]))))
+                    records.append(
+                        IntakeRecord(
+                            line: row.line, ref: nil,
+                            result: .failure(
+                                IntakeRejection(errors: [
+                                    FieldError(field: "", message: "row has \(cells.count) cells; the header has \(header.count)")
+                                ]))))
                     continue
                 }
                 let value = JSONValue.object(JSONMembers(zip(header, cells).filter { !$0.1.isEmpty }.map { ($0, .string($1)) }))

@@ -100,8 +100,12 @@ struct CSVRows {
         var texts: [String] = []
         for cell in cells {
             guard let text = String(validating: cell, as: UTF8.self) else {
-                return Row(line: rowLine, cells: .failure(FieldError(field: "",
-                    message: "the row is not valid UTF-8 (a Latin-1 file? save it as UTF-8)")))
+                return Row(
+                    line: rowLine,
+                    cells: .failure(
+                        FieldError(
+                            field: "",
+                            message: "the row is not valid UTF-8 (a Latin-1 file? save it as UTF-8)")))
             }
             texts.append(text)
         }

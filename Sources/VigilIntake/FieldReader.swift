@@ -103,8 +103,10 @@ struct FieldReader {
     }
 
     /// An integer in `range`; a string of digits is accepted too (CSV cells are text).
-    mutating func integer(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, in range: ClosedRange<Int>,
-                          required: Bool = false) -> Int? {
+    mutating func integer(
+        _ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, in range: ClosedRange<Int>,
+        required: Bool = false
+    ) -> Int? {
         guard let value = member(parent, key) else {
             if required { fail(path(), "is required") }
             return nil
@@ -116,9 +118,11 @@ struct FieldReader {
         default: parsed = nil
         }
         guard let number = parsed, range.contains(number) else {
-            fail(path(), range.upperBound == Int.max
-                ? "must be an integer of at least \(range.lowerBound)"
-                : "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            fail(
+                path(),
+                range.upperBound == Int.max
+                    ? "must be an integer of at least \(range.lowerBound)"
+                    : "must be an integer from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return number
@@ -152,8 +156,10 @@ struct FieldReader {
     }
 
     /// One of `options`, matched case-insensitively and returned as spelled in `options`.
-    mutating func choice(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, from options: [String],
-                         required: Bool = false) -> String? {
+    mutating func choice(
+        _ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, from options: [String],
+        required: Bool = false
+    ) -> String? {
         guard let text = string(parent, key, at: path(), required: required) else { return nil }
         guard let match = options.first(where: { $0.lowercased() == text.lowercased() }) else {
             fail(path(), "'\(DisplayText.echoed(text))' is not one of \(options.joined(separator: ", "))")

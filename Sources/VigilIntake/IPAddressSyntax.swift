@@ -10,9 +10,11 @@ enum IPAddressSyntax {
     /// must be hex digits, dots and colons only, since `inet_pton` stops reading at a NUL and would accept
     /// `198.51.100.7\u{0}<anything>`.
     static func isValid(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 45, text.utf8.allSatisfy({ byte in
-            (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte) || byte == 0x2E || byte == 0x3A
-        }) else { return false }
+        guard !text.isEmpty, text.utf8.count <= 45,
+            text.utf8.allSatisfy({ byte in
+                (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte) || byte == 0x2E || byte == 0x3A
+            })
+        else { return false }
         var buffer = [UInt8](repeating: 0, count: 16)
         return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
     }

@@ -215,7 +215,9 @@ public struct JSONParser {
         if peek == UInt8(ascii: "\"") {
             // ASCII is valid UTF-8 as it stands, and decoding it skips the generic validation, which
             // looked up type metadata at run time for every string of every record.
-            let text = everyBit < 0x80 ? String(decoding: bytes[start..<index], as: UTF8.self)
+            let text =
+                everyBit < 0x80
+                ? String(decoding: bytes[start..<index], as: UTF8.self)
                 : String(validating: bytes[start..<index], as: UTF8.self)
             index += 1
             guard let text else { throw error("invalid UTF-8 in string") }

@@ -46,20 +46,24 @@ public enum NCAPackageParser {
         let observations = facts.sorted { $0.rawValue < $1.rawValue }.map {
             FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt)
         }
-        return .success(Referral(
-            source: .nca, ref: packageId, receivedAt: receivedAt, observations: observations, children: children,
-            linkKeys: links, research: research
-        ))
+        return .success(
+            Referral(
+                source: .nca, ref: packageId, receivedAt: receivedAt, observations: observations, children: children,
+                linkKeys: links, research: research
+            ))
     }
 
-    private static func readSubscriber(_ record: JSONValue, _ reader: inout FieldReader, _ links: inout [LinkKey],
-                                       _ research: inout ResearchInputs) {
+    private static func readSubscriber(
+        _ record: JSONValue, _ reader: inout FieldReader, _ links: inout [LinkKey],
+        _ research: inout ResearchInputs
+    ) {
         guard let subscriber = reader.object(record, "subscriber", at: "subscriber") else { return }
         let ip = reader.ipAddress(subscriber, "ipAddress", at: "subscriber.ipAddress", required: true)
         let at = reader.timestamp(subscriber, "at", at: "subscriber.at", required: true)
         _ = reader.string(subscriber, "isp", at: "subscriber.isp")
-        let type = reader.choice(subscriber, "addressType", at: "subscriber.addressType",
-                                 from: AddressType.allCases.map(\.rawValue), required: true)
+        let type = reader.choice(
+            subscriber, "addressType", at: "subscriber.addressType",
+            from: AddressType.allCases.map(\.rawValue), required: true)
         let address = reader.object(subscriber, "address", at: "subscriber.address")
         let line1 = reader.string(address, "line1", at: "subscriber.address.line1")
         _ = reader.string(address, "line2", at: "subscriber.address.line2")
@@ -75,8 +79,10 @@ public enum NCAPackageParser {
         if let name, !name.isEmpty { research.persons.append(PersonIdentity(name: name, dateOfBirth: nil)) }
     }
 
-    private static func readChildrenKnown(_ record: JSONValue, _ reader: inout FieldReader, _ facts: inout Set<FactKind>,
-                                          _ children: inout [Child]) {
+    private static func readChildrenKnown(
+        _ record: JSONValue, _ reader: inout FieldReader, _ facts: inout Set<FactKind>,
+        _ children: inout [Child]
+    ) {
         for (index, entry) in reader.array(record, "childrenKnown", at: "childrenKnown").enumerated() {
             let path = "childrenKnown[\(index)]"
             guard case .object = entry else {
@@ -84,8 +90,10 @@ public enum NCAPackageParser {
                 continue
             }
             let age = reader.integer(entry, "age", at: "\(path).age", in: 0...17)
-            guard let name = reader.choice(entry, "relation", at: "\(path).relation",
-                                           from: ChildRelation.allCases.map(\.rawValue), required: true),
+            guard
+                let name = reader.choice(
+                    entry, "relation", at: "\(path).relation",
+                    from: ChildRelation.allCases.map(\.rawValue), required: true),
                 let relation = ChildRelation(name: name)
             else { continue }
             children.append(Child(age: age, relation: relation, provenance: .referral))
@@ -98,26 +106,31 @@ public enum NCAPackageParser {
         }
     }
 
-    private static func readCybertip(_ record: JSONValue, _ reader: inout FieldReader, _ facts: inout Set<FactKind>,
-                                     _ children: inout [Child], _ links: inout [LinkKey], _ research: inout ResearchInputs) {
+    private static func readCybertip(
+        _ record: JSONValue, _ reader: inout FieldReader, _ facts: inout Set<FactKind>,
+        _ children: inout [Child], _ links: inout [LinkKey], _ research: inout ResearchInputs
+    ) {
         guard let tip = reader.object(record, "cybertip", at: "cybertip", required: true) else { return }
         _ = reader.identifier(tip, "reportId", at: "cybertip.reportId", required: true)
         _ = reader.timestamp(tip, "dateReceived", at: "cybertip.dateReceived")
         let info = reader.object(tip, "reportedInformation", at: "cybertip.reportedInformation", required: true)
         let infoPath = "cybertip.reportedInformation"
-        _ = reader.string(reader.object(info, "reportingEsp", at: "\(infoPath).reportingEsp"), "espName",
-                          at: "\(infoPath).reportingEsp.espName")
+        _ = reader.string(
+            reader.object(info, "reportingEsp", at: "\(infoPath).reportingEsp"), "espName",
+            at: "\(infoPath).reportingEsp.espName")
 
         let summaryPath = "\(infoPath).incidentSummary"
         let summary = reader.object(info, "incidentSummary", at: summaryPath, required: info != nil)
         let incidentType = reader.string(summary, "incidentType", at: "\(summaryPath).incidentType", required: summary != nil)
         _ = reader.timestamp(summary, "incidentDateTime", at: "\(summaryPath).incidentDateTime")
         if let escalation = reader.string(summary, "escalateToHighPriority", at: "\(summaryPath).escalateToHighPriority"),
-            !escalation.isEmpty {
+            !escalation.isEmpty
+        {
             facts.insert(.imminentDanger)
         }
-        let annotations = strings(reader.array(summary, "reportAnnotations", at: "\(summaryPath).reportAnnotations"),
-                                  at: "\(summaryPath).reportAnnotations", &reader)
+        let annotations = strings(
+            reader.array(summary, "reportAnnotations", at: "\(summaryPath).reportAnnotations"),
+            at: "\(summaryPath).reportAnnotations", &reader)
         if annotations.contains(where: { communicationAnnotations.contains($0.lowercased()) }) {
             facts.insert(.sexualCommunicationWithChild)
         }
@@ -137,8 +150,9 @@ public enum NCAPackageParser {
         for (index, recipient) in reader.array(recipients, "intendedRecipients", at: recipientsPath).enumerated() {
             let path = "\(recipientsPath)[\(index)]"
             let age = reader.integer(recipient, "approximateAge", at: "\(path).approximateAge", in: 0...130)
-            _ = reader.string(reader.object(recipient, "screenName", at: "\(path).screenName"), "value",
-                              at: "\(path).screenName.value")
+            _ = reader.string(
+                reader.object(recipient, "screenName", at: "\(path).screenName"), "value",
+                at: "\(path).screenName.value")
             if let age, age < 18 {
                 facts.formUnion([.identifiedChildVictim, .sexualCommunicationWithChild])
                 children.append(Child(age: age, relation: .victim, provenance: .referral))
@@ -154,16 +168,19 @@ public enum NCAPackageParser {
             _ = reader.bool(file, "viewedByEsp", at: "\(path).viewedByEsp")
             if reader.bool(file, "publiclyAvailable", at: "\(path).publiclyAvailable") == true { facts.insert(.distribution) }
             _ = reader.choice(file, "industryClassification", at: "\(path).industryClassification", from: ["A1", "A2", "B1", "B2"])
-            let fileAnnotations = strings(reader.array(file, "fileAnnotations", at: "\(path).fileAnnotations"),
-                                          at: "\(path).fileAnnotations", &reader)
+            let fileAnnotations = strings(
+                reader.array(file, "fileAnnotations", at: "\(path).fileAnnotations"),
+                at: "\(path).fileAnnotations", &reader)
             if fileAnnotations.contains(where: { contactAnnotations.contains($0.lowercased()) }) {
                 facts.insert(.contactAbuseIndicators)
             }
         }
     }
 
-    private static func readPerson(_ person: JSONValue, at path: String, _ reader: inout FieldReader,
-                                   _ facts: inout Set<FactKind>, _ links: inout [LinkKey], _ research: inout ResearchInputs) {
+    private static func readPerson(
+        _ person: JSONValue, at path: String, _ reader: inout FieldReader,
+        _ facts: inout Set<FactKind>, _ links: inout [LinkKey], _ research: inout ResearchInputs
+    ) {
         guard case .object = person else {
             reader.fail(path, "must be an object")
             return
@@ -174,8 +191,9 @@ public enum NCAPackageParser {
         _ = reader.integer(person, "approximateAge", at: "\(path).approximateAge", in: 0...130)
         let service = reader.string(person, "espService", at: "\(path).espService")
         let userId = reader.identifier(person, "espUserId", at: "\(path).espUserId")
-        let screenName = reader.string(reader.object(person, "screenName", at: "\(path).screenName"), "value",
-                                       at: "\(path).screenName.value")
+        let screenName = reader.string(
+            reader.object(person, "screenName", at: "\(path).screenName"), "value",
+            at: "\(path).screenName.value")
         if reader.bool(person, "accessToChildren", at: "\(path).accessToChildren") == true { facts.insert(.childAccessOther) }
         if reader.bool(person, "convictedSexOffender", at: "\(path).convictedSexOffender") == true {
             facts.insert(.sexualOffenceHistory)

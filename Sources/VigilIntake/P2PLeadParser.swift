@@ -40,11 +40,12 @@ public enum P2PLeadParser {
             return .failure(IntakeRejection(errors: reader.errors))
         }
         let links = clientId.flatMap { LinkKey.p2pClient(network: network, clientId: $0) }.map { [$0] } ?? []
-        return .success(Referral(
-            source: .p2p, ref: leadId, receivedAt: detectedAt,
-            observations: [FactObservation(fact: .distribution, value: true, provenance: .referral, at: detectedAt)],
-            children: [], linkKeys: links,
-            research: ResearchInputs(ips: [IPObservation(ipAddress: ip, at: lastSeen, port: port)])
-        ))
+        return .success(
+            Referral(
+                source: .p2p, ref: leadId, receivedAt: detectedAt,
+                observations: [FactObservation(fact: .distribution, value: true, provenance: .referral, at: detectedAt)],
+                children: [], linkKeys: links,
+                research: ResearchInputs(ips: [IPObservation(ipAddress: ip, at: lastSeen, port: port)])
+            ))
     }
 }

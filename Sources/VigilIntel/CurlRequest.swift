@@ -19,8 +19,10 @@ public struct CurlRequest: Sendable, Hashable {
     public var proxy: String
 
     /// Creates a request.
-    public init(url: String, method: String = "GET", headers: [String] = [], body: [UInt8] = [],
-                connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, maxResponseBytes: Int = 1 << 20, proxy: String = "") {
+    public init(
+        url: String, method: String = "GET", headers: [String] = [], body: [UInt8] = [],
+        connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, maxResponseBytes: Int = 1 << 20, proxy: String = ""
+    ) {
         self.url = url
         self.method = method
         self.headers = headers
@@ -33,8 +35,9 @@ public struct CurlRequest: Sendable, Hashable {
 
     /// A JSON POST.
     public static func postJSON(url: String, body: [UInt8], connectTimeoutMs: Int, timeoutMs: Int, proxy: String = "") -> CurlRequest {
-        CurlRequest(url: url, method: "POST", headers: ["Content-Type: application/json", "Accept: application/json"],
-                    body: body, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs, proxy: proxy)
+        CurlRequest(
+            url: url, method: "POST", headers: ["Content-Type: application/json", "Accept: application/json"],
+            body: body, connectTimeoutMs: connectTimeoutMs, timeoutMs: timeoutMs, proxy: proxy)
     }
 }
 

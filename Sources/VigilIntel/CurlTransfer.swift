@@ -67,9 +67,11 @@ final class CurlTransfer {
         if let headers = transfer.headers { codes.append(vigil_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers)) }
         if request.method == "POST" {
             codes.append(vigil_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-            codes.append(request.body.withUnsafeBytes { raw in
-                vigil_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
-            })
+            codes.append(
+                request.body.withUnsafeBytes { raw in
+                    vigil_easy_setopt_pointer(
+                        easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                })
         }
         if let failure = codes.first(where: { $0 != CURLE_OK }) {
             transfer.cleanup()

@@ -53,8 +53,9 @@ public enum IntelConfiguration {
                 throw Problem(description: "source '\(source.name)': url must be http:// or https://")
             }
             let standard = AnswerLimits.standard
-            let limits = AnswerLimits(children: source.maxChildren ?? standard.children, persons: source.maxPersons ?? standard.persons,
-                                      textCharacters: source.maxTextCharacters ?? standard.textCharacters)
+            let limits = AnswerLimits(
+                children: source.maxChildren ?? standard.children, persons: source.maxPersons ?? standard.persons,
+                textCharacters: source.maxTextCharacters ?? standard.textCharacters)
             guard limits.children >= 0, limits.persons >= 0, limits.textCharacters >= 16 else {
                 throw Problem(description: "source '\(source.name)': maxChildren and maxPersons must be 0 or more, maxTextCharacters 16 or more")
             }

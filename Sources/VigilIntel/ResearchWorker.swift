@@ -23,8 +23,10 @@ public struct ResearchWorker: Service {
         public var startSignal: StartSignal?
 
         /// Creates a configuration.
-        public init(concurrency: Int = 64, untilIdle: Bool = false, pollInterval: Duration = .milliseconds(200),
-                    owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", startSignal: StartSignal? = nil) {
+        public init(
+            concurrency: Int = 64, untilIdle: Bool = false, pollInterval: Duration = .milliseconds(200),
+            owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", startSignal: StartSignal? = nil
+        ) {
             self.concurrency = concurrency
             self.untilIdle = untilIdle
             self.pollInterval = pollInterval
@@ -45,9 +47,11 @@ public struct ResearchWorker: Service {
 
     /// Creates a worker. `now` and `jitter` are injected so that time and randomness stay at the edge;
     /// with `metrics`, every attempt's latency and every failure is recorded by source.
-    public init(store: any Store, engine: CurlEngine, sources: [IntelSourceSpec], configuration: Configuration,
-                now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                logger: Logger = Logger(label: "vigil.research"), metrics: (any MetricsFactory)? = nil) {
+    public init(
+        store: any Store, engine: CurlEngine, sources: [IntelSourceSpec], configuration: Configuration,
+        now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        logger: Logger = Logger(label: "vigil.research"), metrics: (any MetricsFactory)? = nil
+    ) {
         self.store = store
         self.engine = engine
         self.sourceList = sources
@@ -102,8 +106,9 @@ public struct ResearchWorker: Service {
                     }
                 }
                 if !stopping, inFlight == 0 || configuration.concurrency - inFlight >= leaseBatch {
-                    let leases = try await store.leaseChecks(owner: configuration.owner, limit: configuration.concurrency - inFlight,
-                                                             now: now(), leaseDuration: leaseDuration)
+                    let leases = try await store.leaseChecks(
+                        owner: configuration.owner, limit: configuration.concurrency - inFlight,
+                        now: now(), leaseDuration: leaseDuration)
                     for lease in leases {
                         inFlight += 1
                         group.addTask { .attemptFinished(await attempt(lease)) }
@@ -143,8 +148,9 @@ public struct ResearchWorker: Service {
         }
         guard !Task.isCancelled else { return CheckAnswer(lease: lease, outcome: .unsent) }
         let body = #"{"checkId":"\#(lease.checkId)","attempt":\#(lease.attempt),"source":"\#(source.name)","query":\#(lease.query)}"#
-        let request = CurlRequest.postJSON(url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
-                                           timeoutMs: source.timeoutMs, proxy: source.proxy ?? "")
+        let request = CurlRequest.postJSON(
+            url: source.url, body: Array(body.utf8), connectTimeoutMs: source.connectTimeoutMs,
+            timeoutMs: source.timeoutMs, proxy: source.proxy ?? "")
         let outcome: Result<CheckFindings, TransferError>
         let started = ContinuousClock.now
         do {
@@ -190,8 +196,9 @@ public struct ResearchWorker: Service {
     private func failure(_ lease: CheckLease, _ message: String, source: IntelSourceSpec?) -> CheckAnswer {
         var retryAt: Date?
         if let source,
-            case .retry(let delay) = RetryPolicy.decide(attempt: lease.attempt, maxAttempts: lease.maxAttempts,
-                                                         baseMs: source.backoffBaseMs, maxMs: source.backoffMaxMs, jitter: jitter())
+            case .retry(let delay) = RetryPolicy.decide(
+                attempt: lease.attempt, maxAttempts: lease.maxAttempts,
+                baseMs: source.backoffBaseMs, maxMs: source.backoffMaxMs, jitter: jitter())
         {
             retryAt = now().addingTimeInterval(Double(delay) / 1000)
         }

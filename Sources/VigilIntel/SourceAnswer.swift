@@ -35,8 +35,10 @@ public enum SourceAnswer {
     /// `200` with a body → findings; `404` with a JSON `{"noRecord": true}` body → every fact the source
     /// yields is `no`; any other 404 (a wrong path, a proxy's page), any other status, or a malformed or
     /// out-of-bounds body → the attempt failed (and will be retried). "Unknown" is never read as "no".
-    public static func findings(_ response: CurlResponse, from source: IntelSourceSpec, at now: Date,
-                                logger: Logger? = nil) -> Result<CheckFindings, TransferError> {
+    public static func findings(
+        _ response: CurlResponse, from source: IntelSourceSpec, at now: Date,
+        logger: Logger? = nil
+    ) -> Result<CheckFindings, TransferError> {
         switch response.status {
         case 200: return decode(response.body, from: source, at: now, logger: logger)
         case 404:
@@ -58,7 +60,9 @@ public enum SourceAnswer {
         return type == "application/json" || type.hasSuffix("+json")
     }
 
-    private static func decode(_ bytes: [UInt8], from source: IntelSourceSpec, at now: Date, logger: Logger?)
+    private static func decode(
+        _ bytes: [UInt8], from source: IntelSourceSpec, at now: Date, logger: Logger?
+    )
         -> Result<CheckFindings, TransferError>
     {
         let body: Body
@@ -92,9 +96,10 @@ public enum SourceAnswer {
             guard let line1 = address.line1, let postcode = address.postcode, !line1.isEmpty, !postcode.isEmpty else {
                 return .failure(TransferError(badAnswer, "an address needs line1 and postcode"))
             }
-            findings.address = PostalAddress(line1: limits.clipped(line1), town: address.town.map(limits.clipped),
-                                             postcode: limits.clipped(postcode),
-                                             addressType: address.addressType.flatMap(AddressType.init(name:)))
+            findings.address = PostalAddress(
+                line1: limits.clipped(line1), town: address.town.map(limits.clipped),
+                postcode: limits.clipped(postcode),
+                addressType: address.addressType.flatMap(AddressType.init(name:)))
         }
         if let persons = body.persons, accepts("persons", present: !persons.isEmpty) {
             guard persons.count <= limits.persons else {

@@ -22,8 +22,10 @@ public final class IntelStubServer: Service, Sendable {
         public var failRate: Double
 
         /// Creates options.
-        public init(port: Int = 0, fixtures: StubFixtures = StubFixtures(), fixturesOnly: Bool = false, latencyMs: Int = 0,
-                    failRate: Double = 0) {
+        public init(
+            port: Int = 0, fixtures: StubFixtures = StubFixtures(), fixturesOnly: Bool = false, latencyMs: Int = 0,
+            failRate: Double = 0
+        ) {
             self.port = port
             self.fixtures = fixtures
             self.fixturesOnly = fixturesOnly
@@ -99,8 +101,9 @@ public final class IntelStubServer: Service, Sendable {
         log.end(entry, status: status, at: Date())
         if status == 200, answer.isEmpty { answer = Data("{}".utf8) }
         if status == 404, answer.isEmpty { answer = Data(Self.noRecord.utf8) }
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: answer)))
     }
 
     /// The protocol's own "no record" body (FORMATS.md §4), which a 404 must carry to mean "no".

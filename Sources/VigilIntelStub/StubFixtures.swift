@@ -32,8 +32,9 @@ public struct StubFixtures: Sendable {
             bySource[source] = try list.map { entry in
                 let match = (entry["match"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
                 let answer = try JSONSerialization.data(withJSONObject: entry["answer"] ?? [String: Any](), options: [.sortedKeys])
-                return Fixture(match: match, status: entry["status"] as? Int ?? 200, delayMs: entry["delayMs"] as? Int ?? 0,
-                               answer: answer)
+                return Fixture(
+                    match: match, status: entry["status"] as? Int ?? 200, delayMs: entry["delayMs"] as? Int ?? 0,
+                    answer: answer)
             }
         }
         self.bySource = bySource

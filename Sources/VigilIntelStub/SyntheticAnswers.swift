@@ -16,10 +16,17 @@ enum SyntheticAnswers {
         ]
         switch source {
         case "subscriber":
-            return (200, ["address": ["line1": "\(1 + h % 200) Synthetic Street", "town": "Exampleton",
-                                      "postcode": "ZZ\(10 + h % 90) \(1 + h % 9)SY",
-                                      "addressType": h % 4 == 0 ? "billing" : "installation"],
-                          "persons": [person], "summary": "synthetic subscriber"])
+            return (
+                200,
+                [
+                    "address": [
+                        "line1": "\(1 + h % 200) Synthetic Street", "town": "Exampleton",
+                        "postcode": "ZZ\(10 + h % 90) \(1 + h % 9)SY",
+                        "addressType": h % 4 == 0 ? "billing" : "installation",
+                    ],
+                    "persons": [person], "summary": "synthetic subscriber",
+                ]
+            )
         case "occupants":
             return (200, ["persons": [person]])
         case "social-care":

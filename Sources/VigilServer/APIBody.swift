@@ -43,7 +43,8 @@ enum APIBody {
         }
         let unknown = Set(object.keys).subtracting(allowed)
         guard unknown.isEmpty else {
-            throw APIError.badRequest("unknown member(s) \(unknown.sorted().joined(separator: ", ")); allowed: \(allowed.sorted().joined(separator: ", "))")
+            throw APIError.badRequest(
+                "unknown member(s) \(unknown.sorted().joined(separator: ", ")); allowed: \(allowed.sorted().joined(separator: ", "))")
         }
         return try JSONDecoder().decode(Body.self, from: data)
     }

@@ -20,7 +20,8 @@ struct CaseRoutes {
             let offset = try APIBody.count(request, "offset", default: 0, maximum: Int(Int32.max))
             let fetched = try await store.backlog(asOf: asOf, offset: offset, limit: limit + 1)
             try await context.audit(store, .backlogList, detail: "API, as of \(Timestamp.format(asOf)), offset \(offset), limit \(limit)")
-            let next = fetched.count > limit && limit > 0
+            let next =
+                fetched.count > limit && limit > 0
                 ? "/api/v1/backlog?asOf=\(Timestamp.format(asOf))&offset=\(offset + limit)&limit=\(limit)" : nil
             return try APIBody.json(BacklogListing(asOf: asOf, cases: Array(fetched.prefix(limit)), next: next))
         }
@@ -82,8 +83,9 @@ struct CaseRoutes {
             var reason: String?
             var reviewBy: String?
         }
-        let body = try await APIBody.decode(Body.self, from: request,
-                                            allowed: ["flag", "method", "reference", "defer", "reason", "reviewBy"])
+        let body = try await APIBody.decode(
+            Body.self, from: request,
+            allowed: ["flag", "method", "reference", "defer", "reason", "reviewBy"])
         guard let flag = FlagKind(name: body.flag) else { throw APIError.badRequest("flag must be socialCare or lado") }
         let id: CaseID
         if body.defer == true {

@@ -38,8 +38,9 @@ struct ReferralAndResearchRoutes {
                 metrics.gradedAfter(ContinuousClock.now - received)
             }
             metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: report.accepted)
-            try await context.audit(store, .referralsImport,
-                                    detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected")
+            try await context.audit(
+                store, .referralsImport,
+                detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected")
             return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
         }
         api.post("checks/:id/retry") { _, context in

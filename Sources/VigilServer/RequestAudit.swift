@@ -34,9 +34,10 @@ struct RefusalAuditMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
-            try await context.audit(store, .accessRefused,
-                                    detail: "\(request.method.rawValue) \(request.uri.path): \(error.status.code) \(error.message)",
-                                    actor: error.refusedUser)
+            try await context.audit(
+                store, .accessRefused,
+                detail: "\(request.method.rawValue) \(request.uri.path): \(error.status.code) \(error.message)",
+                actor: error.refusedUser)
             throw error
         }
     }

@@ -14,15 +14,18 @@ public enum VigilAPI {
     public static let backlogPageLimit = 1000
 
     /// The router of the whole API.
-    public static func router(store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics(),
-                              dashboard: DashboardConfiguration = DashboardConfiguration()) throws -> Router<APIContext> {
+    public static func router(
+        store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics(),
+        dashboard: DashboardConfiguration = DashboardConfiguration()
+    ) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
         router.get("healthz") { _, _ in try APIBody.json(["status": "ok"]) }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.render(store: store, now: Date()))))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.render(store: store, now: Date()))))
         }
         router.get("api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
@@ -30,8 +33,10 @@ public enum VigilAPI {
         let api = router.group("api/v1").add(middleware: RefusalAuditMiddleware(store: store)).add(middleware: TokenAuthenticator(store: store))
         CaseRoutes(store: store, metrics: metrics).register(on: api)
         ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics).register(on: api)
-        DashboardRoutes(store: store, sources: sources, templates: try WebTemplates(),
-                        configuration: dashboard).register(on: router)
+        DashboardRoutes(
+            store: store, sources: sources, templates: try WebTemplates(),
+            configuration: dashboard
+        ).register(on: router)
         return router
     }
 
@@ -50,15 +55,18 @@ public enum VigilAPI {
 
     /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free
     /// port, reported to `onRunning`), closing connections idle for `idleTimeout`.
-    public static func application(store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
-                                   metrics: ServerMetrics = ServerMetrics(), dashboard: DashboardConfiguration = DashboardConfiguration(),
-                                   idleTimeout: Duration = defaultIdleTimeout,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+    public static func application(
+        store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
+        metrics: ServerMetrics = ServerMetrics(), dashboard: DashboardConfiguration = DashboardConfiguration(),
+        idleTimeout: Duration = defaultIdleTimeout,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         let (seconds, attoseconds) = idleTimeout.components
         let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        return Application(router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard),
-                    server: .http1(configuration: .init(idleTimeout: idle)),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
-                    onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)
+        return Application(
+            router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard),
+            server: .http1(configuration: .init(idleTimeout: idle)),
+            configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+            onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)
     }
 }

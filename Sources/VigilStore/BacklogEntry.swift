@@ -83,13 +83,14 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
 
     /// The entry's order key.
     public var backlogKey: BacklogKey {
-        BacklogKey(effectiveGrade: effectiveGrade, childAccess: childAccess, youngestChildAge: youngestChildAge,
-                   receivedAt: receivedAt, caseId: caseId)
+        BacklogKey(
+            effectiveGrade: effectiveGrade, childAccess: childAccess, youngestChildAge: youngestChildAge,
+            receivedAt: receivedAt, caseId: caseId)
     }
 
     private enum CodingKeys: String, CodingKey {
         case position, caseId, refs, grade, effectiveGrade, provisional, childAccess, youngestChildAge, receivedAt,
-             dueAt, overdue, claimedBy, flags
+            dueAt, overdue, claimedBy, flags
     }
 
     /// Encodes with explicit `null`s, as FORMATS.md §6 shows them.

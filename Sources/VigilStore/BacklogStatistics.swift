@@ -21,8 +21,10 @@ public struct BacklogStatistics: Sendable, Hashable {
     public var checks: [String: [CheckState: Int]]
 
     /// Creates statistics.
-    public init(byGrade: [Grade: Int], byEffectiveGrade: [Grade: Int], overdue: Int, openFlags: [FlagKind: Int], overdueFlags: Int,
-                checks: [String: [CheckState: Int]]) {
+    public init(
+        byGrade: [Grade: Int], byEffectiveGrade: [Grade: Int], overdue: Int, openFlags: [FlagKind: Int], overdueFlags: Int,
+        checks: [String: [CheckState: Int]]
+    ) {
         self.byGrade = byGrade
         self.byEffectiveGrade = byEffectiveGrade
         self.overdue = overdue

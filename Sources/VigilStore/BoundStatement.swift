@@ -90,8 +90,9 @@ extension Statement {
         case .null: code = sqlite3_bind_null(handle, position)
         case .text(var text):
             return try text.withUTF8 { bytes in
-                let code = sqlite3_bind_text(handle, position, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                             Int32(bytes.count), nil)
+                let code = sqlite3_bind_text(
+                    handle, position, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                    Int32(bytes.count), nil)
                 guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), sql: sql) }
                 try bind(values, from: index + 1, to: handle, then: step)
             }

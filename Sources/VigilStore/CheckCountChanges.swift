@@ -23,10 +23,11 @@ struct CheckCountChanges {
 
     /// Applies the changes to `check_counts`.
     func apply(_ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO check_counts (source, state, n) VALUES (?, ?, ?)
-            ON CONFLICT (source, state) DO UPDATE SET n = n + excluded.n
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO check_counts (source, state, n) VALUES (?, ?, ?)
+                ON CONFLICT (source, state) DO UPDATE SET n = n + excluded.n
+                """)
         for (count, delta) in deltas where delta != 0 {
             try statement.execute(arguments: [count.source, count.state.rawValue, delta])
         }

@@ -22,19 +22,24 @@ extension SQLiteStore {
         var stored = event
         stored.at = Date(millis: event.at.millis)
         let hash = AuditChain.hash(previous: previous, stored, key: auditKey)
-        try db.cachedStatement(sql: """
-            INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.integer(stored.at.millis), .text(stored.actor), .text(stored.action), .integer(stored.caseId?.rawValue),
-                     .text(stored.detail), .text(stored.remote), .text(previous), .text(hash))
-        return AuditEntry(id: db.lastInsertedRowID, at: stored.at, actor: stored.actor, action: stored.action,
-                          caseId: stored.caseId, detail: stored.detail, remote: stored.remote, previousHash: previous, hash: hash)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            .integer(stored.at.millis), .text(stored.actor), .text(stored.action), .integer(stored.caseId?.rawValue),
+            .text(stored.detail), .text(stored.remote), .text(previous), .text(hash))
+        return AuditEntry(
+            id: db.lastInsertedRowID, at: stored.at, actor: stored.actor, action: stored.action,
+            caseId: stored.caseId, detail: stored.detail, remote: stored.remote, previousHash: previous, hash: hash)
     }
 
     public func audit(caseId: CaseID?) async throws -> [AuditEntry] {
         try await pool.read { db in
-            let rows = try caseId.map {
-                try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", arguments: [$0.rawValue])
-            } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
+            let rows =
+                try caseId.map {
+                    try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", arguments: [$0.rawValue])
+                } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
             return rows.map(Self.auditEntry)
         }
     }
@@ -53,15 +58,19 @@ extension SQLiteStore {
                 return verification
             }
             let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE id <= ?", arguments: [checkpoint.lastId]) ?? 0
-            let lastHash = checkpoint.lastId == 0 ? AuditChain.genesis
+            let lastHash =
+                checkpoint.lastId == 0
+                ? AuditChain.genesis
                 : try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [checkpoint.lastId])
             if lastHash == nil {
-                verification.reason = "entry #\(checkpoint.lastId), the last of the checkpoint of \(Timestamp.format(checkpoint.at)), "
+                verification.reason =
+                    "entry #\(checkpoint.lastId), the last of the checkpoint of \(Timestamp.format(checkpoint.at)), "
                     + "is missing: entries were removed from the end of the log"
             } else if lastHash != checkpoint.lastHash {
                 verification.reason = "entry #\(checkpoint.lastId) is not the one the checkpoint of \(Timestamp.format(checkpoint.at)) signed"
             } else if held != checkpoint.entries {
-                verification.reason = "the log holds \(held) entries up to #\(checkpoint.lastId); the checkpoint of "
+                verification.reason =
+                    "the log holds \(held) entries up to #\(checkpoint.lastId); the checkpoint of "
                     + "\(Timestamp.format(checkpoint.at)) counted \(checkpoint.entries)"
             }
             return verification
@@ -83,8 +92,10 @@ extension SQLiteStore {
     static func anchorAuditChain(_ db: Database, key: AuditKey) throws {
         let check = try walkChain(db, hash: AuditChain.legacyHash)
         if let broken = check.firstBrokenId {
-            throw StoreError(.invalidState, "the audit log is broken at entry \(broken) (\(check.reason ?? "")); "
-                + "it is not re-anchored under the audit key until that is investigated")
+            throw StoreError(
+                .invalidState,
+                "the audit log is broken at entry \(broken) (\(check.reason ?? "")); "
+                    + "it is not re-anchored under the audit key until that is investigated")
         }
         try db.execute(sql: "DROP TRIGGER audit_log_no_update")
         var previous = AuditChain.genesis
@@ -95,10 +106,11 @@ extension SQLiteStore {
             try update.execute(arguments: [previous, hash, entry.id])
             previous = hash
         }
-        try db.execute(sql: """
-            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
-            """)
+        try db.execute(
+            sql: """
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+                """)
     }
 
     /// Walks the chain in id order with `hash`, reporting the first entry whose link or content fails.
@@ -110,12 +122,14 @@ extension SQLiteStore {
             let entry = auditEntry(row)
             count += 1
             guard entry.previousHash == previous else {
-                return AuditVerification(entries: count, firstBrokenId: entry.id,
-                                         reason: "its previous hash does not match the entry before it (an entry was removed or inserted)")
+                return AuditVerification(
+                    entries: count, firstBrokenId: entry.id,
+                    reason: "its previous hash does not match the entry before it (an entry was removed or inserted)")
             }
             guard hash(previous, entry.event) == entry.hash else {
-                return AuditVerification(entries: count, firstBrokenId: entry.id,
-                                         reason: "its content does not match its hash (it was edited, or written without the audit key)")
+                return AuditVerification(
+                    entries: count, firstBrokenId: entry.id,
+                    reason: "its content does not match its hash (it was edited, or written without the audit key)")
             }
             previous = entry.hash
         }
@@ -123,9 +137,10 @@ extension SQLiteStore {
     }
 
     private static func auditEntry(_ row: Row) -> AuditEntry {
-        AuditEntry(id: row["id"], at: Date(millis: row["at"]), actor: row["actor"], action: row["action"],
-                   caseId: (row["case_id"] as Int64?).map(CaseID.init), detail: row["detail"], remote: row["remote"],
-                   previousHash: row["previous_hash"], hash: row["hash"])
+        AuditEntry(
+            id: row["id"], at: Date(millis: row["at"]), actor: row["actor"], action: row["action"],
+            caseId: (row["case_id"] as Int64?).map(CaseID.init), detail: row["detail"], remote: row["remote"],
+            previousHash: row["previous_hash"], hash: row["hash"])
     }
 }
 

@@ -14,8 +14,10 @@ extension SQLiteStore {
         var facts = FactSet()
         try db.cachedStatement(sql: "SELECT fact, value, provenance, at FROM facts WHERE case_id = ?").forEachRow(.integer(id)) { row in
             guard let kind = FactKind(rawValue: row.text(0)) else { return }
-            facts.insert(FactObservation(fact: kind, value: row.integer(1) != 0, provenance: Provenance(rawValue: row.text(2)),
-                                         at: Date(millis: row.integer(3))))
+            facts.insert(
+                FactObservation(
+                    fact: kind, value: row.integer(1) != 0, provenance: Provenance(rawValue: row.text(2)),
+                    at: Date(millis: row.integer(3))))
         }
         var children: [Child] = []
         try db.cachedStatement(sql: "SELECT age, relation, provenance FROM children WHERE case_id = ?").forEachRow(.integer(id)) { row in
@@ -48,15 +50,17 @@ extension SQLiteStore {
     }
 
     /// Fact rows of one case (`?1`).
-    private static let factInsert = MultiRowInsert("INSERT OR FAIL INTO facts (case_id, fact, value, provenance, at)",
-                                                   rowTemplate: "(?1, ?, ?, ?, ?)", sharedCount: 1)
+    private static let factInsert = MultiRowInsert(
+        "INSERT OR FAIL INTO facts (case_id, fact, value, provenance, at)",
+        rowTemplate: "(?1, ?, ?, ?, ?)", sharedCount: 1)
 
     /// Inserts children rows.
     static func insertChildren(_ db: Database, caseId: Int64, _ children: [Child], at: Date) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO children (case_id, age, relation, provenance, at) VALUES (?, ?, ?, ?, ?)")
         for child in children {
-            try statement.run(.integer(caseId), .integer(child.age), .text(child.relation.rawValue), .text(child.provenance.rawValue),
-                              .integer(at.millis))
+            try statement.run(
+                .integer(caseId), .integer(child.age), .text(child.relation.rawValue), .text(child.provenance.rawValue),
+                .integer(at.millis))
         }
     }
 
@@ -66,36 +70,46 @@ extension SQLiteStore {
     /// research answer.
     func apply(_ evaluation: CaseEvaluation, to db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
         let assessment = evaluation.assessment
-        try db.cachedStatement(sql: """
-            UPDATE cases SET grade_rank = ?1, effective_rank = ?2, promote_at = ?3, access_rank = ?4, youngest_rank = ?5,
-                provisional = ?6, due_at = ?8, promoted_rank = ?9
-            WHERE id = ?7
-                AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional, due_at, promoted_rank)
-                    IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9)
-            """).run(.integer(assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
-                     .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
-                     .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
-                     .integer(caseId), .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
+        try db.cachedStatement(
+            sql: """
+                UPDATE cases SET grade_rank = ?1, effective_rank = ?2, promote_at = ?3, access_rank = ?4, youngest_rank = ?5,
+                    provisional = ?6, due_at = ?8, promoted_rank = ?9
+                WHERE id = ?7
+                    AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional, due_at, promoted_rank)
+                        IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9)
+                """
+        ).run(
+            .integer(assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
+            .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
+            .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
+            .integer(caseId), .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
         try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").run(.integer(now.millis), .integer(caseId))
         try recordAssessment(evaluation, AssessmentText(assessment), to: db, caseId: caseId, trigger: trigger, now: now)
     }
 
     /// Appends the assessment, with its `text`, to the case's history and raises any new flag.
-    func recordAssessment(_ evaluation: CaseEvaluation, _ text: AssessmentText, to db: Database, caseId: Int64, trigger: Provenance,
-                          now: Date) throws {
+    func recordAssessment(
+        _ evaluation: CaseEvaluation, _ text: AssessmentText, to db: Database, caseId: Int64, trigger: Provenance,
+        now: Date
+    ) throws {
         let assessment = evaluation.assessment
-        try db.cachedStatement(sql: """
-            INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.integer(caseId), .integer(assessment.grade.rawValue), .text(assessment.policy), .text(assessment.path),
-                     .boolean(assessment.provisional), .text(text.pendingChecks), .text(text.factsUsed), .text(trigger.rawValue),
-                     .integer(now.millis))
-        let insertFlag = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)
-            """)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            .integer(caseId), .integer(assessment.grade.rawValue), .text(assessment.policy), .text(assessment.path),
+            .boolean(assessment.provisional), .text(text.pendingChecks), .text(text.factsUsed), .text(trigger.rawValue),
+            .integer(now.millis))
+        let insertFlag = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)
+                """)
         for flag in evaluation.flagsToRaise {
-            try insertFlag.run(.integer(caseId), .text(flag.kind.rawValue), .integer(flag.raisedAt.millis), .integer(flag.dueAt.millis),
-                               .text(flag.raisedBy.rawValue))
+            try insertFlag.run(
+                .integer(caseId), .text(flag.kind.rawValue), .integer(flag.raisedAt.millis), .integer(flag.dueAt.millis),
+                .text(flag.raisedBy.rawValue))
         }
     }
 

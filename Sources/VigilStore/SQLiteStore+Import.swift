@@ -52,7 +52,9 @@ extension SQLiteStore {
         }
     }
 
-    private func importOne(_ db: Database, _ planned: PlannedReferral, now: Date, counts: inout CheckCountChanges) throws
+    private func importOne(
+        _ db: Database, _ planned: PlannedReferral, now: Date, counts: inout CheckCountChanges
+    ) throws
         -> ImportOutcome
     {
         let submission = planned.submission
@@ -76,15 +78,19 @@ extension SQLiteStore {
                 .run(.integer(referral.receivedAt.millis), .integer(caseId))
         } else {
             let evaluation = planned.evaluationAsNewCase
-            caseId = try insertCase(db, evaluation, receivedAt: referral.receivedAt, researchAt: planned.checks.isEmpty ? nil : now,
-                                    now: now)
+            caseId = try insertCase(
+                db, evaluation, receivedAt: referral.receivedAt, researchAt: planned.checks.isEmpty ? nil : now,
+                now: now)
             try recordAssessment(evaluation, planned.assessmentTextAsNewCase, to: db, caseId: caseId, trigger: .referral, now: now)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).run(.text(referral.source.rawValue), .text(referral.ref), .integer(caseId), .integer(referral.receivedAt.millis),
-                     .integer(now.millis), .text(submission.raw), .text(digest))
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            .text(referral.source.rawValue), .text(referral.ref), .integer(caseId), .integer(referral.receivedAt.millis),
+            .integer(now.millis), .text(submission.raw), .text(digest))
         try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: joined == nil)
         try Self.insertFacts(db, caseId: caseId, referral.observations)
         try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
@@ -97,18 +103,23 @@ extension SQLiteStore {
 
     /// Inserts a new case with its backlog columns already graded, and research due at `researchAt` (nil
     /// when it has no checks).
-    private func insertCase(_ db: Database, _ evaluation: CaseEvaluation, receivedAt: Date, researchAt: Date?, now: Date) throws
+    private func insertCase(
+        _ db: Database, _ evaluation: CaseEvaluation, receivedAt: Date, researchAt: Date?, now: Date
+    ) throws
         -> Int64
     {
-        try db.cachedStatement(sql: """
-            INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
-                research_at, due_at, promoted_rank)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run(.integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
-                     .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
-                     .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(receivedAt.millis),
-                     .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(researchAt?.millis),
-                     .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
+                    research_at, due_at, promoted_rank)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            .integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
+            .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
+            .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(receivedAt.millis),
+            .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(researchAt?.millis),
+            .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
         return db.lastInsertedRowID
     }
 
@@ -117,8 +128,10 @@ extension SQLiteStore {
     /// so a new case's checks are inserted without looking. An existing case that gains a check has its
     /// research due now (a new case is inserted with it).
     @discardableResult
-    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
-                      counts: inout CheckCountChanges) throws -> Int {
+    func insertChecks(
+        _ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
+        counts: inout CheckCountChanges
+    ) throws -> Int {
         guard !planned.isEmpty else { return 0 }
         var existing = Set<[String]>()
         if !newCase {

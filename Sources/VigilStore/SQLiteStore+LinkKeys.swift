@@ -23,10 +23,11 @@ extension SQLiteStore {
     /// The oldest open case sharing any of the keys: one indexed look-up per key (an `IN (…)` list would
     /// make SQLite 3.40 build a temporary B-tree on every call).
     func linkedOpenCase(_ db: Database, _ keys: [LinkKey]) throws -> Int64? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT l.case_id FROM all_link_keys l JOIN cases c ON c.id = l.case_id
-            WHERE l.key_hash = ? AND l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT l.case_id FROM all_link_keys l JOIN cases c ON c.id = l.case_id
+                WHERE l.key_hash = ? AND l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
+                """)
         var oldest: Int64?
         for key in keys {
             try statement.forEachRow(.integer(Self.linkKeyHash(key)), .text(key.rawValue)) { row in
@@ -49,18 +50,20 @@ extension SQLiteStore {
             try Self.newCaseKeyInsert.run(db, shared: [.integer(caseId)], rowValues: rowValues)
             return
         }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO recent_link_keys (key, key_hash, case_id) SELECT ?1, ?2, ?3
-            WHERE NOT EXISTS (SELECT 1 FROM all_link_keys WHERE key_hash = ?2 AND case_id = ?3 AND key = ?1)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO recent_link_keys (key, key_hash, case_id) SELECT ?1, ?2, ?3
+                WHERE NOT EXISTS (SELECT 1 FROM all_link_keys WHERE key_hash = ?2 AND case_id = ?3 AND key = ?1)
+                """)
         for key in keys {
             try statement.run(.text(key.rawValue), .integer(Self.linkKeyHash(key)), .integer(caseId))
         }
     }
 
     /// A new case's (`?1`) keys.
-    private static let newCaseKeyInsert = MultiRowInsert("INSERT OR FAIL INTO recent_link_keys (key, key_hash, case_id)",
-                                                         rowTemplate: "(?, ?, ?1)", sharedCount: 1)
+    private static let newCaseKeyInsert = MultiRowInsert(
+        "INSERT OR FAIL INTO recent_link_keys (key, key_hash, case_id)",
+        rowTemplate: "(?, ?, ?1)", sharedCount: 1)
 
     /// Moves the recent keys into `link_keys`, in hash order so each page of its index is written once,
     /// when at least `linkKeysSettleAt` have gathered (16,384 by default: about every sixth chunk of 1,000
@@ -70,9 +73,10 @@ extension SQLiteStore {
         var recent = 0
         try db.cachedStatement(sql: "SELECT count(*) FROM recent_link_keys").forEachRow { recent = Int($0.integer(0)) }
         guard recent >= linkKeysSettleAt else { return }
-        try db.execute(sql: """
-            INSERT INTO link_keys (key, key_hash, case_id) SELECT key, key_hash, case_id FROM recent_link_keys ORDER BY key_hash;
-            DELETE FROM recent_link_keys;
-            """)
+        try db.execute(
+            sql: """
+                INSERT INTO link_keys (key, key_hash, case_id) SELECT key, key_hash, case_id FROM recent_link_keys ORDER BY key_hash;
+                DELETE FROM recent_link_keys;
+                """)
     }
 }

@@ -11,11 +11,13 @@ extension SQLiteStore {
     /// The order is computed in SQL, so a limited listing reads only the cases it returns.
     public func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry] {
         try await pool.read { db in
-            let order = try Int64.fetchAll(db, sql: """
-                SELECT id FROM cases WHERE status = 'open'
-                ORDER BY claimed_by IS NOT NULL, \(self.effectiveRankSQL) DESC, access_rank, youngest_rank, received_at, id
-                LIMIT ? OFFSET ?
-                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [limit ?? -1, offset]))
+            let order = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM cases WHERE status = 'open'
+                    ORDER BY claimed_by IS NOT NULL, \(self.effectiveRankSQL) DESC, access_rank, youngest_rank, received_at, id
+                    LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [limit ?? -1, offset]))
             let whole = limit == nil && offset == 0
             let entries = try self.entries(db, caseIds: whole ? nil : order, asOf: asOf)
             let byId = Dictionary(uniqueKeysWithValues: entries.map { ($0.caseId.rawValue, $0) })
@@ -31,18 +33,24 @@ extension SQLiteStore {
     public func backlogStatistics(asOf: Date) async throws -> BacklogStatistics {
         try await pool.read { db in
             var statistics = BacklogStatistics(byGrade: [:], byEffectiveGrade: [:], overdue: 0, openFlags: [:], overdueFlags: 0, checks: [:])
-            for row in try Row.fetchAll(db, sql: """
-                SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(due_at < ?)
-                FROM cases WHERE status = 'open' GROUP BY grade_rank, effective
-                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [asOf.millis])) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT grade_rank, \(self.effectiveRankSQL) AS effective, COUNT(*), SUM(due_at < ?)
+                    FROM cases WHERE status = 'open' GROUP BY grade_rank, effective
+                    """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [asOf.millis]))
+            {
                 if let grade = Grade(rawValue: row[0]) { statistics.byGrade[grade, default: 0] += row[2] }
                 if let effective = Grade(rawValue: row[1]) { statistics.byEffectiveGrade[effective, default: 0] += row[2] }
                 statistics.overdue += row[3]
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT f.kind, COUNT(*), SUM(f.due_at < ?) FROM flags f JOIN cases c ON c.id = f.case_id
-                WHERE c.status = 'open' AND f.state = 'open' GROUP BY f.kind
-                """, arguments: [asOf.millis]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.kind, COUNT(*), SUM(f.due_at < ?) FROM flags f JOIN cases c ON c.id = f.case_id
+                    WHERE c.status = 'open' AND f.state = 'open' GROUP BY f.kind
+                    """, arguments: [asOf.millis])
+            {
                 if let kind = FlagKind(rawValue: row[0]) { statistics.openFlags[kind] = row[1] }
                 statistics.overdueFlags += row[2]
             }
@@ -66,7 +74,8 @@ extension SQLiteStore {
     /// Backlog entries (unnumbered) of the given cases, or of every open case when `caseIds` is nil.
     func entries(_ db: Database, caseIds: [Int64]?, asOf: Date) throws -> [BacklogEntry] {
         let filter = caseIds.map { "id IN (\($0.map(String.init).joined(separator: ",")))" } ?? "status = 'open'"
-        let caseFilter = caseIds.map { "case_id IN (\($0.map(String.init).joined(separator: ",")))" }
+        let caseFilter =
+            caseIds.map { "case_id IN (\($0.map(String.init).joined(separator: ",")))" }
             ?? "case_id IN (SELECT id FROM cases WHERE status = 'open')"
         var refs: [Int64: [String]] = [:]
         let refRows = try Row.fetchCursor(db, sql: "SELECT case_id, ref FROM referrals WHERE \(caseFilter) ORDER BY id")
@@ -74,34 +83,40 @@ extension SQLiteStore {
             refs[row[0], default: []].append(row[1])
         }
         var flags: [Int64: [FlagSummary]] = [:]
-        let flagRows = try Row.fetchCursor(db, sql: """
-            SELECT case_id, kind, state, raised_at, due_at, raised_by FROM flags WHERE \(caseFilter) ORDER BY id
-            """)
+        let flagRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT case_id, kind, state, raised_at, due_at, raised_by FROM flags WHERE \(caseFilter) ORDER BY id
+                """)
         while let row = try flagRows.next() {
             guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { continue }
             let due = Date(millis: row[4])
-            flags[row[0], default: []].append(FlagSummary(
-                kind: kind, state: state, raisedAt: Date(millis: row[3]), dueAt: due,
-                overdue: state == .open && asOf > due, raisedBy: Provenance(rawValue: row[5])))
+            flags[row[0], default: []].append(
+                FlagSummary(
+                    kind: kind, state: state, raisedAt: Date(millis: row[3]), dueAt: due,
+                    overdue: state == .open && asOf > due, raisedBy: Provenance(rawValue: row[5])))
         }
         var entries: [BacklogEntry] = []
-        let caseRows = try Row.fetchCursor(db, sql: """
-            SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by
-            FROM cases WHERE \(filter)
-            """)
+        let caseRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by
+                FROM cases WHERE \(filter)
+                """)
         while let row = try caseRows.next() {
             let id: Int64 = row[0]
             let grade = Grade(rawValue: row[2]) ?? .low
             let received = Date(millis: row[5])
             let due = targets.dueAt(grade: grade, receivedAt: received)
             let youngest: Int = row[4]
-            entries.append(BacklogEntry(
-                position: nil, caseId: CaseID(id), refs: refs[id] ?? [], grade: grade,
-                effectiveGrade: targets.effectiveGrade(grade: grade, receivedAt: received, asOf: asOf),
-                provisional: row[6], childAccess: TriState(backlogRank: row[3]) ?? .unknown,
-                youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest,
-                receivedAt: received, dueAt: due, overdue: row[1] == "open" && asOf > due, claimedBy: row[7],
-                flags: flags[id] ?? []))
+            entries.append(
+                BacklogEntry(
+                    position: nil, caseId: CaseID(id), refs: refs[id] ?? [], grade: grade,
+                    effectiveGrade: targets.effectiveGrade(grade: grade, receivedAt: received, asOf: asOf),
+                    provisional: row[6], childAccess: TriState(backlogRank: row[3]) ?? .unknown,
+                    youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest,
+                    receivedAt: received, dueAt: due, overdue: row[1] == "open" && asOf > due, claimedBy: row[7],
+                    flags: flags[id] ?? []))
         }
         return entries
     }
@@ -112,15 +127,18 @@ extension SQLiteStore {
         try await pool.read { db in
             var detail = try self.detail(db, id, asOf: asOf)
             guard detail.status == "open" else { return detail }
-            let ahead = try Int.fetchOne(db, sql: """
-                WITH ranked AS (
-                    SELECT id, claimed_by IS NOT NULL AS claimed, \(self.effectiveRankSQL) AS effective, access_rank, youngest_rank,
-                        received_at
-                    FROM cases WHERE status = 'open')
-                SELECT COUNT(*) FROM ranked other, ranked this WHERE this.id = ?
-                    AND (other.claimed, -other.effective, other.access_rank, other.youngest_rank, other.received_at, other.id)
-                        < (this.claimed, -this.effective, this.access_rank, this.youngest_rank, this.received_at, this.id)
-                """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [id.rawValue])) ?? 0
+            let ahead =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        WITH ranked AS (
+                            SELECT id, claimed_by IS NOT NULL AS claimed, \(self.effectiveRankSQL) AS effective, access_rank, youngest_rank,
+                                received_at
+                            FROM cases WHERE status = 'open')
+                        SELECT COUNT(*) FROM ranked other, ranked this WHERE this.id = ?
+                            AND (other.claimed, -other.effective, other.access_rank, other.youngest_rank, other.received_at, other.id)
+                                < (this.claimed, -this.effective, this.access_rank, this.youngest_rank, this.received_at, this.id)
+                        """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [id.rawValue])) ?? 0
             detail.summary.position = ahead + 1
             return detail
         }
@@ -132,42 +150,61 @@ extension SQLiteStore {
             throw StoreError(.notFound, "no case \(id)")
         }
         let key = id.rawValue
-        let referrals = try Row.fetchAll(db, sql: """
-            SELECT source, ref, received_at, imported_at, payload FROM referrals WHERE case_id = ? ORDER BY id
-            """, arguments: [key]).map { row in
-            ReferralRecord(source: ReferralSource(rawValue: row[0]) ?? .nca, ref: row[1], receivedAt: Date(millis: row[2]),
-                           importedAt: Date(millis: row[3]), payload: row[4])
+        let referrals = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT source, ref, received_at, imported_at, payload FROM referrals WHERE case_id = ? ORDER BY id
+                """, arguments: [key]
+        ).map { row in
+            ReferralRecord(
+                source: ReferralSource(rawValue: row[0]) ?? .nca, ref: row[1], receivedAt: Date(millis: row[2]),
+                importedAt: Date(millis: row[3]), payload: row[4])
         }
         let state = try Self.caseState(db, key)
         let facts = FactKind.allCases.map { kind in
             let combined = state.facts[kind]
             return FactRecord(fact: kind, value: combined.value, provenance: combined.provenance)
         }
-        let assessments = try Row.fetchAll(db, sql: """
-            SELECT grade_rank, policy, path, provisional, pending_checks, trigger, at FROM assessments
-            WHERE case_id = ? ORDER BY id
-            """, arguments: [key]).map { row in
+        let assessments = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT grade_rank, policy, path, provisional, pending_checks, trigger, at FROM assessments
+                WHERE case_id = ? ORDER BY id
+                """, arguments: [key]
+        ).map { row in
             let pending: String = row[4]
-            return AssessmentRecord(grade: Grade(rawValue: row[0]) ?? .low, policy: row[1], path: row[2], provisional: row[3],
-                                    pendingChecks: pending.isEmpty ? [] : pending.split(separator: ",").map(String.init),
-                                    trigger: Provenance(rawValue: row[5]), at: Date(millis: row[6]))
+            return AssessmentRecord(
+                grade: Grade(rawValue: row[0]) ?? .low, policy: row[1], path: row[2], provisional: row[3],
+                pendingChecks: pending.isEmpty ? [] : pending.split(separator: ",").map(String.init),
+                trigger: Provenance(rawValue: row[5]), at: Date(millis: row[6]))
         }
-        let claims = try Row.fetchAll(db, sql: """
-            SELECT officer, claimed_at, released_at FROM claims WHERE case_id = ? ORDER BY id
-            """, arguments: [key]).map { row in
+        let claims = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT officer, claimed_at, released_at FROM claims WHERE case_id = ? ORDER BY id
+                """, arguments: [key]
+        ).map { row in
             ClaimRecord(officer: row[0], claimedAt: Date(millis: row[1]), releasedAt: (row[2] as Int64?).map(Date.init(millis:)))
         }
-        let decisions = try Row.fetchAll(db, sql: """
-            SELECT kind, officer, at, flag_kind, detail, review_by FROM decisions WHERE case_id = ? ORDER BY id
-            """, arguments: [key]).map { row in
-            DecisionRecord(kind: row[0], by: row[1], at: Date(millis: row[2]), flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)),
-                           detail: row[4], reviewBy: (row[5] as Int64?).map(Date.init(millis:)))
+        let decisions = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT kind, officer, at, flag_kind, detail, review_by FROM decisions WHERE case_id = ? ORDER BY id
+                """, arguments: [key]
+        ).map { row in
+            DecisionRecord(
+                kind: row[0], by: row[1], at: Date(millis: row[2]), flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)),
+                detail: row[4], reviewBy: (row[5] as Int64?).map(Date.init(millis:)))
         }
-        let notifications = try Row.fetchAll(db, sql: """
-            SELECT flag_kind, officer, at, method, reference FROM notifications WHERE case_id = ? ORDER BY id
-            """, arguments: [key]).map { row in
-            NotificationRecord(flag: FlagKind(rawValue: row[0]) ?? .socialCare, by: row[1], at: Date(millis: row[2]),
-                               method: row[3], reference: row[4])
+        let notifications = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT flag_kind, officer, at, method, reference FROM notifications WHERE case_id = ? ORDER BY id
+                """, arguments: [key]
+        ).map { row in
+            NotificationRecord(
+                flag: FlagKind(rawValue: row[0]) ?? .socialCare, by: row[1], at: Date(millis: row[2]),
+                method: row[3], reference: row[4])
         }
         return CaseDetail(
             summary: summary, status: row["status"], referrals: referrals, facts: facts, children: state.children,
@@ -177,13 +214,17 @@ extension SQLiteStore {
 
     /// The checks of a case, oldest first.
     static func checkRecords(_ db: Database, caseId: Int64) throws -> [CheckRecord] {
-        try Row.fetchAll(db, sql: """
-            SELECT id, source, state, attempts, last_error, query, next_attempt_at, summary FROM checks
-            WHERE case_id = ? ORDER BY id
-            """, arguments: [caseId]).map { row in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, source, state, attempts, last_error, query, next_attempt_at, summary FROM checks
+                WHERE case_id = ? ORDER BY id
+                """, arguments: [caseId]
+        ).map { row in
             let state = CheckState(rawValue: row[2]) ?? .pending
-            return CheckRecord(id: row[0], caseId: CaseID(caseId), source: row[1], state: state, attempts: row[3], lastError: row[4],
-                               query: row[5], nextAttemptAt: state == .pending ? Date(millis: row[6]) : nil, summary: row[7])
+            return CheckRecord(
+                id: row[0], caseId: CaseID(caseId), source: row[1], state: state, attempts: row[3], lastError: row[4],
+                query: row[5], nextAttemptAt: state == .pending ? Date(millis: row[6]) : nil, summary: row[7])
         }
     }
 }

@@ -14,15 +14,18 @@ extension SQLiteStore {
             return SupervisorOverview(
                 aged: try self.aged(db, asOf: asOf),
                 openFlags: try self.openFlags(db, limit: limit),
-                openFlagCount: try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM flags f JOIN cases c ON c.id = f.case_id WHERE f.state = 'open' AND c.status = 'open'
-                    """) ?? 0,
+                openFlagCount: try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM flags f JOIN cases c ON c.id = f.case_id WHERE f.state = 'open' AND c.status = 'open'
+                        """) ?? 0,
                 deferrals: try self.deferrals(db),
                 oldest: try self.lines(db, asOf: asOf, where: "status = 'open'", order: "received_at, id", limit: limit),
                 overdueUrgent: urgent.lines,
                 overdueUrgentCount: urgent.total,
-                held: try self.lines(db, asOf: asOf, where: "status = 'open' AND claimed_by IS NOT NULL",
-                                     order: "claimed_by, claimed_at, id", limit: nil),
+                held: try self.lines(
+                    db, asOf: asOf, where: "status = 'open' AND claimed_by IS NOT NULL",
+                    order: "claimed_by, claimed_at, id", limit: nil),
                 checks: try self.checkCounts(db, includingDone: false))
         }
     }
@@ -59,8 +62,9 @@ extension SQLiteStore {
             }
             let condition = conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
-            let lines = try self.lines(db, asOf: asOf, where: condition, arguments: arguments, order: "received_at, id", limit: limit,
-                                       offset: offset)
+            let lines = try self.lines(
+                db, asOf: asOf, where: condition, arguments: arguments, order: "received_at, id", limit: limit,
+                offset: offset)
             return CaseLinePage(lines: lines, total: total)
         }
     }
@@ -73,8 +77,10 @@ extension SQLiteStore {
     public func recordDailySnapshots(now: Date, maxDays: Int) async throws {
         let today = DayText.start(of: now)
         let (recorded, earliest) = try await pool.read { db in
-            (Set(try String.fetchAll(db, sql: "SELECT day FROM daily_snapshots")),
-             try Int64.fetchOne(db, sql: "SELECT MIN(received_at) FROM cases").map { Date(millis: $0) } ?? now)
+            (
+                Set(try String.fetchAll(db, sql: "SELECT day FROM daily_snapshots")),
+                try Int64.fetchOne(db, sql: "SELECT MIN(received_at) FROM cases").map { Date(millis: $0) } ?? now
+            )
         }
         var day = max(DayText.start(of: earliest), today.addingTimeInterval(-Double(maxDays) * 86_400))
         while day <= today {
@@ -83,14 +89,18 @@ extension SQLiteStore {
                 let end = live ? now : start.addingTimeInterval(86_400)
                 let counts = try await pool.read { db in try self.snapshotCounts(db, dayStart: start, until: end) }
                 try await writeImmediate { db in
-                    try db.execute(sql: """
-                        INSERT INTO daily_snapshots (day, taken_at, very_high, high, medium, low, referrals_in, closed, reconstructed)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (day) DO UPDATE SET taken_at = excluded.taken_at, very_high = excluded.very_high, high = excluded.high,
-                            medium = excluded.medium, low = excluded.low, referrals_in = excluded.referrals_in, closed = excluded.closed,
-                            reconstructed = excluded.reconstructed
-                        """, arguments: [DayText.format(start), end.millis, counts.open[.veryHigh] ?? 0, counts.open[.high] ?? 0,
-                                         counts.open[.medium] ?? 0, counts.open[.low] ?? 0, counts.received, counts.closed, !live])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO daily_snapshots (day, taken_at, very_high, high, medium, low, referrals_in, closed, reconstructed)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (day) DO UPDATE SET taken_at = excluded.taken_at, very_high = excluded.very_high, high = excluded.high,
+                                medium = excluded.medium, low = excluded.low, referrals_in = excluded.referrals_in, closed = excluded.closed,
+                                reconstructed = excluded.reconstructed
+                            """,
+                        arguments: [
+                            DayText.format(start), end.millis, counts.open[.veryHigh] ?? 0, counts.open[.high] ?? 0,
+                            counts.open[.medium] ?? 0, counts.open[.low] ?? 0, counts.received, counts.closed, !live,
+                        ])
                 }
             }
             day = day.addingTimeInterval(86_400)
@@ -100,12 +110,16 @@ extension SQLiteStore {
     /// Snapshots from `since` (a `YYYY-MM-DD` day) on, oldest first.
     public func dailySnapshots(since: String) async throws -> [DailySnapshot] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT day, very_high, high, medium, low, referrals_in, closed, reconstructed FROM daily_snapshots
-                WHERE day >= ? ORDER BY day
-                """, arguments: [since]).map { row in
-                DailySnapshot(day: row[0], open: [.veryHigh: row[1], .high: row[2], .medium: row[3], .low: row[4]],
-                              referralsIn: row[5], closed: row[6], reconstructed: row[7])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT day, very_high, high, medium, low, referrals_in, closed, reconstructed FROM daily_snapshots
+                    WHERE day >= ? ORDER BY day
+                    """, arguments: [since]
+            ).map { row in
+                DailySnapshot(
+                    day: row[0], open: [.veryHigh: row[1], .high: row[2], .medium: row[3], .low: row[4]],
+                    referralsIn: row[5], closed: row[6], reconstructed: row[7])
             }
         }
     }
@@ -115,12 +129,15 @@ extension SQLiteStore {
         try await writeImmediate { db in
             let row = try Self.requireCase(db, id)
             guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
-            try db.execute(sql: "UPDATE claims SET released_at = ? WHERE case_id = ? AND released_at IS NULL",
-                           arguments: [at.millis, id.rawValue])
-            try db.execute(sql: "UPDATE cases SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ?",
-                           arguments: [officer, at.millis, at.millis, id.rawValue])
-            try db.execute(sql: "INSERT INTO claims (case_id, officer, claimed_at) VALUES (?, ?, ?)",
-                           arguments: [id.rawValue, officer, at.millis])
+            try db.execute(
+                sql: "UPDATE claims SET released_at = ? WHERE case_id = ? AND released_at IS NULL",
+                arguments: [at.millis, id.rawValue])
+            try db.execute(
+                sql: "UPDATE cases SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [officer, at.millis, at.millis, id.rawValue])
+            try db.execute(
+                sql: "INSERT INTO claims (case_id, officer, claimed_at) VALUES (?, ?, ?)",
+                arguments: [id.rawValue, officer, at.millis])
             try self.appendAudit(db, AuditEvent(at: at, by: actor, .caseReassign, caseId: id, detail: "to \(officer)"))
         }
     }
@@ -131,9 +148,10 @@ extension SQLiteStore {
     /// and overdue, so one `COUNT` over that range of the (grade, received) index places them all.
     private func aged(_ db: Database, asOf: Date) throws -> AgedBacklog {
         let now = asOf.millis
-        let count = try db.cachedStatement(sql: """
-            SELECT COUNT(*) FROM cases WHERE status = 'open' AND grade_rank = ? AND received_at >= ? AND received_at < ?
-            """)
+        let count = try db.cachedStatement(
+            sql: """
+                SELECT COUNT(*) FROM cases WHERE status = 'open' AND grade_rank = ? AND received_at >= ? AND received_at < ?
+                """)
         var cells: [AgedBacklogCell] = []
         for grade in Grade.allCases {
             let targetCut = now - Int64(targets.target(for: grade) * 1000)
@@ -151,8 +169,9 @@ extension SQLiteStore {
             }
         }
         let merged = Dictionary(grouping: cells) { [$0.effectiveGrade.rawValue, $0.band.rawValue] }.values.map { group in
-            AgedBacklogCell(effectiveGrade: group[0].effectiveGrade, band: group[0].band, cases: group.reduce(0) { $0 + $1.cases },
-                            overdue: group.reduce(0) { $0 + $1.overdue })
+            AgedBacklogCell(
+                effectiveGrade: group[0].effectiveGrade, band: group[0].band, cases: group.reduce(0) { $0 + $1.cases },
+                overdue: group.reduce(0) { $0 + $1.overdue })
         }
         return AgedBacklog(asOf: asOf, counted: merged)
     }
@@ -172,43 +191,57 @@ extension SQLiteStore {
         return (Array(merged.prefix(limit)), total)
     }
 
-    private func lines(_ db: Database, asOf: Date, where condition: String, arguments: [(any DatabaseValueConvertible)?] = [],
-                       order: String, limit: Int?, offset: Int = 0) throws -> [CaseLine] {
-        try Row.fetchAll(db, sql: """
-            SELECT id, grade_rank, \(effectiveRankSQL), provisional, received_at, claimed_by, claimed_at
-            FROM cases WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
-            """, arguments: StatementArguments(effectiveRankArguments(asOf) + arguments + [limit ?? -1, offset])).map { row in
+    private func lines(
+        _ db: Database, asOf: Date, where condition: String, arguments: [(any DatabaseValueConvertible)?] = [],
+        order: String, limit: Int?, offset: Int = 0
+    ) throws -> [CaseLine] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, grade_rank, \(effectiveRankSQL), provisional, received_at, claimed_by, claimed_at
+                FROM cases WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(effectiveRankArguments(asOf) + arguments + [limit ?? -1, offset])
+        ).map { row in
             let grade = Grade(rawValue: row[1]) ?? .low
             let received = Date(millis: row[4])
             let due = targets.dueAt(grade: grade, receivedAt: received)
-            return CaseLine(caseId: CaseID(row[0] as Int64), grade: grade, effectiveGrade: Grade(rawValue: row[2]) ?? grade,
-                            provisional: row[3], receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
-                            claimedAt: (row[6] as Int64?).map(Date.init(millis:)))
+            return CaseLine(
+                caseId: CaseID(row[0] as Int64), grade: grade, effectiveGrade: Grade(rawValue: row[2]) ?? grade,
+                provisional: row[3], receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
+                claimedAt: (row[6] as Int64?).map(Date.init(millis:)))
         }
     }
 
     private func openFlags(_ db: Database, limit: Int) throws -> [OpenFlagLine] {
-        try Row.fetchAll(db, sql: """
-            SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by FROM flags f JOIN cases c ON c.id = f.case_id
-            WHERE f.state = 'open' AND c.status = 'open' ORDER BY f.due_at, f.id LIMIT ?
-            """, arguments: [limit]).compactMap { row in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by FROM flags f JOIN cases c ON c.id = f.case_id
+                WHERE f.state = 'open' AND c.status = 'open' ORDER BY f.due_at, f.id LIMIT ?
+                """, arguments: [limit]
+        ).compactMap { row in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
-            return OpenFlagLine(caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: Date(millis: row[3]),
-                                claimedBy: row[4])
+            return OpenFlagLine(
+                caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: Date(millis: row[3]),
+                claimedBy: row[4])
         }
     }
 
     private func deferrals(_ db: Database) throws -> [DeferralLine] {
-        try Row.fetchAll(db, sql: """
-            SELECT d.case_id, d.flag_kind, d.officer, d.at, d.detail, d.review_by FROM decisions d
-            JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.state = 'deferred'
-            JOIN cases c ON c.id = d.case_id AND c.status = 'open'
-            WHERE d.kind = 'defer' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id AND kind = 'defer' AND flag_kind = d.flag_kind)
-            ORDER BY d.review_by, d.id
-            """).compactMap { row in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.case_id, d.flag_kind, d.officer, d.at, d.detail, d.review_by FROM decisions d
+                JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.state = 'deferred'
+                JOIN cases c ON c.id = d.case_id AND c.status = 'open'
+                WHERE d.kind = 'defer' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id AND kind = 'defer' AND flag_kind = d.flag_kind)
+                ORDER BY d.review_by, d.id
+                """
+        ).compactMap { row in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
-            return DeferralLine(caseId: CaseID(row[0] as Int64), kind: kind, by: row[2], at: Date(millis: row[3]), reason: row[4],
-                                reviewBy: Date(millis: row[5]))
+            return DeferralLine(
+                caseId: CaseID(row[0] as Int64), kind: kind, by: row[2], at: Date(millis: row[3]), reason: row[4],
+                reviewBy: Date(millis: row[5]))
         }
     }
 
@@ -228,16 +261,23 @@ extension SQLiteStore {
     private func snapshotCounts(_ db: Database, dayStart: Date, until end: Date) throws -> (open: [Grade: Int], received: Int, closed: Int) {
         let closes = "SELECT case_id, MIN(at) AS at FROM decisions WHERE kind = 'close' GROUP BY case_id"
         var open: [Grade: Int] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT \(effectiveRankSQL) AS effective, COUNT(*) FROM cases LEFT JOIN (\(closes)) closed ON closed.case_id = cases.id
-            WHERE received_at < ? AND (closed.at IS NULL OR closed.at >= ?) GROUP BY effective
-            """, arguments: StatementArguments(effectiveRankArguments(end) + [end.millis, end.millis])) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(effectiveRankSQL) AS effective, COUNT(*) FROM cases LEFT JOIN (\(closes)) closed ON closed.case_id = cases.id
+                WHERE received_at < ? AND (closed.at IS NULL OR closed.at >= ?) GROUP BY effective
+                """, arguments: StatementArguments(effectiveRankArguments(end) + [end.millis, end.millis]))
+        {
             if let grade = Grade(rawValue: row[0]) { open[grade] = row[1] }
         }
-        let received = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referrals WHERE received_at >= ? AND received_at < ?",
-                                        arguments: [dayStart.millis, end.millis]) ?? 0
-        let closed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(closes)) WHERE at >= ? AND at < ?",
-                                      arguments: [dayStart.millis, end.millis]) ?? 0
+        let received =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM referrals WHERE received_at >= ? AND received_at < ?",
+                arguments: [dayStart.millis, end.millis]) ?? 0
+        let closed =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM (\(closes)) WHERE at >= ? AND at < ?",
+                arguments: [dayStart.millis, end.millis]) ?? 0
         return (open, received, closed)
     }
 }

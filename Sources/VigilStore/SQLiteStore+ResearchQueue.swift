@@ -13,17 +13,21 @@ extension SQLiteStore {
     /// Recomputes the case's `research_at` from its pending checks (a few rows on `checks_case`); writes
     /// the row only when the value changes.
     func refreshResearchDue(_ db: Database, caseId: Int64) throws {
-        try db.cachedStatement(sql: """
-            UPDATE cases SET research_at = due.at
-            FROM (SELECT MIN(next_attempt_at) AS at FROM checks WHERE case_id = ?1 AND state = 'pending') AS due
-            WHERE cases.id = ?1 AND cases.research_at IS NOT due.at
-            """).run(.integer(caseId))
+        try db.cachedStatement(
+            sql: """
+                UPDATE cases SET research_at = due.at
+                FROM (SELECT MIN(next_attempt_at) AS at FROM checks WHERE case_id = ?1 AND state = 'pending') AS due
+                WHERE cases.id = ?1 AND cases.research_at IS NOT due.at
+                """
+        ).run(.integer(caseId))
     }
 
     /// Brings the case's `research_at` forward to `at` when a check due then was added.
     func researchDue(_ db: Database, caseId: Int64, at: Int64) throws {
-        try db.cachedStatement(sql: """
-            UPDATE cases SET research_at = ?2 WHERE id = ?1 AND (research_at IS NULL OR research_at > ?2)
-            """).run(.integer(caseId), .integer(at))
+        try db.cachedStatement(
+            sql: """
+                UPDATE cases SET research_at = ?2 WHERE id = ?1 AND (research_at IS NULL OR research_at > ?2)
+                """
+        ).run(.integer(caseId), .integer(at))
     }
 }

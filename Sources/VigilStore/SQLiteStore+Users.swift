@@ -12,8 +12,9 @@ extension SQLiteStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) == nil else {
                 throw StoreError(.invalidState, "a user named \(name) exists already")
             }
-            try db.execute(sql: "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [name, role.rawValue, tokenHash, now.millis])
+            try db.execute(
+                sql: "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [name, role.rawValue, tokenHash, now.millis])
             return UserRecord(name: name, role: role, createdAt: Date(millis: now.millis), revokedAt: nil)
         }
     }
@@ -33,13 +34,16 @@ extension SQLiteStore {
 
     public func user(tokenHash: String) async throws -> UserRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, role, created_at, revoked_at FROM users WHERE token_hash = ? AND revoked_at IS NULL",
-                             arguments: [tokenHash]).map(Self.user)
+            try Row.fetchOne(
+                db, sql: "SELECT name, role, created_at, revoked_at FROM users WHERE token_hash = ? AND revoked_at IS NULL",
+                arguments: [tokenHash]
+            ).map(Self.user)
         }
     }
 
     private static func user(_ row: Row) -> UserRecord {
-        UserRecord(name: row[0], role: Role(rawValue: row[1]) ?? .investigator, createdAt: Date(millis: row[2]),
-                   revokedAt: (row[3] as Int64?).map(Date.init(millis:)))
+        UserRecord(
+            name: row[0], role: Role(rawValue: row[1]) ?? .investigator, createdAt: Date(millis: row[2]),
+            revokedAt: (row[3] as Int64?).map(Date.init(millis:)))
     }
 }

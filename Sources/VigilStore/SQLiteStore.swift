@@ -29,10 +29,13 @@ public final class SQLiteStore: Store {
     /// Opens (creating and migrating if needed) the database at `path`, its audit chain anchored with
     /// `auditKey`, by default the key in the file beside the database (`AuditKey.defaultPath`, created with
     /// a new key when missing).
-    public convenience init(path: String, targets: ActionTargets = .standard, auditKey: AuditKey? = nil,
-                            maxChecksPerCase: Int = defaultMaxChecksPerCase) throws {
-        try self.init(path: path, targets: targets, linkKeysSettleAt: 16_384,
-                      auditKey: auditKey ?? AuditKey.load(path: AuditKey.defaultPath(database: path)), maxChecksPerCase: maxChecksPerCase)
+    public convenience init(
+        path: String, targets: ActionTargets = .standard, auditKey: AuditKey? = nil,
+        maxChecksPerCase: Int = defaultMaxChecksPerCase
+    ) throws {
+        try self.init(
+            path: path, targets: targets, linkKeysSettleAt: 16_384,
+            auditKey: auditKey ?? AuditKey.load(path: AuditKey.defaultPath(database: path)), maxChecksPerCase: maxChecksPerCase)
     }
 
     /// Opens the database, moving new link keys into the large hash index `linkKeysSettleAt` at a time.

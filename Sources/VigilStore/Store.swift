@@ -41,12 +41,14 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail
 
     /// Records that social care or the LADO was told, closing that flag.
-    func recordNotification(_ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String,
-                            at: Date) async throws
+    func recordNotification(
+        _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String,
+        at: Date) async throws
 
     /// Records a supervisor's decision to defer a notification, closing that flag until review.
-    func recordDeferral(_ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date,
-                        at: Date) async throws
+    func recordDeferral(
+        _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date,
+        at: Date) async throws
 
     /// Records an investigator's or supervisor's decision on a case (e.g. `visit`, `warrant`) with its rationale.
     func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws
@@ -57,7 +59,9 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
 
 extension Store {
     /// Plans each submission's checks from `sources` and grades it at `now`, then stores them as `importReferrals(_:now:)` does.
-    public func importReferrals(_ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date) async throws
+    public func importReferrals(
+        _ submissions: [ReferralSubmission], sources: [IntelSourceSpec], now: Date
+    ) async throws
         -> [ImportOutcome]
     {
         try await importReferrals(submissions.map { PlannedReferral($0, sources: sources, targets: targets, now: now) }, now: now)

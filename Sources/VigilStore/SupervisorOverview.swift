@@ -99,8 +99,10 @@ public struct CaseLine: Sendable, Hashable, Codable {
     public var claimedAt: Date?
 
     /// Creates a line.
-    public init(caseId: CaseID, grade: Grade, effectiveGrade: Grade, provisional: Bool, receivedAt: Date, dueAt: Date, overdue: Bool,
-                claimedBy: String?, claimedAt: Date?) {
+    public init(
+        caseId: CaseID, grade: Grade, effectiveGrade: Grade, provisional: Bool, receivedAt: Date, dueAt: Date, overdue: Bool,
+        claimedBy: String?, claimedAt: Date?
+    ) {
         self.caseId = caseId
         self.grade = grade
         self.effectiveGrade = effectiveGrade

@@ -42,11 +42,14 @@ struct APIClient: Sendable {
     }
 
     /// Sends a request; any status but `accepting` (and 2xx) becomes the API's error message, exit 1.
-    func send(_ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json",
-              accepting: Set<Int> = []) async throws -> Answer {
-        let response = try await engine.perform(CurlRequest(
-            url: base + path, method: method, headers: ["Authorization: Bearer \(token)", "Content-Type: \(contentType)"],
-            body: body, timeoutMs: 600_000, maxResponseBytes: 256 << 20))
+    func send(
+        _ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json",
+        accepting: Set<Int> = []
+    ) async throws -> Answer {
+        let response = try await engine.perform(
+            CurlRequest(
+                url: base + path, method: method, headers: ["Authorization: Bearer \(token)", "Content-Type: \(contentType)"],
+                body: body, timeoutMs: 600_000, maxResponseBytes: 256 << 20))
         guard (200..<300).contains(response.status) || accepting.contains(response.status) else {
             let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
             let message = (object?["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(response.status)"

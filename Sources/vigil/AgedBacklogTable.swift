@@ -11,10 +11,13 @@ enum AgedBacklogTable {
             let cells = WaitingBand.allCases.map { aged.cell(grade, $0) }
             return [grade.label] + cells.map(text) + ["\(cells.reduce(0) { $0 + $1.cases })"]
         }
-        let totals = ["ALL"] + WaitingBand.allCases.map { band in
-            "\(Grade.allCases.reduce(0) { $0 + aged.cell($1, band).cases })"
-        } + ["\(aged.total)"]
-        return (BacklogTable.aligned([header] + rows + [totals])
+        let totals =
+            ["ALL"]
+            + WaitingBand.allCases.map { band in
+                "\(Grade.allCases.reduce(0) { $0 + aged.cell($1, band).cases })"
+            } + ["\(aged.total)"]
+        return
+            (BacklogTable.aligned([header] + rows + [totals])
             + ["as of \(Timestamp.format(aged.asOf)); (n overdue): cases past their grade's target"]).joined(separator: "\n")
     }
 

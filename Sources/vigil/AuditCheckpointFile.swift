@@ -26,7 +26,8 @@ struct AuditCheckpointFile {
         if let previous = try load() {
             let check = try await store.verifyAudit(against: previous)
             guard check.isIntact else {
-                throw CheckpointProblem(description: "the audit log no longer matches \(path) (\(check.reason ?? "")); the checkpoint is kept as evidence")
+                throw CheckpointProblem(
+                    description: "the audit log no longer matches \(path) (\(check.reason ?? "")); the checkpoint is kept as evidence")
             }
         }
         let checkpoint = try await store.auditCheckpoint(at: now)

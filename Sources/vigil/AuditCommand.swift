@@ -14,7 +14,9 @@ struct AuditCommand: AsyncParsableCommand {
     /// `vigil audit verify [--checkpoint FILE] [--json]`: exit 0 when intact, 2 when not.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute every link of the audit log under the audit key, check its guard triggers and its exported checkpoint; exit 2 and say what is wrong if anything is.")
+            abstract:
+                "Recompute every link of the audit log under the audit key, check its guard triggers and its exported checkpoint; exit 2 and say what is wrong if anything is."
+        )
 
         @OptionGroup var store: StoreOptions
 
@@ -37,14 +39,18 @@ struct AuditCommand: AsyncParsableCommand {
                 } else if let reason = result.reason {
                     print("audit log BROKEN: \(reason)")
                 } else {
-                    print("audit log intact: \(result.entries) entries"
-                        + (result.checkpointEntries.map { ", the \($0) of checkpoint \(file.path) all present" } ?? ""))
+                    print(
+                        "audit log intact: \(result.entries) entries"
+                            + (result.checkpointEntries.map { ", the \($0) of checkpoint \(file.path) all present" } ?? ""))
                 }
                 if !result.missingGuards.isEmpty {
-                    print("audit log UNGUARDED: trigger(s) \(result.missingGuards.joined(separator: ", ")) missing; entries can be changed or deleted")
+                    print(
+                        "audit log UNGUARDED: trigger(s) \(result.missingGuards.joined(separator: ", ")) missing; entries can be changed or deleted")
                 }
                 if saved == nil {
-                    print("no checkpoint at \(file.path): entries removed from the end of the log cannot be detected (write one with `vigil audit checkpoint`)")
+                    print(
+                        "no checkpoint at \(file.path): entries removed from the end of the log cannot be detected (write one with `vigil audit checkpoint`)"
+                    )
                 }
             }
             if !result.isIntact { throw ExitCode(2) }
@@ -99,9 +105,11 @@ struct AuditCommand: AsyncParsableCommand {
             } else {
                 for entry in entries {
                     // Every field escaped: a rationale with newlines or terminal codes cannot forge an entry.
-                    print(DisplayText.escaped("#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
-                        + (entry.caseId.map { " \($0)" } ?? "") + (entry.detail.isEmpty ? "" : " — \(entry.detail)")
-                        + " [\(entry.remote)]"))
+                    print(
+                        DisplayText.escaped(
+                            "#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
+                                + (entry.caseId.map { " \($0)" } ?? "") + (entry.detail.isEmpty ? "" : " — \(entry.detail)")
+                                + " [\(entry.remote)]"))
                 }
             }
         }

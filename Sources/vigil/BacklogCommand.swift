@@ -46,8 +46,9 @@ struct BacklogCommand: AsyncParsableCommand {
             let target = try store.open()
             let actor = try CommandLineActor.actor(by)
             let matrix = try await target.agedBacklog(asOf: moment)
-            try await CommandLineActor.audit(target, actor: actor, action: .backlogAged, caseId: nil,
-                                             detail: "as of \(Timestamp.format(moment))\(csv ? ", CSV" : json ? ", JSON" : "")")
+            try await CommandLineActor.audit(
+                target, actor: actor, action: .backlogAged, caseId: nil,
+                detail: "as of \(Timestamp.format(moment))\(csv ? ", CSV" : json ? ", JSON" : "")")
             if json {
                 try FileOutput.printJSON(matrix)
             } else if csv {
@@ -66,8 +67,9 @@ struct BacklogCommand: AsyncParsableCommand {
             let target = try store.open()
             let actor = try CommandLineActor.actor(by)
             let cases = try await target.backlog(asOf: moment, limit: limit)
-            try await CommandLineActor.audit(target, actor: actor, action: .backlogList, caseId: nil,
-                                             detail: "as of \(Timestamp.format(moment))\(limit.map { ", limit \($0)" } ?? "")")
+            try await CommandLineActor.audit(
+                target, actor: actor, action: .backlogList, caseId: nil,
+                detail: "as of \(Timestamp.format(moment))\(limit.map { ", limit \($0)" } ?? "")")
             try Self.show(BacklogListing(asOf: moment, cases: cases), json: json)
         }
     }

@@ -5,7 +5,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure import, claim, research and HTTP throughput.",
-        subcommands: [BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self, BenchHTTPClaimCommand.self,
-                      BenchHTTPImportCommand.self, BenchServeMemoryCommand.self, BenchDashboardCommand.self]
+        subcommands: [
+            BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self, BenchHTTPClaimCommand.self,
+            BenchHTTPImportCommand.self, BenchServeMemoryCommand.self, BenchDashboardCommand.self,
+        ]
     )
 }

@@ -48,8 +48,9 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let (sessionId, _) = await sessions.start(for: supervisor, tokenHash: "bench", now: Date())
         let (total, count, json) = (cases, renders, json)
         try await LoopbackAPI.run(store: store, sources: sources, dashboard: DashboardConfiguration(sessions: sessions)) { base, engine in
-            let request = CurlRequest(url: base + "/", headers: ["Cookie: vigil_session=\(sessionId)"], timeoutMs: 60_000,
-                                      maxResponseBytes: 16 << 20)
+            let request = CurlRequest(
+                url: base + "/", headers: ["Cookie: vigil_session=\(sessionId)"], timeoutMs: 60_000,
+                maxResponseBytes: 16 << 20)
             var timings: [Double] = []
             var bytes = 0
             let clock = ContinuousClock()
@@ -66,8 +67,10 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "GET / with %d open cases: p50 %.1f ms, max %.1f ms over %d renders (%d bytes)",
-                             total, result.p50Ms, result.maxMs, count, bytes))
+                print(
+                    String(
+                        format: "GET / with %d open cases: p50 %.1f ms, max %.1f ms over %d renders (%d bytes)",
+                        total, result.p50Ms, result.maxMs, count, bytes))
             }
         }
     }

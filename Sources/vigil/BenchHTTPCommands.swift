@@ -23,10 +23,11 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
     @Option(help: "How many concurrent clients.", transform: NumberOption.concurrency)
     var clients = 16
 
-    @Flag(help: """
-        Plan every case's checks (~12 each) and research them during the claims, as `vigil serve` does: a \
-        research worker with 64 checks in flight against the in-process simulated sources (50 ms answers).
-        """)
+    @Flag(
+        help: """
+            Plan every case's checks (~12 each) and research them during the claims, as `vigil serve` does: a \
+            research worker with 64 checks in flight against the in-process simulated sources (50 ms answers).
+            """)
     var research = false
 
     @Flag(help: "Print JSON.")
@@ -48,13 +49,17 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
             let engine = CurlEngine(logger: logger)
             let simulatedSources = IntelStubServer(options: .init(port: port, latencyMs: 50), logger: logger)
             stub = simulatedSources
-            researchServices = [simulatedSources, engine,
-                                ResearchWorker(store: store, engine: engine, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)"),
-                                               configuration: .init(concurrency: 64, owner: "bench"), logger: logger)]
+            researchServices = [
+                simulatedSources, engine,
+                ResearchWorker(
+                    store: store, engine: engine, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)"),
+                    configuration: .init(concurrency: 64, owner: "bench"), logger: logger),
+            ]
         }
         try await LoopbackAPI.run(store: store, sources: [], alongside: researchServices) { [stub] base, engine in
-            let request = CurlRequest(url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
-                                      timeoutMs: 30000)
+            let request = CurlRequest(
+                url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
+                timeoutMs: 30000)
             let result = try await ClaimDrain.run(claimers: clients) {
                 let response = try await engine.perform(request)
                 guard response.status == 200,
@@ -87,14 +92,17 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
     @Option(help: "Packages per request.", transform: NumberOption.whole(1...1_000_000))
     var batch = ReferralUploader.defaultLinesPerRequest
 
-    @Option(help: "Requests in flight at once, as when several scripts import at once (parts may then be stored out of file order).", transform: NumberOption.concurrency)
+    @Option(
+        help: "Requests in flight at once, as when several scripts import at once (parts may then be stored out of file order).",
+        transform: NumberOption.concurrency)
     var clients = 1
 
-    @Flag(help: """
-        Start every request's packages at number 0, so each request repeats the first one's subjects and most \
-        referrals join an open case (the linking path's worst case). By default the requests carry one population, \
-        the same packages as `vigil bench import`.
-        """)
+    @Flag(
+        help: """
+            Start every request's packages at number 0, so each request repeats the first one's subjects and most \
+            referrals join an open case (the linking path's worst case). By default the requests carry one population, \
+            the same packages as `vigil bench import`.
+            """)
     var repeatSubjects = false
 
     @Flag(help: "Print JSON.")
@@ -127,8 +135,9 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
             generator.jsonLines(count: min(size, total - offset), prefix: "HI\(offset)", firstIndex: repeatSubjects ? 0 : offset)
         }
         try await LoopbackAPI.run(store: store, sources: IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL)) { base, engine in
-            let uploader = ReferralUploader(client: APIClient(base: base, token: token, engine: engine), format: .nca,
-                                            linesPerRequest: size, inFlight: clients)
+            let uploader = ReferralUploader(
+                client: APIClient(base: base, token: token, engine: engine), format: .nca,
+                linesPerRequest: size, inFlight: clients)
             let clock = ContinuousClock()
             let writtenBefore = ProcessIO.storageBytesWritten()
             let started = clock.now
@@ -138,14 +147,18 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
             let reports = try parts.map { try $0.answer.get().decode(ImportReport.self) }
             let cases = Set(reports.flatMap { $0.records.compactMap(\.caseId) }).count
             let checks = try await store.researchState().pending
-            let result = Result(records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: parts.count,
-                                clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds, writtenMB: written)
+            let result = Result(
+                records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: parts.count,
+                clients: clients, seconds: seconds, recordsPerSecond: Double(total) / seconds, writtenMB: written)
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
-                             total, result.accepted, cases, checks, parts.count, clients, seconds, result.recordsPerSecond)
-                      + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
+                print(
+                    String(
+                        format:
+                            "%d records (%d accepted into %d cases, %d checks planned) in %d requests from %d clients, %.2f s: %.0f referrals/s through HTTP",
+                        total, result.accepted, cases, checks, parts.count, clients, seconds, result.recordsPerSecond)
+                        + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
             }
         }
     }

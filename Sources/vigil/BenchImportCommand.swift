@@ -57,14 +57,17 @@ struct BenchImportCommand: AsyncParsableCommand {
         let total = (clock.now - started).seconds
         let written = ProcessIO.megabytesWritten(since: writtenBefore)
         let checks = try await store.researchState().pending
-        let result = Result(records: records, accepted: accepted, cases: cases.count, checks: checks, seconds: total, recordsPerSecond: Double(records) / total,
-                            checksPlanned: withChecks, writtenMB: written)
+        let result = Result(
+            records: records, accepted: accepted, cases: cases.count, checks: checks, seconds: total, recordsPerSecond: Double(records) / total,
+            checksPlanned: withChecks, writtenMB: written)
         if json {
             try FileOutput.printJSON(result)
         } else {
-            print(String(format: "%d records (%d accepted into %d cases, %d checks planned) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
-                         records, accepted, cases.count, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : "")
-                  + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
+            print(
+                String(
+                    format: "%d records (%d accepted into %d cases, %d checks planned) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
+                    records, accepted, cases.count, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : "")
+                    + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
         }
     }
 }

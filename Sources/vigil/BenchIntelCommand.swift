@@ -50,14 +50,17 @@ struct BenchIntelCommand: AsyncParsableCommand {
                 }
                 return await group.reduce(0) { $0 + ($1 ? 0 : 1) }
             }
-            let result = Result(checks: checks, latencyMs: latencyMs, wallSeconds: (clock.now - started).seconds,
-                                concurrency: stub.log.peakInFlight, failures: failures)
+            let result = Result(
+                checks: checks, latencyMs: latencyMs, wallSeconds: (clock.now - started).seconds,
+                concurrency: stub.log.peakInFlight, failures: failures)
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "%d checks at %d ms each in %.2f s (%d at once at the peak, %d failed; one at a time: %.0f s)",
-                             checks, latencyMs, result.wallSeconds, result.concurrency, failures,
-                             Double(checks * latencyMs) / 1000))
+                print(
+                    String(
+                        format: "%d checks at %d ms each in %.2f s (%d at once at the peak, %d failed; one at a time: %.0f s)",
+                        checks, latencyMs, result.wallSeconds, result.concurrency, failures,
+                        Double(checks * latencyMs) / 1000))
             }
         }
     }

@@ -75,13 +75,17 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
                 guard let id = entry?["caseId"] as? String else { break }
                 _ = try await Self.call(engine, base + "/api/v1/cases/\(id)", token: supervisor)
             }
-            let result = Result(cases: total, idlePeakMB: idle, peakMB: try ProcessMemory.peakMB(of: server.processIdentifier),
-                                pages: pages, listingSeconds: listingSeconds, claimsAndReads: rounds)
+            let result = Result(
+                cases: total, idlePeakMB: idle, peakMB: try ProcessMemory.peakMB(of: server.processIdentifier),
+                pages: pages, listingSeconds: listingSeconds, claimsAndReads: rounds)
             if json {
                 try FileOutput.printJSON(result)
             } else {
-                print(String(format: "vigil serve holding %d cases: peak RSS %.0f MB idle, %.0f MB after %d backlog pages (%.2f s), 20 dashboards and %d claims and reads",
-                             total, idle, result.peakMB, pages, listingSeconds, rounds))
+                print(
+                    String(
+                        format:
+                            "vigil serve holding %d cases: peak RSS %.0f MB idle, %.0f MB after %d backlog pages (%.2f s), 20 dashboards and %d claims and reads",
+                        total, idle, result.peakMB, pages, listingSeconds, rounds))
             }
         }
     }
@@ -97,8 +101,10 @@ struct BenchServeMemoryCommand: AsyncParsableCommand {
 
     /// The body of a 200 answer.
     private static func call(_ engine: CurlEngine, _ url: String, method: String = "GET", token: String) async throws -> [UInt8] {
-        let answer = try await engine.perform(CurlRequest(url: url, method: method, headers: ["Authorization: Bearer \(token)"],
-                                                          timeoutMs: 60_000, maxResponseBytes: 64 << 20))
+        let answer = try await engine.perform(
+            CurlRequest(
+                url: url, method: method, headers: ["Authorization: Bearer \(token)"],
+                timeoutMs: 60_000, maxResponseBytes: 64 << 20))
         guard answer.status == 200 else { throw ValidationError("\(method) \(url): HTTP \(answer.status)") }
         return answer.body
     }

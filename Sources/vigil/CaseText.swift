@@ -22,12 +22,15 @@ enum CaseText {
             lines.append("  \(fact.fact.rawValue) = \(fact.value.rawValue) (\(fact.provenance.map(\.rawValue).joined(separator: ", ")))")
         }
         if !detail.children.isEmpty {
-            lines.append("children: " + detail.children.map { "\($0.age.map(String.init) ?? "?")y \($0.relation.rawValue) (\($0.provenance))" }
-                .joined(separator: ", "))
+            lines.append(
+                "children: "
+                    + detail.children.map { "\($0.age.map(String.init) ?? "?")y \($0.relation.rawValue) (\($0.provenance))" }
+                    .joined(separator: ", "))
         }
         for flag in summary.flags {
-            lines.append("flag \(flag.kind.rawValue): \(flag.state.rawValue), raised \(Timestamp.format(flag.raisedAt)) by \(flag.raisedBy), "
-                + "due \(Timestamp.format(flag.dueAt))\(flag.overdue ? " OVERDUE" : "")")
+            lines.append(
+                "flag \(flag.kind.rawValue): \(flag.state.rawValue), raised \(Timestamp.format(flag.raisedAt)) by \(flag.raisedBy), "
+                    + "due \(Timestamp.format(flag.dueAt))\(flag.overdue ? " OVERDUE" : "")")
         }
         if !detail.checks.isEmpty {
             lines.append("checks:")
@@ -35,17 +38,20 @@ enum CaseText {
         }
         lines.append("assessments:")
         for assessment in detail.assessments {
-            lines.append("  \(Timestamp.format(assessment.at)) \(assessment.grade.label)\(assessment.provisional ? "*" : "") "
-                + "[\(assessment.trigger)] \(assessment.path)")
+            lines.append(
+                "  \(Timestamp.format(assessment.at)) \(assessment.grade.label)\(assessment.provisional ? "*" : "") "
+                    + "[\(assessment.trigger)] \(assessment.path)")
         }
         for notification in detail.notifications {
-            lines.append("notified \(notification.flag.rawValue) by \(notification.by) at \(Timestamp.format(notification.at)) "
-                + "via \(notification.method), ref \(notification.reference)")
+            lines.append(
+                "notified \(notification.flag.rawValue) by \(notification.by) at \(Timestamp.format(notification.at)) "
+                    + "via \(notification.method), ref \(notification.reference)")
         }
         for decision in detail.decisions {
-            lines.append("decision \(decision.kind)\(decision.flag.map { " \($0.rawValue)" } ?? "") by \(decision.by) at "
-                + "\(Timestamp.format(decision.at)): \(decision.detail)"
-                + (decision.reviewBy.map { ", review by \(Timestamp.format($0))" } ?? ""))
+            lines.append(
+                "decision \(decision.kind)\(decision.flag.map { " \($0.rawValue)" } ?? "") by \(decision.by) at "
+                    + "\(Timestamp.format(decision.at)): \(decision.detail)"
+                    + (decision.reviewBy.map { ", review by \(Timestamp.format($0))" } ?? ""))
         }
         // Each line escaped: a field with a newline or terminal codes cannot forge a line or move the cursor.
         return lines.map(DisplayText.escaped).joined(separator: "\n")

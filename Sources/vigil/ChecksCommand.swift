@@ -65,10 +65,11 @@ struct ChecksCommand: AsyncParsableCommand {
 enum CheckText {
     /// One check as a line, its fields escaped.
     static func line(_ check: CheckRecord) -> String {
-        DisplayText.escaped("#\(check.id) \(check.source) \(check.state.rawValue), \(check.attempts) attempt(s)"
-            + (check.nextAttemptAt.map { ", next at \(Timestamp.format($0))" } ?? "")
-            + (check.summary.map { ", \($0)" } ?? "")
-            + (check.lastError.map { ", last error: \($0)" } ?? "")
-            + "  query \(check.query)")
+        DisplayText.escaped(
+            "#\(check.id) \(check.source) \(check.state.rawValue), \(check.attempts) attempt(s)"
+                + (check.nextAttemptAt.map { ", next at \(Timestamp.format($0))" } ?? "")
+                + (check.summary.map { ", \($0)" } ?? "")
+                + (check.lastError.map { ", last error: \($0)" } ?? "")
+                + "  query \(check.query)")
     }
 }

@@ -25,9 +25,11 @@ enum ClaimDrain {
             if json {
                 try FileOutput.printJSON(shown)
             } else {
-                Swift.print(String(format: "%d claims of %d cases by %d %@ in %.2f s: %.0f claims/s, p50 %.2f ms, p99 %.2f ms, %d double claims",
-                                   claims, expected, claimers, via, seconds, claimsPerSecond, p50Ms, p99Ms, doubleClaims)
-                            + (checksAnswered.map { "; research answered \($0) checks meanwhile" } ?? ""))
+                Swift.print(
+                    String(
+                        format: "%d claims of %d cases by %d %@ in %.2f s: %.0f claims/s, p50 %.2f ms, p99 %.2f ms, %d double claims",
+                        claims, expected, claimers, via, seconds, claimsPerSecond, p50Ms, p99Ms, doubleClaims)
+                        + (checksAnswered.map { "; research answered \($0) checks meanwhile" } ?? ""))
             }
             if doubleClaims > 0 || claims != expected { throw ExitCode.failure }
         }
@@ -59,7 +61,8 @@ enum ClaimDrain {
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
         }
-        return Result(cases: ids.count, claimers: claimers, claims: ids.count, doubleClaims: ids.count - Set(ids).count,
-                      seconds: elapsed, claimsPerSecond: Double(ids.count) / elapsed, p50Ms: percentile(0.50), p99Ms: percentile(0.99))
+        return Result(
+            cases: ids.count, claimers: claimers, claims: ids.count, doubleClaims: ids.count - Set(ids).count,
+            seconds: elapsed, claimsPerSecond: Double(ids.count) / elapsed, p50Ms: percentile(0.50), p99Ms: percentile(0.99))
     }
 }

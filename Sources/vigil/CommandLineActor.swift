@@ -30,7 +30,9 @@ enum CommandLineActor {
     static func name(_ explicit: String?) throws -> String {
         let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
         let name = (explicit ?? user ?? accountName ?? "").trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw ValidationError("say who you are with --by NAME (or set $USER): the audit log records every read and change") }
+        guard !name.isEmpty else {
+            throw ValidationError("say who you are with --by NAME (or set $USER): the audit log records every read and change")
+        }
         guard DisplayText.escaped(name) == name else { throw ValidationError("--by: a name may not hold control characters") }
         return name
     }

@@ -64,18 +64,22 @@ struct DemoCommand: AsyncParsableCommand {
 
             let clock = ContinuousClock()
             let started = clock.now
-            try await ResearchWorker(store: store, engine: engine, sources: sources,
-                                     configuration: .init(concurrency: concurrency, untilIdle: true), logger: logger).run()
+            try await ResearchWorker(
+                store: store, engine: engine, sources: sources,
+                configuration: .init(concurrency: concurrency, untilIdle: true), logger: logger
+            ).run()
             let seconds = (clock.now - started).seconds
             let after = try await store.backlog(asOf: Date(), limit: nil)
-            print("\nResearch: \(stub.log.entries.count) source requests answered in \(String(format: "%.1f", seconds)) s "
-                + "(\(concurrency) at once, \(stub.log.peakInFlight) in flight at the peak).")
+            print(
+                "\nResearch: \(stub.log.entries.count) source requests answered in \(String(format: "%.1f", seconds)) s "
+                    + "(\(concurrency) at once, \(stub.log.peakInFlight) in flight at the peak).")
             print(DemoSummary.changes(before: before, after: after))
             print("\nBacklog after research (top \(top) of \(after.count)):")
             print(BacklogTable.render(Array(after.prefix(top)), asOf: Date()))
             print("\nDatabase: \(db) — try `vigil backlog --db \(db)` or `vigil show --db \(db) CASE`.")
-            print("The supervisor's dashboard: `vigil user add NAME --role supervisor --db \(db)` (prints a token), then "
-                  + "`vigil serve --db \(db)` and sign in at http://127.0.0.1:8080/ with the token.")
+            print(
+                "The supervisor's dashboard: `vigil user add NAME --role supervisor --db \(db)` (prints a token), then "
+                    + "`vigil serve --db \(db)` and sign in at http://127.0.0.1:8080/ with the token.")
         }
     }
 }

@@ -36,7 +36,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Validate only: parse every record and report, store nothing (duplicates are not detected).")
     var dryRun = false
 
-    @Option(help: "With --server: a JSON Lines file goes in parts of this many lines, one after another (the report keeps the file's line numbers).", transform: NumberOption.whole(1...1_000_000))
+    @Option(
+        help: "With --server: a JSON Lines file goes in parts of this many lines, one after another (the report keeps the file's line numbers).",
+        transform: NumberOption.whole(1...1_000_000))
     var linesPerRequest = ReferralUploader.defaultLinesPerRequest
 
     mutating func run() async throws {
@@ -65,8 +67,9 @@ struct ImportCommand: AsyncParsableCommand {
                 fatal = true
                 continue
             }
-            try await importFile(file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources),
-                                 report: &report)
+            try await importFile(
+                file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources),
+                report: &report)
         }
         try finish(report, fatal: fatal)
     }
@@ -134,8 +137,10 @@ struct ImportCommand: AsyncParsableCommand {
         try finish(report, fatal: fatal)
     }
 
-    private func importFile(_ file: String, _ batch: Batch, format: IntakeFormat, into pipeline: ImportPipeline,
-                            report: inout ImportReport) async throws {
+    private func importFile(
+        _ file: String, _ batch: Batch, format: IntakeFormat, into pipeline: ImportPipeline,
+        report: inout ImportReport
+    ) async throws {
         let showProgress = !json && FileOutput.standardErrorIsTerminal && batch.count > 5 * ImportPipeline.chunkSize
         var done = 0
         var collected = report
@@ -159,7 +164,9 @@ struct ImportCommand: AsyncParsableCommand {
         for record in report.records where record.status == "rejected" {
             for error in record.errors {
                 let field = error.field.isEmpty ? "record" : error.field
-                FileOutput.standardError("\(record.file):\(record.line): \(record.ref.map { "[\(DisplayText.escaped($0))] " } ?? "")\(field): \(DisplayText.escaped(error.message))\n")
+                FileOutput.standardError(
+                    "\(record.file):\(record.line): \(record.ref.map { "[\(DisplayText.escaped($0))] " } ?? "")\(field): \(DisplayText.escaped(error.message))\n"
+                )
             }
         }
         let verb = dryRun ? "valid (dry run, nothing stored)" : "accepted"

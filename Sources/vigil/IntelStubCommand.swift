@@ -28,10 +28,13 @@ struct IntelStubCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
-        let stub = IntelStubServer(options: .init(port: port, fixtures: try loadFixtures(fixtures), fixturesOnly: fixturesOnly,
-                                                  latencyMs: latencyMs, failRate: failRate), logger: Logger.vigil("vigil.intel-stub"))
-        let group = ServiceGroup(services: [stub], gracefulShutdownSignals: [.sigterm, .sigint],
-                                 logger: Logger.vigil("vigil.intel-stub"))
+        let stub = IntelStubServer(
+            options: .init(
+                port: port, fixtures: try loadFixtures(fixtures), fixturesOnly: fixturesOnly,
+                latencyMs: latencyMs, failRate: failRate), logger: Logger.vigil("vigil.intel-stub"))
+        let group = ServiceGroup(
+            services: [stub], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Logger.vigil("vigil.intel-stub"))
         try await group.run()
     }
 }

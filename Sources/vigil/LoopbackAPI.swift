@@ -11,12 +11,15 @@ enum LoopbackAPI {
     /// Runs `body` with the base URL of a running API over `store`, and the engine to call it with. The API
     /// plans imported referrals' checks from `sources` (`vigil serve` plans them from its intelligence sources);
     /// `alongside` run in the same group (the simulated sources, for research during a benchmark).
-    static func run(store: any Store, sources: [IntelSourceSpec], dashboard: DashboardConfiguration = DashboardConfiguration(),
-                    alongside: [any Service] = [], _ body: @escaping @Sendable (String, CurlEngine) async throws -> Void) async throws {
+    static func run(
+        store: any Store, sources: [IntelSourceSpec], dashboard: DashboardConfiguration = DashboardConfiguration(),
+        alongside: [any Service] = [], _ body: @escaping @Sendable (String, CurlEngine) async throws -> Void
+    ) async throws {
         let logger = Logger.vigil("vigil.bench")
         let port = PortAnnouncement()
-        let application = try VigilAPI.application(store: store, sources: sources, host: "127.0.0.1", port: 0, logger: logger, dashboard: dashboard,
-                                               onRunning: { await port.announce($0) })
+        let application = try VigilAPI.application(
+            store: store, sources: sources, host: "127.0.0.1", port: 0, logger: logger, dashboard: dashboard,
+            onRunning: { await port.announce($0) })
         let engine = CurlEngine(configuration: .init(maxConnectionsPerHost: 64), logger: logger)
         try await OneShotService.run(with: [application, engine] + alongside, logger: logger) {
             try await body("http://127.0.0.1:\(await port.value())", engine)

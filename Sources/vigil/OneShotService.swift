@@ -10,10 +10,11 @@ struct OneShotService: Service {
 
     /// Runs `body` with `services` alive around it, then stops them.
     static func run(with services: [any Service], logger: Logger, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) }
-                + [.init(service: OneShotService(body: body), successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }
+                    + [.init(service: OneShotService(body: body), successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -27,7 +27,8 @@ struct ScratchDatabase {
         let store = try SQLiteStore(path: path)
         var generator = SyntheticPackages()
         try await ImportPipeline(store: store, sources: sources).run(
-            try BatchReader.open(generator.jsonLines(count: packages, prefix: prefix), format: .nca, now: Date())) { _, _ in }
+            try BatchReader.open(generator.jsonLines(count: packages, prefix: prefix), format: .nca, now: Date())
+        ) { _, _ in }
         return store
     }
 }

@@ -27,8 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Research checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var workers = 64
 
-    @Option(help: "Close a connection that has sent no complete request head for this many seconds (1–3600): idle keep-alive connections, and clients that send their headers slowly.",
-            transform: NumberOption.whole(1...3_600))
+    @Option(
+        help:
+            "Close a connection that has sent no complete request head for this many seconds (1–3600): idle keep-alive connections, and clients that send their headers slowly.",
+        transform: NumberOption.whole(1...3_600))
     var idleTimeout = 30
 
     @Option(help: "Where to export the audit chain's signed head (default: <db>.audit-checkpoint.json).")
@@ -47,19 +49,23 @@ struct ServeCommand: AsyncParsableCommand {
         let sources = try intel.sources()
         let metrics = ServerMetrics()
         let serving = StartSignal()
-        let application = try VigilAPI.application(store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics,
-                                                      dashboard: DashboardConfiguration(secureCookies: secureCookies),
-                                                      idleTimeout: .seconds(idleTimeout),
-                                                      onRunning: { _ in serving.open() })
+        let application = try VigilAPI.application(
+            store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics,
+            dashboard: DashboardConfiguration(secureCookies: secureCookies),
+            idleTimeout: .seconds(idleTimeout),
+            onRunning: { _ in serving.open() })
         let engine = CurlEngine(logger: logger)
         // Research starts once the server listens: a start that fails (the port is taken) leases nothing.
-        let worker = ResearchWorker(store: target, engine: engine, sources: sources,
-                                    configuration: .init(concurrency: workers, startSignal: serving), logger: logger, metrics: metrics.factory)
+        let worker = ResearchWorker(
+            store: target, engine: engine, sources: sources,
+            configuration: .init(concurrency: workers, startSignal: serving), logger: logger, metrics: metrics.factory)
         let snapshots = SnapshotRecorder(store: target, logger: logger)
-        let checkpoints = AuditCheckpointWriter(store: target, file: AuditCheckpointFile(path: auditCheckpoint ?? store.checkpointPath),
-                                                interval: .seconds(auditCheckpointInterval), logger: logger)
-        let group = ServiceGroup(services: [application, engine, worker, snapshots, checkpoints], gracefulShutdownSignals: [.sigterm, .sigint],
-                                 logger: logger)
+        let checkpoints = AuditCheckpointWriter(
+            store: target, file: AuditCheckpointFile(path: auditCheckpoint ?? store.checkpointPath),
+            interval: .seconds(auditCheckpointInterval), logger: logger)
+        let group = ServiceGroup(
+            services: [application, engine, worker, snapshots, checkpoints], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         try await group.run()
     }
 }

@@ -9,11 +9,15 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (default: $VIGIL_DB or vigil.sqlite).")
     var db: String?
 
-    @Option(help: "File holding the audit key, 64 hex digits (default: $VIGIL_AUDIT_KEY_FILE, else <db>.audit-key, created when missing; $VIGIL_AUDIT_KEY gives the key itself).")
+    @Option(
+        help:
+            "File holding the audit key, 64 hex digits (default: $VIGIL_AUDIT_KEY_FILE, else <db>.audit-key, created when missing; $VIGIL_AUDIT_KEY gives the key itself)."
+    )
     var auditKeyFile: String?
 
-    @Option(help: "The most checks one case may have (1–100000); answers that would plan more are recorded without them.",
-            transform: NumberOption.whole(1...100_000))
+    @Option(
+        help: "The most checks one case may have (1–100000); answers that would plan more are recorded without them.",
+        transform: NumberOption.whole(1...100_000))
     var maxChecksPerCase = SQLiteStore.defaultMaxChecksPerCase
 
     /// The database path in force.

@@ -44,7 +44,8 @@ struct SyntheticPackages {
             children = "[{\"age\": \(Int.random(in: 0...17, using: &random)), \"relation\": \"\(relation)\"}]"
         }
         let annotation = ["", "\"sextortion\"", "\"csamSolicitation\"", "", ""].randomElement(using: &random)!
-        let incident = Int.random(in: 0..<10, using: &random) == 0
+        let incident =
+            Int.random(in: 0..<10, using: &random) == 0
             ? "Online Enticement of Children for Sexual Acts" : "Child Pornography (possession, manufacture, and distribution)"
         let publiclyAvailable = Bool.random(using: &random)
         let convicted = Int.random(in: 0..<20, using: &random) == 0

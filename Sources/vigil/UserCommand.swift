@@ -46,8 +46,9 @@ struct UserCommand: AsyncParsableCommand {
             let target = try store.open()
             let token = AccessToken.generate()
             _ = try await target.addUser(name: name, role: parsed, tokenHash: AccessToken.hash(token), now: Date())
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .userAdd, caseId: nil,
-                                             detail: "\(name) as \(parsed.rawValue)")
+            try await CommandLineActor.audit(
+                target, actor: try CommandLineActor.actor(by), action: .userAdd, caseId: nil,
+                detail: "\(name) as \(parsed.rawValue)")
             if json {
                 try FileOutput.printJSON(Output(name: name, role: parsed, token: token))
             } else {
@@ -71,8 +72,9 @@ struct UserCommand: AsyncParsableCommand {
                 try FileOutput.printJSON(users)
             } else {
                 for user in users {
-                    print("\(user.name)  \(user.role.rawValue)  added \(Timestamp.format(user.createdAt))"
-                        + (user.revokedAt.map { "  revoked \(Timestamp.format($0))" } ?? ""))
+                    print(
+                        "\(user.name)  \(user.role.rawValue)  added \(Timestamp.format(user.createdAt))"
+                            + (user.revokedAt.map { "  revoked \(Timestamp.format($0))" } ?? ""))
                 }
             }
         }

@@ -26,11 +26,13 @@ struct WorkCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let logger = Logger.vigil("vigil.work")
         let engine = CurlEngine(logger: logger)
-        let worker = ResearchWorker(store: try store.open(), engine: engine, sources: try intel.sources(),
-                                    configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: engine), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let worker = ResearchWorker(
+            store: try store.open(), engine: engine, sources: try intel.sources(),
+            configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: engine), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

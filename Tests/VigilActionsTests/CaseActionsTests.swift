@@ -13,11 +13,13 @@ struct CaseActionsTests {
     func fixture() async throws -> (SQLiteStore, CaseID, TemporaryFolder) {
         let folder = try TemporaryFolder()
         let store = try SQLiteStore(path: folder.path("a.sqlite"), auditKey: AuditKey.generate())
-        let referral = Referral(source: .nca, ref: "A", receivedAt: TestInstants.t0,
-                                observations: [FactObservation(fact: .childAccessHousehold, value: true, provenance: .referral, at: TestInstants.t0)],
-                                children: [], linkKeys: [], research: ResearchInputs())
-        let outcome = try await store.importReferrals([ReferralSubmission(referral: referral, raw: "{}", contentDigest: "a")], sources: [],
-                                                      now: TestInstants.t0)
+        let referral = Referral(
+            source: .nca, ref: "A", receivedAt: TestInstants.t0,
+            observations: [FactObservation(fact: .childAccessHousehold, value: true, provenance: .referral, at: TestInstants.t0)],
+            children: [], linkKeys: [], research: ResearchInputs())
+        let outcome = try await store.importReferrals(
+            [ReferralSubmission(referral: referral, raw: "{}", contentDigest: "a")], sources: [],
+            now: TestInstants.t0)
         guard case .accepted(let id) = outcome[0] else { throw CaseActionError(.invalid, "not accepted") }
         return (store, id, folder)
     }

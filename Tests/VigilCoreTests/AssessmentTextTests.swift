@@ -21,8 +21,10 @@ struct AssessmentTextTests {
 
     @Test("an assessment that read no facts and waits for no checks stores an empty object and an empty list")
     func empty() {
-        let text = AssessmentText(RiskAssessment(grade: .low, policy: "vigil-1", path: "", provisional: false, pendingChecks: [],
-                                                 factsUsed: [:], at: t0))
+        let text = AssessmentText(
+            RiskAssessment(
+                grade: .low, policy: "vigil-1", path: "", provisional: false, pendingChecks: [],
+                factsUsed: [:], at: t0))
         #expect(text.factsUsed == "{}")
         #expect(text.pendingChecks == "")
     }

@@ -15,19 +15,23 @@ struct CheckPlannerTests {
     func dataflow() {
         let ipOnly = ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.77", at: t0, port: nil)])
         #expect(CheckPlanner.plan(sources: sources, inputs: ipOnly).map(\.source) == ["subscriber"])
-        let resolved = ResearchInputs(addresses: [PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation)],
-                                      persons: [PersonIdentity(name: "Sam Sample", dateOfBirth: nil)])
+        let resolved = ResearchInputs(
+            addresses: [PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation)],
+            persons: [PersonIdentity(name: "Sam Sample", dateOfBirth: nil)])
         #expect(CheckPlanner.plan(sources: sources, inputs: resolved).map(\.source) == ["social-care", "pnc"])
-        #expect(CheckPlanner.plan(sources: sources, inputs: ResearchInputs(identifiers: Identifiers(emails: ["a@example.com"])))
-            .map(\.source) == ["pnd"])
+        #expect(
+            CheckPlanner.plan(sources: sources, inputs: ResearchInputs(identifiers: Identifiers(emails: ["a@example.com"])))
+                .map(\.source) == ["pnd"])
         #expect(CheckPlanner.plan(sources: sources, inputs: ResearchInputs()).isEmpty)
     }
 
     @Test("each planned check carries its query's JSON and its source's attempt limit, also when two sources share a query")
     func plannedCheckCarriesTextAndAttempts() {
         var twoAddressSources = sources
-        twoAddressSources.append(IntelSourceSpec(name: "housing", url: "http://127.0.0.1/housing", needs: .address, yields: [],
-                                                 maxAttempts: 7))
+        twoAddressSources.append(
+            IntelSourceSpec(
+                name: "housing", url: "http://127.0.0.1/housing", needs: .address, yields: [],
+                maxAttempts: 7))
         let inputs = ResearchInputs(addresses: [
             PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation),
             PostalAddress(line1: "2 Sample Street", town: "Testville", postcode: "ZZ2 2BB", addressType: .billing),
@@ -54,8 +58,9 @@ struct CheckPlannerTests {
         let shouted = PostalAddress(line1: "1 EXAMPLE ROW", town: nil, postcode: "zz1 1aa", addressType: .installation)
         let person = PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")
         let sameInstant = IPObservation(ipAddress: "198.51.100.77", at: t0 + 0.0003, port: 8080)
-        let inputs = ResearchInputs(ips: [ip, ip, sameInstant], addresses: [address, shouted, address], persons: [person, person],
-                                    identifiers: Identifiers(emails: ["a@example.com", "a@example.com"]))
+        let inputs = ResearchInputs(
+            ips: [ip, ip, sameInstant], addresses: [address, shouted, address], persons: [person, person],
+            identifiers: Identifiers(emails: ["a@example.com", "a@example.com"]))
         let planned = CheckPlanner.plan(sources: sources, inputs: inputs)
         #expect(planned.map(\.source) == ["subscriber", "social-care", "pnc", "pnd"])
         #expect(Set(planned.map { [$0.source, $0.queryText] }).count == planned.count)
@@ -72,14 +77,18 @@ struct CheckPlannerTests {
 
     @Test("queries are FORMATS.md §4 JSON with sorted keys, escaped strings and no unknown members")
     func wireForm() throws {
-        #expect(CheckQuery.ip(IPObservation(ipAddress: "198.51.100.77", at: t0, port: 51413)).jsonText
-            == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"198.51.100.77","port":51413}}"#)
-        #expect(CheckQuery.ip(IPObservation(ipAddress: "2001:db8::1", at: t0, port: nil)).jsonText
-            == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"2001:db8::1"}}"#)
-        #expect(CheckQuery.address(PostalAddress(line1: "1 \"Quoted\" Row", town: nil, postcode: "ZZ1 1AA", addressType: .billing)).jsonText
-            == #"{"address":{"line1":"1 \"Quoted\" Row","postcode":"ZZ1 1AA"}}"#)
-        #expect(CheckQuery.person(PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")).jsonText
-            == #"{"person":{"dateOfBirth":"1979-05-05","name":"Sam Sample"}}"#)
+        #expect(
+            CheckQuery.ip(IPObservation(ipAddress: "198.51.100.77", at: t0, port: 51413)).jsonText
+                == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"198.51.100.77","port":51413}}"#)
+        #expect(
+            CheckQuery.ip(IPObservation(ipAddress: "2001:db8::1", at: t0, port: nil)).jsonText
+                == #"{"ip":{"at":"2026-03-01T00:00:00Z","ipAddress":"2001:db8::1"}}"#)
+        #expect(
+            CheckQuery.address(PostalAddress(line1: "1 \"Quoted\" Row", town: nil, postcode: "ZZ1 1AA", addressType: .billing)).jsonText
+                == #"{"address":{"line1":"1 \"Quoted\" Row","postcode":"ZZ1 1AA"}}"#)
+        #expect(
+            CheckQuery.person(PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")).jsonText
+                == #"{"person":{"dateOfBirth":"1979-05-05","name":"Sam Sample"}}"#)
         let identifiers = CheckQuery.identifiers(Identifiers(emails: ["a@example.com"], phones: [], usernames: ["line\nbreak"])).jsonText
         #expect(identifiers == #"{"identifiers":{"emails":["a@example.com"],"phones":[],"usernames":["line\nbreak"]}}"#)
         let parsed = try JSONSerialization.jsonObject(with: Data(identifiers.utf8)) as? [String: [String: [String]]]

@@ -53,12 +53,19 @@ struct GradeExplanationTests {
     func historyAndAccess() {
         let text = GradeExplanation.text(
             grade: .veryHigh,
-            facts: [.sexualOffenceHistory: CombinedFact(value: .yes, provenance: [.check("pnc"), .check("visor")]),
-                    .childAccessHousehold: CombinedFact(value: .yes, provenance: [.referral])],
-            children: [Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral),
-                       Child(age: 4, relation: .other, provenance: .referral)],
+            facts: [
+                .sexualOffenceHistory: CombinedFact(value: .yes, provenance: [.check("pnc"), .check("visor")]),
+                .childAccessHousehold: CombinedFact(value: .yes, provenance: [.referral]),
+            ],
+            children: [
+                Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral),
+                Child(age: 4, relation: .other, provenance: .referral),
+            ],
             pendingChecks: [], sources: sources)
-        #expect(text == "Very High because the PNC check and the ViSOR check found a sexual offence history; the referral reports children of 11 and 8 living at the address")
+        #expect(
+            text
+                == "Very High because the PNC check and the ViSOR check found a sexual offence history; the referral reports children of 11 and 8 living at the address"
+        )
     }
 
     @Test("Low with nothing known names the checks that could raise it, and lists the rest")
@@ -71,8 +78,10 @@ struct GradeExplanationTests {
     func knownNo() {
         let text = GradeExplanation.text(
             grade: .medium,
-            facts: [.distribution: CombinedFact(value: .yes, provenance: [.referral]),
-                    .sexualOffenceHistory: CombinedFact(value: .no, provenance: [.check("pnc")])],
+            facts: [
+                .distribution: CombinedFact(value: .yes, provenance: [.referral]),
+                .sexualOffenceHistory: CombinedFact(value: .no, provenance: [.check("pnc")]),
+            ],
             children: [], pendingChecks: ["social-care"], sources: sources)
         #expect(text == "Medium because the referral reports distribution of indecent images; access to children not yet known — social-care pending")
     }
@@ -82,10 +91,12 @@ struct GradeExplanationTests {
         let text = GradeExplanation.text(
             grade: .high,
             facts: [.childAccessHousehold: CombinedFact(value: .yes, provenance: [.check("social-care"), .referral])],
-            children: [Child(age: 8, relation: .household, provenance: .referral), Child(age: 11, relation: .household, provenance: .referral),
-                       Child(age: 11, relation: .household, provenance: .check("social-care")),
-                       Child(age: 8, relation: .household, provenance: .check("social-care")),
-                       Child(age: 8, relation: .household, provenance: .check("social-care"))],
+            children: [
+                Child(age: 8, relation: .household, provenance: .referral), Child(age: 11, relation: .household, provenance: .referral),
+                Child(age: 11, relation: .household, provenance: .check("social-care")),
+                Child(age: 8, relation: .household, provenance: .check("social-care")),
+                Child(age: 8, relation: .household, provenance: .check("social-care")),
+            ],
             pendingChecks: [], sources: sources)
         #expect(text == "High because the social-care check and the referral found children of 11, 8 and 8 living at the address")
     }

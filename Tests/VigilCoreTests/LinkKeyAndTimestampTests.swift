@@ -11,8 +11,9 @@ struct LinkKeyAndTimestampTests {
         #expect(LinkKey.phone("+44 7700 900123") == LinkKey.phone("07700900123"))
         #expect(LinkKey.espAccount(service: "Example Chat", userId: "u1") == LinkKey.espAccount(service: "example chat", userId: "u1"))
         #expect(LinkKey.espAccount(service: "Example Chat", userId: "u1") != LinkKey.espAccount(service: "Example Chat", userId: "U1"))
-        #expect(LinkKey.installationAddress(postcode: "zz1 1aa", line1: "12 Placeholder Close")
-            == LinkKey.installationAddress(postcode: "ZZ11AA", line1: "12, placeholder  close"))
+        #expect(
+            LinkKey.installationAddress(postcode: "zz1 1aa", line1: "12 Placeholder Close")
+                == LinkKey.installationAddress(postcode: "ZZ11AA", line1: "12, placeholder  close"))
         #expect(LinkKey.p2pClient(network: "BitTorrent", clientId: "") == nil)
         #expect(LinkKey.email("  ") == nil)
     }
@@ -32,11 +33,13 @@ struct LinkKeyAndTimestampTests {
         #expect(LinkKey.normalisedPostcode(" ab1\u{0B}2cd\u{0C}") == "AB12CD")
         var random = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
-            let text = String(decoding: (0..<Int.random(in: 0...16, using: &random)).map { _ in UInt8.random(in: 0...0x7F, using: &random) },
-                              as: UTF8.self)
+            let text = String(
+                decoding: (0..<Int.random(in: 0...16, using: &random)).map { _ in UInt8.random(in: 0...0x7F, using: &random) },
+                as: UTF8.self)
             let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
-            #expect(LinkKey.installationAddress(postcode: "ZZ1 1AA", line1: text)?.rawValue == (words.isEmpty ? nil : "address:ZZ11AA|\(words)"),
-                    "\(Array(text.utf8))")
+            #expect(
+                LinkKey.installationAddress(postcode: "ZZ1 1AA", line1: text)?.rawValue == (words.isEmpty ? nil : "address:ZZ11AA|\(words)"),
+                "\(Array(text.utf8))")
             #expect(LinkKey.normalisedPostcode(text) == text.uppercased().filter { !$0.isWhitespace }, "\(Array(text.utf8))")
         }
     }

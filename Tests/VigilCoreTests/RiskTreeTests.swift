@@ -12,20 +12,22 @@ struct RiskTreeTests {
         #expect(assessment.policy == "vigil-1")
     }
 
-    @Test("phase 2: history with access or behaviour is Very High, alone High",
-          arguments: [
+    @Test(
+        "phase 2: history with access or behaviour is Very High, alone High",
+        arguments: [
             ([FactKind.sexualOffenceHistory: true, .childAccessOther: true], Grade.veryHigh),
             ([.sexualOffenceHistory: true, .sexualCommunicationWithChild: true], .veryHigh),
             ([.sexualOffenceHistory: true, .identifiedChildVictim: true], .veryHigh),
             ([.sexualOffenceHistory: true, .distribution: true], .high),
             ([.sexualOffenceHistory: true], .high),
-          ])
+        ])
     func history(values: [FactKind: Bool], expected: Grade) {
         #expect(RiskTree.assess(facts(values), pendingChecks: [], at: t0).grade == expected)
     }
 
-    @Test("phase 3: access and behaviour Very High; either alone High",
-          arguments: [
+    @Test(
+        "phase 3: access and behaviour Very High; either alone High",
+        arguments: [
             ([FactKind.childAccessHousehold: true, .contactAbuseIndicators: true], Grade.veryHigh),
             ([.childAccessOccupation: true], .high),
             ([.childAccessOther: true], .high),
@@ -33,26 +35,29 @@ struct RiskTreeTests {
             ([.identifiedChildVictim: true], .high),
             ([.contactAbuseIndicators: true], .high),
             ([.sexualCommunicationWithChild: true, .distribution: true], .high),
-          ])
+        ])
     func accessAndBehaviour(values: [FactKind: Bool], expected: Grade) {
         #expect(RiskTree.assess(facts(values), pendingChecks: [], at: t0).grade == expected)
     }
 
-    @Test("phase 4 and 5: distribution or other risk factors Medium, nothing Low",
-          arguments: [
+    @Test(
+        "phase 4 and 5: distribution or other risk factors Medium, nothing Low",
+        arguments: [
             ([FactKind.distribution: true], Grade.medium),
             ([.otherRiskFactors: true], .medium),
             ([.distribution: false, .otherRiskFactors: false], .low),
             ([:], .low),
-          ])
+        ])
     func otherRisk(values: [FactKind: Bool], expected: Grade) {
         #expect(RiskTree.assess(facts(values), pendingChecks: [], at: t0).grade == expected)
     }
 
     @Test("the path records each phase with values and provenance")
     func pathExplainsTheGrade() {
-        var set = facts([.imminentDanger: false, .sexualOffenceHistory: false, .contactAbuseIndicators: false,
-                         .sexualCommunicationWithChild: false])
+        var set = facts([
+            .imminentDanger: false, .sexualOffenceHistory: false, .contactAbuseIndicators: false,
+            .sexualCommunicationWithChild: false,
+        ])
         set.insert(FactObservation(fact: .childAccessHousehold, value: true, provenance: .check("social-care"), at: t0))
         let assessment = RiskTree.assess(set, pendingChecks: [], at: t0)
         #expect(assessment.path == "1:no(referral) 2:no(referral) 3:access=yes(check:social-care) behaviour=no(referral) → High")

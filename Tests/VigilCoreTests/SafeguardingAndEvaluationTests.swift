@@ -4,8 +4,9 @@ import VigilCore
 
 @Suite("social-care and LADO flags; case evaluation")
 struct SafeguardingAndEvaluationTests {
-    @Test("social care: High or Very High with household, other access or an identified victim",
-          arguments: [FactKind.childAccessHousehold, .childAccessOther, .identifiedChildVictim])
+    @Test(
+        "social care: High or Very High with household, other access or an identified victim",
+        arguments: [FactKind.childAccessHousehold, .childAccessOther, .identifiedChildVictim])
     func socialCare(fact: FactKind) {
         #expect(SafeguardingRules.required(grade: .high, facts: facts([fact: true])) == [.socialCare])
         #expect(SafeguardingRules.required(grade: .veryHigh, facts: facts([fact: true])) == [.socialCare])
@@ -41,17 +42,21 @@ struct SafeguardingAndEvaluationTests {
         #expect(low.assessment.grade == .low && low.dueAt == t0 + 30 * 86_400)
         #expect(low.promotionAt == low.dueAt && low.promotedGrade == .medium)
         let aged = CaseEvaluation.evaluate(state(FactSet([])), trigger: .referral, now: t0 + 31 * 86_400, targets: .standard)
-        #expect(aged.effectiveGrade == .medium && aged.promotionAt == nil && aged.promotedGrade == .medium,
-                "already promoted: no promotion to come, and the rank it was promoted to stays known")
+        #expect(
+            aged.effectiveGrade == .medium && aged.promotionAt == nil && aged.promotedGrade == .medium,
+            "already promoted: no promotion to come, and the rank it was promoted to stays known")
         let high = CaseEvaluation.evaluate(state(facts([.childAccessHousehold: true])), trigger: .referral, now: t0, targets: .standard)
-        #expect(high.assessment.grade == .high && high.dueAt == t0 + 7 * 86_400 && high.promotionAt == nil && high.promotedGrade == nil,
-                "High never ages into Very High")
+        #expect(
+            high.assessment.grade == .high && high.dueAt == t0 + 7 * 86_400 && high.promotionAt == nil && high.promotedGrade == nil,
+            "High never ages into Very High")
     }
 
     @Test("evaluation summarises access and youngest child, and keeps the promotion time until it passes")
     func summary() {
-        let children = [Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral),
-                        Child(age: nil, relation: .other, provenance: .referral)]
+        let children = [
+            Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral),
+            Child(age: nil, relation: .other, provenance: .referral),
+        ]
         let low = CaseEvaluation.evaluate(state(FactSet(), children: children), trigger: .referral, now: t0, targets: .standard)
         #expect(low.youngestChildAge == 8)
         #expect(low.childAccess == .unknown)

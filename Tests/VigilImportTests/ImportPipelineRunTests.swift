@@ -14,8 +14,10 @@ struct ImportPipelineRunTests {
             .deletingLastPathComponent().appendingPathComponent("Samples/nca-packages.jsonl")
         let templates = try String(contentsOf: samples, encoding: .utf8).split(separator: "\n")
         let lines = (0..<1300).map { index in
-            index % 97 == 50 ? "{broken" : templates[index % templates.count].replacingOccurrences(
-                of: #""packageId": "NCA-"#, with: #""packageId": "RUN-\#(index)-"#)
+            index % 97 == 50
+                ? "{broken"
+                : templates[index % templates.count].replacingOccurrences(
+                    of: #""packageId": "NCA-"#, with: #""packageId": "RUN-\#(index)-"#)
         }
         return Array(lines.joined(separator: "\n").utf8)
     }

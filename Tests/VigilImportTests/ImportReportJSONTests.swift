@@ -14,10 +14,12 @@ struct ImportReportJSONTests {
         report.add(file: "batch.jsonl", line: 2, ref: "NCA-1", format: .nca, outcome: .duplicate(CaseID(42)))
         report.add(file: "batch.jsonl", line: 3, ref: "NCA-2", format: .nca, outcome: .conflict(CaseID(7)))
         report.add(file: "batch.jsonl", line: 4, ref: "NCA-3", format: .nca, outcome: .failed("the database refused the record: \"busy\""))
-        report.reject(file: "dir/odd \"name\"\\é.jsonl", line: 5, ref: nil, errors: [
-            FieldError(field: "subscriber.ipAddress", message: "'203.0.113.999' is not an IPv4 or IPv6 address"),
-            FieldError(field: "", message: "invalid JSON:\tunexpected character '\n' (line 5) – Zoë 🙂"),
-        ])
+        report.reject(
+            file: "dir/odd \"name\"\\é.jsonl", line: 5, ref: nil,
+            errors: [
+                FieldError(field: "subscriber.ipAddress", message: "'203.0.113.999' is not an IPv4 or IPv6 address"),
+                FieldError(field: "", message: "invalid JSON:\tunexpected character '\n' (line 5) – Zoë 🙂"),
+            ])
         report.reject(file: "body", line: 6, ref: "P2P-1", errors: [])
         report.validated(file: "body", line: 7, ref: "P2P-2")
         return report
@@ -27,8 +29,9 @@ struct ImportReportJSONTests {
     func sameTextAsEncoder() throws {
         let expected = String(decoding: try VigilJSON.encoder.encode(report), as: UTF8.self)
         #expect(String(decoding: report.jsonBytes, as: UTF8.self) == expected)
-        #expect(String(decoding: ImportReport().jsonBytes, as: UTF8.self)
-            == String(decoding: try VigilJSON.encoder.encode(ImportReport()), as: UTF8.self))
+        #expect(
+            String(decoding: ImportReport().jsonBytes, as: UTF8.self)
+                == String(decoding: try VigilJSON.encoder.encode(ImportReport()), as: UTF8.self))
     }
 
     @Test("control characters the encoder spells differently still read back as the same text")

@@ -11,7 +11,7 @@ func ncaPackage(_ edit: (inout [String: Any]) -> Void = { _ in }) -> String {
         "cybertip": [
             "reportId": 1,
             "reportedInformation": [
-                "incidentSummary": ["incidentType": "Child Pornography (possession, manufacture, and distribution)"],
+                "incidentSummary": ["incidentType": "Child Pornography (possession, manufacture, and distribution)"]
             ] as [String: Any],
         ] as [String: Any],
     ]

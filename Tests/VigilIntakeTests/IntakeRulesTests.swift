@@ -14,19 +14,26 @@ struct IntakeRulesTests {
 
     @Test("every bad field of a record is reported at once")
     func allErrors() throws {
-        let record = try read(ncaPackage {
-            $0["packageType"] = "SUSPECT"
-            $0["packageId"] = "has spaces"
-            $0["childrenKnown"] = [["age": 19, "relation": "cousin"]]
-            $0.removeValue(forKey: "cybertip")
-        }, .nca)[0]
-        #expect(Set(errors(record).map(\.field)) == ["packageId", "packageType", "childrenKnown[0].age",
-                                                      "childrenKnown[0].relation", "cybertip"])
+        let record = try read(
+            ncaPackage {
+                $0["packageType"] = "SUSPECT"
+                $0["packageId"] = "has spaces"
+                $0["childrenKnown"] = [["age": 19, "relation": "cousin"]]
+                $0.removeValue(forKey: "cybertip")
+            }, .nca)[0]
+        #expect(
+            Set(errors(record).map(\.field)) == [
+                "packageId", "packageType", "childrenKnown[0].age",
+                "childrenKnown[0].relation", "cybertip",
+            ])
     }
 
     @Test("null and a missing optional field both mean unknown; wrong types are errors")
     func nulls() throws {
-        let nulls = try read(ncaPackage { $0["ncmecPriority"] = NSNull(); $0["subscriber"] = NSNull() }, .nca)[0]
+        let nulls = try read(
+            ncaPackage {
+                $0["ncmecPriority"] = NSNull(); $0["subscriber"] = NSNull()
+            }, .nca)[0]
         #expect(errors(nulls).isEmpty)
         let wrong = try read(ncaPackage { $0["suspectOccupation"] = ["worksWithChildren": 1] }, .nca)[0]
         #expect(errors(wrong).map(\.field) == ["suspectOccupation.worksWithChildren"])
@@ -94,8 +101,12 @@ struct IntakeRulesTests {
 
     @Test("unknown fields are kept in the raw payload; canonical form ignores key order and spacing")
     func rawAndCanonical() throws {
-        let a = try read(#"{"packageId":"NCA-T-1","packageType":"NOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":1,"reportedInformation":{"incidentSummary":{"incidentType":"x"}}},"extra":{"kept":true}}"#, .nca)[0]
-        let b = try read(#"{ "extra": {"kept": true}, "cybertip": {"reportedInformation": {"incidentSummary": {"incidentType": "x"}}, "reportId": 1}, "disseminatedAt": "2026-03-01T09:00:00Z", "packageType": "NOCAP", "packageId": "NCA-T-1" }"#, .nca)[0]
+        let a = try read(
+            #"{"packageId":"NCA-T-1","packageType":"NOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":1,"reportedInformation":{"incidentSummary":{"incidentType":"x"}}},"extra":{"kept":true}}"#,
+            .nca)[0]
+        let b = try read(
+            #"{ "extra": {"kept": true}, "cybertip": {"reportedInformation": {"incidentSummary": {"incidentType": "x"}}, "reportId": 1}, "disseminatedAt": "2026-03-01T09:00:00Z", "packageType": "NOCAP", "packageId": "NCA-T-1" }"#,
+            .nca)[0]
         #expect(try a.result.get().raw.contains(#""extra":{"kept":true}"#))
         #expect(try a.result.get().contentDigest == b.result.get().contentDigest)
         #expect(try a.result.get().raw != b.result.get().raw)
@@ -107,8 +118,9 @@ struct IntakeRulesTests {
         let value = try parser.parseDocument()
         #expect(value.canonicalText == #"{"a":{"x":true},"b":1,"c":null}"#)
         let package = ncaPackage()
-        let twice = try read(package.replacingOccurrences(of: #""packageType":"NOCAP""#, with: #""packageType":"car","packageType":"NOCAP""#),
-                             .nca)[0]
+        let twice = try read(
+            package.replacingOccurrences(of: #""packageType":"NOCAP""#, with: #""packageType":"car","packageType":"NOCAP""#),
+            .nca)[0]
         #expect(twice.errors.map(\.message) == ["invalid JSON: member 'packageType' is given twice in one object (line 1)"])
         let deep = try read(package.replacingOccurrences(of: #""reportId":1"#, with: #""reportId":1,"reportId":2"#), .nca)[0]
         #expect(deep.errors.first?.message.contains("member 'reportId' is given twice") == true)
@@ -133,26 +145,32 @@ struct IntakeRulesTests {
 
     @Test("NULs and control characters in identifiers are refused; echoed values are escaped and cut")
     func controlCharacters() throws {
-        let nul = try read(ncaPackage {
-            $0["subscriber"] = ["ipAddress": "198.51.100.7\u{0}<script>", "at": "2026-02-01T10:00:00Z", "addressType": "installation"]
-        }, .nca)[0]
+        let nul = try read(
+            ncaPackage {
+                $0["subscriber"] = ["ipAddress": "198.51.100.7\u{0}<script>", "at": "2026-02-01T10:00:00Z", "addressType": "installation"]
+            }, .nca)[0]
         #expect(nul.errors.map(\.field) == ["subscriber.ipAddress"])
         #expect(nul.errors[0].message == "contains a NUL character")
         let escape = try read(ncaPackage { $0["packageType"] = "\u{1B}[31mRED" + String(repeating: "x", count: 500) }, .nca)[0]
         let message = try #require(escape.errors.first { $0.field == "packageType" }?.message)
         #expect(!message.contains("\u{1B}") && message.contains("\\u{1b}[31mRED"))
         #expect(message.count < 200 && message.contains("bytes)"), "a 500-character value is cut in the message: \(message)")
-        let lead = try read(#"{"leadId":"L-1","tool":"t","network":"Other","detectedAt":"2026-02-01T10:00:00Z","ipAddress":"198.51.100.7","clientId":"ab\u0007cd","firstSeen":"2026-02-01T09:00:00Z","lastSeen":"2026-02-01T09:30:00Z"}"#, .p2p)[0]
+        let lead = try read(
+            #"{"leadId":"L-1","tool":"t","network":"Other","detectedAt":"2026-02-01T10:00:00Z","ipAddress":"198.51.100.7","clientId":"ab\u0007cd","firstSeen":"2026-02-01T09:00:00Z","lastSeen":"2026-02-01T09:30:00Z"}"#,
+            .p2p)[0]
         #expect(lead.errors.map(\.field) == ["clientId"])
     }
 
     @Test("implausible times are refused per record: before 1990, more than a day ahead, offsets past ±14:00")
     func implausibleTimes() throws {
-        for (text, problem) in [("0000-01-01T00:00:00Z", "before 1990"), ("1989-12-31T23:59:59Z", "before 1990"),
-                                ("9999-12-31T23:59:59-23:59", "is not an RFC 3339 timestamp"),
-                                (Timestamp.format(Date().addingTimeInterval(3 * 86_400)), "more than a day in the future")] {
-            let records = try read([ncaPackage { $0["disseminatedAt"] = text }, ncaPackage { $0["packageId"] = "NCA-T-2" }]
-                .joined(separator: "\n"), .nca)
+        for (text, problem) in [
+            ("0000-01-01T00:00:00Z", "before 1990"), ("1989-12-31T23:59:59Z", "before 1990"),
+            ("9999-12-31T23:59:59-23:59", "is not an RFC 3339 timestamp"),
+            (Timestamp.format(Date().addingTimeInterval(3 * 86_400)), "more than a day in the future"),
+        ] {
+            let records = try read(
+                [ncaPackage { $0["disseminatedAt"] = text }, ncaPackage { $0["packageId"] = "NCA-T-2" }]
+                    .joined(separator: "\n"), .nca)
             #expect(records[0].errors.map(\.field) == ["disseminatedAt"] && records[0].errors[0].message.contains(problem), "\(text)")
             #expect(records[1].errors.isEmpty, "the next record still lands")
         }
@@ -162,9 +180,11 @@ struct IntakeRulesTests {
         #expect(Timestamp.parse("2026-01-01T00:00:00-14:01") == .failure(.malformed))
     }
 
-    @Test("a malformed CSV row is rejected with its line, and every row after it is still read", arguments: [
-        "\"quoted\"tail", "\"unterminated", "mid\"quote",
-    ])
+    @Test(
+        "a malformed CSV row is rejected with its line, and every row after it is still read",
+        arguments: [
+            "\"quoted\"tail", "\"unterminated", "mid\"quote",
+        ])
     func csvResynchronises(cell: String) throws {
         let header = "leadId,tool,network,detectedAt,ipAddress,firstSeen,lastSeen"
         func row(_ id: String, tool: String = "t") -> String {
@@ -195,7 +215,10 @@ struct IntakeRulesTests {
 
     @Test("enumerations match case-insensitively and are stored normalised")
     func enums() throws {
-        let record = try read(ncaPackage { $0["packageType"] = "Car"; $0["ncmecPriority"] = "e" }, .nca)[0]
+        let record = try read(
+            ncaPackage {
+                $0["packageType"] = "Car"; $0["ncmecPriority"] = "e"
+            }, .nca)[0]
         #expect(factSet(try referral(record)) == [.imminentDanger])
     }
 }
@@ -206,7 +229,8 @@ struct P2PLeadTests {
 
     @Test("CSV: quoted cells with commas and newlines, line numbers from the file, extra columns kept")
     func csv() throws {
-        let text = header
+        let text =
+            header
             + "L-1,\"Tool, v2\",gnutella,2026-03-01T10:00:00Z,192.0.2.1,6346,c1,2026-02-28T10:00:00Z,2026-03-01T09:00:00Z,\"two\nlines\"\n"
             + "L-2,Tool,Napster,2026-03-01T10:00:00Z,192.0.2.1,,c2,2026-02-28T10:00:00Z,2026-03-01T09:00:00Z,\n"
         let records = try read(text, .p2p)
@@ -226,13 +250,15 @@ struct P2PLeadTests {
 
     @Test("times must run firstSeen ≤ lastSeen ≤ detectedAt; ports and counts are checked")
     func ordering() throws {
-        let text = #"{"leadId":"L-1","tool":"t","network":"eD2k","detectedAt":"2026-03-01T10:00:00Z","ipAddress":"2001:db8::1","port":0,"firstSeen":"2026-03-02T10:00:00Z","lastSeen":"2026-03-01T11:00:00Z","knownFileCount":-2}"#
+        let text =
+            #"{"leadId":"L-1","tool":"t","network":"eD2k","detectedAt":"2026-03-01T10:00:00Z","ipAddress":"2001:db8::1","port":0,"firstSeen":"2026-03-02T10:00:00Z","lastSeen":"2026-03-01T11:00:00Z","knownFileCount":-2}"#
         #expect(Set(errors(try read(text, .p2p)[0]).map(\.field)) == ["port", "knownFileCount", "firstSeen", "lastSeen"])
     }
 
     @Test("JSON Lines leads parse the same way as CSV rows")
     func jsonLines() throws {
-        let text = #"{"leadId":"L-9","tool":"t","network":"BITTORRENT","detectedAt":"2026-03-01T10:00:00Z","ipAddress":"192.0.2.9","port":"51413","firstSeen":"2026-03-01T08:00:00Z","lastSeen":"2026-03-01T09:00:00Z"}"#
+        let text =
+            #"{"leadId":"L-9","tool":"t","network":"BITTORRENT","detectedAt":"2026-03-01T10:00:00Z","ipAddress":"192.0.2.9","port":"51413","firstSeen":"2026-03-01T08:00:00Z","lastSeen":"2026-03-01T09:00:00Z"}"#
         let lead = try referral(try read(text, .p2p)[0])
         #expect(lead.ref == "L-9")
         #expect(lead.research.ips.first?.port == 51413)

@@ -28,9 +28,11 @@ struct NCAPackageTests {
     @Test("children known map to access facts and become children of the case")
     func childrenKnown() throws {
         let text = ncaPackage {
-            $0["childrenKnown"] = [["age": 11, "relation": "household"], ["age": 8, "relation": "HOUSEHOLD"],
-                                   ["age": NSNull(), "relation": "occupation"], ["age": 4, "relation": "other"],
-                                   ["age": 6, "relation": "victim"]]
+            $0["childrenKnown"] = [
+                ["age": 11, "relation": "household"], ["age": 8, "relation": "HOUSEHOLD"],
+                ["age": NSNull(), "relation": "occupation"], ["age": 4, "relation": "other"],
+                ["age": 6, "relation": "victim"],
+            ]
         }
         let parsed = try referral(try read(text, .nca)[0])
         #expect(factSet(parsed) == [.childAccessHousehold, .childAccessOccupation, .childAccessOther, .identifiedChildVictim])
@@ -47,10 +49,18 @@ struct NCAPackageTests {
     func reportedPerson() throws {
         let text = ncaPackage {
             setInfo(&$0, "incidentSummary", ["incidentType": "x"])
-            setInfo(&$0, "reportedPeople", ["reportedPersons": [["convictedSexOffender": true, "accessToChildren": true,
-                                                                 "espService": "Example Chat", "espUserId": 77,
-                                                                 "emails": ["emails": [["value": "A@Example.com"]]],
-                                                                 "phones": ["phones": [["value": "07700 900001"]]]]]])
+            setInfo(
+                &$0, "reportedPeople",
+                [
+                    "reportedPersons": [
+                        [
+                            "convictedSexOffender": true, "accessToChildren": true,
+                            "espService": "Example Chat", "espUserId": 77,
+                            "emails": ["emails": [["value": "A@Example.com"]]],
+                            "phones": ["phones": [["value": "07700 900001"]]],
+                        ]
+                    ]
+                ])
         }
         let parsed = try referral(try read(text, .nca)[0])
         #expect(factSet(parsed) == [.sexualOffenceHistory, .childAccessOther])
@@ -97,8 +107,10 @@ struct NCAPackageTests {
     @Test("subscriber: installation address links and is researchable; IP with timestamp feeds the subscriber check")
     func subscriber() throws {
         let text = ncaPackage {
-            $0["subscriber"] = ["ipAddress": "198.51.100.7", "at": "2026-02-01T10:00:00+01:00", "addressType": "Installation",
-                                "address": ["line1": "1 Example Row", "postcode": "ZZ1 1AA"], "subscriberName": "Sam Sample"]
+            $0["subscriber"] = [
+                "ipAddress": "198.51.100.7", "at": "2026-02-01T10:00:00+01:00", "addressType": "Installation",
+                "address": ["line1": "1 Example Row", "postcode": "ZZ1 1AA"], "subscriberName": "Sam Sample",
+            ]
         }
         let parsed = try referral(try read(text, .nca)[0])
         #expect(parsed.linkKeys.map(\.rawValue) == ["address:ZZ11AA|1 example row"])

@@ -26,8 +26,9 @@ func testServer() -> some ApplicationProtocol {
     router.get("big") { _, _ in String(repeating: "x", count: 3 << 20) }
     var logger = Logger(label: "test-server")
     logger.logLevel = .critical
-    return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                       onServerRunning: { channel in await ServerPort.shared.set(channel.localAddress?.port ?? 0) }, logger: logger)
+    return Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { channel in await ServerPort.shared.set(channel.localAddress?.port ?? 0) }, logger: logger)
 }
 
 /// The port the test server bound (each suite test starts its own server, serially).
@@ -90,8 +91,10 @@ struct CurlEngineTests {
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        let response = try await engine.perform(.postJSON(url: "\(base)/echo", body: Array("{\"n\":\(index)}".utf8),
-                                                                          connectTimeoutMs: 2000, timeoutMs: 5000))
+                        let response = try await engine.perform(
+                            .postJSON(
+                                url: "\(base)/echo", body: Array("{\"n\":\(index)}".utf8),
+                                connectTimeoutMs: 2000, timeoutMs: 5000))
                         return String(decoding: response.body, as: UTF8.self)
                     }
                 }
@@ -108,8 +111,10 @@ struct CurlEngineTests {
             let body = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20)
             let response = try await engine.perform(CurlRequest(url: "\(base)/upload", method: "POST", body: body, timeoutMs: 30000))
             #expect(String(decoding: response.body, as: UTF8.self) == "\(3 << 20) expect=-")
-            let asked = try await engine.perform(CurlRequest(url: "\(base)/upload", method: "POST", headers: ["Expect: 100-continue"],
-                                                             body: Array(body.prefix(10)), timeoutMs: 30000))
+            let asked = try await engine.perform(
+                CurlRequest(
+                    url: "\(base)/upload", method: "POST", headers: ["Expect: 100-continue"],
+                    body: Array(body.prefix(10)), timeoutMs: 30000))
             #expect(String(decoding: asked.body, as: UTF8.self) == "10 expect=100-continue", "a caller's own Expect header is kept")
         }
     }

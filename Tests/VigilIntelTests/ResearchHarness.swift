@@ -45,9 +45,11 @@ struct ResearchHarness {
     func researchUntilIdle(concurrency: Int = 64) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        try await ResearchWorker(store: store, engine: engine, sources: sources,
-                                 configuration: .init(concurrency: concurrency, untilIdle: true, pollInterval: .milliseconds(20)),
-                                 logger: logger).run()
+        try await ResearchWorker(
+            store: store, engine: engine, sources: sources,
+            configuration: .init(concurrency: concurrency, untilIdle: true, pollInterval: .milliseconds(20)),
+            logger: logger
+        ).run()
     }
 
     /// The sample fixtures.

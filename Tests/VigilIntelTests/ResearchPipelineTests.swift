@@ -13,8 +13,9 @@ struct ResearchPipelineTests {
     func unknownUploader() async throws {
         let seen = seen
         try await ResearchHarness.run(stub: .init(fixtures: try ResearchHarness.fixtures(), fixturesOnly: true)) { harness in
-            let outcome = try await harness.store.importReferrals([lead("P2P-UPLOADER", ip: "198.51.100.77", lastSeen: seen)],
-                                                                  sources: harness.sources, now: seen + 700)
+            let outcome = try await harness.store.importReferrals(
+                [lead("P2P-UPLOADER", ip: "198.51.100.77", lastSeen: seen)],
+                sources: harness.sources, now: seen + 700)
             guard case .accepted(let id) = outcome[0] else { throw StoreError(.notFound, "not accepted") }
             let intake = try await harness.store.caseDetail(id, asOf: Date())
             #expect(intake.summary.grade == .medium && intake.summary.provisional)
@@ -41,22 +42,26 @@ struct ResearchPipelineTests {
         let seen = seen
         let children = String(repeating: #"{"age": 3, "relation": "household"},"#, count: 20_000).dropLast()
         let persons = (0..<3_000).map { #"{"name": "Person Example\#($0)"}"# }.joined(separator: ",")
-        let fixtures = try StubFixtures(data: Data("""
-            {"subscriber": [{"match": {"ipAddress": "198.51.100.77"}, "answer": {"persons": [\(persons)]}},
-                            {"match": {"ipAddress": "198.51.100.78"},
-                             "answer": {"address": {"line1": "1 Example Row", "town": "Bristol", "postcode": "BS0 0XA", "addressType": "installation"},
-                                        "facts": {"childAccessHousehold": "yes"}}},
-                            {"match": {"ipAddress": "198.51.100.79"},
-                             "answer": {"address": {"line1": "2 Example Row", "town": "Bristol", "postcode": "BS0 0XB", "addressType": "installation"}}}],
-             "social-care": [{"match": {"postcode": "BS0 0XA"}, "answer": {"children": [\(children)]}},
-                             {"match": {"postcode": "BS0 0XB"}, "answer": {"facts": {"childAccessHousehold": "yes"}, "children": [{"age": -5}]}}],
-             "local-records": [{"match": {"postcode": "BS0 0XA"}, "answer": {"facts": {"childAccessOther": "no"}, "children": [{"age": 4}]}}],
-             "occupants": [{"match": {"postcode": "BS0 0XA"}, "answer": {"persons": [{"name": "Pat Example", "dateOfBirth": "1980-01-01"}]}}]}
-            """.utf8))
+        let fixtures = try StubFixtures(
+            data: Data(
+                """
+                {"subscriber": [{"match": {"ipAddress": "198.51.100.77"}, "answer": {"persons": [\(persons)]}},
+                                {"match": {"ipAddress": "198.51.100.78"},
+                                 "answer": {"address": {"line1": "1 Example Row", "town": "Bristol", "postcode": "BS0 0XA", "addressType": "installation"},
+                                            "facts": {"childAccessHousehold": "yes"}}},
+                                {"match": {"ipAddress": "198.51.100.79"},
+                                 "answer": {"address": {"line1": "2 Example Row", "town": "Bristol", "postcode": "BS0 0XB", "addressType": "installation"}}}],
+                 "social-care": [{"match": {"postcode": "BS0 0XA"}, "answer": {"children": [\(children)]}},
+                                 {"match": {"postcode": "BS0 0XB"}, "answer": {"facts": {"childAccessHousehold": "yes"}, "children": [{"age": -5}]}}],
+                 "local-records": [{"match": {"postcode": "BS0 0XA"}, "answer": {"facts": {"childAccessOther": "no"}, "children": [{"age": 4}]}}],
+                 "occupants": [{"match": {"postcode": "BS0 0XA"}, "answer": {"persons": [{"name": "Pat Example", "dateOfBirth": "1980-01-01"}]}}]}
+                """.utf8))
         try await ResearchHarness.run(stub: .init(fixtures: fixtures, fixturesOnly: true)) { harness in
             let outcomes = try await harness.store.importReferrals(
-                [lead("P2P-MANY", ip: "198.51.100.77", lastSeen: seen), lead("P2P-HOME", ip: "198.51.100.78", lastSeen: seen),
-                 lead("P2P-AGE", ip: "198.51.100.79", lastSeen: seen)],
+                [
+                    lead("P2P-MANY", ip: "198.51.100.77", lastSeen: seen), lead("P2P-HOME", ip: "198.51.100.78", lastSeen: seen),
+                    lead("P2P-AGE", ip: "198.51.100.79", lastSeen: seen),
+                ],
                 sources: harness.sources.map(Self.once), now: seen + 60)
             guard case .accepted(let many) = outcomes[0], case .accepted(let home) = outcomes[1], case .accepted(let aged) = outcomes[2] else {
                 throw StoreError(.notFound, "not accepted: \(outcomes)")
@@ -74,14 +79,16 @@ struct ResearchPipelineTests {
             let records = try #require(detail.checks.first { $0.source == "local-records" })
             #expect(records.state == .done, "its facts are read, its children ignored")
             #expect(detail.facts.first { $0.fact == .childAccessOther }?.value == .no)
-            #expect(detail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
-                    "the subscriber source does not yield childAccessHousehold: its claim is ignored")
+            #expect(
+                detail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
+                "the subscriber source does not yield childAccessHousehold: its claim is ignored")
 
             let agedDetail = try await harness.store.caseDetail(aged, asOf: Date())
             let agedCare = try #require(agedDetail.checks.first { $0.source == "social-care" })
             #expect(agedCare.state == .failed && agedCare.lastError?.contains("age is -5") == true)
-            #expect(agedDetail.children.isEmpty && agedDetail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
-                    "a refused answer stores none of its facts either")
+            #expect(
+                agedDetail.children.isEmpty && agedDetail.facts.first { $0.fact == .childAccessHousehold }?.value == .unknown,
+                "a refused answer stores none of its facts either")
         }
     }
 
@@ -126,8 +133,9 @@ struct ResearchPipelineTests {
                 fast[index].maxAttempts = 10
             }
             let retrying = ResearchHarness(store: harness.store, stub: harness.stub, engine: harness.engine, sources: fast)
-            let outcomes = try await harness.store.importReferrals((1...5).map { lead("R\($0)", ip: "192.0.2.\($0)", lastSeen: seen) },
-                                                                   sources: fast, now: seen + 700)
+            let outcomes = try await harness.store.importReferrals(
+                (1...5).map { lead("R\($0)", ip: "192.0.2.\($0)", lastSeen: seen) },
+                sources: fast, now: seen + 700)
             try await retrying.researchUntilIdle()
             #expect(harness.stub.log.entries.contains { $0.status == 500 }, "the stub injected failures")
             for case .accepted(let id) in outcomes {

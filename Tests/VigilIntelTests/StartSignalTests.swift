@@ -16,7 +16,9 @@ struct StartSignalTests {
     @Test("a cancelled waiter returns without the signal opening")
     func cancelled() async {
         let signal = StartSignal()
-        let waiter = Task { await signal.wait(); return Task.isCancelled }
+        let waiter = Task {
+            await signal.wait(); return Task.isCancelled
+        }
         waiter.cancel()
         #expect(await waiter.value, "returned because it was cancelled")
     }

@@ -31,9 +31,10 @@ struct APIHarness: Sendable {
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
         let ports = AnnouncedPort()
-        let application = try VigilAPI.application(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
-                                               host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
-                                               onRunning: { await ports.set($0) })
+        let application = try VigilAPI.application(
+            store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
+            host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
+            onRunning: { await ports.set($0) })
         let engine = CurlEngine(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService() }
@@ -50,12 +51,15 @@ struct APIHarness: Sendable {
     }
 
     /// A request as `role` (nil: no token), returning status and parsed JSON.
-    func call(_ method: String, _ path: String, as role: Role?, json: String? = nil, body: [UInt8]? = nil,
-              contentType: String = "application/json", token: String? = nil) async throws -> (status: Int, json: Any?) {
+    func call(
+        _ method: String, _ path: String, as role: Role?, json: String? = nil, body: [UInt8]? = nil,
+        contentType: String = "application/json", token: String? = nil
+    ) async throws -> (status: Int, json: Any?) {
         var headers = ["Content-Type: \(contentType)"]
         if let bearer = token ?? role.flatMap({ tokens[$0] }) { headers.append("Authorization: Bearer \(bearer)") }
-        let request = CurlRequest(url: base + path, method: method, headers: headers, body: body ?? Array((json ?? "").utf8),
-                                  timeoutMs: 30000, maxResponseBytes: 64 << 20)
+        let request = CurlRequest(
+            url: base + path, method: method, headers: headers, body: body ?? Array((json ?? "").utf8),
+            timeoutMs: 30000, maxResponseBytes: 64 << 20)
         let response = try await engine.perform(request)
         return (response.status, try? JSONSerialization.jsonObject(with: Data(response.body)))
     }

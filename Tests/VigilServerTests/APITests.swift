@@ -30,7 +30,9 @@ struct APITests {
         try await APIHarness.run { api in
             let batch = try sample("nca-case-studies.jsonl")
             for role in Role.allCases where role != .importer {
-                #expect(try await api.call("POST", "/api/v1/referrals?format=nca", as: role, body: batch, contentType: "application/x-ndjson").status == 403, "\(role)")
+                #expect(
+                    try await api.call("POST", "/api/v1/referrals?format=nca", as: role, body: batch, contentType: "application/x-ndjson").status
+                        == 403, "\(role)")
             }
             let imported = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: batch, contentType: "application/x-ndjson")
             #expect(imported.status == 200 && (imported.json as? [String: Any])?["accepted"] as? Int == 4)
@@ -52,8 +54,9 @@ struct APITests {
     @Test("claim, act and the holder rule: another investigator gets 409, a supervisor may act; everything audited")
     func casesAndHolders() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                                   contentType: "application/x-ndjson")
+            _ = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                contentType: "application/x-ndjson")
             let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
             let entry = try #require((claimed.json as? [String: Any])?["case"] as? [String: Any])
             let id = try #require(entry["caseId"] as? String)
@@ -64,14 +67,17 @@ struct APITests {
             let stolen = try await api.call("POST", "/api/v1/cases/\(id)/release", as: nil, token: other)
             #expect(stolen.status == 409 && APIHarness.errorCode(stolen.json) == "notYourCase")
 
-            let notified = try await api.call("POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
-                                              json: #"{"flag": "socialCare", "method": "phone", "reference": "MASH-API-1"}"#)
+            let notified = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
+                json: #"{"flag": "socialCare", "method": "phone", "reference": "MASH-API-1"}"#)
             #expect(notified.status == 200)
-            let deferByInvestigator = try await api.call("POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
-                                                         json: #"{"flag": "socialCare", "defer": true, "reason": "r", "reviewBy": "2030-01-01T00:00:00Z"}"#)
+            let deferByInvestigator = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
+                json: #"{"flag": "socialCare", "defer": true, "reason": "r", "reviewBy": "2030-01-01T00:00:00Z"}"#)
             #expect(deferByInvestigator.status == 403)
-            let decided = try await api.call("POST", "/api/v1/cases/\(id)/decisions", as: .investigator,
-                                             json: #"{"decision": "visit", "rationale": "child of 7 in the household"}"#)
+            let decided = try await api.call(
+                "POST", "/api/v1/cases/\(id)/decisions", as: .investigator,
+                json: #"{"decision": "visit", "rationale": "child of 7 in the household"}"#)
             #expect(decided.status == 200)
             #expect(try await api.call("POST", "/api/v1/cases/\(id)/release", as: .supervisor).status == 200)
             #expect(try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrest"}"#).status == 200)
@@ -89,8 +95,9 @@ struct APITests {
     @Test("bad requests get the right 4xx with a message, and the server keeps serving")
     func badRequests() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                                   contentType: "application/x-ndjson")
+            _ = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                contentType: "application/x-ndjson")
             let cases: [(String, String, Role, String?, String, Int)] = [
                 ("GET", "/api/v1/cases/not-an-id", .supervisor, nil, "application/json", 400),
                 ("GET", "/api/v1/cases/C-999999", .supervisor, nil, "application/json", 404),
@@ -113,11 +120,13 @@ struct APITests {
                 let message = ((answer.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
                 #expect(message?.isEmpty == false, "\(method) \(path): a person-readable message")
             }
-            let mixed = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("bad/nca-mixed.jsonl"),
-                                           contentType: "application/x-ndjson")
+            let mixed = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("bad/nca-mixed.jsonl"),
+                contentType: "application/x-ndjson")
             #expect(mixed.status == 422 && (mixed.json as? [String: Any])?["rejected"] as? Int == 5)
-            let part = try await api.call("POST", "/api/v1/referrals?format=nca&firstLine=101", as: .importer,
-                                          body: try sample("bad/nca-mixed.jsonl"), contentType: "application/x-ndjson")
+            let part = try await api.call(
+                "POST", "/api/v1/referrals?format=nca&firstLine=101", as: .importer,
+                body: try sample("bad/nca-mixed.jsonl"), contentType: "application/x-ndjson")
             let lines = { (json: Any?) in ((json as? [String: Any])?["records"] as? [[String: Any]])?.compactMap { $0["line"] as? Int } }
             #expect(lines(part.json) == lines(mixed.json)?.map { $0 + 100 }, "a part's records carry the file's line numbers")
             #expect(lines(part.json)?.isEmpty == false)
@@ -132,8 +141,9 @@ struct APITests {
     func concurrentClaims() async throws {
         try await APIHarness.run { api in
             let submissions = (0..<10_000).map { index -> ReferralSubmission in
-                let referral = Referral(source: .p2p, ref: "HTTP-\(index)", receivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)),
-                                        observations: [], children: [], linkKeys: [], research: ResearchInputs())
+                let referral = Referral(
+                    source: .p2p, ref: "HTTP-\(index)", receivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)),
+                    observations: [], children: [], linkKeys: [], research: ResearchInputs())
                 return ReferralSubmission(referral: referral, raw: "{}", contentDigest: "{\"n\":\(index)}")
             }
             _ = try await api.store.importReferrals(submissions, sources: [], now: Date())
@@ -171,8 +181,10 @@ struct BacklogPagingTests {
             var received: [BacklogEntry] = []
             var pages = 0
             while let current = path {
-                let answer = try await api.engine.perform(CurlRequest(url: api.base + current,
-                                                                      headers: ["Authorization: Bearer \(api.tokens[.supervisor]!)"]))
+                let answer = try await api.engine.perform(
+                    CurlRequest(
+                        url: api.base + current,
+                        headers: ["Authorization: Bearer \(api.tokens[.supervisor]!)"]))
                 let page = try VigilJSON.decoder.decode(BacklogListing.self, from: Data(answer.body))
                 #expect(page.asOf == moment)
                 #expect(page.cases.count <= 7)
@@ -185,8 +197,9 @@ struct BacklogPagingTests {
             #expect(received.map(\.position) == Array(1...whole.count).map { Optional($0) })
             #expect(try await api.call("GET", "/api/v1/backlog?limit=1001", as: .supervisor).status == 400)
             let empty = try await api.call("GET", "/api/v1/backlog?limit=0", as: .supervisor)
-            #expect(((empty.json as? [String: Any])?["cases"] as? [Any])?.isEmpty == true && (empty.json as? [String: Any])?["next"] == nil,
-                    "a zero-size page has no next page to loop on")
+            #expect(
+                ((empty.json as? [String: Any])?["cases"] as? [Any])?.isEmpty == true && (empty.json as? [String: Any])?["next"] == nil,
+                "a zero-size page has no next page to loop on")
             #expect(try await api.call("GET", "/api/v1/backlog?offset=-1", as: .supervisor).status == 400)
             let beyond = try await api.call("GET", "/api/v1/backlog?offset=100000", as: .supervisor)
             #expect((beyond.json as? [String: Any])?["cases"] as? [Any] != nil && (beyond.json as? [String: Any])?["next"] == nil)

@@ -26,14 +26,16 @@ struct DashboardTests {
             let retry = try #require(forged.csrf)
             let wrong = try await browser.post("/sign-in", ["csrf": retry, "next": "/", "token": "not-a-token"])
             #expect(wrong.status == .unauthorized && wrong.text.contains("unknown or has been revoked"))
-            let good = try await browser.post("/sign-in", ["csrf": try #require(wrong.csrf), "next": "/cases", "token": web.tokens["sam-supervisor"]!])
+            let good = try await browser.post(
+                "/sign-in", ["csrf": try #require(wrong.csrf), "next": "/cases", "token": web.tokens["sam-supervisor"]!])
             #expect(good.status == .seeOther && good.location == "/cases")
             let cookie = try #require(good.headers[values: .setCookie].first { $0.hasPrefix("vigil_session=") })
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
             #expect(try await browser.get("/").status == .ok)
             let offsite = Browser(client: web.client)
             let offsiteForm = try await offsite.get("/sign-in")
-            let redirect = try await offsite.post("/sign-in", ["csrf": offsiteForm.csrf!, "next": "//evil.example/", "token": web.tokens["sam-supervisor"]!])
+            let redirect = try await offsite.post(
+                "/sign-in", ["csrf": offsiteForm.csrf!, "next": "//evil.example/", "token": web.tokens["sam-supervisor"]!])
             #expect(redirect.location == "/", "no open redirect")
         }
     }
@@ -44,8 +46,10 @@ struct DashboardTests {
             let browser = try await web.signedIn("sam-supervisor")
             let page = try await browser.get("/")
             #expect(page.status == .ok && page.headers[.contentType]?.hasPrefix("text/html") == true)
-            for heading in ["matrix-heading", "flags-heading", "urgent-heading", "oldest-heading", "holders-heading", "research-heading",
-                            "trend-heading", "flow-heading"] {
+            for heading in [
+                "matrix-heading", "flags-heading", "urgent-heading", "oldest-heading", "holders-heading", "research-heading",
+                "trend-heading", "flow-heading",
+            ] {
                 #expect(page.text.contains(#"id="\#(heading)""#), "\(heading)")
             }
             let aged = try await web.store.agedBacklog(asOf: Date())
@@ -56,14 +60,16 @@ struct DashboardTests {
             #expect(links == nonEmpty.map { "/cases?grade=\($0.effectiveGrade.name)&amp;band=\($0.band.name)" })
             let overdueNotes = page.matches(#"<span class="overdue-note">(\d+) overdue</span>"#).compactMap(Int.init)
             #expect(overdueNotes == aged.cells.filter { $0.overdue > 0 }.map(\.overdue))
-            #expect(page.text.components(separatedBy: #"class="num past""#).count - 1 == aged.cells.filter { $0.overdue > 0 }.count,
-                    "exactly the cells holding overdue cases are highlighted")
+            #expect(
+                page.text.components(separatedBy: #"class="num past""#).count - 1 == aged.cells.filter { $0.overdue > 0 }.count,
+                "exactly the cells holding overdue cases are highlighted")
             let cell = try #require(nonEmpty.max { $0.cases < $1.cases })
             let list = try await browser.get("/cases?grade=\(cell.effectiveGrade.name)&band=\(cell.band.name)")
             #expect(list.status == .ok && list.text.contains("\(cell.cases) open case(s)"))
             let listed = list.matches(#"<th scope="row"><a href="/cases/(C-\d+)">"#)
-            let expected = try await web.store.caseLines(CaseFilter(effectiveGrade: cell.effectiveGrade, band: cell.band), asOf: Date(),
-                                                         offset: 0, limit: 100)
+            let expected = try await web.store.caseLines(
+                CaseFilter(effectiveGrade: cell.effectiveGrade, band: cell.band), asOf: Date(),
+                offset: 0, limit: 100)
             #expect(listed == expected.lines.map(\.caseId.description))
             let overview = try await web.store.supervisorOverview(asOf: Date(), limit: 25)
             #expect(page.text.contains("<strong>\(overview.openFlagCount)</strong>"))
@@ -94,8 +100,9 @@ struct DashboardTests {
             headers[.authorization] = "Bearer \(web.tokens["dc-one"]!)"
             #expect(try await web.client.execute(uri: "/reports/aged-backlog.csv", method: .get, headers: headers).status == .forbidden)
             headers[.authorization] = "Bearer not-a-token"
-            #expect(try await web.client.execute(uri: "/reports/aged-backlog.csv", method: .get, headers: headers).status == .seeOther,
-                    "an unknown token is sent to sign in")
+            #expect(
+                try await web.client.execute(uri: "/reports/aged-backlog.csv", method: .get, headers: headers).status == .seeOther,
+                "an unknown token is sent to sign in")
         }
     }
 
@@ -108,7 +115,9 @@ struct DashboardTests {
             #expect(page.status == .ok)
             let detail = try await web.store.caseDetail(held.caseId, asOf: Date())
             #expect(page.text.contains("\(detail.summary.grade.label) because "))
-            for heading in ["flags-heading", "facts-heading", "checks-heading", "referrals-heading", "history-heading", "decisions-heading", "audit-heading"] {
+            for heading in [
+                "flags-heading", "facts-heading", "checks-heading", "referrals-heading", "history-heading", "decisions-heading", "audit-heading",
+            ] {
                 #expect(page.text.contains(#"id="\#(heading)""#), "\(heading)")
             }
             for referral in detail.referrals { #expect(page.text.contains(referral.ref)) }
@@ -142,8 +151,9 @@ struct DashboardTests {
             let flagged = try #require(try await web.store.supervisorOverview(asOf: Date(), limit: 1).openFlags.first)
             let flagPage = try await browser.get("/cases/\(flagged.caseId)")
             #expect(flagPage.text.contains(#"action="/cases/\#(flagged.caseId)/defer""#))
-            let deferred = try await browser.post("/cases/\(flagged.caseId)/defer",
-                                                  ["csrf": csrf, "flag": flagged.kind.rawValue, "reason": "risk of tipping off", "reviewBy": "2026-12-01T09:30"])
+            let deferred = try await browser.post(
+                "/cases/\(flagged.caseId)/defer",
+                ["csrf": csrf, "flag": flagged.kind.rawValue, "reason": "risk of tipping off", "reviewBy": "2026-12-01T09:30"])
             #expect(deferred.status == .seeOther)
             let after = try await web.store.caseDetail(flagged.caseId, asOf: Date())
             #expect(after.summary.flags.first { $0.kind == flagged.kind }?.state == .deferred)

@@ -20,8 +20,9 @@ struct HardeningTests {
                 let encoded = number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? number
                 for (browser, path) in [(supervisor, "/cases?page="), (supervisor, "/cases?grade=high&page="), (investigator, "/my-cases?page=")] {
                     let page = try await browser.get(path + encoded)
-                    #expect(page.status == .badRequest && page.text.contains("page must be a whole number from 1 to 100000"),
-                            "\(path)\(number): \(page.status)")
+                    #expect(
+                        page.status == .badRequest && page.text.contains("page must be a whole number from 1 to 100000"),
+                        "\(path)\(number): \(page.status)")
                 }
             }
             #expect(try await supervisor.get("/cases?page=100000").status == .ok, "the largest page is an empty page, not an error")
@@ -38,8 +39,9 @@ struct HardeningTests {
                     let answer = try await api.call("GET", path + encoded, as: role)
                     #expect(answer.status == 400 && APIHarness.errorCode(answer.json) == "badRequest", "\(path)\(number)")
                 }
-                let upload = try await api.call("POST", "/api/v1/referrals?format=nca&firstLine=" + encoded, as: .importer,
-                                                json: "", contentType: "application/x-ndjson")
+                let upload = try await api.call(
+                    "POST", "/api/v1/referrals?format=nca&firstLine=" + encoded, as: .importer,
+                    json: "", contentType: "application/x-ndjson")
                 #expect(upload.status == 400, "firstLine=\(number)")
                 let check = try await api.call("POST", "/api/v1/checks/\(encoded)/retry", as: .researcher)
                 #expect(check.status == 400 || check.status == 404, "checks/\(number)/retry: \(check.status)")
@@ -48,11 +50,13 @@ struct HardeningTests {
         }
     }
 
-    @Test("sign-in sends the browser only to the dashboard's own pages", arguments: [
-        ("/%09/evil.example/phish", "/"), ("//evil.example/", "/"), ("/%5Cevil.example", "/"), ("https://evil.example/", "/"),
-        ("/cases%0d%0aLocation:%20http://evil.example", "/"), ("/cases/C-000001", "/cases/C-000001"),
-        ("/cases?grade=high&band=30-90d", "/cases?grade=high&band=30-90d"), ("/my-cases", "/my-cases"), ("/nowhere", "/"),
-    ])
+    @Test(
+        "sign-in sends the browser only to the dashboard's own pages",
+        arguments: [
+            ("/%09/evil.example/phish", "/"), ("//evil.example/", "/"), ("/%5Cevil.example", "/"), ("https://evil.example/", "/"),
+            ("/cases%0d%0aLocation:%20http://evil.example", "/"), ("/cases/C-000001", "/cases/C-000001"),
+            ("/cases?grade=high&band=30-90d", "/cases?grade=high&band=30-90d"), ("/my-cases", "/my-cases"), ("/nowhere", "/"),
+        ])
     func redirects(next: String, expected: String) async throws {
         try await WebHarness.run { web in
             let browser = Browser(client: web.client)
@@ -66,12 +70,16 @@ struct HardeningTests {
     @Test("each role sees exactly the pages the README gives it")
     func rolesAndPages() async throws {
         try await WebHarness.run { web in
-            let held = try #require(try await web.store.caseLines(CaseFilter(holder: "dc-one"), asOf: Date(), offset: 0, limit: 1).lines.first?.caseId)
+            let held = try #require(
+                try await web.store.caseLines(CaseFilter(holder: "dc-one"), asOf: Date(), offset: 0, limit: 1).lines.first?.caseId)
             let unheld = try #require(try await web.store.backlog(asOf: Date(), limit: 1).first?.caseId)
             let expected: [(String, [String: HTTPResponse.Status])] = [
                 ("/", ["sam-supervisor": .ok, "ada-admin": .ok, "dc-one": .seeOther, "rita-researcher": .forbidden]),
                 ("/cases", ["sam-supervisor": .ok, "ada-admin": .forbidden, "dc-one": .forbidden, "rita-researcher": .forbidden]),
-                ("/cases/\(held)", ["sam-supervisor": .ok, "ada-admin": .forbidden, "dc-one": .ok, "dc-two": .forbidden, "rita-researcher": .forbidden]),
+                (
+                    "/cases/\(held)",
+                    ["sam-supervisor": .ok, "ada-admin": .forbidden, "dc-one": .ok, "dc-two": .forbidden, "rita-researcher": .forbidden]
+                ),
                 ("/cases/\(unheld)", ["sam-supervisor": .ok, "dc-one": .forbidden, "rita-researcher": .forbidden]),
                 ("/my-cases", ["dc-one": .ok, "sam-supervisor": .forbidden, "rita-researcher": .forbidden, "ada-admin": .forbidden]),
                 ("/reports/aged-backlog.csv", ["sam-supervisor": .ok, "ada-admin": .ok, "dc-one": .forbidden, "rita-researcher": .forbidden]),
@@ -101,10 +109,11 @@ struct HardeningTests {
             let form = try await stranger.get("/sign-in")
             _ = try await stranger.post("/sign-in", ["csrf": try #require(form.csrf), "next": "/", "token": "not-a-token"])
             let entries = try await web.store.audit(caseId: nil).dropFirst(before)
-            #expect(entries.map { "\($0.actor) \($0.action)" } == [
-                "sam-supervisor dashboard.view", "sam-supervisor cases.list", "dc-one cases.mine", "sam-supervisor report.export",
-                "dc-one access.refused", "anonymous session.refused",
-            ])
+            #expect(
+                entries.map { "\($0.actor) \($0.action)" } == [
+                    "sam-supervisor dashboard.view", "sam-supervisor cases.list", "dc-one cases.mine", "sam-supervisor report.export",
+                    "dc-one access.refused", "anonymous session.refused",
+                ])
             #expect(entries.first { $0.action == "access.refused" }?.detail.hasPrefix("GET /cases: 403") == true)
         }
         try await APIHarness.run { api in
@@ -113,9 +122,10 @@ struct HardeningTests {
             _ = try await api.call("GET", "/api/v1/backlog", as: .importer)
             _ = try await api.call("GET", "/api/v1/backlog", as: nil)
             let entries = try await api.store.audit(caseId: nil)
-            #expect(entries.map { "\($0.actor) \($0.action)" } == [
-                "investigator-1 backlog.list", "supervisor-1 audit.read", "importer-1 access.refused", "anonymous access.refused",
-            ])
+            #expect(
+                entries.map { "\($0.actor) \($0.action)" } == [
+                    "investigator-1 backlog.list", "supervisor-1 audit.read", "importer-1 access.refused", "anonymous access.refused",
+                ])
         }
     }
 }

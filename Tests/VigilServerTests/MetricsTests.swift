@@ -18,8 +18,9 @@ struct MetricsTests {
     @Test("/metrics needs no token and counts referrals, claims, the backlog by grade, overdue cases and open flags")
     func apiMetrics() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                                   contentType: "application/x-ndjson")
+            _ = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                contentType: "application/x-ndjson")
             _ = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
             let response = try await api.engine.perform(CurlRequest(url: api.base + "/metrics"))
             #expect(response.status == 200)
@@ -56,12 +57,16 @@ struct MetricsTests {
             defer { group.cancelAll() }
             var sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())")
             sources[0].maxAttempts = 1
-            let referral = Referral(source: .p2p, ref: "M-1", receivedAt: Date(), observations: [], children: [], linkKeys: [],
-                                    research: ResearchInputs(ips: [IPObservation(ipAddress: "192.0.2.9", at: Date(), port: nil)]))
-            _ = try await store.importReferrals([ReferralSubmission(referral: referral, raw: "{}", contentDigest: "{}")], sources: sources, now: Date())
-            try await ResearchWorker(store: store, engine: engine, sources: sources,
-                                     configuration: .init(untilIdle: true, pollInterval: .milliseconds(20)), logger: logger,
-                                     metrics: metrics.factory).run()
+            let referral = Referral(
+                source: .p2p, ref: "M-1", receivedAt: Date(), observations: [], children: [], linkKeys: [],
+                research: ResearchInputs(ips: [IPObservation(ipAddress: "192.0.2.9", at: Date(), port: nil)]))
+            _ = try await store.importReferrals(
+                [ReferralSubmission(referral: referral, raw: "{}", contentDigest: "{}")], sources: sources, now: Date())
+            try await ResearchWorker(
+                store: store, engine: engine, sources: sources,
+                configuration: .init(untilIdle: true, pollInterval: .milliseconds(20)), logger: logger,
+                metrics: metrics.factory
+            ).run()
             let text = metrics.registry.emitToString()
             #expect(value(text, #"vigil_check_failures_total{source="subscriber"}"#) == 1)
             #expect(value(text, #"vigil_check_duration_seconds_count{source="subscriber"}"#) == 1)

@@ -34,12 +34,15 @@ struct OpenAPIDocumentTests {
         defer { temporary.remove() }
         let folder = temporary.url
         let store = try SQLiteStore(path: folder.appendingPathComponent("o.sqlite").path)
-        let routes = Set(try VigilAPI.router(store: store, sources: []).routes
-            .filter { $0.path.description.hasPrefix("/api/") || ["/healthz", "/metrics"].contains($0.path.description) }
-            .map { "\($0.method) \($0.path)" })
+        let routes = Set(
+            try VigilAPI.router(store: store, sources: []).routes
+                .filter { $0.path.description.hasPrefix("/api/") || ["/healthz", "/metrics"].contains($0.path.description) }
+                .map { "\($0.method) \($0.path)" })
         let documented = try documentedOperations()
         #expect(documented.count >= 13)
-        #expect(routes == documented, "served but undocumented: \(routes.subtracting(documented)); documented but not served: \(documented.subtracting(routes))")
+        #expect(
+            routes == documented,
+            "served but undocumented: \(routes.subtracting(documented)); documented but not served: \(documented.subtracting(routes))")
     }
 
     @Test("docs/openapi.yaml is the document the server serves")

@@ -38,9 +38,11 @@ struct TrendChartTests {
         #expect(svg.contains("<title>Week of 2026-11-23: 5 referrals received, 0 cases closed</title>"))
     }
 
-    @Test("weeks start on Monday and axis maxima are round", arguments: [
-        ("2026-11-23", "2026-11-23"), ("2026-11-29", "2026-11-23"), ("2026-11-22", "2026-11-16"), ("1970-01-01", "1969-12-29"),
-    ])
+    @Test(
+        "weeks start on Monday and axis maxima are round",
+        arguments: [
+            ("2026-11-23", "2026-11-23"), ("2026-11-29", "2026-11-23"), ("2026-11-22", "2026-11-16"), ("1970-01-01", "1969-12-29"),
+        ])
     func weekStart(day: String, monday: String) {
         #expect(TrendCharts.weekStart(day) == monday)
     }

@@ -31,7 +31,9 @@ struct WebHarness: Sendable {
         let store = try SQLiteStore(path: folder.appendingPathComponent("web.sqlite").path)
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         for (file, format) in [("nca-packages.jsonl", IntakeFormat.nca), ("nca-case-studies.jsonl", .nca), ("p2p-leads.jsonl", .p2p)] {
-            try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(try sample(file), format: format, now: Date())) { _, _ in }
+            try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(try sample(file), format: format, now: Date())) {
+                _, _ in
+            }
         }
         var tokens: [String: String] = [:]
         for (name, role) in users {

@@ -30,17 +30,22 @@ struct CheckConformanceTests {
         #expect(try await store.researchState() == ResearchState(pending: 1, running: 0, nextDueAt: t0))
     }
 
-    @Test("a case never gets the same check twice: not from a referral joining it, not from a second answer naming the same address",
-          arguments: StoreKind.allCases)
+    @Test(
+        "a case never gets the same check twice: not from a referral joining it, not from a second answer naming the same address",
+        arguments: StoreKind.allCases)
     func noRepeatedChecks(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let key = LinkKey.espAccount(service: "Example Chat", userId: "u1")!
         let otherIP = IPObservation(ipAddress: "203.0.113.9", at: t0 - 60, port: nil)
-        let first = try #require(accepted(try await store.importReferrals(
-            [submission("A", source: .p2p, links: [key], research: ResearchInputs(ips: [ip]))], sources: sources, now: t0)[0]))
-        let second = try #require(accepted(try await store.importReferrals(
-            [submission("B", source: .p2p, links: [key], research: ResearchInputs(ips: [ip, otherIP]))], sources: sources, now: t0 + 1)[0]))
+        let first = try #require(
+            accepted(
+                try await store.importReferrals(
+                    [submission("A", source: .p2p, links: [key], research: ResearchInputs(ips: [ip]))], sources: sources, now: t0)[0]))
+        let second = try #require(
+            accepted(
+                try await store.importReferrals(
+                    [submission("B", source: .p2p, links: [key], research: ResearchInputs(ips: [ip, otherIP]))], sources: sources, now: t0 + 1)[0]))
         #expect(second == first)
         #expect(try await store.checks(of: first).map(\.source) == ["subscriber", "subscriber"])
         #expect(try await store.researchState().pending == 2)
@@ -55,8 +60,9 @@ struct CheckConformanceTests {
         #expect(try await store.researchState().pending == pending.count)
     }
 
-    @Test("an attempt handed back unsent is pending again at once, its number spent, with one more attempt allowed",
-          arguments: StoreKind.allCases)
+    @Test(
+        "an attempt handed back unsent is pending again at once, its number spent, with one more attempt allowed",
+        arguments: StoreKind.allCases)
     func unsentAttempt(kind: StoreKind) async throws {
         let (store, id, dispose) = try await researchCase(kind)
         defer { dispose() }
@@ -67,12 +73,14 @@ struct CheckConformanceTests {
         #expect(try await store.researchState() == ResearchState(pending: 1, running: 0, nextDueAt: t0 + 1))
         let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 1, leaseDuration: 30).first)
         #expect(second.attempt == 2 && second.maxAttempts == first.maxAttempts + 1, "the unsent attempt did not use up the check")
-        #expect(try await store.completeCheck(first, findings: CheckFindings(), sources: sources, now: t0 + 2) == false,
-                "a late answer under the handed-back attempt is fenced off")
+        #expect(
+            try await store.completeCheck(first, findings: CheckFindings(), sources: sources, now: t0 + 2) == false,
+            "a late answer under the handed-back attempt is fenced off")
     }
 
-    @Test("a leased check is not leased again until its lease expires; then the late attempt is fenced off",
-          arguments: StoreKind.allCases)
+    @Test(
+        "a leased check is not leased again until its lease expires; then the late attempt is fenced off",
+        arguments: StoreKind.allCases)
     func leasesAndFencing(kind: StoreKind) async throws {
         let (store, id, dispose) = try await researchCase(kind)
         defer { dispose() }
@@ -82,7 +90,9 @@ struct CheckConformanceTests {
         let second = try #require(try await store.leaseChecks(owner: "b", limit: 10, now: t0 + 31, leaseDuration: 30).first)
         #expect(second.checkId == first.checkId && second.attempt == 2)
 
-        let findings = CheckFindings(observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("subscriber"), at: t0)])
+        let findings = CheckFindings(observations: [
+            FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("subscriber"), at: t0)
+        ])
         #expect(try await store.completeCheck(first, findings: findings, sources: sources, now: t0 + 32) == false)
         #expect(try await store.failCheck(first, error: "late", retryAt: nil, now: t0 + 32) == false)
         #expect(try await store.caseDetail(id, asOf: t0).facts.first { $0.fact == .sexualOffenceHistory }?.value == .unknown)
@@ -90,30 +100,38 @@ struct CheckConformanceTests {
         #expect(try await store.checks(of: id).map(\.state) == [.done])
     }
 
-    @Test("an answer records facts with provenance, unlocks follow-on checks, re-grades and raises the flag it reveals",
-          arguments: StoreKind.allCases)
+    @Test(
+        "an answer records facts with provenance, unlocks follow-on checks, re-grades and raises the flag it reveals",
+        arguments: StoreKind.allCases)
     func dataflow(kind: StoreKind) async throws {
         let (store, id, dispose) = try await researchCase(kind)
         defer { dispose() }
         let subscriber = try #require(try await store.leaseChecks(owner: "w", limit: 10, now: t0, leaseDuration: 30).first)
         let address = PostalAddress(line1: "1 Example Row", town: "Bristol", postcode: "BS0 0XA", addressType: .installation)
-        #expect(try await store.completeCheck(subscriber, findings: CheckFindings(
-            address: address, persons: [PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")]), sources: sources, now: t0 + 1))
+        #expect(
+            try await store.completeCheck(
+                subscriber,
+                findings: CheckFindings(
+                    address: address, persons: [PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05")]), sources: sources, now: t0 + 1))
         let planned = try await store.checks(of: id).filter { $0.state == .pending }.map(\.source)
         #expect(Set(planned) == ["occupants", "social-care", "local-records", "pnc", "visor", "employment"])
 
         let leases = try await store.leaseChecks(owner: "w", limit: 10, now: t0 + 2, leaseDuration: 30)
         let socialCare = try #require(leases.first { $0.source == "social-care" })
-        #expect(try await store.completeCheck(socialCare, findings: CheckFindings(
-            observations: [FactObservation(fact: .childAccessHousehold, value: true, provenance: .check("social-care"), at: t0 + 3)],
-            children: [Child(age: 7, relation: .household, provenance: .check("social-care"))]), sources: sources, now: t0 + 3))
+        #expect(
+            try await store.completeCheck(
+                socialCare,
+                findings: CheckFindings(
+                    observations: [FactObservation(fact: .childAccessHousehold, value: true, provenance: .check("social-care"), at: t0 + 3)],
+                    children: [Child(age: 7, relation: .household, provenance: .check("social-care"))]), sources: sources, now: t0 + 3))
         var detail = try await store.caseDetail(id, asOf: t0 + 3)
         #expect(detail.summary.grade == .high && detail.summary.provisional)
         #expect(detail.summary.youngestChildAge == 7 && detail.summary.childAccess == .yes)
         #expect(detail.summary.flags.map(\.raisedBy) == [.check("social-care")])
 
         for lease in leases where lease.source != "social-care" {
-            let findings = lease.source == "visor"
+            let findings =
+                lease.source == "visor"
                 ? CheckFindings(observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("visor"), at: t0 + 4)])
                 : CheckFindings()
             #expect(try await store.completeCheck(lease, findings: findings, sources: sources, now: t0 + 4))
@@ -125,8 +143,9 @@ struct CheckConformanceTests {
         #expect(try await store.researchState().isIdle)
     }
 
-    @Test("failures retry at the given time, then fail; a failed check stops blocking the grade; retry re-opens it",
-          arguments: StoreKind.allCases)
+    @Test(
+        "failures retry at the given time, then fail; a failed check stops blocking the grade; retry re-opens it",
+        arguments: StoreKind.allCases)
     func failuresAndRetry(kind: StoreKind) async throws {
         let (store, id, dispose) = try await researchCase(kind)
         defer { dispose() }
@@ -154,10 +173,14 @@ struct CheckConformanceTests {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let research = ResearchInputs(ips: [ip])
-        let low = try #require(accepted(try await store.importReferrals(
-            [submission("OLD-LOW", received: t0 - 3600, research: research)], sources: sources, now: t0)[0]))
-        let veryHigh = try #require(accepted(try await store.importReferrals(
-            [submission("NEW-CAR", received: t0, facts: [.imminentDanger], research: research)], sources: sources, now: t0 + 60)[0]))
+        let low = try #require(
+            accepted(
+                try await store.importReferrals(
+                    [submission("OLD-LOW", received: t0 - 3600, research: research)], sources: sources, now: t0)[0]))
+        let veryHigh = try #require(
+            accepted(
+                try await store.importReferrals(
+                    [submission("NEW-CAR", received: t0, facts: [.imminentDanger], research: research)], sources: sources, now: t0 + 60)[0]))
         let first = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 120, leaseDuration: 30).first)
         #expect(first.caseId == veryHigh, "the Very High case's check goes first although it was planned later")
         let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 121, leaseDuration: 30).first)
@@ -166,34 +189,41 @@ struct CheckConformanceTests {
         #expect(takeover.map(\.checkId) == [first.checkId], "only the expired lease is runnable")
     }
 
-    @Test("answers recorded together land as one by one would: findings, a retry, a final failure, and a stale lease discarded",
-          arguments: StoreKind.allCases)
+    @Test(
+        "answers recorded together land as one by one would: findings, a retry, a final failure, and a stale lease discarded",
+        arguments: StoreKind.allCases)
     func recordAnswersTogether(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let leads = (1...3).map { index in
-            submission("LEAD-\(index)", source: .p2p, facts: [.distribution],
-                       research: ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.\(index)", at: t0 - 60, port: nil)]))
+            submission(
+                "LEAD-\(index)", source: .p2p, facts: [.distribution],
+                research: ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.\(index)", at: t0 - 60, port: nil)]))
         }
         let ids = try await store.importReferrals(leads, sources: sources, now: t0).compactMap(accepted)
         let leases = try await store.leaseChecks(owner: "w", limit: 10, now: t0, leaseDuration: 30).sorted { $0.caseId.rawValue < $1.caseId.rawValue }
         #expect(leases.map(\.caseId) == ids)
         var stale = leases[2]
         stale.attempt = 7
-        let findings = CheckFindings(observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("subscriber"), at: t0)])
-        let recorded = try await store.recordAnswers([
-            CheckAnswer(lease: leases[0], outcome: .answered(findings)),
-            CheckAnswer(lease: leases[1], outcome: .failed(error: "timeout", retryAt: t0 + 60)),
-            CheckAnswer(lease: stale, outcome: .failed(error: "late", retryAt: nil)),
-        ], sources: sources, now: t0 + 1)
+        let findings = CheckFindings(observations: [
+            FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("subscriber"), at: t0)
+        ])
+        let recorded = try await store.recordAnswers(
+            [
+                CheckAnswer(lease: leases[0], outcome: .answered(findings)),
+                CheckAnswer(lease: leases[1], outcome: .failed(error: "timeout", retryAt: t0 + 60)),
+                CheckAnswer(lease: stale, outcome: .failed(error: "late", retryAt: nil)),
+            ], sources: sources, now: t0 + 1)
         #expect(recorded == [true, true, false])
         #expect(try await store.checks(of: ids[0]).map(\.state) == [.done])
         #expect(try await store.caseDetail(ids[0], asOf: t0 + 1).summary.grade == .high, "the answer's offence history re-grades it at once")
         let retried = try await store.checks(of: ids[1])
         #expect(retried.map(\.state) == [.pending] && retried[0].lastError == "timeout")
         #expect(try await store.checks(of: ids[2]).map(\.state) == [.running], "the stale answer changed nothing")
-        #expect(try await store.recordAnswers([CheckAnswer(lease: leases[2], outcome: .failed(error: "gone", retryAt: nil))],
-                                              sources: sources, now: t0 + 2) == [true])
+        #expect(
+            try await store.recordAnswers(
+                [CheckAnswer(lease: leases[2], outcome: .failed(error: "gone", retryAt: nil))],
+                sources: sources, now: t0 + 2) == [true])
         #expect(try await store.checks(of: ids[2]).map(\.state) == [.failed])
         #expect(try await store.leaseChecks(owner: "w", limit: 10, now: t0 + 60, leaseDuration: 30).map(\.caseId) == [ids[1]])
     }

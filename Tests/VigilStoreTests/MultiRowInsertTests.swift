@@ -4,12 +4,14 @@ import Testing
 
 @Suite("multi-row inserts")
 struct MultiRowInsertTests {
-    @Test("every row lands with its own values and the shared ones, in order, however many statements it takes",
-          arguments: [1, 2, MultiRowInsert.rowsPerStatement, MultiRowInsert.rowsPerStatement + 1, 3 * MultiRowInsert.rowsPerStatement + 5])
+    @Test(
+        "every row lands with its own values and the shared ones, in order, however many statements it takes",
+        arguments: [1, 2, MultiRowInsert.rowsPerStatement, MultiRowInsert.rowsPerStatement + 1, 3 * MultiRowInsert.rowsPerStatement + 5])
     func rowsLand(count: Int) throws {
         let queue = try DatabaseQueue()
         try queue.write { db in
-            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, name TEXT NOT NULL, n INTEGER, kind TEXT NOT NULL, at INTEGER)")
+            try db.execute(
+                sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, name TEXT NOT NULL, n INTEGER, kind TEXT NOT NULL, at INTEGER)")
             let insert = MultiRowInsert("INSERT INTO t (owner, name, n, kind, at)", rowTemplate: "(?1, ?, ?, 'fixed', ?2)", sharedCount: 2)
             #expect(insert.rowWidth == 2)
             let values = (0..<count).flatMap { [BoundValue.text("row \($0)"), $0 % 3 == 0 ? .null : .integer(Int64($0))] }

@@ -11,8 +11,10 @@ struct ReportConformanceTests {
         let (store, dispose) = try kind.make()
         let now = t0 + 800 * day
         let waits: [TimeInterval] = [0.5, 2, 8, 20, 40, 100, 400, 800, 3, 10, 35, 0.2]
-        let facts: [[FactKind]] = [[.imminentDanger], [.childAccessHousehold], [.distribution], [], [.sexualOffenceHistory],
-                                   [.contactAbuseIndicators], [], [.otherRiskFactors], [.childAccessOther], [], [.distribution], []]
+        let facts: [[FactKind]] = [
+            [.imminentDanger], [.childAccessHousehold], [.distribution], [], [.sexualOffenceHistory],
+            [.contactAbuseIndicators], [], [.otherRiskFactors], [.childAccessOther], [], [.distribution], [],
+        ]
         let submissions = waits.indices.map { index in
             submission("R\(index)", received: now - waits[index] * day, facts: facts[index])
         }
@@ -67,8 +69,11 @@ struct ReportConformanceTests {
         defer { dispose() }
         let overview = try await store.supervisorOverview(asOf: now, limit: 3)
         let backlog = try await store.backlog(asOf: now, limit: nil)
-        #expect(overview.oldest.map(\.caseId) == Array(backlog.sorted { ($0.receivedAt, $0.caseId.rawValue) < ($1.receivedAt, $1.caseId.rawValue) }
-            .prefix(3).map(\.caseId)))
+        #expect(
+            overview.oldest.map(\.caseId)
+                == Array(
+                    backlog.sorted { ($0.receivedAt, $0.caseId.rawValue) < ($1.receivedAt, $1.caseId.rawValue) }
+                        .prefix(3).map(\.caseId)))
         let urgent = backlog.filter { $0.overdue && $0.grade >= .high }
         #expect(overview.overdueUrgentCount == urgent.count && urgent.count > 0)
         #expect(Set(overview.overdueUrgent.map(\.caseId)).isSubset(of: urgent.map(\.caseId)))
@@ -86,7 +91,9 @@ struct ReportConformanceTests {
         let detail = try await store.caseDetail(held.caseId, asOf: now + 60)
         #expect(detail.summary.claimedBy == "dc-c")
         #expect(detail.claims.map(\.officer) == ["dc-a", "dc-c"] && detail.claims[0].releasedAt == now + 60)
-        await #expect(throws: StoreError.self) { try await store.reassign(CaseID(9999), to: "dc-c", by: AuditActor(name: "sup", remote: "test"), at: now) }
+        await #expect(throws: StoreError.self) {
+            try await store.reassign(CaseID(9999), to: "dc-c", by: AuditActor(name: "sup", remote: "test"), at: now)
+        }
     }
 
     @Test("daily snapshots: today live, missed days rebuilt from history with receipts and closures", arguments: StoreKind.allCases)
@@ -113,8 +120,9 @@ struct ReportConformanceTests {
         defer { dispose() }
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         let submissions = (0..<6).map { index in
-            submission("IP\(index)", source: .p2p, facts: [.distribution],
-                       research: ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.\(index + 1)", at: t0 - 3600, port: 51413)]))
+            submission(
+                "IP\(index)", source: .p2p, facts: [.distribution],
+                research: ResearchInputs(ips: [IPObservation(ipAddress: "198.51.100.\(index + 1)", at: t0 - 3600, port: 51413)]))
         }
         let ids = try await store.importReferrals(submissions, sources: sources, now: t0).compactMap(accepted)
         func direct() async throws -> [String: [CheckState: Int]] {

@@ -13,9 +13,10 @@ struct SQLiteAssessmentRowTests {
         let store = try SQLiteStore(path: path)
         _ = try await store.importReferrals([submission("A", facts: [.sexualCommunicationWithChild])], sources: [], now: t0)
         let stored = try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT facts_used FROM assessments") }
-        #expect(stored == #"{"childAccessHousehold":"unknown","childAccessOccupation":"unknown","childAccessOther":"unknown","#
-            + #""contactAbuseIndicators":"unknown","identifiedChildVictim":"unknown","imminentDanger":"unknown","#
-            + #""sexualCommunicationWithChild":"yes(referral)","sexualOffenceHistory":"unknown"}"#)
+        #expect(
+            stored == #"{"childAccessHousehold":"unknown","childAccessOccupation":"unknown","childAccessOther":"unknown","#
+                + #""contactAbuseIndicators":"unknown","identifiedChildVictim":"unknown","imminentDanger":"unknown","#
+                + #""sexualCommunicationWithChild":"yes(referral)","sexualOffenceHistory":"unknown"}"#)
     }
 
 }

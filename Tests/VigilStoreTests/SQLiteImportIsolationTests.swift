@@ -13,10 +13,11 @@ struct SQLiteImportIsolationTests {
         let store = try SQLiteStore(path: path)
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER refuse_bad BEFORE INSERT ON referrals WHEN NEW.ref = 'BAD'
-                BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse_bad BEFORE INSERT ON referrals WHEN NEW.ref = 'BAD'
+                    BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END
+                    """)
         }
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         let lead = { (ref: String, ip: String) in
@@ -44,21 +45,30 @@ struct SQLiteImportIsolationTests {
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         let email = LinkKey.email("sam@example.com")!
         let inputs = { (ip: String, name: String) in
-            ResearchInputs(ips: [IPObservation(ipAddress: ip, at: t0 - 60, port: nil)],
-                           addresses: [PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation)],
-                           persons: [PersonIdentity(name: name, dateOfBirth: nil)], identifiers: Identifiers(emails: ["sam@example.com"]))
+            ResearchInputs(
+                ips: [IPObservation(ipAddress: ip, at: t0 - 60, port: nil)],
+                addresses: [PostalAddress(line1: "1 Example Row", town: nil, postcode: "ZZ1 1AA", addressType: .installation)],
+                persons: [PersonIdentity(name: name, dateOfBirth: nil)], identifiers: Identifiers(emails: ["sam@example.com"]))
         }
-        _ = try await store.importReferrals([
-            submission("A", links: [email], research: inputs("198.51.100.1", "Sam Sample")),
-            submission("B", research: inputs("198.51.100.2", "Ivor Invented")),
-            submission("C", links: [email], research: inputs("198.51.100.1", "Tess Testcase")),
-        ], sources: sources, now: t0)
-        _ = try await store.importReferrals([submission("D", links: [email], research: inputs("198.51.100.3", "Sam Sample"))],
-                                            sources: sources.reversed(), now: t0)
+        _ = try await store.importReferrals(
+            [
+                submission("A", links: [email], research: inputs("198.51.100.1", "Sam Sample")),
+                submission("B", research: inputs("198.51.100.2", "Ivor Invented")),
+                submission("C", links: [email], research: inputs("198.51.100.1", "Tess Testcase")),
+            ], sources: sources, now: t0)
+        _ = try await store.importReferrals(
+            [submission("D", links: [email], research: inputs("198.51.100.3", "Sam Sample"))],
+            sources: sources.reversed(), now: t0)
         let queue = try DatabaseQueue(path: path)
         let (kept, counted) = try await queue.read { db in
-            (try Row.fetchAll(db, sql: "SELECT source, state, COUNT(*) FROM checks GROUP BY source, state ORDER BY 1, 2").map { "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)" },
-             try Row.fetchAll(db, sql: "SELECT source, state, n FROM check_counts WHERE n != 0 ORDER BY 1, 2").map { "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)" })
+            (
+                try Row.fetchAll(db, sql: "SELECT source, state, COUNT(*) FROM checks GROUP BY source, state ORDER BY 1, 2").map {
+                    "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)"
+                },
+                try Row.fetchAll(db, sql: "SELECT source, state, n FROM check_counts WHERE n != 0 ORDER BY 1, 2").map {
+                    "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)"
+                }
+            )
         }
         #expect(Set(kept.map { $0.split(separator: "/")[0] }).count > 2, "several sources were planned")
         #expect(counted == kept)

@@ -34,12 +34,15 @@ struct StoreConformanceTests {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let email = LinkKey.email("sam@example.com")!
-        let outcomes = try await store.importReferrals([
-            submission("A", received: t0 + 3600, facts: [.childAccessHousehold], children: [Child(age: 9, relation: .household, provenance: .referral)], links: [email]),
-            submission("B", received: t0, facts: [.sexualCommunicationWithChild], links: [email, LinkKey.phone("07700900001")!]),
-            submission("C", links: [LinkKey.phone("+44 7700 900001")!]),
-            submission("D", links: [LinkKey.email("other@example.com")!]),
-        ], sources: [], now: t0 + 7200)
+        let outcomes = try await store.importReferrals(
+            [
+                submission(
+                    "A", received: t0 + 3600, facts: [.childAccessHousehold], children: [Child(age: 9, relation: .household, provenance: .referral)],
+                    links: [email]),
+                submission("B", received: t0, facts: [.sexualCommunicationWithChild], links: [email, LinkKey.phone("07700900001")!]),
+                submission("C", links: [LinkKey.phone("+44 7700 900001")!]),
+                submission("D", links: [LinkKey.email("other@example.com")!]),
+            ], sources: [], now: t0 + 7200)
         let ids = outcomes.compactMap(accepted)
         #expect(ids[0] == ids[1] && ids[1] == ids[2])
         #expect(ids[3] != ids[0])
@@ -62,8 +65,9 @@ struct StoreConformanceTests {
         #expect(try await store.backlog(asOf: t0 + 120, limit: nil).map(\.caseId) == [second])
     }
 
-    @Test("the backlog lists unclaimed cases in key order, then claimed ones; claims follow the same order",
-          arguments: StoreKind.allCases)
+    @Test(
+        "the backlog lists unclaimed cases in key order, then claimed ones; claims follow the same order",
+        arguments: StoreKind.allCases)
     func order(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }
@@ -97,8 +101,9 @@ struct StoreConformanceTests {
         #expect(claimed == Array(expected.dropFirst()))
     }
 
-    @Test("ageing: a Low case past its 30-day target is claimed as Medium, ahead of newer Medium work",
-          arguments: StoreKind.allCases)
+    @Test(
+        "ageing: a Low case past its 30-day target is claimed as Medium, ahead of newer Medium work",
+        arguments: StoreKind.allCases)
     func ageing(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }
@@ -137,7 +142,9 @@ struct StoreConformanceTests {
             for claimer in 0..<16 {
                 group.addTask {
                     var mine: [CaseID] = []
-                    while let entry = try await store.claimNext(by: AuditActor(name: "o\(claimer)", remote: "test"), now: t0 + 1) { mine.append(entry.caseId) }
+                    while let entry = try await store.claimNext(by: AuditActor(name: "o\(claimer)", remote: "test"), now: t0 + 1) {
+                        mine.append(entry.caseId)
+                    }
                     return mine
                 }
             }
@@ -151,11 +158,15 @@ struct StoreConformanceTests {
     func flags(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }
-        let outcomes = try await store.importReferrals([
-            submission("teacher", facts: [.childAccessHousehold, .childAccessOccupation],
-                       children: [Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral)]),
-            submission("medium-other-access", facts: [.distribution]),
-        ], sources: [], now: t0 + 60)
+        let outcomes = try await store.importReferrals(
+            [
+                submission(
+                    "teacher", facts: [.childAccessHousehold, .childAccessOccupation],
+                    children: [
+                        Child(age: 11, relation: .household, provenance: .referral), Child(age: 8, relation: .household, provenance: .referral),
+                    ]),
+                submission("medium-other-access", facts: [.distribution]),
+            ], sources: [], now: t0 + 60)
         let id = try #require(accepted(outcomes[0]))
         let entry = try #require(try await store.backlog(asOf: t0 + 60, limit: nil).first { $0.caseId == id })
         #expect(entry.flags.map(\.kind) == [.socialCare, .lado])
@@ -165,11 +176,14 @@ struct StoreConformanceTests {
         let late = try await store.backlog(asOf: t0 + 2 * day, limit: nil).first { $0.caseId == id }
         #expect(late?.flags.allSatisfy(\.overdue) == true)
 
-        try await store.recordNotification(id, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "MASH-1", at: t0 + 120)
+        try await store.recordNotification(
+            id, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "MASH-1", at: t0 + 120)
         await #expect(throws: StoreError.self) {
-            try await store.recordNotification(id, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "again", at: t0 + 130)
+            try await store.recordNotification(
+                id, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "again", at: t0 + 130)
         }
-        try await store.recordDeferral(id, flag: .lado, by: AuditActor(name: "sup", remote: "test"), reason: "tipping-off risk", reviewBy: t0 + 3 * day, at: t0 + 140)
+        try await store.recordDeferral(
+            id, flag: .lado, by: AuditActor(name: "sup", remote: "test"), reason: "tipping-off risk", reviewBy: t0 + 3 * day, at: t0 + 140)
         let detail = try await store.caseDetail(id, asOf: t0 + 2 * day)
         #expect(detail.summary.flags.map(\.state) == [.notified, .deferred])
         #expect(detail.summary.flags.allSatisfy { !$0.overdue })
@@ -177,7 +191,8 @@ struct StoreConformanceTests {
         #expect(detail.decisions.map(\.kind) == ["defer"])
         let other = try #require(accepted(outcomes[1]))
         await #expect(throws: StoreError.self) {
-            try await store.recordNotification(other, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "x", at: t0)
+            try await store.recordNotification(
+                other, flag: .socialCare, by: AuditActor(name: "ann", remote: "test"), method: "phone", reference: "x", at: t0)
         }
     }
 
@@ -186,7 +201,8 @@ struct StoreConformanceTests {
         let (store, dispose) = try kind.make()
         defer { dispose() }
         let id = try #require(accepted(try await store.importReferrals([submission("A")], sources: [], now: t0)[0]))
-        try await store.recordDecision(id, decision: "visit", rationale: "child in household", by: AuditActor(name: "ann", remote: "test"), at: t0 + 30)
+        try await store.recordDecision(
+            id, decision: "visit", rationale: "child in household", by: AuditActor(name: "ann", remote: "test"), at: t0 + 30)
         try await store.close(id, outcome: "arrest", by: AuditActor(name: "ann", remote: "test"), at: t0 + 60)
         #expect(try await store.backlog(asOf: t0 + 60, limit: nil).isEmpty)
         #expect(try await store.claimNext(by: AuditActor(name: "bob", remote: "test"), now: t0 + 60) == nil)
@@ -194,8 +210,12 @@ struct StoreConformanceTests {
         #expect(detail.status == "closed" && detail.summary.position == nil)
         #expect(detail.decisions.map(\.kind) == ["visit", "close"])
         #expect(detail.decisions.map(\.detail) == ["child in household", "arrest"])
-        await #expect(throws: StoreError.self) { try await store.recordDecision(id, decision: "late", rationale: "x", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90) }
-        await #expect(throws: StoreError.self) { try await store.close(id, outcome: "again", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90) }
+        await #expect(throws: StoreError.self) {
+            try await store.recordDecision(id, decision: "late", rationale: "x", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90)
+        }
+        await #expect(throws: StoreError.self) {
+            try await store.close(id, outcome: "again", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90)
+        }
         await #expect(throws: StoreError.self) { try await store.caseDetail(CaseID(999), asOf: t0) }
     }
 }

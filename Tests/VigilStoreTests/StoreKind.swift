@@ -30,9 +30,11 @@ let t0 = TestInstants.t0
 let day = TestInstants.day
 
 /// A referral submission built directly from facts, children and link keys.
-func submission(_ ref: String, source: ReferralSource = .nca, received: Date = t0, facts: [FactKind] = [],
-                children: [Child] = [], links: [LinkKey] = [], research: ResearchInputs = ResearchInputs(),
-                content: String? = nil) -> ReferralSubmission {
+func submission(
+    _ ref: String, source: ReferralSource = .nca, received: Date = t0, facts: [FactKind] = [],
+    children: [Child] = [], links: [LinkKey] = [], research: ResearchInputs = ResearchInputs(),
+    content: String? = nil
+) -> ReferralSubmission {
     let referral = Referral(
         source: source, ref: ref, receivedAt: received,
         observations: facts.map { FactObservation(fact: $0, value: true, provenance: .referral, at: received) },

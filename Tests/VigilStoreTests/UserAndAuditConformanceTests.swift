@@ -29,10 +29,14 @@ struct UserAndAuditConformanceTests {
         defer { dispose() }
         let empty = try await store.verifyAudit(against: nil)
         #expect(empty.entries == 0 && empty.isIntact)
-        let first = try await store.appendAudit(AuditEvent(at: t0, actor: "ann", action: "case.show", caseId: CaseID(1),
-                                                           detail: "", remote: "cli@host"))
-        let second = try await store.appendAudit(AuditEvent(at: t0 + 1, actor: "bob", action: "case.claim", caseId: CaseID(2),
-                                                            detail: "next", remote: "cli@host"))
+        let first = try await store.appendAudit(
+            AuditEvent(
+                at: t0, actor: "ann", action: "case.show", caseId: CaseID(1),
+                detail: "", remote: "cli@host"))
+        let second = try await store.appendAudit(
+            AuditEvent(
+                at: t0 + 1, actor: "bob", action: "case.claim", caseId: CaseID(2),
+                detail: "next", remote: "cli@host"))
         #expect(first.previousHash == AuditChain.genesis && second.previousHash == first.hash)
         #expect(try await store.audit(caseId: CaseID(2)).map(\.actor) == ["bob"])
         #expect(try await store.audit(caseId: nil).count == 2)
@@ -46,8 +50,10 @@ struct UserAndAuditConformanceTests {
         let empty = try await store.auditCheckpoint(at: t0)
         #expect(empty.entries == 0 && empty.lastId == 0 && empty.lastHash == AuditChain.genesis)
         for second in 0..<3 {
-            _ = try await store.appendAudit(AuditEvent(at: t0 + Double(second), actor: "ann", action: "case.show", caseId: nil, detail: "",
-                                                       remote: "cli@host"))
+            _ = try await store.appendAudit(
+                AuditEvent(
+                    at: t0 + Double(second), actor: "ann", action: "case.show", caseId: nil, detail: "",
+                    remote: "cli@host"))
         }
         let checkpoint = try await store.auditCheckpoint(at: t0 + 10)
         #expect(checkpoint.entries == 3 && checkpoint.lastId == 3)
@@ -115,9 +121,10 @@ struct UserAndAuditConformanceTests {
             .appendingPathComponent("docs/DECISIONS.md")
         let text = try String(contentsOf: url, encoding: .utf8)
         let paragraph = try #require(text.components(separatedBy: "- Audited actions:").dropFirst().first?.components(separatedBy: "\n- ").first)
-        let named = Set(try NSRegularExpression(pattern: "`([a-z]+\\.[a-z]+)`")
-            .matches(in: paragraph, range: NSRange(paragraph.startIndex..., in: paragraph))
-            .compactMap { Range($0.range(at: 1), in: paragraph).map { String(paragraph[$0]) } })
+        let named = Set(
+            try NSRegularExpression(pattern: "`([a-z]+\\.[a-z]+)`")
+                .matches(in: paragraph, range: NSRange(paragraph.startIndex..., in: paragraph))
+                .compactMap { Range($0.range(at: 1), in: paragraph).map { String(paragraph[$0]) } })
         #expect(named == Set(AuditAction.allCases.map(\.rawValue)))
     }
 }

@@ -11,7 +11,9 @@ struct AgedReportTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let db = folder.path("aged.sqlite")
-        _ = try await VigilProcess.run(["import", "--db", db, VigilProcess.samples.appendingPathComponent("nca-packages.jsonl").path, "--format", "nca"])
+        _ = try await VigilProcess.run([
+            "import", "--db", db, VigilProcess.samples.appendingPathComponent("nca-packages.jsonl").path, "--format", "nca",
+        ])
         let asOf = "2026-11-23T09:00:00Z"
         let moment = try Timestamp.parse(asOf).get()
         let expected = try await SQLiteStore(path: db).agedBacklog(asOf: moment)
@@ -25,8 +27,9 @@ struct AgedReportTests {
 
         let csv = try await VigilProcess.run(["backlog", "--db", db, "--aged", "--csv", "--as-of", asOf])
         let rows = csv.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",") }
-        #expect(rows.map { "\($0[1]) \($0[2]) \($0[4]) \($0[5])" }
-            == expected.cells.map { "\($0.effectiveGrade.name) \($0.band.name) \($0.cases) \($0.overdue)" })
+        #expect(
+            rows.map { "\($0[1]) \($0[2]) \($0[4]) \($0[5])" }
+                == expected.cells.map { "\($0.effectiveGrade.name) \($0.band.name) \($0.cases) \($0.overdue)" })
 
         let table = try await VigilProcess.run(["backlog", "--db", db, "--aged", "--as-of", asOf])
         let all = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("ALL") })

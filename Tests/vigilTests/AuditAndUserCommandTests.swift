@@ -29,8 +29,11 @@ struct AuditAndUserCommandTests {
         #expect(try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca"]).status == 0)
         #expect(try await VigilProcess.run(["show", "--db", db, "C-000001", "--by", "ann"]).status == 0)
         #expect(try await VigilProcess.run(["next", "--db", db, "--officer", "bob"]).status == 0)
-        #expect(try await VigilProcess.run(["notify", "--db", db, "C-000001", "--flag", "lado", "--method", "phone",
-                                            "--reference", "LADO-EX-1", "--by", "ann"]).status == 0)
+        #expect(
+            try await VigilProcess.run([
+                "notify", "--db", db, "C-000001", "--flag", "lado", "--method", "phone",
+                "--reference", "LADO-EX-1", "--by", "ann",
+            ]).status == 0)
         #expect(try await VigilProcess.run(["close", "--db", db, "C-000003", "--outcome", "no further action", "--by", "sup"]).status == 0)
 
         let trail = try await VigilProcess.run(["audit", "show", "--db", db, "--case", "C-000001", "--json"])
@@ -75,8 +78,9 @@ struct AuditAndUserCommandTests {
         #expect(try await VigilProcess.run(["audit", "verify", "--db", db]).status == 0)
         #expect(try await sqlite3(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= 3") == 0)
         let truncated = try await VigilProcess.run(["audit", "verify", "--db", db])
-        #expect(truncated.status == 2 && truncated.stdout.contains("entry #4") && truncated.stdout.contains("removed from the end"),
-                "\(truncated.stdout)")
+        #expect(
+            truncated.status == 2 && truncated.stdout.contains("entry #4") && truncated.stdout.contains("removed from the end"),
+            "\(truncated.stdout)")
         #expect(truncated.stdout.contains("UNGUARDED: trigger(s) audit_log_no_delete missing"), "\(truncated.stdout)")
         let overwrite = try await VigilProcess.run(["audit", "checkpoint", "--db", db])
         #expect(overwrite.status == 2 && overwrite.stderr.contains("kept as evidence"), "\(overwrite.stderr)")
@@ -94,13 +98,17 @@ struct AuditAndUserCommandTests {
         let entries = try VigilProcess.json(try await VigilProcess.run(["audit", "show", "--db", db, "--json", "--by", "eve"]), array: true)
         let wrongKey = AuditKey.generate()
         let last = try #require(entries.last)
-        let forgedEvent = AuditEvent(at: Date(timeIntervalSince1970: 1_800_000_000), actor: "eve", action: "case.close", caseId: nil,
-                                     detail: "forged", remote: "cli@host")
+        let forgedEvent = AuditEvent(
+            at: Date(timeIntervalSince1970: 1_800_000_000), actor: "eve", action: "case.close", caseId: nil,
+            detail: "forged", remote: "cli@host")
         let forgedHash = AuditChain.hash(previous: last["hash"] as! String, forgedEvent, key: wrongKey)
-        #expect(try await sqlite3(db, """
-            INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash)
-            VALUES (1800000000000, 'eve', 'case.close', NULL, 'forged', 'cli@host', '\(last["hash"] as! String)', '\(forgedHash)')
-            """) == 0)
+        #expect(
+            try await sqlite3(
+                db,
+                """
+                INSERT INTO audit_log (at, actor, action, case_id, detail, remote, previous_hash, hash)
+                VALUES (1800000000000, 'eve', 'case.close', NULL, 'forged', 'cli@host', '\(last["hash"] as! String)', '\(forgedHash)')
+                """) == 0)
         let appended = try await VigilProcess.run(["audit", "verify", "--db", db])
         #expect(appended.status == 2 && appended.stdout.contains("BROKEN at entry 6"), "\(appended.stdout)")
 
@@ -108,17 +116,19 @@ struct AuditAndUserCommandTests {
         var sql = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id IN (2, 6);"
         var previous = try #require(entries.first?["hash"] as? String)
         for entry in entries.dropFirst(2) {
-            let event = AuditEvent(at: try Timestamp.parse(entry["at"] as! String).get(), actor: entry["actor"] as! String,
-                                   action: entry["action"] as! String, caseId: (entry["caseId"] as? String).flatMap(CaseID.init(text:)),
-                                   detail: entry["detail"] as! String, remote: entry["remote"] as! String)
+            let event = AuditEvent(
+                at: try Timestamp.parse(entry["at"] as! String).get(), actor: entry["actor"] as! String,
+                action: entry["action"] as! String, caseId: (entry["caseId"] as? String).flatMap(CaseID.init(text:)),
+                detail: entry["detail"] as! String, remote: entry["remote"] as! String)
             let hash = AuditChain.hash(previous: previous, event, key: wrongKey)
             sql += "UPDATE audit_log SET previous_hash = '\(previous)', hash = '\(hash)' WHERE id = \(entry["id"] as! Int);"
             previous = hash
         }
         #expect(try await sqlite3(db, sql) == 0)
         let rehashed = try await VigilProcess.run(["audit", "verify", "--db", db, "--checkpoint", db + ".audit-checkpoint.json"])
-        #expect(rehashed.status == 2 && rehashed.stdout.contains("BROKEN at entry 3") && rehashed.stdout.contains("without the audit key"),
-                "\(rehashed.stdout)")
+        #expect(
+            rehashed.status == 2 && rehashed.stdout.contains("BROKEN at entry 3") && rehashed.stdout.contains("without the audit key"),
+            "\(rehashed.stdout)")
     }
 
     @Test("the CLI refuses an empty or blank actor, and audits backlog reads")

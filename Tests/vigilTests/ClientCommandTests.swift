@@ -14,8 +14,9 @@ struct ClientCommandTests {
         var logger = Logger(label: "client-test")
         logger.logLevel = .critical
         let port = AnnouncedPort()
-        let application = try VigilAPI.application(store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
-                                                   onRunning: { await port.set($0) })
+        let application = try VigilAPI.application(
+            store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
+            onRunning: { await port.set($0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService() }
             defer { group.cancelAll() }
@@ -68,8 +69,10 @@ struct ClientCommandTests {
         let importer = AccessToken.generate()
         _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
         try await withLoopbackServer(store) { server in
-            let parted = try await VigilProcess.run(["import", "--server", server, "--token", importer, batch, "--format", "nca",
-                                                     "--lines-per-request", "2", "--json"])
+            let parted = try await VigilProcess.run([
+                "import", "--server", server, "--token", importer, batch, "--format", "nca",
+                "--lines-per-request", "2", "--json",
+            ])
             #expect(parted.status == 2 && local.status == 2)
             let records = { (run: VigilProcess.Outcome) throws in
                 (try VigilProcess.json(run)["records"] as? [[String: Any]] ?? []).map { record in
@@ -82,11 +85,15 @@ struct ClientCommandTests {
             #expect(partedRecords.count == 8)
             let stored = try await store.backlog(asOf: Date(), limit: nil)
             #expect(stored.count == 1, "the parts' referrals landed and linked as one case")
-            let refused = try await VigilProcess.run(["import", "--server", server, "--token", "wrong", batch, "--format", "nca",
-                                                      "--lines-per-request", "4"])
+            let refused = try await VigilProcess.run([
+                "import", "--server", server, "--token", "wrong", batch, "--format", "nca",
+                "--lines-per-request", "4",
+            ])
             #expect(refused.status == 1)
-            #expect(refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("(HTTP 401); nothing of these lines was imported")
-                    && refused.stderr.contains("\(batch), lines 5-9: not acknowledged: not sent, since the server refused this token or its role"), "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("(HTTP 401); nothing of these lines was imported")
+                    && refused.stderr.contains("\(batch), lines 5-9: not acknowledged: not sent, since the server refused this token or its role"),
+                "\(refused.stderr)")
         }
     }
 
@@ -97,7 +104,8 @@ struct ClientCommandTests {
         let store = try SQLiteStore(path: folder.path("paged.sqlite"))
         let token = AccessToken.generate()
         _ = try await store.addUser(name: "sup", role: .supervisor, tokenHash: AccessToken.hash(token), now: Date())
-        let header = "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,"
+        let header =
+            "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,"
             + "categoryACount,country,region,isp,geoAsOf"
         let rows = (1...1250).map { index in
             "P2P-PAGE-\(index),SampleSeeker 2.0,eD2k,2026-09-09T12:00:00Z,2001:db8::\(String(index, radix: 16)),49884,"

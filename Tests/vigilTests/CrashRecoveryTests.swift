@@ -35,8 +35,11 @@ struct CrashRecoveryTests {
             let inFlightAtKill = stub.log.entries.filter { $0.receivedAt < killedAt && ($0.answeredAt ?? .distantFuture) > killedAt - 0.05 }
             #expect(!inFlightAtKill.isEmpty, "the kill interrupted research")
 
-            let second = await VigilProcess.finish(try VigilProcess.start(["work", "--db", db, "--intel-config", config, "--until-idle",
-                                                                     "--concurrency", "64"]))
+            let second = await VigilProcess.finish(
+                try VigilProcess.start([
+                    "work", "--db", db, "--intel-config", config, "--until-idle",
+                    "--concurrency", "64",
+                ]))
             #expect(second.status == 0, "\(second.stderr)")
 
             let store = try SQLiteStore(path: db)
@@ -59,8 +62,9 @@ struct CrashRecoveryTests {
                     if earlier.receivedAt < killedAt, later.receivedAt > killedAt {
                         takenOver += 1
                     } else {
-                        #expect((earlier.answeredAt ?? .distantFuture) <= later.receivedAt,
-                                "check \(checkId) ran twice at once: \(ordered), killed at \(killedAt)")
+                        #expect(
+                            (earlier.answeredAt ?? .distantFuture) <= later.receivedAt,
+                            "check \(checkId) ran twice at once: \(ordered), killed at \(killedAt)")
                     }
                 }
             }

@@ -94,8 +94,10 @@ struct HardeningCommandTests {
         defer { folder.remove() }
         try await withStub { stub, base in
             let (db, config) = try await leadsDatabase(folder, sourcesAt: base)
-            let proxies = ["http_proxy=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9", "https_proxy=http://127.0.0.1:9",
-                           "all_proxy=http://127.0.0.1:9", "no_proxy="]
+            let proxies = [
+                "http_proxy=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9", "https_proxy=http://127.0.0.1:9",
+                "all_proxy=http://127.0.0.1:9", "no_proxy=",
+            ]
             let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"], environment: proxies)
             #expect(work.status == 0, "\(work.stderr)")
             let checks = try await firstCaseChecks(db)
@@ -104,7 +106,8 @@ struct HardeningCommandTests {
         }
     }
 
-    @Test("an upload whose server is killed mid-file names the acknowledged and unacknowledged lines; sending the file again stores every record once")
+    @Test(
+        "an upload whose server is killed mid-file names the acknowledged and unacknowledged lines; sending the file again stores every record once")
     func uploadSurvivesServerCrash() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -114,7 +117,8 @@ struct HardeningCommandTests {
             #"{"packageId":"NCA-CRASH-\#(index)","packageType":"NOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":\#(index),"reportedInformation":{"incidentSummary":{"incidentType":"Child Pornography (possession, manufacture, and distribution)"}}}}"#
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
-        let token = try VigilProcess.json(try await VigilProcess.run(["user", "add", "--db", db, "imp", "--role", "importer", "--json"]))["token"] as! String
+        let token =
+            try VigilProcess.json(try await VigilProcess.run(["user", "add", "--db", db, "imp", "--role", "importer", "--json"]))["token"] as! String
         let port = try freePort()
         func serve() throws -> (Process, Pipe, Pipe) {
             try VigilProcess.start(["serve", "--db", db, "--port", "\(port)", "--workers", "1", "--intel-base-url", "http://127.0.0.1:9"])
@@ -125,8 +129,10 @@ struct HardeningCommandTests {
         }
         let server = try serve()
         try await waitUntilServing(port)
-        let upload = try VigilProcess.start(["import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca",
-                                             "--lines-per-request", "200", "--json"])
+        let upload = try VigilProcess.start([
+            "import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca",
+            "--lines-per-request", "200", "--json",
+        ])
         while try await stored() < 400 { try await Task.sleep(for: .milliseconds(20)) }
         kill(server.0.processIdentifier, SIGKILL)
         _ = await VigilProcess.finish(server)
@@ -136,18 +142,24 @@ struct HardeningCommandTests {
         let acknowledged = try #require(report["acknowledged"] as? [[String: Any]])
         let unacknowledged = try #require(report["unacknowledged"] as? [[String: Any]])
         #expect(!acknowledged.isEmpty && !unacknowledged.isEmpty, "\(cut.stdout.prefix(400))")
-        let ranges = (acknowledged + unacknowledged).map { ($0["firstLine"] as! Int)...($0["lastLine"] as! Int) }.sorted { $0.lowerBound < $1.lowerBound }
+        let ranges = (acknowledged + unacknowledged).map { ($0["firstLine"] as! Int)...($0["lastLine"] as! Int) }.sorted {
+            $0.lowerBound < $1.lowerBound
+        }
         #expect(ranges.first?.lowerBound == 1 && ranges.last?.upperBound == 6_000, "every line is in one range or the other")
         #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound + 1 == $1.lowerBound }, "\(ranges)")
         #expect((report["records"] as? [Any])?.count == acknowledged.count * 200)
         let human = try await VigilProcess.run(["import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca"])
-        #expect(human.status == 1 && human.stderr.contains("lines 1-6000: not acknowledged") && human.stderr.contains("Sending the same file again is safe"),
-                "\(human.stderr)")
+        #expect(
+            human.status == 1 && human.stderr.contains("lines 1-6000: not acknowledged")
+                && human.stderr.contains("Sending the same file again is safe"),
+            "\(human.stderr)")
 
         let restarted = try serve()
         defer { kill(restarted.0.processIdentifier, SIGTERM) }
         try await waitUntilServing(port)
-        let again = try await VigilProcess.run(["import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca", "--json"])
+        let again = try await VigilProcess.run([
+            "import", "--server", "http://127.0.0.1:\(port)", "--token", token, batch, "--format", "nca", "--json",
+        ])
         #expect(again.status == 0, "\(again.stderr)")
         let second = try VigilProcess.json(again)
         #expect((second["accepted"] as? Int ?? 0) + (second["duplicates"] as? Int ?? 0) == 6_000)
@@ -155,18 +167,21 @@ struct HardeningCommandTests {
         #expect(try await stored() == 6_000, "every record stored exactly once")
     }
 
-    @Test("numeric options refuse Int.max, negatives and non-numbers with a usage error naming the range", arguments: [
-        ["serve", "--port", "99999"], ["serve", "--workers", "0"], ["serve", "--idle-timeout", String(Int.max)],
-        ["work", "--concurrency=-1"], ["backlog", "--limit=-5"], ["backlog", "--limit", "9223372036854775808"],
-        ["intel-stub", "--fail-rate", "2"], ["intel-stub", "--latency-ms", "abc"], ["demo", "--top=-1"],
-        ["bench", "import", "--records", String(Int.max)], ["bench", "claim", "--claimers", "0"], ["checks", "retry", "0"],
-        ["import", "--lines-per-request", "0", "x.jsonl", "--server", "http://127.0.0.1:9", "--token", "t"],
-        ["serve", "--max-checks-per-case", "0"],
-    ])
+    @Test(
+        "numeric options refuse Int.max, negatives and non-numbers with a usage error naming the range",
+        arguments: [
+            ["serve", "--port", "99999"], ["serve", "--workers", "0"], ["serve", "--idle-timeout", String(Int.max)],
+            ["work", "--concurrency=-1"], ["backlog", "--limit=-5"], ["backlog", "--limit", "9223372036854775808"],
+            ["intel-stub", "--fail-rate", "2"], ["intel-stub", "--latency-ms", "abc"], ["demo", "--top=-1"],
+            ["bench", "import", "--records", String(Int.max)], ["bench", "claim", "--claimers", "0"], ["checks", "retry", "0"],
+            ["import", "--lines-per-request", "0", "x.jsonl", "--server", "http://127.0.0.1:9", "--token", "t"],
+            ["serve", "--max-checks-per-case", "0"],
+        ])
     func numericOptions(arguments: [String]) async throws {
         let run = try await VigilProcess.run(arguments)
-        #expect(run.status == 1 && (run.stderr.contains("is not a whole number from") || run.stderr.contains("is not a number from")),
-                "\(arguments): \(run.status) \(run.stderr)")
+        #expect(
+            run.status == 1 && (run.stderr.contains("is not a whole number from") || run.stderr.contains("is not a number from")),
+            "\(arguments): \(run.status) \(run.stderr)")
     }
 
     @Test("terminal codes and newlines from a field never reach the terminal raw: import errors, the audit trail")
@@ -175,7 +190,8 @@ struct HardeningCommandTests {
         defer { folder.remove() }
         let db = folder.path("v.sqlite")
         let batch = folder.path("escape.jsonl")
-        let hostile = #"{"packageId":"NCA-ESC-1","packageType":"\u001b[2J\u001b[31mNOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":1,"reportedInformation":{"incidentSummary":{"incidentType":"x"}}}}"#
+        let hostile =
+            #"{"packageId":"NCA-ESC-1","packageType":"\u001b[2J\u001b[31mNOCAP","disseminatedAt":"2026-03-01T09:00:00Z","cybertip":{"reportId":1,"reportedInformation":{"incidentSummary":{"incidentType":"x"}}}}"#
         try (hostile + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
         let imported = try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca"])
         #expect(imported.status == 2 && !imported.stderr.contains("\u{1B}") && imported.stderr.contains("\\u{1b}[2J"), "\(imported.stderr)")
@@ -185,8 +201,10 @@ struct HardeningCommandTests {
         #expect(try await VigilProcess.run(["next", "--db", db, "--officer", "dc-example"]).status == 0)
         let held = try VigilProcess.json(try await VigilProcess.run(["backlog", "--db", db, "--json"]))["cases"] as! [[String: Any]]
         let id = try #require(held.first { $0["claimedBy"] as? String == "dc-example" }?["caseId"] as? String)
-        let decided = try await VigilProcess.run(["decide", "--db", db, id, "--decision", "visit", "--by", "dc-example",
-                                                  "--rationale", "fine\n#99 2026-01-01T00:00:00Z admin user.add — forged entry\u{1B}[0m"])
+        let decided = try await VigilProcess.run([
+            "decide", "--db", db, id, "--decision", "visit", "--by", "dc-example",
+            "--rationale", "fine\n#99 2026-01-01T00:00:00Z admin user.add — forged entry\u{1B}[0m",
+        ])
         #expect(decided.status == 0, "\(decided.stderr)")
         let trail = try await VigilProcess.run(["audit", "show", "--db", db, "--case", id])
         let lines = trail.stdout.split(separator: "\n")
@@ -202,8 +220,10 @@ struct HardeningCommandTests {
         let checkpoint = folder.path("elsewhere.json")
         #expect(try await VigilProcess.run(["user", "add", "--db", db, "sam", "--role", "supervisor"]).status == 0)
         let port = try freePort()
-        let server = try VigilProcess.start(["serve", "--db", db, "--port", "\(port)", "--workers", "1", "--intel-base-url", "http://127.0.0.1:9",
-                                             "--audit-checkpoint", checkpoint])
+        let server = try VigilProcess.start([
+            "serve", "--db", db, "--port", "\(port)", "--workers", "1", "--intel-base-url", "http://127.0.0.1:9",
+            "--audit-checkpoint", checkpoint,
+        ])
         try await waitUntilServing(port)
         var atStart: [String: Any] = [:]
         for _ in 0..<100 where atStart.isEmpty {

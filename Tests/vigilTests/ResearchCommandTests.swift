@@ -10,8 +10,10 @@ struct ResearchCommandTests {
     func demo() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let outcome = try await VigilProcess.run(["demo", "--db", folder.path("demo.sqlite"), "--samples", VigilProcess.samples.path,
-                                            "--latency-ms", "0", "--top", "3"])
+        let outcome = try await VigilProcess.run([
+            "demo", "--db", folder.path("demo.sqlite"), "--samples", VigilProcess.samples.path,
+            "--latency-ms", "0", "--top", "3",
+        ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("Backlog at intake"))
         #expect(outcome.stdout.contains("provisional 411 → 0"), "\(outcome.stdout)")
@@ -50,8 +52,11 @@ struct ResearchCommandTests {
             let base = "http://127.0.0.1:\(await stub.port())"
             let db = folder.path("v.sqlite")
             let config = folder.path("sources.json")
-            try Data(#"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 2, "backoffBaseMs": 10, "backoffMaxMs": 20}]}"#.utf8)
-                .write(to: URL(fileURLWithPath: config))
+            try Data(
+                #"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 2, "backoffBaseMs": 10, "backoffMaxMs": 20}]}"#
+                    .utf8
+            )
+            .write(to: URL(fileURLWithPath: config))
             let lead = VigilProcess.samples.appendingPathComponent("p2p-case-studies.jsonl").path
             #expect(try await VigilProcess.run(["import", "--db", db, lead, "--format", "p2p", "--intel-config", config]).status == 0)
 

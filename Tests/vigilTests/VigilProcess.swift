@@ -12,10 +12,11 @@ struct VigilProcess {
     /// The `vigil` binary next to the test bundle, or `$VIGIL_BIN`.
     static let binary: URL = {
         if let path = ProcessInfo.processInfo.environment["VIGIL_BIN"] { return URL(fileURLWithPath: path) }
-        let candidates = [
-            Bundle.main.bundleURL,
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        ] + CommandLine.arguments.dropFirst().map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+        let candidates =
+            [
+                Bundle.main.bundleURL,
+                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            ] + CommandLine.arguments.dropFirst().map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
         for folder in candidates {
             var current = folder
             for _ in 0..<3 {
@@ -63,8 +64,10 @@ struct VigilProcess {
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()
                 let stderr = err.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
-                continuation.resume(returning: Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                                       stderr: String(decoding: stderr, as: UTF8.self)))
+                continuation.resume(
+                    returning: Outcome(
+                        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                        stderr: String(decoding: stderr, as: UTF8.self)))
             }.start()
         }
     }

@@ -121,8 +121,10 @@ struct CasePageView {
     var investigators: [String]
     var audit: [AuditRow]
 
-    init(chrome: PageChrome, detail: CaseDetail, audit: [AuditEntry], sources: [IntelSourceSpec], investigators: [String],
-         supervisor: Bool, asOf: Date) {
+    init(
+        chrome: PageChrome, detail: CaseDetail, audit: [AuditEntry], sources: [IntelSourceSpec], investigators: [String],
+        supervisor: Bool, asOf: Date
+    ) {
         let summary = detail.summary
         let id = summary.caseId.description
         let open = detail.status == "open"
@@ -144,14 +146,16 @@ struct CasePageView {
         due = HumanTime.moment(summary.dueAt)
         holder = summary.claimedBy
         let combined = Dictionary(uniqueKeysWithValues: detail.facts.map { ($0.fact, CombinedFact(value: $0.value, provenance: $0.provenance)) })
-        explanation = GradeExplanation.text(grade: summary.grade, facts: combined, children: detail.children,
-                                            pendingChecks: detail.assessments.last?.pendingChecks ?? [], sources: sources)
+        explanation = GradeExplanation.text(
+            grade: summary.grade, facts: combined, children: detail.children,
+            pendingChecks: detail.assessments.last?.pendingChecks ?? [], sources: sources)
         let csrf = csrf
         flags = summary.flags.map { flag in
-            FlagRow(kind: flag.kind.label, flag: flag.kind.rawValue, state: flag.state.rawValue, overdue: flag.overdue,
-                    overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)), raised: HumanTime.moment(flag.raisedAt),
-                    due: HumanTime.moment(flag.dueAt), raisedBy: flag.raisedBy.rawValue,
-                    deferForm: supervisor && open && flag.state == .open, caseId: id, csrf: csrf)
+            FlagRow(
+                kind: flag.kind.label, flag: flag.kind.rawValue, state: flag.state.rawValue, overdue: flag.overdue,
+                overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)), raised: HumanTime.moment(flag.raisedAt),
+                due: HumanTime.moment(flag.dueAt), raisedBy: flag.raisedBy.rawValue,
+                deferForm: supervisor && open && flag.state == .open, caseId: id, csrf: csrf)
         }
         notifications = detail.notifications.map {
             NotificationRow(kind: $0.flag.label, method: $0.method, reference: $0.reference, by: $0.by, at: HumanTime.moment($0.at))
@@ -164,23 +168,27 @@ struct CasePageView {
             ChildRow(age: $0.age.map(String.init) ?? "unknown", relation: $0.relation.rawValue, provenance: $0.provenance.rawValue)
         }
         checks = detail.checks.map {
-            CheckRow(source: $0.source, state: $0.state.rawValue, failed: $0.state == .failed, attempts: $0.attempts,
-                     detail: $0.summary ?? $0.lastError ?? "")
+            CheckRow(
+                source: $0.source, state: $0.state.rawValue, failed: $0.state == .failed, attempts: $0.attempts,
+                detail: $0.summary ?? $0.lastError ?? "")
         }
         sourceRows = Dictionary(grouping: detail.checks, by: \.source).map { source, checks in
             let failed = checks.filter { $0.state == .failed }.count
-            return SourceRow(source: source, total: checks.count, done: checks.filter { $0.state == .done }.count,
-                             waiting: checks.filter { $0.state == .pending || $0.state == .running }.count,
-                             failed: failed > 0 ? failed : nil,
-                             latest: checks.last { $0.summary != nil || $0.lastError != nil }.map { $0.summary ?? $0.lastError ?? "" } ?? "")
+            return SourceRow(
+                source: source, total: checks.count, done: checks.filter { $0.state == .done }.count,
+                waiting: checks.filter { $0.state == .pending || $0.state == .running }.count,
+                failed: failed > 0 ? failed : nil,
+                latest: checks.last { $0.summary != nil || $0.lastError != nil }.map { $0.summary ?? $0.lastError ?? "" } ?? "")
         }.sorted { $0.source < $1.source }
         referrals = detail.referrals.map {
-            ReferralRow(source: $0.source.rawValue.uppercased(), ref: $0.ref, received: HumanTime.moment($0.receivedAt),
-                        imported: HumanTime.moment($0.importedAt), payload: $0.payload)
+            ReferralRow(
+                source: $0.source.rawValue.uppercased(), ref: $0.ref, received: HumanTime.moment($0.receivedAt),
+                imported: HumanTime.moment($0.importedAt), payload: $0.payload)
         }
         assessments = detail.assessments.map {
-            AssessmentRow(at: HumanTime.moment($0.at), grade: $0.grade.label, gradeName: $0.grade.name, provisional: $0.provisional,
-                          path: $0.path, pending: Self.tally($0.pendingChecks), trigger: $0.trigger.rawValue)
+            AssessmentRow(
+                at: HumanTime.moment($0.at), grade: $0.grade.label, gradeName: $0.grade.name, provisional: $0.provisional,
+                path: $0.path, pending: Self.tally($0.pendingChecks), trigger: $0.trigger.rawValue)
         }
         let claimEvents = detail.claims.flatMap { claim in
             [EventRow(date: claim.claimedAt, at: HumanTime.moment(claim.claimedAt), by: claim.officer, what: "claimed")]
@@ -189,15 +197,17 @@ struct CasePageView {
         let decisionEvents = detail.decisions.map { decision in
             let flag = decision.flag.map { " the \($0.label) call" } ?? ""
             let review = decision.reviewBy.map { ", review by \(HumanTime.moment($0))" } ?? ""
-            return EventRow(date: decision.at, at: HumanTime.moment(decision.at), by: decision.by,
-                            what: "\(decision.kind)\(flag): \(decision.detail)\(review)")
+            return EventRow(
+                date: decision.at, at: HumanTime.moment(decision.at), by: decision.by,
+                what: "\(decision.kind)\(flag): \(decision.detail)\(review)")
         }
         events = (claimEvents + decisionEvents).sorted { $0.date < $1.date }
         reassignForm = supervisor && open
         self.investigators = investigators
         self.audit = audit.map {
-            AuditRow(at: HumanTime.moment($0.at), actor: $0.actor, action: $0.action, detail: $0.detail.isEmpty ? nil : $0.detail,
-                     remote: $0.remote)
+            AuditRow(
+                at: HumanTime.moment($0.at), actor: $0.actor, action: $0.action, detail: $0.detail.isEmpty ? nil : $0.detail,
+                remote: $0.remote)
         }
     }
 

@@ -106,8 +106,9 @@ struct DashboardPageView {
             Figure(label: "Open cases", value: aged.total, alert: false),
             Figure(label: "Past their target", value: overdue, alert: overdue > 0),
             Figure(label: "Very High / High overdue", value: overview.overdueUrgentCount, alert: overview.overdueUrgentCount > 0),
-            Figure(label: "Social-care / LADO calls open", value: overview.openFlagCount, alert: overdueFlags > 0,
-                   note: overdueFlags > 0 ? "\(overdueFlags)\(overview.openFlags.count < overview.openFlagCount ? "+" : "") overdue" : nil),
+            Figure(
+                label: "Social-care / LADO calls open", value: overview.openFlagCount, alert: overdueFlags > 0,
+                note: overdueFlags > 0 ? "\(overdueFlags)\(overview.openFlags.count < overview.openFlagCount ? "+" : "") overdue" : nil),
             Figure(label: "Held by investigators", value: overview.held.count, alert: false),
         ]
         bands = WaitingBand.allCases.map(\.label)
@@ -116,25 +117,28 @@ struct DashboardPageView {
             return MatrixRow(
                 grade: grade.label, gradeName: grade.name,
                 cells: cells.map { cell in
-                    MatrixCell(count: cell.cases, hasCases: cell.cases > 0, overdue: cell.overdue > 0 ? cell.overdue : nil,
-                               past: cell.overdue > 0, link: "/cases?grade=\(grade.name)&band=\(cell.band.name)",
-                               grade: grade.label, band: cell.band.label)
+                    MatrixCell(
+                        count: cell.cases, hasCases: cell.cases > 0, overdue: cell.overdue > 0 ? cell.overdue : nil,
+                        past: cell.overdue > 0, link: "/cases?grade=\(grade.name)&band=\(cell.band.name)",
+                        grade: grade.label, band: cell.band.label)
                 },
                 total: cells.reduce(0) { $0 + $1.cases }, link: "/cases?grade=\(grade.name)")
         }
         openFlagCount = overview.openFlagCount
         flags = overview.openFlags.map { flag in
-            FlagRow(caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.kind.label,
-                    raised: HumanTime.moment(flag.raisedAt), overdue: flag.dueAt < asOf,
-                    overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)),
-                    dueIn: HumanTime.duration(flag.dueAt.timeIntervalSince(asOf)), holder: flag.claimedBy)
+            FlagRow(
+                caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.kind.label,
+                raised: HumanTime.moment(flag.raisedAt), overdue: flag.dueAt < asOf,
+                overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)),
+                dueIn: HumanTime.duration(flag.dueAt.timeIntervalSince(asOf)), holder: flag.claimedBy)
         }
         flagsMore = overview.openFlags.count < overview.openFlagCount
         flagsShown = overview.openFlags.count
         deferrals = overview.deferrals.map { deferral in
-            DeferralRow(caseId: deferral.caseId.description, link: "/cases/\(deferral.caseId)", kind: deferral.kind.label,
-                        by: deferral.by, at: HumanTime.moment(deferral.at), reason: deferral.reason,
-                        reviewBy: HumanTime.moment(deferral.reviewBy), reviewOverdue: deferral.reviewBy < asOf)
+            DeferralRow(
+                caseId: deferral.caseId.description, link: "/cases/\(deferral.caseId)", kind: deferral.kind.label,
+                by: deferral.by, at: HumanTime.moment(deferral.at), reason: deferral.reason,
+                reviewBy: HumanTime.moment(deferral.reviewBy), reviewOverdue: deferral.reviewBy < asOf)
         }
         urgent = CaseTableView(rows: overview.overdueUrgent.map { CaseRowView($0, asOf: asOf) })
         let hidden = overview.overdueUrgentCount - overview.overdueUrgent.count
@@ -144,8 +148,9 @@ struct DashboardPageView {
         research = Set(sourceNames).union(overview.checks.keys).sorted().map { source in
             let counts = overview.checks[source] ?? [:]
             let failed = counts[.failed] ?? 0
-            return ResearchRow(source: source, pending: counts[.pending] ?? 0, running: counts[.running] ?? 0,
-                               failed: failed > 0 ? failed : nil)
+            return ResearchRow(
+                source: source, pending: counts[.pending] ?? 0, running: counts[.running] ?? 0,
+                failed: failed > 0 ? failed : nil)
         }
         backlogChart = TrendCharts.openBacklog(snapshots)
         flowChart = TrendCharts.weeklyFlow(snapshots)
@@ -162,8 +167,9 @@ struct DashboardPageView {
                 officer: officer, link: "/cases?holder=\(WebForm.percentEncoded(officer))", count: lines.count,
                 longest: HumanTime.duration(asOf.timeIntervalSince(earliest)),
                 cases: shown.enumerated().map { index, line in
-                    HeldCase(caseId: line.caseId.description, link: "/cases/\(line.caseId)",
-                             heldFor: HumanTime.duration(asOf.timeIntervalSince(line.claimedAt ?? asOf)), last: index == shown.count - 1)
+                    HeldCase(
+                        caseId: line.caseId.description, link: "/cases/\(line.caseId)",
+                        heldFor: HumanTime.duration(asOf.timeIntervalSince(line.claimedAt ?? asOf)), last: index == shown.count - 1)
                 },
                 more: lines.count > shown.count ? lines.count - shown.count : nil)
             return (row, earliest)

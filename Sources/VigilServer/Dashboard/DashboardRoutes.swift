@@ -61,16 +61,21 @@ struct DashboardRoutes {
             _ = try context.require(.viewDashboard)
             let aged = try await store.agedBacklog(asOf: Date())
             try await context.audit(store, .reportExport, detail: "aged-backlog.csv")
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: #"attachment; filename="aged-backlog.csv""#],
-                            body: .init(byteBuffer: ByteBuffer(string: AgedBacklogCSV.text(aged))))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: #"attachment; filename="aged-backlog.csv""#,
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: AgedBacklogCSV.text(aged))))
         }
     }
 
     private func signInPage(next: String, error: String?, status: HTTPResponse.Status = .ok) throws -> Response {
         let csrf = AccessToken.generate()
-        var response = WebResponses.html(try templates.render(
-            SignInView(chrome: PageChrome(title: "Sign in", session: nil), csrf: csrf, next: Self.localPath(next), error: error), "sign-in"),
+        var response = WebResponses.html(
+            try templates.render(
+                SignInView(chrome: PageChrome(title: "Sign in", session: nil), csrf: csrf, next: Self.localPath(next), error: error), "sign-in"),
             status: status)
         response.setCookie(cookie(WebCookies.signIn, csrf, maxAge: 3600))
         return response
@@ -108,8 +113,9 @@ struct DashboardRoutes {
         async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
         async let snapshots = store.dailySnapshots(since: DayText.format(now.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
         try await context.audit(store, .dashboardView, detail: "/")
-        let view = DashboardPageView(chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
-                                     snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: now)
+        let view = DashboardPageView(
+            chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
+            snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: now)
         return WebResponses.html(try templates.render(view, "dashboard"))
     }
 
@@ -141,11 +147,13 @@ struct DashboardRoutes {
         }
         try await context.audit(store, .caseShow, caseId: id, detail: "dashboard")
         let supervisor = user.role.allows(.actOnAnyCase)
-        let investigators = supervisor
+        let investigators =
+            supervisor
             ? try await store.users().filter { $0.role == .investigator && $0.revokedAt == nil }.map(\.name) : []
-        let view = CasePageView(chrome: PageChrome(title: "Case \(id)", session: context.session), detail: detail,
-                                audit: try await store.audit(caseId: id), sources: sources, investigators: investigators,
-                                supervisor: supervisor, asOf: now)
+        let view = CasePageView(
+            chrome: PageChrome(title: "Case \(id)", session: context.session), detail: detail,
+            audit: try await store.audit(caseId: id), sources: sources, investigators: investigators,
+            supervisor: supervisor, asOf: now)
         return WebResponses.html(try templates.render(view, "case"))
     }
 
@@ -171,8 +179,9 @@ struct DashboardRoutes {
         guard case .success(let review) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
             throw APIError.badRequest("review by '\(text)' is not a date and time (UTC)")
         }
-        try await CaseActions(store: store, now: { Date() }).deferNotification(id, flag: flag, reason: reason, reviewBy: review,
-                                                                             by: context.caseActor(user))
+        try await CaseActions(store: store, now: { Date() }).deferNotification(
+            id, flag: flag, reason: reason, reviewBy: review,
+            by: context.caseActor(user))
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 

@@ -23,7 +23,8 @@ enum TrendCharts {
             let x = left + Double(index) * slot
             var base = height - bottom
             let summary = gradeColours.map { "\(day.open[$0.0] ?? 0) \($0.0.label)" }.joined(separator: ", ")
-            svg += ##"<g\##(day.reconstructed ? ##" opacity="0.45""## : "")><title>\##(day.day): \##(summary)\##(day.reconstructed ? " (rebuilt)" : "")</title>"##
+            svg +=
+                ##"<g\##(day.reconstructed ? ##" opacity="0.45""## : "")><title>\##(day.day): \##(summary)\##(day.reconstructed ? " (rebuilt)" : "")</title>"##
             for (grade, colour) in gradeColours {
                 let barHeight = plotHeight * Double(day.open[grade] ?? 0) / Double(scale)
                 guard barHeight > 0 else { continue }
@@ -94,7 +95,8 @@ enum TrendCharts {
         Set([0, labels.count / 2, labels.count - 1]).sorted().map { index in
             let x = left + (Double(index) + 0.5) * slot
             let anchor = index == 0 ? "start" : (index == labels.count - 1 ? "end" : "middle")
-            return ##"<text x="\##(format(index == 0 ? left : (index == labels.count - 1 ? width : x)))" y="\##(Int(height) - 8)" font-size="11" text-anchor="\##(anchor)" fill="#5b6475">\##(labels[index])</text>"##
+            return
+                ##"<text x="\##(format(index == 0 ? left : (index == labels.count - 1 ? width : x)))" y="\##(Int(height) - 8)" font-size="11" text-anchor="\##(anchor)" fill="#5b6475">\##(labels[index])</text>"##
         }.joined()
     }
 

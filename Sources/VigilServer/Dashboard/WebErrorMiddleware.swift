@@ -27,8 +27,9 @@ struct WebErrorMiddleware: RouterMiddleware {
             return try page(context, status: .contentTooLarge, heading: "Too large", message: "The form is larger than Vigil accepts.")
         } catch {
             context.logger.error("unexpected error on a dashboard page: \(error)")
-            return try page(context, status: .internalServerError, heading: "Something went wrong",
-                            message: "An unexpected error occurred; it has been logged.")
+            return try page(
+                context, status: .internalServerError, heading: "Something went wrong",
+                message: "An unexpected error occurred; it has been logged.")
         }
     }
 

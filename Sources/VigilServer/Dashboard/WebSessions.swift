@@ -76,4 +76,3 @@ public actor WebSessions {
         sessions = sessions.filter { !lifetime.hasEnded($0.value, at: now) }
     }
 }
-
