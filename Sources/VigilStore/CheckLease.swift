@@ -53,18 +53,6 @@ public struct ResearchState: Sendable, Hashable {
     public var isIdle: Bool { pending == 0 && running == 0 }
 }
 
-/// What one attempt of a leased check came to.
-public enum CheckOutcome: Sendable {
-    /// The source answered with these findings.
-    case answered(CheckFindings)
-    /// The attempt failed: pending again at `retryAt`, or `failed` for good when nil.
-    case failed(error: String, retryAt: Date?)
-    /// The request was never sent (the worker stopped first): pending again at once, with one more attempt
-    /// allowed, so that the lease does not use up the check's attempts. Its attempt number stays spent, so
-    /// fencing still holds.
-    case unsent
-}
-
 /// One attempt's outcome, ready to be recorded against its lease.
 public struct CheckAnswer: Sendable {
     /// The lease the attempt ran under.

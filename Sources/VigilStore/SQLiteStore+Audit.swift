@@ -53,26 +53,9 @@ extension SQLiteStore {
             verification.missingGuards = missing
             guard verification.firstBrokenId == nil, let checkpoint else { return verification }
             verification.checkpointEntries = checkpoint.entries
-            guard checkpoint.isSigned(by: key) else {
-                verification.reason = "the checkpoint's signature does not match (it was edited, or made with another key)"
-                return verification
-            }
             let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE id <= ?", arguments: [checkpoint.lastId]) ?? 0
-            let lastHash =
-                checkpoint.lastId == 0
-                ? AuditChain.genesis
-                : try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [checkpoint.lastId])
-            if lastHash == nil {
-                verification.reason =
-                    "entry #\(checkpoint.lastId), the last of the checkpoint of \(Timestamp.format(checkpoint.at)), "
-                    + "is missing: entries were removed from the end of the log"
-            } else if lastHash != checkpoint.lastHash {
-                verification.reason = "entry #\(checkpoint.lastId) is not the one the checkpoint of \(Timestamp.format(checkpoint.at)) signed"
-            } else if held != checkpoint.entries {
-                verification.reason =
-                    "the log holds \(held) entries up to #\(checkpoint.lastId); the checkpoint of "
-                    + "\(Timestamp.format(checkpoint.at)) counted \(checkpoint.entries)"
-            }
+            let lastHash = try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [checkpoint.lastId])
+            verification.reason = AuditChain.checkpointMismatch(checkpoint, key: key, held: held, lastHash: lastHash)
             return verification
         }
     }
@@ -114,26 +97,13 @@ extension SQLiteStore {
     }
 
     /// Walks the chain in id order with `hash`, reporting the first entry whose link or content fails.
-    private static func walkChain(_ db: Database, hash: (String, AuditEvent) -> String) throws -> AuditVerification {
-        var previous = AuditChain.genesis
-        var count = 0
+    private static func walkChain(_ db: Database, hash: @escaping (String, AuditEvent) -> String) throws -> AuditVerification {
+        var walk = AuditChainWalk(hash: hash)
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
         while let row = try cursor.next() {
-            let entry = auditEntry(row)
-            count += 1
-            guard entry.previousHash == previous else {
-                return AuditVerification(
-                    entries: count, firstBrokenId: entry.id,
-                    reason: "its previous hash does not match the entry before it (an entry was removed or inserted)")
-            }
-            guard hash(previous, entry.event) == entry.hash else {
-                return AuditVerification(
-                    entries: count, firstBrokenId: entry.id,
-                    reason: "its content does not match its hash (it was edited, or written without the audit key)")
-            }
-            previous = entry.hash
+            if let broken = walk.step(auditEntry(row)) { return broken }
         }
-        return AuditVerification(entries: count, firstBrokenId: nil, reason: nil)
+        return walk.intact
     }
 
     private static func auditEntry(_ row: Row) -> AuditEntry {
@@ -141,12 +111,5 @@ extension SQLiteStore {
             id: row["id"], at: Date(millis: row["at"]), actor: row["actor"], action: row["action"],
             caseId: (row["case_id"] as Int64?).map(CaseID.init), detail: row["detail"], remote: row["remote"],
             previousHash: row["previous_hash"], hash: row["hash"])
-    }
-}
-
-extension AuditEntry {
-    /// The event the entry records.
-    var event: AuditEvent {
-        AuditEvent(at: at, actor: actor, action: action, caseId: caseId, detail: detail, remote: remote)
     }
 }

@@ -9,28 +9,29 @@ import VigilCore
 extension SQLiteStore {
     public func leaseChecks(owner: String, limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [CheckLease] {
         try await writeImmediate { db in
-            let exhausted = try Row.fetchAll(
-                db,
-                sql: """
-                    UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?,
-                        last_error = 'lease expired on the last attempt (worker stopped?)'
-                    WHERE state = 'running' AND lease_until < ? AND attempts >= max_attempts
-                    RETURNING case_id, source
-                    """, arguments: [now.millis, now.millis])
             var counts = CheckCountChanges()
-            for row in exhausted {
-                counts.moved(row[1], from: .running, to: .failed)
-                try self.reassess(db, caseId: row[0], trigger: .check(row[1]), now: now)
-            }
-            // Takeovers of expired leases first (that research was already under way), then pending
-            // checks in their case's backlog order, so the riskiest cases are researched first.
-            let ids = try Int64.fetchAll(
+            // Expired leases first (that research was already under way): each is taken over, or failed if
+            // the expired attempt was its last (`CheckTransitions.expire`).
+            var takeovers: [Int64] = []
+            for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id FROM checks WHERE state = 'running' AND lease_until < ? ORDER BY lease_until, id LIMIT ?
-                    """, arguments: [now.millis, limit])
-            // Cases in backlog order through `cases_research` (the CROSS JOIN keeps them the outer loop), each
-            // case's due checks by due time; the walk stops at `limit` (SQLiteStore+ResearchQueue.swift).
+                    SELECT id, case_id, source, attempts, max_attempts FROM checks WHERE state = 'running' AND lease_until < ?
+                    ORDER BY lease_until, id
+                    """, arguments: [now.millis])
+            {
+                let check = CheckRow(state: .running, attempts: row[3], maxAttempts: row[4])
+                let transition = CheckTransitions.expire(check, now: now)
+                guard transition != .lease else {
+                    takeovers.append(row[0])
+                    continue
+                }
+                try self.write(db, transition, checkId: row[0], caseId: row[1], source: row[2], from: check, now: now, counts: &counts)
+            }
+            let ids = Array(takeovers.prefix(limit))
+            // Then pending checks: cases in backlog order through `cases_research` (the CROSS JOIN keeps them
+            // the outer loop), each case's due checks by due time; the walk stops at `limit`
+            // (SQLiteStore+ResearchQueue.swift).
             let pending = try Int64.fetchAll(
                 db,
                 sql: """
@@ -45,7 +46,7 @@ extension SQLiteStore {
                     WHERE id = ?
                     RETURNING id, case_id, source, query, attempts, max_attempts
                     """)
-            let takeovers = Set(ids)
+            let taken = Set(ids)
             let leases = try (ids + pending).compactMap { id in
                 try Row.fetchOne(lease, arguments: [owner, (now + leaseDuration).millis, id]).map { row in
                     CheckLease(
@@ -53,10 +54,10 @@ extension SQLiteStore {
                         maxAttempts: row[5])
                 }
             }
-            for lease in leases where !takeovers.contains(lease.checkId) {
+            for lease in leases where !taken.contains(lease.checkId) {
                 counts.moved(lease.source, from: .pending, to: .running)
             }
-            for caseId in Set(leases.filter { !takeovers.contains($0.checkId) }.map(\.caseId.rawValue)) {
+            for caseId in Set(leases.filter { !taken.contains($0.checkId) }.map(\.caseId.rawValue)) {
                 try self.refreshResearchDue(db, caseId: caseId)
             }
             try counts.apply(db)
@@ -78,90 +79,92 @@ extension SQLiteStore {
 
     public func recordAnswers(_ answers: [CheckAnswer], sources: [IntelSourceSpec], now: Date) async throws -> [Bool] {
         try await writeImmediate { db in
-            try answers.map { answer in
-                switch answer.outcome {
-                case .answered(let findings): try self.complete(db, answer.lease, findings: findings, sources: sources, now: now)
-                case .failed(let error, let retryAt): try self.fail(db, answer.lease, error: error, retryAt: retryAt, now: now)
-                case .unsent: try self.handBack(db, answer.lease, now: now)
-                }
+            try answers.map { answer in try self.record(db, answer, sources: sources, now: now) }
+        }
+    }
+
+    /// Records one attempt's outcome as `CheckTransitions.record` rules, unless the lease is stale; an answer's
+    /// facts, children, link key and unlocked checks are added to its case as `CaseUpdatePlanner` plans.
+    private func record(_ db: Database, _ answer: CheckAnswer, sources: [IntelSourceSpec], now: Date) throws -> Bool {
+        let lease = answer.lease
+        guard let row = try Self.checkRow(db, lease.checkId),
+            let transition = CheckTransitions.record(answer.outcome, attempt: lease.attempt, on: row, now: now)
+        else { return false }
+        var counts = CheckCountChanges()
+        try write(
+            db, transition, checkId: lease.checkId, caseId: lease.caseId.rawValue, source: lease.source, from: row, now: now,
+            counts: &counts, regrade: false)
+        if case .answered(let findings) = answer.outcome {
+            let plan = CaseUpdatePlanner.plan(
+                try Self.loadCase(db, lease.caseId.rawValue), adding: CheckTransitions.additions(of: findings, sources: sources),
+                trigger: .check(lease.source), now: now, targets: targets, maxChecksPerCase: maxChecksPerCase)
+            try apply(plan, to: db, trigger: .check(lease.source), now: now, counts: &counts)
+            if plan.droppedChecks > 0 {
+                let summary = CheckTransitions.summary(findings.summary, droppedChecks: plan.droppedChecks, maxChecksPerCase: maxChecksPerCase)
+                try db.execute(sql: "UPDATE checks SET summary = ? WHERE id = ?", arguments: [summary, lease.checkId])
             }
-        }
-    }
-
-    /// Records a check's findings and re-assesses its case, unless the lease is stale.
-    private func complete(
-        _ db: Database, _ lease: CheckLease, findings: CheckFindings, sources: [IntelSourceSpec], now: Date
-    ) throws
-        -> Bool
-    {
-        try db.execute(
-            sql: """
-                UPDATE checks SET state = 'done', lease_owner = NULL, lease_until = NULL, finished_at = ?, summary = ?,
-                    last_error = NULL
-                WHERE id = ? AND attempts = ? AND state = 'running'
-                """, arguments: [now.millis, findings.summary, lease.checkId, lease.attempt])
-        guard db.changesCount == 1 else { return false }
-        var summary = findings.summary
-        var counts = CheckCountChanges()
-        counts.moved(lease.source, from: .running, to: .done)
-        let caseId = lease.caseId.rawValue
-        try Self.insertFacts(db, caseId: caseId, findings.observations)
-        try Self.insertChildren(db, caseId: caseId, findings.children, at: now)
-        if let key = findings.address?.installationLinkKey {
-            try addLinkKeys(db, [key], caseId: caseId, newCase: false)
-        }
-        let dropped = try insertChecks(
-            db, caseId: caseId, CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
-            newCase: false, now: now, counts: &counts)
-        if dropped > 0 {
-            summary = (summary.map { $0 + "; " } ?? "") + "\(dropped) further check(s) not planned: the case has its limit of \(maxChecksPerCase)"
-            try db.execute(sql: "UPDATE checks SET summary = ? WHERE id = ?", arguments: [summary, lease.checkId])
+        } else if transition.regradesCase {
+            try reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
         }
         try counts.apply(db)
-        try reassess(db, caseId: caseId, trigger: .check(lease.source), now: now)
         return true
     }
 
-    /// Makes a leased check whose request was never sent pending again, unless the lease is stale.
-    private func handBack(_ db: Database, _ lease: CheckLease, now: Date) throws -> Bool {
-        try db.execute(
-            sql: """
-                UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
-                    max_attempts = max_attempts + 1
-                WHERE id = ? AND attempts = ? AND state = 'running'
-                """, arguments: [now.millis, lease.checkId, lease.attempt])
-        guard db.changesCount == 1 else { return false }
-        var counts = CheckCountChanges()
-        counts.moved(lease.source, from: .running, to: .pending)
-        try counts.apply(db)
-        try researchDue(db, caseId: lease.caseId.rawValue, at: now.millis)
-        return true
+    /// A check's state and attempt counters, nil when there is no such check.
+    static func checkRow(_ db: Database, _ checkId: Int64) throws -> CheckRow? {
+        try Row.fetchOne(db, sql: "SELECT state, attempts, max_attempts FROM checks WHERE id = ?", arguments: [checkId]).flatMap { row in
+            CheckState(rawValue: row[0]).map { CheckRow(state: $0, attempts: row[1], maxAttempts: row[2]) }
+        }
     }
 
-    /// Records a failed attempt and re-assesses its case, unless the lease is stale.
-    private func fail(_ db: Database, _ lease: CheckLease, error: String, retryAt: Date?, now: Date) throws -> Bool {
-        if let retryAt {
+    /// Writes a transition of a check that was `row` (the write is fenced on its state and attempt), moves
+    /// its count, brings its case's research forward when it is pending again, and (with `regrade`)
+    /// re-assesses the case when the transition calls for it. `lease` is written by `leaseChecks` itself.
+    private func write(
+        _ db: Database, _ transition: CheckTransition, checkId: Int64, caseId: Int64, source: String, from row: CheckRow, now: Date,
+        counts: inout CheckCountChanges, regrade: Bool = true
+    ) throws {
+        let fence: [(any DatabaseValueConvertible)?] = [checkId, row.attempts, row.state.rawValue]
+        let fenced = "WHERE id = ? AND attempts = ? AND state = ?"
+        switch transition {
+        case .lease:
+            return
+        case .done(let summary, let finishedAt):
             try db.execute(
                 sql: """
-                    UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?
-                    WHERE id = ? AND attempts = ? AND state = 'running'
-                    """, arguments: [retryAt.millis, error, lease.checkId, lease.attempt])
-        } else {
+                    UPDATE checks SET state = 'done', lease_owner = NULL, lease_until = NULL, finished_at = ?, summary = ?,
+                        last_error = NULL \(fenced)
+                    """, arguments: StatementArguments([finishedAt.millis, summary] + fence))
+        case .retry(let at, let error):
             try db.execute(
                 sql: """
-                    UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?, last_error = ?
-                    WHERE id = ? AND attempts = ? AND state = 'running'
-                    """, arguments: [now.millis, error, lease.checkId, lease.attempt])
+                    UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ? \(fenced)
+                    """, arguments: StatementArguments([at.millis, error] + fence))
+        case .fail(let error, let finishedAt):
+            try db.execute(
+                sql: """
+                    UPDATE checks SET state = 'failed', lease_owner = NULL, lease_until = NULL, finished_at = ?, last_error = ? \(fenced)
+                    """, arguments: StatementArguments([finishedAt.millis, error] + fence))
+        case .handBack(let at):
+            try db.execute(
+                sql: """
+                    UPDATE checks SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
+                        max_attempts = max_attempts + 1 \(fenced)
+                    """, arguments: StatementArguments([at.millis] + fence))
+        case .reopen(let at):
+            try db.execute(
+                sql: """
+                    UPDATE checks SET state = 'pending', next_attempt_at = ?, max_attempts = attempts + 1, finished_at = NULL \(fenced)
+                    """, arguments: StatementArguments([at.millis] + fence))
         }
-        guard db.changesCount == 1 else { return false }
-        var counts = CheckCountChanges()
-        counts.moved(lease.source, from: .running, to: retryAt == nil ? .failed : .pending)
-        try counts.apply(db)
-        if let retryAt {
-            try researchDue(db, caseId: lease.caseId.rawValue, at: retryAt.millis)
+        guard db.changesCount == 1 else { throw StoreError(.invalidState, "check \(checkId) changed while it was being updated") }
+        counts.moved(source, from: row.state, to: transition.state)
+        if let pendingFrom = transition.pendingFrom {
+            try researchDue(db, caseId: caseId, at: pendingFrom.millis)
         }
-        try reassess(db, caseId: lease.caseId.rawValue, trigger: .check(lease.source), now: now)
-        return true
+        if regrade, transition.regradesCase {
+            try reassess(db, caseId: caseId, trigger: .check(source), now: now)
+        }
     }
 
     public func checks(of id: CaseID) async throws -> [CheckRecord] {
@@ -173,27 +176,21 @@ extension SQLiteStore {
 
     public func retryCheck(_ checkId: Int64, by actor: AuditActor, now: Date) async throws -> CheckRecord {
         try await writeImmediate { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT case_id, source, state FROM checks WHERE id = ?", arguments: [checkId])
+            guard let row = try Self.checkRow(db, checkId),
+                let located = try Row.fetchOne(db, sql: "SELECT case_id, source FROM checks WHERE id = ?", arguments: [checkId])
             else { throw StoreError(.notFound, "no check \(checkId)") }
-            guard row["state"] == CheckState.failed.rawValue else {
-                throw StoreError(.invalidState, "check \(checkId) is \(row["state"] as String), not failed")
+            let transition: CheckTransition
+            do {
+                transition = try CheckTransitions.reopen(row, checkId: checkId, now: now)
+            } catch let refusal as CheckTransitionError {
+                throw StoreError(.invalidState, refusal.message)
             }
-            try db.execute(
-                sql: """
-                    UPDATE checks SET state = 'pending', next_attempt_at = ?, max_attempts = attempts + 1, finished_at = NULL
-                    WHERE id = ?
-                    """, arguments: [now.millis, checkId])
+            let caseId: Int64 = located[0]
+            let source: String = located[1]
             var counts = CheckCountChanges()
-            counts.moved(row["source"], from: .failed, to: .pending)
+            try self.write(db, transition, checkId: checkId, caseId: caseId, source: source, from: row, now: now, counts: &counts)
             try counts.apply(db)
-            let caseId: Int64 = row["case_id"]
-            try self.researchDue(db, caseId: caseId, at: now.millis)
-            try self.reassess(db, caseId: caseId, trigger: .check(row["source"]), now: now)
-            try self.appendAudit(
-                db,
-                AuditEvent(
-                    at: now, by: actor, .checkRetry, caseId: CaseID(caseId),
-                    detail: "#\(checkId) \(row["source"] as String)"))
+            try self.appendAudit(db, AuditEvent(at: now, by: actor, .checkRetry, caseId: CaseID(caseId), detail: "#\(checkId) \(source)"))
             return try Self.checkRecords(db, caseId: caseId).first { $0.id == checkId }!
         }
     }

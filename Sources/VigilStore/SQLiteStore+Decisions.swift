@@ -79,13 +79,10 @@ extension SQLiteStore {
 
     private static func closeFlag(_ db: Database, _ id: CaseID, _ flag: FlagKind, to state: FlagState) throws {
         _ = try requireCase(db, id)
-        guard
-            let current = try String.fetchOne(
-                db, sql: "SELECT state FROM flags WHERE case_id = ? AND kind = ?",
-                arguments: [id.rawValue, flag.rawValue])
-        else { throw StoreError(.notFound, "case \(id) has no \(flag.rawValue) flag") }
-        guard current == FlagState.open.rawValue else {
-            throw StoreError(.invalidState, "the \(flag.rawValue) flag of case \(id) is already \(current)")
+        let current = try String.fetchOne(
+            db, sql: "SELECT state FROM flags WHERE case_id = ? AND kind = ?", arguments: [id.rawValue, flag.rawValue])
+        if let refusal = FlagSettlement.refusal(kind: flag, of: id, current: current.flatMap(FlagState.init(rawValue:)), target: state) {
+            throw StoreError(refusal.missing ? .notFound : .invalidState, refusal.message)
         }
         try db.execute(
             sql: "UPDATE flags SET state = ? WHERE case_id = ? AND kind = ?",

@@ -7,8 +7,10 @@ import GRDB
 import VigilCore
 
 extension SQLiteStore {
-    /// Loads what re-assessment needs from the rows of one case.
-    static func caseState(_ db: Database, _ id: Int64) throws -> CaseState {
+    /// Loads what planning a change to one case needs: its facts, children, received time, raised flags,
+    /// and its checks (each source with checks pending or running listed once, in the order of their
+    /// checks, so an assessment's list stays as short as the source list).
+    static func loadCase(_ db: Database, _ id: Int64) throws -> LoadedCase {
         var received: Int64 = 0
         try db.cachedStatement(sql: "SELECT received_at FROM cases WHERE id = ?").forEachRow(.integer(id)) { received = $0.integer(0) }
         var facts = FactSet()
@@ -25,15 +27,21 @@ extension SQLiteStore {
             children.append(Child(age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2))))
         }
         var pending: [String] = []
-        // Each source once, however many of its checks are outstanding: an assessment's list stays as short
-        // as the source list, not as long as the case's checks.
-        try db.cachedStatement(sql: "SELECT DISTINCT source FROM checks WHERE case_id = ? AND state IN ('pending', 'running')")
-            .forEachRow(.integer(id)) { pending.append($0.text(0)) }
+        var keys = Set<CheckKey>()
+        try db.cachedStatement(sql: "SELECT source, query, state FROM checks WHERE case_id = ? ORDER BY id").forEachRow(.integer(id)) { row in
+            let source = row.text(0)
+            keys.insert(CheckKey(source: source, queryText: row.text(1)))
+            let state = row.text(2)
+            if state == CheckState.pending.rawValue || state == CheckState.running.rawValue, !pending.contains(source) {
+                pending.append(source)
+            }
+        }
         var flags = Set<FlagKind>()
         try db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in
             if let kind = FlagKind(rawValue: row.text(0)) { flags.insert(kind) }
         }
-        return CaseState(facts: facts, children: children, pendingChecks: pending, receivedAt: Date(millis: received), raisedFlags: flags)
+        let state = CaseState(facts: facts, children: children, pendingChecks: pending, receivedAt: Date(millis: received), raisedFlags: flags)
+        return LoadedCase(id: CaseID(id), state: state, checkKeys: keys)
     }
 
     /// Inserts observations as fact rows.
@@ -115,7 +123,7 @@ extension SQLiteStore {
 
     /// Re-assesses a case from its rows and records the result.
     func reassess(_ db: Database, caseId: Int64, trigger: Provenance, now: Date) throws {
-        let state = try Self.caseState(db, caseId)
+        let state = try Self.loadCase(db, caseId).state
         let evaluation = CaseEvaluation.evaluate(state, trigger: trigger, now: now, targets: targets)
         try apply(evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
     }

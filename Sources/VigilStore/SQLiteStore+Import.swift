@@ -59,30 +59,39 @@ extension SQLiteStore {
     {
         let submission = planned.submission
         let referral = submission.referral
-        let digest = submission.contentDigest
-        var existing: ImportOutcome?
+        var stored: StoredReferral?
         try db.cachedStatement(sql: "SELECT case_id, content_digest FROM referrals WHERE source = ? AND ref = ?")
             .forEachRow(.text(referral.source.rawValue), .text(referral.ref)) { row in
-                let caseId = CaseID(row.integer(0))
-                existing = row.text(1) == digest ? .duplicate(caseId) : .conflict(caseId)
+                stored = StoredReferral(caseId: CaseID(row.integer(0)), contentDigest: row.text(1))
             }
-        if let existing { return existing }
-
+        let decision = IntakePlanner.decide(
+            planned, stored: stored, linkedOpenCases: try linkedOpenCases(db, referral.linkKeys), now: now,
+            maxChecksPerCase: maxChecksPerCase)
         let caseId: Int64
-        let joined = try linkedOpenCase(db, referral.linkKeys)
-        if let joined {
-            caseId = joined
-            // Only an earlier receipt changes the case: an UPDATE that rewrote the same value would still
-            // dirty the page of each index holding `received_at`, and joined cases lie anywhere in them.
-            try db.cachedStatement(sql: "UPDATE cases SET received_at = ?1 WHERE id = ?2 AND received_at > ?1")
-                .run(.integer(referral.receivedAt.millis), .integer(caseId))
-        } else {
-            let evaluation = planned.evaluationAsNewCase
-            caseId = try insertCase(
-                db, evaluation, receivedAt: referral.receivedAt, researchAt: planned.checks.isEmpty ? nil : now,
-                now: now)
-            try recordAssessment(evaluation, planned.assessmentTextAsNewCase, to: db, caseId: caseId, trigger: .referral, now: now)
+        switch decision {
+        case .duplicate(let id): return .duplicate(id)
+        case .conflict(let id): return .conflict(id)
+        case .open(let opening):
+            caseId = try insertCase(db, opening, now: now)
+            try recordAssessment(opening.evaluation, opening.assessmentText, to: db, caseId: caseId, trigger: .referral, now: now)
+            try insertReferral(db, submission, caseId: caseId, now: now)
+            try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: true)
+            try Self.insertFacts(db, caseId: caseId, referral.observations)
+            try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
+            try insertChecks(db, caseId: caseId, opening.checks, counts: &counts)
+        case .join(let id):
+            caseId = id.rawValue
+            let plan = IntakePlanner.join(
+                planned, into: try Self.loadCase(db, caseId), now: now, targets: targets, maxChecksPerCase: maxChecksPerCase)
+            try insertReferral(db, submission, caseId: caseId, now: now)
+            try apply(plan, to: db, trigger: .referral, now: now, counts: &counts)
         }
+        return .accepted(CaseID(caseId))
+    }
+
+    /// Inserts the referral's row, its payload kept verbatim.
+    private func insertReferral(_ db: Database, _ submission: ReferralSubmission, caseId: Int64, now: Date) throws {
+        let referral = submission.referral
         try db.cachedStatement(
             sql: """
                 INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest)
@@ -90,24 +99,12 @@ extension SQLiteStore {
                 """
         ).run(
             .text(referral.source.rawValue), .text(referral.ref), .integer(caseId), .integer(referral.receivedAt.millis),
-            .integer(now.millis), .text(submission.raw), .text(digest))
-        try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: joined == nil)
-        try Self.insertFacts(db, caseId: caseId, referral.observations)
-        try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
-        try insertChecks(db, caseId: caseId, planned.checks, newCase: joined == nil, now: now, counts: &counts)
-        if joined != nil {
-            try reassess(db, caseId: caseId, trigger: .referral, now: now)
-        }
-        return .accepted(CaseID(caseId))
+            .integer(now.millis), .text(submission.raw), .text(submission.contentDigest))
     }
 
-    /// Inserts a new case with its backlog columns already graded, and research due at `researchAt` (nil
-    /// when it has no checks).
-    private func insertCase(
-        _ db: Database, _ evaluation: CaseEvaluation, receivedAt: Date, researchAt: Date?, now: Date
-    ) throws
-        -> Int64
-    {
+    /// Inserts a new case with its backlog columns already graded.
+    private func insertCase(_ db: Database, _ opening: CaseOpening, now: Date) throws -> Int64 {
+        let evaluation = opening.evaluation
         try db.cachedStatement(
             sql: """
                 INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
@@ -117,49 +114,42 @@ extension SQLiteStore {
         ).run(
             .integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
             .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
-            .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(receivedAt.millis),
-            .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(researchAt?.millis),
+            .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(opening.receivedAt.millis),
+            .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(opening.researchDueAt?.millis),
             .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
         return db.lastInsertedRowID
     }
 
-    /// Creates check rows, counting the new ones in `counts`. A check the case already has (same source
-    /// and query) is kept as is; a new case has none, and `CheckPlanner` plans each source and query once,
-    /// so a new case's checks are inserted without looking. An existing case that gains a check has its
-    /// research due now (a new case is inserted with it).
-    @discardableResult
-    func insertChecks(
-        _ db: Database, caseId: Int64, _ planned: [PlannedCheck], newCase: Bool, now: Date,
-        counts: inout CheckCountChanges
-    ) throws -> Int {
-        guard !planned.isEmpty else { return 0 }
-        var existing = Set<[String]>()
-        if !newCase {
-            try db.cachedStatement(sql: "SELECT source, query FROM checks WHERE case_id = ?").forEachRow(.integer(caseId)) { row in
-                existing.insert([row.text(0), row.text(1)])
-            }
+    /// Writes a `CaseUpdatePlan`: an earlier receipt, facts, children, link keys and checks, research due
+    /// for the new checks, and the case's new evaluation.
+    func apply(_ plan: CaseUpdatePlan, to db: Database, trigger: Provenance, now: Date, counts: inout CheckCountChanges) throws {
+        let caseId = plan.caseId.rawValue
+        if let received = plan.earlierReceipt {
+            try db.cachedStatement(sql: "UPDATE cases SET received_at = ? WHERE id = ?").run(.integer(received.millis), .integer(caseId))
         }
+        try Self.insertFacts(db, caseId: caseId, plan.observations)
+        try Self.insertChildren(db, caseId: caseId, plan.children, at: now)
+        try addLinkKeys(db, plan.linkKeys, caseId: caseId, newCase: false)
+        try insertChecks(db, caseId: caseId, plan.checks, counts: &counts)
+        if let due = plan.researchDueAt {
+            try researchDue(db, caseId: caseId, at: due.millis)
+        }
+        try apply(plan.evaluation, to: db, caseId: caseId, trigger: trigger, now: now)
+    }
+
+    /// Creates pending check rows due now, as planned (a planner already left out checks the case has and
+    /// those past its limit), counting them in `counts`.
+    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], counts: inout CheckCountChanges) throws {
+        guard !planned.isEmpty else { return }
         var rowValues: [BoundValue] = []
         rowValues.reserveCapacity(planned.count * Self.checkInsert.rowWidth)
-        var room = maxChecksPerCase - existing.count
-        var dropped = 0
-        for check in planned where newCase || existing.insert([check.source, check.queryText]).inserted {
-            guard room > 0 else {
-                dropped += 1
-                continue
-            }
-            room -= 1
+        for check in planned {
             rowValues.append(.text(check.source))
             rowValues.append(.text(check.queryText))
             rowValues.append(.integer(Int64(check.maxAttempts)))
             counts.moved(check.source, from: nil, to: .pending)
         }
-        guard !rowValues.isEmpty else { return dropped }
-        try Self.checkInsert.run(db, shared: [.integer(caseId), .integer(now.millis)], rowValues: rowValues)
-        if !newCase {
-            try researchDue(db, caseId: caseId, at: now.millis)
-        }
-        return dropped
+        try Self.checkInsert.run(db, shared: [.integer(caseId)], rowValues: rowValues)
     }
 
     /// New pending checks of one case, due now: `?1` the case, `?2` the time.

@@ -20,21 +20,22 @@ extension SQLiteStore {
         return Int64((hash >> 32) ^ (hash & 0xFFFF_FFFF))
     }
 
-    /// The oldest open case sharing any of the keys: one indexed look-up per key (an `IN (…)` list would
-    /// make SQLite 3.40 build a temporary B-tree on every call).
-    func linkedOpenCase(_ db: Database, _ keys: [LinkKey]) throws -> Int64? {
+    /// The open cases sharing any of the keys (which one a referral joins is `IntakePlanner`'s rule): one
+    /// indexed look-up per key (an `IN (…)` list would make SQLite 3.40 build a temporary B-tree on every call).
+    func linkedOpenCases(_ db: Database, _ keys: [LinkKey]) throws -> [CaseID] {
+        guard !keys.isEmpty else { return [] }
         let statement = try db.cachedStatement(
             sql: """
                 SELECT l.case_id FROM all_link_keys l JOIN cases c ON c.id = l.case_id
-                WHERE l.key_hash = ? AND l.key = ? AND c.status = 'open' ORDER BY l.case_id LIMIT 1
+                WHERE l.key_hash = ? AND l.key = ? AND c.status = 'open'
                 """)
-        var oldest: Int64?
+        var cases: [CaseID] = []
         for key in keys {
             try statement.forEachRow(.integer(Self.linkKeyHash(key)), .text(key.rawValue)) { row in
-                oldest = min(oldest ?? .max, row.integer(0))
+                cases.append(CaseID(row.integer(0)))
             }
         }
-        return oldest
+        return cases
     }
 
     /// Links `keys` to the case. A new case's keys are distinct and cannot be linked yet, so they are

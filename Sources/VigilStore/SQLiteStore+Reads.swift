@@ -160,7 +160,7 @@ extension SQLiteStore {
                 source: ReferralSource(rawValue: row[0]) ?? .nca, ref: row[1], receivedAt: Date(millis: row[2]),
                 importedAt: Date(millis: row[3]), payload: row[4])
         }
-        let state = try Self.caseState(db, key)
+        let state = try Self.loadCase(db, key).state
         let facts = FactKind.allCases.map { kind in
             let combined = state.facts[kind]
             return FactRecord(fact: kind, value: combined.value, provenance: combined.provenance)
