@@ -180,10 +180,10 @@ extension SQLiteStore {
                 let located = try Row.fetchOne(db, sql: "SELECT case_id, source FROM checks WHERE id = ?", arguments: [checkId])
             else { throw StoreError(.notFound, "no check \(checkId)") }
             let transition: CheckTransition
-            do {
+            do throws(CheckTransitionError) {
                 transition = try CheckTransitions.reopen(row, checkId: checkId, now: now)
-            } catch let refusal as CheckTransitionError {
-                throw StoreError(.invalidState, refusal.message)
+            } catch {
+                throw StoreError(.invalidState, error.message)
             }
             let caseId: Int64 = located[0]
             let source: String = located[1]

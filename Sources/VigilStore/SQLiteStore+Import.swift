@@ -78,7 +78,7 @@ extension SQLiteStore {
             try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: true)
             try Self.insertFacts(db, caseId: caseId, referral.observations)
             try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
-            try insertChecks(db, caseId: caseId, opening.checks, counts: &counts)
+            try insertChecks(db, caseId: caseId, opening.checks, now: now, counts: &counts)
         case .join(let id):
             caseId = id.rawValue
             let plan = IntakePlanner.join(
@@ -130,7 +130,7 @@ extension SQLiteStore {
         try Self.insertFacts(db, caseId: caseId, plan.observations)
         try Self.insertChildren(db, caseId: caseId, plan.children, at: now)
         try addLinkKeys(db, plan.linkKeys, caseId: caseId, newCase: false)
-        try insertChecks(db, caseId: caseId, plan.checks, counts: &counts)
+        try insertChecks(db, caseId: caseId, plan.checks, now: now, counts: &counts)
         if let due = plan.researchDueAt {
             try researchDue(db, caseId: caseId, at: due.millis)
         }
@@ -139,7 +139,7 @@ extension SQLiteStore {
 
     /// Creates pending check rows due now, as planned (a planner already left out checks the case has and
     /// those past its limit), counting them in `counts`.
-    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], counts: inout CheckCountChanges) throws {
+    func insertChecks(_ db: Database, caseId: Int64, _ planned: [PlannedCheck], now: Date, counts: inout CheckCountChanges) throws {
         guard !planned.isEmpty else { return }
         var rowValues: [BoundValue] = []
         rowValues.reserveCapacity(planned.count * Self.checkInsert.rowWidth)
@@ -149,7 +149,7 @@ extension SQLiteStore {
             rowValues.append(.integer(Int64(check.maxAttempts)))
             counts.moved(check.source, from: nil, to: .pending)
         }
-        try Self.checkInsert.run(db, shared: [.integer(caseId)], rowValues: rowValues)
+        try Self.checkInsert.run(db, shared: [.integer(caseId), .integer(now.millis)], rowValues: rowValues)
     }
 
     /// New pending checks of one case, due now: `?1` the case, `?2` the time.

@@ -52,7 +52,7 @@ struct SQLiteMigrationTests {
                            (1, 'c-pending', '{}', 'pending', 4, 0, 0), (1, 'd-running', '{}', 'running', 4, 0, 0);
                     """)
         }
-        let state = try await queue.read { try SQLiteStore.caseState($0, 1) }
+        let state = try await queue.read { try SQLiteStore.loadCase($0, 1).state }
         #expect(state.pendingChecks.sorted() == ["c-pending", "d-running"])
         #expect(state.facts[.sexualOffenceHistory].value == .yes)
         let plan = try await queue.read { db in

@@ -5,6 +5,7 @@ import VigilTesting
 
 /// Every Store implementation the conformance suite runs against.
 enum StoreKind: String, CaseIterable, CustomStringConvertible {
+    case memory
     case sqlite
 
     var description: String { rawValue }
@@ -12,6 +13,8 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
     /// A fresh, empty store of this kind and a closure that disposes of it.
     func make() throws -> (any Store, @Sendable () -> Void) {
         switch self {
+        case .memory:
+            return (MemoryStore(), {})
         case .sqlite:
             let (path, dispose) = try scratchDatabasePath()
             return (try SQLiteStore(path: path), dispose)

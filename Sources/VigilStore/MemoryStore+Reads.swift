@@ -1,0 +1,128 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import VigilCore
+
+extension MemoryStore {
+    public func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry] {
+        let ordered = openCasesInOrder(asOf: asOf).dropFirst(offset).prefix(limit ?? .max)
+        return ordered.enumerated().map { index, row in
+            var entry = entry(row, asOf: asOf)
+            entry.position = offset + index + 1
+            return entry
+        }
+    }
+
+    /// Open cases in listing order at `asOf`.
+    func openCasesInOrder(asOf: Date) -> [MemoryCase] {
+        cases.values.filter(\.isOpen).map { ($0, $0.orderKey(asOf: asOf)) }.sorted { $0.1 < $1.1 }.map(\.0)
+    }
+
+    public func backlogStatistics(asOf: Date) async throws -> BacklogStatistics {
+        var statistics = BacklogStatistics(byGrade: [:], byEffectiveGrade: [:], overdue: 0, openFlags: [:], overdueFlags: 0, checks: [:])
+        for row in cases.values where row.isOpen {
+            statistics.byGrade[row.grade, default: 0] += 1
+            statistics.byEffectiveGrade[row.effectiveGrade(asOf: asOf), default: 0] += 1
+            if row.dueAt < asOf { statistics.overdue += 1 }
+        }
+        for flag in flags where flag.state == .open && cases[flag.caseId]!.isOpen {
+            statistics.openFlags[flag.kind, default: 0] += 1
+            if flag.dueAt < asOf { statistics.overdueFlags += 1 }
+        }
+        statistics.checks = checkCounts(includingDone: true)
+        return statistics
+    }
+
+    /// The case's backlog entry at `asOf` (unnumbered).
+    func entry(_ row: MemoryCase, asOf: Date) -> BacklogEntry {
+        let due = targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
+        return BacklogEntry(
+            position: nil, caseId: CaseID(row.id), refs: row.referralIndexes.map { referrals[$0].submission.referral.ref },
+            grade: row.grade, effectiveGrade: targets.effectiveGrade(grade: row.grade, receivedAt: row.receivedAt, asOf: asOf),
+            provisional: row.provisional, childAccess: row.childAccess, youngestChildAge: row.youngestChildAge,
+            receivedAt: row.receivedAt, dueAt: due, overdue: row.isOpen && asOf > due, claimedBy: row.claimedBy,
+            flags: flags.filter { $0.caseId == row.id }.map { flag in
+                FlagSummary(
+                    kind: flag.kind, state: flag.state, raisedAt: flag.raisedAt, dueAt: flag.dueAt,
+                    overdue: flag.state == .open && asOf > flag.dueAt, raisedBy: flag.raisedBy)
+            })
+    }
+
+    public func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail {
+        let row = try requireCase(id)
+        var summary = entry(row, asOf: asOf)
+        if row.isOpen {
+            let key = row.orderKey(asOf: asOf)
+            summary.position = cases.values.filter { $0.isOpen && $0.orderKey(asOf: asOf) < key }.count + 1
+        }
+        let state = loadCase(id.rawValue).state
+        return CaseDetail(
+            summary: summary, status: row.isOpen ? "open" : "closed",
+            referrals: row.referralIndexes.map { index in
+                let stored = referrals[index]
+                let referral = stored.submission.referral
+                return ReferralRecord(
+                    source: referral.source, ref: referral.ref, receivedAt: referral.receivedAt.storedInstant, importedAt: stored.importedAt,
+                    payload: stored.submission.raw)
+            },
+            facts: FactKind.allCases.map { kind in
+                let combined = state.facts[kind]
+                return FactRecord(fact: kind, value: combined.value, provenance: combined.provenance)
+            },
+            children: state.children, assessments: row.assessments, checks: row.checkIds.map { checks[$0]!.record },
+            claims: row.claims, decisions: decisions.filter { $0.caseId == id.rawValue }.map(\.record),
+            notifications: row.notifications)
+    }
+
+    public func recordNotification(
+        _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String, at: Date
+    ) async throws {
+        let at = at.storedInstant
+        try settle(id, flag, to: .notified)
+        cases[id.rawValue]!.notifications.append(NotificationRecord(flag: flag, by: officer.name, at: at, method: method, reference: reference))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .flagNotify, caseId: id, detail: "\(flag.rawValue) via \(method), ref \(reference)"))
+    }
+
+    public func recordDeferral(
+        _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date, at: Date
+    ) async throws {
+        let at = at.storedInstant
+        try settle(id, flag, to: .deferred)
+        decisions.append(
+            MemoryDecision(
+                caseId: id.rawValue,
+                record: DecisionRecord(kind: "defer", by: officer.name, at: at, flag: flag, detail: reason, reviewBy: reviewBy.storedInstant)))
+        appendAuditEntry(
+            AuditEvent(at: at, by: officer, .flagDefer, caseId: id, detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(reviewBy))"))
+    }
+
+    /// Moves an open flag to `state`, as `FlagSettlement` allows.
+    private func settle(_ id: CaseID, _ kind: FlagKind, to state: FlagState) throws {
+        _ = try requireCase(id)
+        let index = flags.firstIndex { $0.caseId == id.rawValue && $0.kind == kind }
+        if let refusal = FlagSettlement.refusal(kind: kind, of: id, current: index.map { flags[$0].state }, target: state) {
+            throw StoreError(refusal.missing ? .notFound : .invalidState, refusal.message)
+        }
+        flags[index!].state = state
+    }
+
+    public func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws {
+        let at = at.storedInstant
+        guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is closed") }
+        decisions.append(
+            MemoryDecision(caseId: id.rawValue, record: DecisionRecord(kind: decision, by: officer.name, at: at, flag: nil, detail: rationale, reviewBy: nil)))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .caseDecide, caseId: id, detail: "\(decision): \(rationale)"))
+    }
+
+    public func close(_ id: CaseID, outcome: String, by officer: AuditActor, at: Date) async throws {
+        let at = at.storedInstant
+        guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is already closed") }
+        cases[id.rawValue]!.releaseClaim(at: at)
+        cases[id.rawValue]!.isOpen = false
+        decisions.append(
+            MemoryDecision(caseId: id.rawValue, record: DecisionRecord(kind: "close", by: officer.name, at: at, flag: nil, detail: outcome, reviewBy: nil)))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .caseClose, caseId: id, detail: outcome))
+    }
+}
