@@ -37,10 +37,18 @@ let package = Package(
             name: "VigilStore",
             dependencies: [
                 "VigilCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "VigilSQLite",
+            dependencies: [
+                "VigilCore", "VigilStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "CSQLiteConfig",
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "VigilImport", dependencies: ["VigilCore", "VigilIntake", "VigilStore"]),
@@ -89,25 +97,27 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilIntake", "VigilStore", "VigilImport", "VigilActions", "VigilServer", "VigilIntel", "VigilIntelStub",
+                "VigilCore", "VigilIntake", "VigilStore", "VigilSQLite", "VigilImport", "VigilActions", "VigilServer", "VigilIntel",
+                "VigilIntelStub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "VigilTesting"),
+        .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilStore", "VigilSQLite"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
-        .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilCore", "VigilTesting"]),
-        .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilCore"]),
+        .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
+        .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilSQLite", "VigilCore"]),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
         .testTarget(
-            name: "VigilStoreTests",
-            dependencies: ["VigilStore", "VigilCore", "VigilTesting", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "VigilSQLiteTests",
+            dependencies: ["VigilSQLite", "VigilStore", "VigilCore", "VigilTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "VigilIntelTests",
             dependencies: [
-                "VigilIntel", "VigilIntelStub", "VigilStore", "VigilIntake", "VigilCore",
+                "VigilIntel", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilIntake", "VigilCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -115,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore", "VigilIntel", "VigilIntelStub", "VigilImport", "VigilIntake", "VigilTesting",
+                "VigilServer", "VigilStore", "VigilSQLite", "VigilCore", "VigilIntel", "VigilIntelStub", "VigilImport", "VigilIntake",
+                "VigilTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -123,7 +134,8 @@ let package = Package(
         .testTarget(
             name: "vigilTests",
             dependencies: [
-                "vigil", "VigilIntelStub", "VigilStore", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake", "VigilTesting",
+                "vigil", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake",
+                "VigilTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

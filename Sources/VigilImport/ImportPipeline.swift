@@ -12,10 +12,12 @@ import VigilStore
 /// core. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the benchmark measures the
 /// real path.
 public struct ImportPipeline: Sendable {
-    /// A pipeline into `store` (nil: validate only) planning checks from `sources`.
-    public init(store: (any Store)?, sources: [IntelSourceSpec]) {
+    /// A pipeline into `store` (nil: validate only) planning checks from `sources`, stamping each chunk
+    /// with `now` when it is prepared.
+    public init(store: (any Store)?, sources: [IntelSourceSpec], now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.sources = sources
+        self.now = now
     }
 
     /// Records per store transaction.
@@ -43,6 +45,8 @@ public struct ImportPipeline: Sendable {
     public var store: (any Store)?
     /// Sources the store plans checks from.
     public var sources: [IntelSourceSpec]
+    /// The clock each chunk is stamped with (its import instant).
+    public var now: @Sendable () -> Date
 
     /// One chunk's records with the store's outcome for each valid one (nil for a rejected record or a dry run).
     public typealias ChunkHandler = ([IntakeRecord], [ImportOutcome?]) throws -> Void
@@ -57,9 +61,10 @@ public struct ImportPipeline: Sendable {
             return
         }
         let prepare = { (range: Range<Int>) in
-            SharedChunkPreparation(batch, range: range, sources: sources, targets: store.targets, now: Date())
+            SharedChunkPreparation(batch, range: range, sources: sources, targets: store.targets, now: now())
         }
         let first = prepare(firstRange)
+        let upkeep = store as? any WriteUpkeep
         async let helpedFirst: Void = first.prepareRemainingPieces()
         first.prepareRemainingPieces()
         await helpedFirst
@@ -73,7 +78,7 @@ public struct ImportPipeline: Sendable {
                     helpers.addTask { [reported] in
                         following.prepareRemainingPieces()
                         reported?.discard()
-                        await store.catchUpAfterWrites()
+                        await upkeep?.catchUpAfterWrites()
                     }
                 }
                 let chunk = current

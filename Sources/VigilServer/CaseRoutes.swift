@@ -9,17 +9,19 @@ import VigilStore
 struct CaseRoutes {
     let store: any Store
     let metrics: ServerMetrics
+    /// The server's clock: every instant a request is stamped or judged with.
+    let now: @Sendable () -> Date
 
-    private var actions: CaseActions { CaseActions(store: store, now: { Date() }) }
+    private var actions: CaseActions { CaseActions(store: store, now: now) }
 
     func register(on api: RouterGroup<APIContext>) {
         api.get("backlog") { request, context in
             _ = try context.require(.readCases)
-            let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? Date()
+            let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? now()
             let limit = try APIBody.count(request, "limit", default: VigilAPI.backlogPageLimit, maximum: VigilAPI.backlogPageLimit)
             let offset = try APIBody.count(request, "offset", default: 0, maximum: Int(Int32.max))
             let fetched = try await store.backlog(asOf: asOf, offset: offset, limit: limit + 1)
-            try await context.audit(store, .backlogList, detail: "API, as of \(Timestamp.format(asOf)), offset \(offset), limit \(limit)")
+            try await context.audit(store, at: now(), .backlogList, detail: "API, as of \(Timestamp.format(asOf)), offset \(offset), limit \(limit)")
             let next =
                 fetched.count > limit && limit > 0
                 ? "/api/v1/backlog?asOf=\(Timestamp.format(asOf))&offset=\(offset + limit)&limit=\(limit)" : nil
@@ -34,28 +36,28 @@ struct CaseRoutes {
         api.get("cases/:id") { _, context in
             _ = try context.require(.readCases)
             let id = try APIBody.caseID(context)
-            let detail = try await store.caseDetail(id, asOf: Date())
-            try await context.audit(store, .caseShow, caseId: id)
+            let detail = try await store.caseDetail(id, asOf: now())
+            try await context.audit(store, at: now(), .caseShow, caseId: id)
             return try APIBody.json(detail)
         }
         api.get("cases/:id/checks") { _, context in
             _ = try context.require(.readCases)
             let id = try APIBody.caseID(context)
             let checks = try await store.checks(of: id)
-            try await context.audit(store, .caseChecks, caseId: id)
+            try await context.audit(store, at: now(), .caseChecks, caseId: id)
             return try APIBody.json(checks)
         }
         api.post("cases/:id/release") { _, context in
             let (id, actor) = try actingUser(context)
             try await actions.release(id, by: actor)
-            return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+            return try APIBody.json(try await store.caseDetail(id, asOf: now()).summary)
         }
         api.post("cases/:id/close") { request, context in
             let (id, actor) = try actingUser(context)
             struct Body: Decodable { var outcome: String }
             let body = try await APIBody.decode(Body.self, from: request, allowed: ["outcome"])
             try await actions.close(id, outcome: body.outcome, by: actor)
-            return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+            return try APIBody.json(try await store.caseDetail(id, asOf: now()).summary)
         }
         api.post("cases/:id/notifications") { request, context in
             try await notify(request, context)
@@ -68,7 +70,7 @@ struct CaseRoutes {
             }
             let body = try await APIBody.decode(Body.self, from: request, allowed: ["decision", "rationale"])
             try await actions.decide(id, decision: body.decision, rationale: body.rationale, by: actor)
-            return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+            return try APIBody.json(try await store.caseDetail(id, asOf: now()).summary)
         }
     }
 
@@ -104,7 +106,7 @@ struct CaseRoutes {
             }
             try await actions.notify(id, flag: flag, method: method, reference: reference, by: actor)
         }
-        return try APIBody.json(try await store.caseDetail(id, asOf: Date()).summary)
+        return try APIBody.json(try await store.caseDetail(id, asOf: now()).summary)
     }
 
     /// The case in the path and the user acting on it, if their role may act on cases at all (403

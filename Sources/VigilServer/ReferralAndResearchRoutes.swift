@@ -11,6 +11,8 @@ struct ReferralAndResearchRoutes {
     let store: any Store
     let sources: [IntelSourceSpec]
     let metrics: ServerMetrics
+    /// The server's clock: every instant a request is stamped or judged with.
+    let now: @Sendable () -> Date
 
     func register(on api: RouterGroup<APIContext>) {
         api.post("referrals") { request, context in
@@ -28,18 +30,18 @@ struct ReferralAndResearchRoutes {
             let bytes = try await APIBody.bytes(request)
             let batch: Batch
             do {
-                batch = try BatchReader.open(bytes, format: format, firstLine: firstLine, now: Date())
+                batch = try BatchReader.open(bytes, format: format, firstLine: firstLine, now: now())
             } catch {
                 throw APIError.badRequest("\(error); nothing of the batch was imported")
             }
             var report = ImportReport()
-            try await ImportPipeline(store: store, sources: sources).run(batch) { records, outcomes in
+            try await ImportPipeline(store: store, sources: sources, now: now).run(batch) { records, outcomes in
                 report.add(file: "body", format: format, records: records, outcomes: outcomes)
                 metrics.gradedAfter(ContinuousClock.now - received)
             }
             metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: report.accepted)
             try await context.audit(
-                store, .referralsImport,
+                store, at: now(), .referralsImport,
                 detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected")
             return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
         }
@@ -47,7 +49,7 @@ struct ReferralAndResearchRoutes {
             let user = try context.require(.manageChecks)
             let text = context.parameters.get("id") ?? ""
             guard let id = Int64(text), id > 0 else { throw APIError.badRequest("'\(text)' is not a check id") }
-            let check = try await CaseActions(store: store, now: { Date() }).retryCheck(id, by: context.caseActor(user))
+            let check = try await CaseActions(store: store, now: now).retryCheck(id, by: context.caseActor(user))
             return try APIBody.json(check)
         }
         api.get("audit") { request, context in
@@ -57,7 +59,7 @@ struct ReferralAndResearchRoutes {
                 return id
             }
             let entries = try await store.audit(caseId: caseId)
-            try await context.audit(store, .auditRead, caseId: caseId, detail: "API")
+            try await context.audit(store, at: now(), .auditRead, caseId: caseId, detail: "API")
             return try APIBody.json(entries)
         }
     }

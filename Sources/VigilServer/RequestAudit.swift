@@ -17,9 +17,11 @@ extension APIContext {
 
     /// Appends a read (or a refusal) by the request's user — or by `name`, when a refusal knows who was
     /// refused — to the audit log. Changes to cases are audited by the store, in their own transaction.
-    func audit(_ store: any Store, _ action: AuditAction, caseId: CaseID? = nil, detail: String = "", actor name: String? = nil) async throws {
+    func audit(
+        _ store: any Store, at: Date, _ action: AuditAction, caseId: CaseID? = nil, detail: String = "", actor name: String? = nil
+    ) async throws {
         let who = name.map { AuditActor(name: $0, remote: remote) } ?? actor
-        _ = try await store.appendAudit(AuditEvent(at: Date(), by: who, action, caseId: caseId, detail: detail))
+        _ = try await store.appendAudit(AuditEvent(at: at, by: who, action, caseId: caseId, detail: detail))
     }
 }
 
@@ -29,13 +31,15 @@ extension APIContext {
 struct RefusalAuditMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let store: any Store
+    /// The server's clock: every instant a request is stamped or judged with.
+    let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
             try await context.audit(
-                store, .accessRefused,
+                store, at: now(), .accessRefused,
                 detail: "\(request.method.rawValue) \(request.uri.path): \(error.status.code) \(error.message)",
                 actor: error.refusedUser)
             throw error

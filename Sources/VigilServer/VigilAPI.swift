@@ -13,10 +13,10 @@ public enum VigilAPI {
     /// answers a listing in bounded memory; clients follow `next`.
     public static let backlogPageLimit = 1000
 
-    /// The router of the whole API.
+    /// The router of the whole API, stamping and judging every instant with `now`.
     public static func router(
         store: any Store, sources: [IntelSourceSpec], metrics: ServerMetrics = ServerMetrics(),
-        dashboard: DashboardConfiguration = DashboardConfiguration()
+        dashboard: DashboardConfiguration = DashboardConfiguration(), now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -25,17 +25,18 @@ public enum VigilAPI {
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.render(store: store, now: Date()))))
+                body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.render(store: store, now: now()))))
         }
         router.get("api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: try openAPIDocument())))
         }
-        let api = router.group("api/v1").add(middleware: RefusalAuditMiddleware(store: store)).add(middleware: TokenAuthenticator(store: store))
-        CaseRoutes(store: store, metrics: metrics).register(on: api)
-        ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics).register(on: api)
+        let api = router.group("api/v1").add(middleware: RefusalAuditMiddleware(store: store, now: now)).add(
+            middleware: TokenAuthenticator(store: store))
+        CaseRoutes(store: store, metrics: metrics, now: now).register(on: api)
+        ReferralAndResearchRoutes(store: store, sources: sources, metrics: metrics, now: now).register(on: api)
         DashboardRoutes(
             store: store, sources: sources, templates: try WebTemplates(),
-            configuration: dashboard
+            configuration: dashboard, now: now
         ).register(on: router)
         return router
     }
@@ -54,17 +55,17 @@ public enum VigilAPI {
     public static let defaultIdleTimeout: Duration = .seconds(30)
 
     /// The API as a Hummingbird application (a `Service`) listening on `host:port` (port 0: any free
-    /// port, reported to `onRunning`), closing connections idle for `idleTimeout`.
+    /// port, reported to `onRunning`), closing connections idle for `idleTimeout`, on the clock `now`.
     public static func application(
         store: any Store, sources: [IntelSourceSpec], host: String, port: Int, logger: Logger,
         metrics: ServerMetrics = ServerMetrics(), dashboard: DashboardConfiguration = DashboardConfiguration(),
-        idleTimeout: Duration = defaultIdleTimeout,
+        idleTimeout: Duration = defaultIdleTimeout, now: @escaping @Sendable () -> Date = { Date() },
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let (seconds, attoseconds) = idleTimeout.components
         let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return Application(
-            router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard),
+            router: try router(store: store, sources: sources, metrics: metrics, dashboard: dashboard, now: now),
             server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
             onServerRunning: { await onRunning($0.localAddress?.port ?? port) }, logger: logger)

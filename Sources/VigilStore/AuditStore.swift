@@ -47,6 +47,21 @@ public struct AuditEntry: Sendable, Hashable, Encodable {
     public var previousHash: String
     /// HMAC-SHA256, under the audit key, of the previous hash and this entry's content.
     public var hash: String
+
+    /// Creates the value from its parts.
+    public init(
+        id: Int64, at: Date, actor: String, action: String, caseId: CaseID?, detail: String, remote: String, previousHash: String, hash: String
+    ) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.caseId = caseId
+        self.detail = detail
+        self.remote = remote
+        self.previousHash = previousHash
+        self.hash = hash
+    }
 }
 
 /// A signed head of the audit chain, exported to a file outside the database: how many entries the log
@@ -138,7 +153,7 @@ public enum AuditChain {
 
     /// The unkeyed SHA-256 hash that databases made before the key anchored the chain stored; read only to
     /// check such a chain before it is re-hashed under the key.
-    static func legacyHash(previous: String, _ event: AuditEvent) -> String {
+    public static func legacyHash(previous: String, _ event: AuditEvent) -> String {
         SHA256.hash(data: Array(content(previous: previous, event).utf8)).withUnsafeBytes { HexText.lowercase(raw: $0) }
     }
 

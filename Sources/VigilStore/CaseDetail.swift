@@ -17,6 +17,15 @@ public struct ReferralRecord: Sendable, Hashable, Codable {
     public var importedAt: Date
     /// The payload exactly as received.
     public var payload: String
+
+    /// Creates the value from its parts.
+    public init(source: ReferralSource, ref: String, receivedAt: Date, importedAt: Date, payload: String) {
+        self.source = source
+        self.ref = ref
+        self.receivedAt = receivedAt
+        self.importedAt = importedAt
+        self.payload = payload
+    }
 }
 
 /// A fact of a case: its combined value and the sources that support it.
@@ -27,6 +36,13 @@ public struct FactRecord: Sendable, Hashable, Codable {
     public var value: TriState
     /// Sources that said the winning value.
     public var provenance: [Provenance]
+
+    /// Creates the value from its parts.
+    public init(fact: FactKind, value: TriState, provenance: [Provenance]) {
+        self.fact = fact
+        self.value = value
+        self.provenance = provenance
+    }
 }
 
 /// A stored assessment (FORMATS.md §6: grade, policy, path, provisional, pendingChecks, at).
@@ -45,6 +61,17 @@ public struct AssessmentRecord: Sendable, Hashable, Codable {
     public var trigger: Provenance
     /// When.
     public var at: Date
+
+    /// Creates the value from its parts.
+    public init(grade: Grade, policy: String, path: String, provisional: Bool, pendingChecks: [String], trigger: Provenance, at: Date) {
+        self.grade = grade
+        self.policy = policy
+        self.path = path
+        self.provisional = provisional
+        self.pendingChecks = pendingChecks
+        self.trigger = trigger
+        self.at = at
+    }
 }
 
 /// An intelligence check of a case.
@@ -67,6 +94,22 @@ public struct CheckRecord: Sendable, Hashable, Codable {
     public var nextAttemptAt: Date?
     /// A one-line summary of the answer (done checks).
     public var summary: String?
+
+    /// Creates the value from its parts.
+    public init(
+        id: Int64, caseId: CaseID, source: String, state: CheckState, attempts: Int, lastError: String?, query: String, nextAttemptAt: Date?,
+        summary: String?
+    ) {
+        self.id = id
+        self.caseId = caseId
+        self.source = source
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.query = query
+        self.nextAttemptAt = nextAttemptAt
+        self.summary = summary
+    }
 
     private enum CodingKeys: String, CodingKey {
         case id, caseId, source, state, attempts, lastError, query, nextAttemptAt, summary
@@ -95,6 +138,13 @@ public struct ClaimRecord: Sendable, Hashable, Codable {
     public var claimedAt: Date
     /// When it was released, if it was.
     public var releasedAt: Date?
+
+    /// Creates the value from its parts.
+    public init(officer: String, claimedAt: Date, releasedAt: Date?) {
+        self.officer = officer
+        self.claimedAt = claimedAt
+        self.releasedAt = releasedAt
+    }
 }
 
 /// A recorded decision: a deferral of a flag, the case's closure, or a decision with its rationale.
@@ -111,6 +161,16 @@ public struct DecisionRecord: Sendable, Hashable, Codable {
     public var detail: String
     /// When a deferral must be reviewed.
     public var reviewBy: Date?
+
+    /// Creates the value from its parts.
+    public init(kind: String, by: String, at: Date, flag: FlagKind?, detail: String, reviewBy: Date?) {
+        self.kind = kind
+        self.by = by
+        self.at = at
+        self.flag = flag
+        self.detail = detail
+        self.reviewBy = reviewBy
+    }
 }
 
 /// A recorded notification of social care or the LADO.
@@ -125,6 +185,15 @@ public struct NotificationRecord: Sendable, Hashable, Codable {
     public var method: String
     /// The receiving agency's reference.
     public var reference: String
+
+    /// Creates the value from its parts.
+    public init(flag: FlagKind, by: String, at: Date, method: String, reference: String) {
+        self.flag = flag
+        self.by = by
+        self.at = at
+        self.method = method
+        self.reference = reference
+    }
 }
 
 /// Everything known about one case (`vigil show`).
@@ -149,6 +218,23 @@ public struct CaseDetail: Sendable, Codable {
     public var decisions: [DecisionRecord]
     /// Notifications.
     public var notifications: [NotificationRecord]
+
+    /// Creates the value from its parts.
+    public init(
+        summary: BacklogEntry, status: String, referrals: [ReferralRecord], facts: [FactRecord], children: [Child], assessments: [AssessmentRecord],
+        checks: [CheckRecord], claims: [ClaimRecord], decisions: [DecisionRecord], notifications: [NotificationRecord]
+    ) {
+        self.summary = summary
+        self.status = status
+        self.referrals = referrals
+        self.facts = facts
+        self.children = children
+        self.assessments = assessments
+        self.checks = checks
+        self.claims = claims
+        self.decisions = decisions
+        self.notifications = notifications
+    }
 
     private enum CodingKeys: String, CodingKey {
         case status, referrals, facts, children, assessments, checks, claims, decisions, notifications

@@ -26,4 +26,10 @@ public struct CaseLinePage: Sendable {
     public var lines: [CaseLine]
     /// Cases matching the filter.
     public var total: Int
+
+    /// Creates the value from its parts.
+    public init(lines: [CaseLine], total: Int) {
+        self.lines = lines
+        self.total = total
+    }
 }

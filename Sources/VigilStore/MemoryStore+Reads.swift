@@ -112,7 +112,8 @@ extension MemoryStore {
         let at = at.storedInstant
         guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is closed") }
         decisions.append(
-            MemoryDecision(caseId: id.rawValue, record: DecisionRecord(kind: decision, by: officer.name, at: at, flag: nil, detail: rationale, reviewBy: nil)))
+            MemoryDecision(
+                caseId: id.rawValue, record: DecisionRecord(kind: decision, by: officer.name, at: at, flag: nil, detail: rationale, reviewBy: nil)))
         appendAuditEntry(AuditEvent(at: at, by: officer, .caseDecide, caseId: id, detail: "\(decision): \(rationale)"))
     }
 
@@ -122,7 +123,8 @@ extension MemoryStore {
         cases[id.rawValue]!.releaseClaim(at: at)
         cases[id.rawValue]!.isOpen = false
         decisions.append(
-            MemoryDecision(caseId: id.rawValue, record: DecisionRecord(kind: "close", by: officer.name, at: at, flag: nil, detail: outcome, reviewBy: nil)))
+            MemoryDecision(
+                caseId: id.rawValue, record: DecisionRecord(kind: "close", by: officer.name, at: at, flag: nil, detail: outcome, reviewBy: nil)))
         appendAuditEntry(AuditEvent(at: at, by: officer, .caseClose, caseId: id, detail: outcome))
     }
 }

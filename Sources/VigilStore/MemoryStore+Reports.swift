@@ -17,7 +17,9 @@ extension MemoryStore {
         return SupervisorOverview(
             aged: aged(asOf: asOf),
             openFlags: openFlags.prefix(limit).map { flag in
-                OpenFlagLine(caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt, claimedBy: cases[flag.caseId]!.claimedBy)
+                OpenFlagLine(
+                    caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt, claimedBy: cases[flag.caseId]!.claimedBy
+                )
             },
             openFlagCount: openFlags.count,
             deferrals: deferrals(),
@@ -55,7 +57,10 @@ extension MemoryStore {
                 let reviewBy = decisions[index].record.reviewBy
             else { return nil }
             let record = decisions[index].record
-            return (index, DeferralLine(caseId: CaseID(flag.caseId), kind: flag.kind, by: record.by, at: record.at, reason: record.detail, reviewBy: reviewBy))
+            return (
+                index,
+                DeferralLine(caseId: CaseID(flag.caseId), kind: flag.kind, by: record.by, at: record.at, reason: record.detail, reviewBy: reviewBy)
+            )
         }.sorted { ($0.1.reviewBy, $0.0) < ($1.1.reviewBy, $1.0) }.map(\.1)
     }
 

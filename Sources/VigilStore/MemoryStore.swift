@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ServiceLifecycle
 import VigilCore
 
 /// The reference implementation of `Store`: the contract over plain values in memory, with every domain
@@ -46,8 +47,10 @@ public actor MemoryStore: Store {
         return referrals.map { importOne($0, now: now) }
     }
 
-    /// Nothing to catch up: memory has no upkeep.
-    public func catchUpAfterWrites() async {}
+    /// Holds nothing open: waits for the process's graceful shutdown.
+    public func run() async throws {
+        try? await gracefulShutdown()
+    }
 
     private func importOne(_ planned: PlannedReferral, now: Date) -> ImportOutcome {
         let referral = planned.submission.referral

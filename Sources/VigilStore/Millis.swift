@@ -6,10 +6,11 @@ import Foundation
 import VigilCore
 
 /// Dates as stored: integer milliseconds since 1970 UTC.
+/// Instants as stores keep them: whole milliseconds since 1970.
 extension Date {
     /// Milliseconds since 1970, rounded.
-    var millis: Int64 { Timestamp.millis(self) }
+    public var millis: Int64 { Timestamp.millis(self) }
 
     /// A date from stored milliseconds.
-    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+    public init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }

@@ -3,12 +3,25 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ServiceLifecycle
 import VigilCore
 
-/// Vigil's storage. Every method is one atomic unit of work, safe to call from several processes
-/// (and, for a networked implementation, several machines) at once; callers pass the time so that
-/// no implementation reads a clock.
-public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
+/// Vigil's storage: the contract every implementation keeps (`MemoryStore` is its reference; the
+/// conformance suite runs against each). Every method is one atomic unit of work, safe to call from several
+/// processes (and, for a networked implementation, several machines) at once; callers pass the time so that
+/// no implementation reads a clock. Domain decisions (which case a referral joins, grades, flags,
+/// promotion instants, check transitions) come from VigilCore's planners; a store loads what they ask
+/// about and writes what they return. Every implementation enforces these invariants itself:
+/// - at most one open case per link key joins a referral (the oldest, by `IntakePlanner`), and a referral's
+///   identity `(source, ref)` is stored once;
+/// - one check per case, source and query, and no case holds more checks than its limit;
+/// - a claim is never shared: two callers of `claimNext` never receive the same case;
+/// - a check's answer is recorded only against its running attempt (fencing on the attempt number);
+/// - every change a person makes writes its audit entry in the same transaction as the change.
+///
+/// A store is a `Service`: a process runs it in its `ServiceGroup` before the services that use it, and
+/// its `run()` owns what the store needs while the process lives (a connection pool, shutdown upkeep).
+public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore {
     /// The response-time targets the store grades and ages cases with.
     var targets: ActionTargets { get }
 
@@ -16,11 +29,6 @@ public protocol Store: CheckStore, UserStore, AuditStore, ReportStore {
     /// conflict on its own; a failing record never loses a good one. Accepted referrals are linked, graded
     /// and flagged, and their planned checks created, in the same transaction.
     func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome]
-
-    /// Upkeep that bulk imports leave behind and that need not hold up their writes, done off the
-    /// writer between them (SQLite: copying the pages earlier chunks committed from the WAL into the
-    /// database file). Never fails: what it cannot do now, a later call or the store itself does.
-    func catchUpAfterWrites() async
 
     /// Claims the first open, unclaimed case of the backlog order for `officer`; nil when none is left.
     /// Two callers never receive the same case. Every change to a case below writes its audit entry, by
@@ -71,4 +79,12 @@ extension Store {
     public func backlog(asOf: Date, limit: Int?) async throws -> [BacklogEntry] {
         try await backlog(asOf: asOf, offset: 0, limit: limit)
     }
+}
+
+/// Upkeep that bulk imports leave behind and that need not hold up their writes: a capability some stores
+/// offer (SQLite: copying the pages earlier chunks committed from the WAL into the database file), which the
+/// import pipeline discovers and calls between its writes.
+public protocol WriteUpkeep: Sendable {
+    /// Does the upkeep off the writer. Never fails: what it cannot do now, a later call or the store does.
+    func catchUpAfterWrites() async
 }

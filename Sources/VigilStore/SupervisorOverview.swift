@@ -127,6 +127,15 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     public var dueAt: Date
     /// Who holds the case.
     public var claimedBy: String?
+
+    /// Creates the value from its parts.
+    public init(caseId: CaseID, kind: FlagKind, raisedAt: Date, dueAt: Date, claimedBy: String?) {
+        self.caseId = caseId
+        self.kind = kind
+        self.raisedAt = raisedAt
+        self.dueAt = dueAt
+        self.claimedBy = claimedBy
+    }
 }
 
 /// A deferred flag with the supervisor's decision.
@@ -143,6 +152,16 @@ public struct DeferralLine: Sendable, Hashable, Codable {
     public var reason: String
     /// When the deferral must be looked at again.
     public var reviewBy: Date
+
+    /// Creates the value from its parts.
+    public init(caseId: CaseID, kind: FlagKind, by: String, at: Date, reason: String, reviewBy: Date) {
+        self.caseId = caseId
+        self.kind = kind
+        self.by = by
+        self.at = at
+        self.reason = reason
+        self.reviewBy = reviewBy
+    }
 }
 
 /// What the supervisor's dashboard shows, read in one transaction so its figures agree.
@@ -165,6 +184,22 @@ public struct SupervisorOverview: Sendable {
     public var held: [CaseLine]
     /// Checks not yet done (pending, running, failed) by source and state.
     public var checks: [String: [CheckState: Int]]
+
+    /// Creates the value from its parts.
+    public init(
+        aged: AgedBacklog, openFlags: [OpenFlagLine], openFlagCount: Int, deferrals: [DeferralLine], oldest: [CaseLine], overdueUrgent: [CaseLine],
+        overdueUrgentCount: Int, held: [CaseLine], checks: [String: [CheckState: Int]]
+    ) {
+        self.aged = aged
+        self.openFlags = openFlags
+        self.openFlagCount = openFlagCount
+        self.deferrals = deferrals
+        self.oldest = oldest
+        self.overdueUrgent = overdueUrgent
+        self.overdueUrgentCount = overdueUrgentCount
+        self.held = held
+        self.checks = checks
+    }
 }
 
 /// One day of the backlog's history (UTC days).

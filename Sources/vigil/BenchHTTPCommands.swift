@@ -7,6 +7,7 @@ import VigilImport
 import VigilIntake
 import VigilIntel
 import VigilIntelStub
+import VigilSQLite
 import VigilStore
 
 /// `vigil bench http-claim --cases N --clients K [--research] [--json]`: K clients draining N cases through

@@ -3,6 +3,7 @@ import Foundation
 import VigilCore
 import VigilImport
 import VigilIntake
+import VigilSQLite
 import VigilStore
 
 /// `vigil bench import --records N [--json]`: parse + grade + link + store of synthetic NCA packages.

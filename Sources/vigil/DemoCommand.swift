@@ -6,6 +6,7 @@ import VigilImport
 import VigilIntake
 import VigilIntel
 import VigilIntelStub
+import VigilSQLite
 import VigilStore
 
 /// `vigil demo`: the stub in-process, the samples imported, research run to idle, the backlog before and after.

@@ -2,6 +2,7 @@ import Foundation
 import VigilCore
 import VigilImport
 import VigilIntake
+import VigilSQLite
 import VigilStore
 
 /// A database file in a fresh temporary folder, removed when the benchmark ends.

@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: target, file: AuditCheckpointFile(path: auditCheckpoint ?? store.checkpointPath),
             interval: .seconds(auditCheckpointInterval), logger: logger)
         let group = ServiceGroup(
-            services: [application, engine, worker, snapshots, checkpoints], gracefulShutdownSignals: [.sigterm, .sigint],
+            services: [target, application, engine, worker, snapshots, checkpoints], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()
     }

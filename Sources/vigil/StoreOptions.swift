@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilSQLite
 import VigilStore
 
 /// `--db PATH` (default `vigil.sqlite`, or the `VIGIL_DB` environment variable) and the audit key that

@@ -26,12 +26,15 @@ struct WorkCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let logger = Logger.vigil("vigil.work")
         let engine = CurlEngine(logger: logger)
+        let target = try store.open()
         let worker = ResearchWorker(
-            store: try store.open(), engine: engine, sources: try intel.sources(),
+            store: target, engine: engine, sources: try intel.sources(),
             configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: engine), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [
+                    .init(service: target), .init(service: engine), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

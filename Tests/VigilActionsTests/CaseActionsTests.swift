@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilActions
 import VigilCore
+import VigilSQLite
 import VigilStore
 import VigilTesting
 

@@ -30,19 +30,23 @@ struct IntakeAndCheckPlanTests {
     @Test("the same identity is a duplicate with the same digest and a conflict with another, before any linking")
     func identity() {
         let stored = StoredReferral(caseId: CaseID(7), contentDigest: "d")
-        guard case .duplicate(let same) = IntakePlanner.decide(planned("A"), stored: stored, linkedOpenCases: [CaseID(3)], now: t0, maxChecksPerCase: 10)
+        guard
+            case .duplicate(let same) = IntakePlanner.decide(
+                planned("A"), stored: stored, linkedOpenCases: [CaseID(3)], now: t0, maxChecksPerCase: 10)
         else { Issue.record("not a duplicate"); return }
         #expect(same == CaseID(7))
-        guard case .conflict(let other) = IntakePlanner.decide(
-            planned("A", digest: "e"), stored: stored, linkedOpenCases: [], now: t0, maxChecksPerCase: 10)
+        guard
+            case .conflict(let other) = IntakePlanner.decide(
+                planned("A", digest: "e"), stored: stored, linkedOpenCases: [], now: t0, maxChecksPerCase: 10)
         else { Issue.record("not a conflict"); return }
         #expect(other == CaseID(7))
     }
 
     @Test("a referral linked to several open cases joins the oldest; with none it opens a case capped at the limit")
     func linkingAndOpening() {
-        guard case .join(let joined) = IntakePlanner.decide(
-            planned("A"), stored: nil, linkedOpenCases: [CaseID(9), CaseID(4), CaseID(6)], now: t0, maxChecksPerCase: 10)
+        guard
+            case .join(let joined) = IntakePlanner.decide(
+                planned("A"), stored: nil, linkedOpenCases: [CaseID(9), CaseID(4), CaseID(6)], now: t0, maxChecksPerCase: 10)
         else { Issue.record("did not join"); return }
         #expect(joined == CaseID(4))
         let now = t0 + 60
@@ -79,11 +83,16 @@ struct IntakeAndCheckPlanTests {
     func fencing() {
         let running = CheckRow(state: .running, attempts: 2, maxAttempts: 3)
         let now = t0 + 5
-        #expect(CheckTransitions.record(.answered(CheckFindings(summary: "ok")), attempt: 2, on: running, now: now) == .done(summary: "ok", finishedAt: now))
+        #expect(
+            CheckTransitions.record(.answered(CheckFindings(summary: "ok")), attempt: 2, on: running, now: now)
+                == .done(summary: "ok", finishedAt: now))
         #expect(CheckTransitions.record(.answered(CheckFindings()), attempt: 1, on: running, now: now) == nil, "a stale attempt")
         #expect(CheckTransitions.record(.unsent, attempt: 2, on: CheckRow(state: .done, attempts: 2, maxAttempts: 3), now: now) == nil)
-        #expect(CheckTransitions.record(.failed(error: "500", retryAt: now + 30), attempt: 2, on: running, now: now) == .retry(at: now + 30, error: "500"))
-        #expect(CheckTransitions.record(.failed(error: "500", retryAt: nil), attempt: 2, on: running, now: now) == .fail(error: "500", finishedAt: now))
+        #expect(
+            CheckTransitions.record(.failed(error: "500", retryAt: now + 30), attempt: 2, on: running, now: now) == .retry(at: now + 30, error: "500")
+        )
+        #expect(
+            CheckTransitions.record(.failed(error: "500", retryAt: nil), attempt: 2, on: running, now: now) == .fail(error: "500", finishedAt: now))
         let handBack = CheckTransitions.record(.unsent, attempt: 2, on: running, now: now)
         #expect(handBack == .handBack(at: now))
         #expect(handBack?.state == .pending && handBack?.regradesCase == false)

@@ -3,6 +3,7 @@ import Testing
 import VigilCore
 import VigilImport
 import VigilIntake
+import VigilSQLite
 import VigilStore
 
 @Suite("import pipeline runs")

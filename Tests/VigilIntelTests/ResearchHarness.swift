@@ -4,6 +4,7 @@ import Testing
 import VigilCore
 import VigilIntel
 import VigilIntelStub
+import VigilSQLite
 import VigilStore
 
 /// A fresh SQLite store, the stub in-process and a running CurlEngine, for end-to-end research tests.

@@ -1,53 +1,105 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import Logging
+import NIOCore
 import Testing
 import VigilCore
 import VigilIntel
 import VigilServer
+import VigilSQLite
 import VigilStore
 import VigilTesting
 
-/// A real API server on a loopback port over a fresh SQLite store, with users of every role, and the
-/// CurlEngine as its HTTP client.
+/// The API over a fresh store with users of every role. `.router` runs the API's router in process
+/// (Hummingbird's router test framework) over `MemoryStore`: the API's logic, no sockets, no database.
+/// `.live` runs a real server on a loopback port over a SQLite store, with the CurlEngine as its client:
+/// for what only a real connection shows (concurrency, timeouts, raw bytes on the wire).
 struct APIHarness: Sendable {
-    let store: SQLiteStore
-    let engine: CurlEngine
-    let base: String
+    /// How the harness reaches the API.
+    enum Transport: Sendable {
+        case router
+        case live
+    }
+
+    let store: any Store
+    /// The live server's base URL and the client that reaches it; nil on the router transport.
+    let live: (engine: CurlEngine, base: String)?
+    /// The router test framework's client; nil on the live transport.
+    let routerClient: (any TestClientProtocol)?
     /// A token per role.
     let tokens: [Role: String]
 
-    static func run(idleTimeout: Duration = VigilAPI.defaultIdleTimeout, _ body: @escaping @Sendable (APIHarness) async throws -> Void) async throws {
+    /// The live server's base URL.
+    var base: String { live!.base }
+    /// The live server's HTTP client.
+    var engine: CurlEngine { live!.engine }
+
+    static func run(
+        _ transport: Transport = .router, idleTimeout: Duration = VigilAPI.defaultIdleTimeout,
+        _ body: @escaping @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         let temporary = try TemporaryFolder(prefix: "vigil-api")
         defer { temporary.remove() }
-        let folder = temporary.url
-        let store = try SQLiteStore(path: folder.appendingPathComponent("api.sqlite").path)
+        let store: any Store =
+            transport == .router ? MemoryStore() : try SQLiteStore(path: temporary.url.appendingPathComponent("api.sqlite").path)
         var tokens: [Role: String] = [:]
         for role in Role.allCases {
             let token = AccessToken.generate()
             _ = try await store.addUser(name: "\(role.rawValue)-1", role: role, tokenHash: AccessToken.hash(token), now: Date())
             tokens[role] = token
         }
+        let tokensByRole = tokens
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
-        let ports = AnnouncedPort()
-        let application = try VigilAPI.application(
-            store: store, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1"),
-            host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
-            onRunning: { await ports.set($0) })
-        let engine = CurlEngine(logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService() }
-            group.addTask { try await engine.run() }
-            let harness = APIHarness(store: store, engine: engine, base: "http://127.0.0.1:\(await ports.get())", tokens: tokens)
-            do {
-                try await body(harness)
-            } catch {
-                group.cancelAll()
-                throw error
+        let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
+        switch transport {
+        case .router:
+            let application = Application(router: try VigilAPI.router(store: store, sources: sources), logger: logger)
+            try await application.test(.router) { client in
+                try await body(APIHarness(store: store, live: nil, routerClient: client, tokens: tokensByRole))
             }
-            group.cancelAll()
+        case .live:
+            let ports = AnnouncedPort()
+            let application = try VigilAPI.application(
+                store: store, sources: sources, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
+                onRunning: { await ports.set($0) })
+            let engine = CurlEngine(logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await application.runService() }
+                group.addTask { try await engine.run() }
+                let harness = APIHarness(
+                    store: store, live: (engine, "http://127.0.0.1:\(await ports.get())"), routerClient: nil, tokens: tokensByRole)
+                do {
+                    try await body(harness)
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+                group.cancelAll()
+            }
         }
+    }
+
+    /// A request as `role` (nil: no token), returning status and body bytes.
+    func raw(
+        _ method: String, _ path: String, as role: Role?, body: [UInt8] = [], contentType: String = "application/json",
+        token: String? = nil
+    ) async throws -> (status: Int, body: [UInt8]) {
+        let bearer = token ?? role.flatMap { tokens[$0] }
+        if let routerClient {
+            var headers: HTTPFields = [.contentType: contentType]
+            if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+            let response = try await routerClient.execute(
+                uri: path, method: HTTPRequest.Method(method)!, headers: headers, body: body.isEmpty ? nil : ByteBuffer(bytes: body))
+            return (response.status.code, Array(buffer: response.body))
+        }
+        var headers = ["Content-Type: \(contentType)"]
+        if let bearer { headers.append("Authorization: Bearer \(bearer)") }
+        let response = try await engine.perform(
+            CurlRequest(url: base + path, method: method, headers: headers, body: body, timeoutMs: 30000, maxResponseBytes: 64 << 20))
+        return (response.status, response.body)
     }
 
     /// A request as `role` (nil: no token), returning status and parsed JSON.
@@ -55,12 +107,7 @@ struct APIHarness: Sendable {
         _ method: String, _ path: String, as role: Role?, json: String? = nil, body: [UInt8]? = nil,
         contentType: String = "application/json", token: String? = nil
     ) async throws -> (status: Int, json: Any?) {
-        var headers = ["Content-Type: \(contentType)"]
-        if let bearer = token ?? role.flatMap({ tokens[$0] }) { headers.append("Authorization: Bearer \(bearer)") }
-        let request = CurlRequest(
-            url: base + path, method: method, headers: headers, body: body ?? Array((json ?? "").utf8),
-            timeoutMs: 30000, maxResponseBytes: 64 << 20)
-        let response = try await engine.perform(request)
+        let response = try await raw(method, path, as: role, body: body ?? Array((json ?? "").utf8), contentType: contentType, token: token)
         return (response.status, try? JSONSerialization.jsonObject(with: Data(response.body)))
     }
 

@@ -9,7 +9,7 @@ let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleti
 
 func sample(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: samples.appendingPathComponent(name))) }
 
-@Suite("the HTTP API on a real loopback server", .serialized)
+@Suite("the HTTP API: its router over the memory store, and claims over a real loopback server", .serialized)
 struct APITests {
     @Test("health needs no token; the API answers 401 without or with a bad token")
     func authentication() async throws {
@@ -139,7 +139,7 @@ struct APITests {
 
     @Test("16 concurrent clients claiming over HTTP from a 10,000-case backlog never get the same case")
     func concurrentClaims() async throws {
-        try await APIHarness.run { api in
+        try await APIHarness.run(.live) { api in
             let submissions = (0..<10_000).map { index -> ReferralSubmission in
                 let referral = Referral(
                     source: .p2p, ref: "HTTP-\(index)", receivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index)),
@@ -181,10 +181,7 @@ struct BacklogPagingTests {
             var received: [BacklogEntry] = []
             var pages = 0
             while let current = path {
-                let answer = try await api.engine.perform(
-                    CurlRequest(
-                        url: api.base + current,
-                        headers: ["Authorization: Bearer \(api.tokens[.supervisor]!)"]))
+                let answer = try await api.raw("GET", current, as: .supervisor)
                 let page = try VigilJSON.decoder.decode(BacklogListing.self, from: Data(answer.body))
                 #expect(page.asOf == moment)
                 #expect(page.cases.count <= 7)

@@ -5,6 +5,7 @@ import VigilCore
 import VigilIntel
 import VigilIntelStub
 import VigilServer
+import VigilSQLite
 import VigilStore
 import VigilTesting
 
@@ -22,7 +23,7 @@ struct MetricsTests {
                 "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
                 contentType: "application/x-ndjson")
             _ = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
-            let response = try await api.engine.perform(CurlRequest(url: api.base + "/metrics"))
+            let response = try await api.raw("GET", "/metrics", as: nil)
             #expect(response.status == 200)
             let text = String(decoding: response.body, as: UTF8.self)
             #expect(value(text, #"vigil_referrals_received_total{source="nca"}"#) == 4)

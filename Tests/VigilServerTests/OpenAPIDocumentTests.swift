@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilServer
+import VigilSQLite
 import VigilStore
 import VigilTesting
 

@@ -42,7 +42,7 @@ struct SlowClientTests {
 
     @Test("a client sending one header line at a time is closed once the idle timeout passes, however often it sends")
     func slowHeaders() async throws {
-        try await APIHarness.run(idleTimeout: .seconds(1)) { api in
+        try await APIHarness.run(.live, idleTimeout: .seconds(1)) { api in
             let port = Int(api.base.split(separator: ":").last!)!
             let slow = try (0..<4).map { _ in try Connection(port: port) }
             for connection in slow { #expect(connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")) }

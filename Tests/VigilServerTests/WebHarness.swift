@@ -8,6 +8,7 @@ import VigilCore
 import VigilImport
 import VigilIntake
 import VigilServer
+import VigilSQLite
 import VigilStore
 import VigilTesting
 

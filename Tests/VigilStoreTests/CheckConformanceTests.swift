@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTesting
 
 /// Check leasing, fencing and recording, for every `Store`.
 @Suite("Store conformance: checks")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTesting
 
 /// The supervisor's reports, held to the backlog listing they summarise.
 @Suite("Report conformance")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTesting
 
 /// The behaviour every `Store` must have; each test runs once per `StoreKind`.
 @Suite("Store conformance")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilStore
+import VigilTesting
 
 @Suite("Store conformance: users and audit")
 struct UserAndAuditConformanceTests {

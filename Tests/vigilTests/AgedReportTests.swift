@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilSQLite
 import VigilStore
 import VigilTesting
 

@@ -4,6 +4,7 @@ import Testing
 import VigilCore
 import VigilIntake
 import VigilServer
+import VigilSQLite
 import VigilStore
 import VigilTesting
 

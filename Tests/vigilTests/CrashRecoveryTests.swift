@@ -3,6 +3,7 @@ import Logging
 import Testing
 import VigilCore
 import VigilIntelStub
+import VigilSQLite
 import VigilStore
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,7 @@ import Testing
 import VigilCore
 import VigilIntelStub
 import VigilServer
+import VigilSQLite
 import VigilStore
 #if canImport(Glibc)
 import Glibc

@@ -10,6 +10,8 @@ struct DashboardRoutes {
     let sources: [IntelSourceSpec]
     let templates: WebTemplates
     let configuration: DashboardConfiguration
+    /// The server's clock: every instant a request is stamped or judged with.
+    let now: @Sendable () -> Date
 
     private var sessions: WebSessions { configuration.sessions }
 
@@ -22,10 +24,11 @@ struct DashboardRoutes {
     static let maxPage = 100_000
 
     func register(on router: Router<APIContext>) {
-        let web = router.group().add(middleware: WebErrorMiddleware(templates: templates)).add(middleware: RefusalAuditMiddleware(store: store))
+        let web = router.group().add(middleware: WebErrorMiddleware(templates: templates)).add(
+            middleware: RefusalAuditMiddleware(store: store, now: now))
         web.get("sign-in") { request, _ in try signInPage(next: request.uri.queryParameters.get("next") ?? "/", error: nil) }
         web.post("sign-in") { request, context in try await signIn(request, context: context) }
-        let signedIn = web.group().add(middleware: SessionAuthenticator(store: store, sessions: sessions))
+        let signedIn = web.group().add(middleware: SessionAuthenticator(store: store, sessions: sessions, now: now))
         signedIn.post("sign-out") { request, context in
             _ = try await WebForm.checkedFields(request, context: context)
             if let id = request.cookies[WebCookies.session]?.value { await sessions.end(id: id) }
@@ -59,8 +62,8 @@ struct DashboardRoutes {
         signedIn.post("cases/:id/defer") { request, context in try await deferFlag(request, context) }
         signedIn.get("reports/aged-backlog.csv") { _, context in
             _ = try context.require(.viewDashboard)
-            let aged = try await store.agedBacklog(asOf: Date())
-            try await context.audit(store, .reportExport, detail: "aged-backlog.csv")
+            let aged = try await store.agedBacklog(asOf: now())
+            try await context.audit(store, at: now(), .reportExport, detail: "aged-backlog.csv")
             return Response(
                 status: .ok,
                 headers: [
@@ -90,13 +93,13 @@ struct DashboardRoutes {
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hash = AccessToken.hash(token)
         guard !token.isEmpty, let user = try await store.user(tokenHash: hash) else {
-            try await context.audit(store, .sessionRefused, detail: "dashboard sign-in with an unknown or revoked token")
+            try await context.audit(store, at: now(), .sessionRefused, detail: "dashboard sign-in with an unknown or revoked token")
             return try signInPage(next: next, error: "That token is unknown or has been revoked.", status: .unauthorized)
         }
-        let (id, _) = await sessions.start(for: user, tokenHash: hash, now: Date())
+        let (id, _) = await sessions.start(for: user, tokenHash: hash, now: now())
         var signedIn = context
         signedIn.user = user
-        try await signedIn.audit(store, .sessionStart, detail: "dashboard sign-in")
+        try await signedIn.audit(store, at: now(), .sessionStart, detail: "dashboard sign-in")
         var response = WebResponses.redirect(to: Self.localPath(next))
         response.setCookie(cookie(WebCookies.session, id, maxAge: Int(sessions.lifetime.absolute)))
         response.setCookie(cookie(WebCookies.signIn, "", maxAge: 0))
@@ -109,30 +112,30 @@ struct DashboardRoutes {
             if user.role.allows(.claimCases) { return WebResponses.redirect(to: "/my-cases") }
             throw APIError.forbidden(user, "the dashboard is for supervisors; the \(user.role.rawValue) role uses the API")
         }
-        let now = Date()
-        async let overview = store.supervisorOverview(asOf: now, limit: Self.listLimit)
-        async let snapshots = store.dailySnapshots(since: DayText.format(now.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
-        try await context.audit(store, .dashboardView, detail: "/")
+        let moment = now()
+        async let overview = store.supervisorOverview(asOf: moment, limit: Self.listLimit)
+        async let snapshots = store.dailySnapshots(since: DayText.format(moment.addingTimeInterval(-Double(configuration.trendDays - 1) * 86_400)))
+        try await context.audit(store, at: moment, .dashboardView, detail: "/")
         let view = DashboardPageView(
             chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
-            snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: now)
+            snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: moment)
         return WebResponses.html(try templates.render(view, "dashboard"))
     }
 
     private func list(_ request: Request, _ context: APIContext, filter: CaseFilter, heading: String, action: AuditAction) async throws -> Response {
         let page = try APIBody.count(request, "page", default: 1, minimum: 1, maximum: Self.maxPage)
-        let now = Date()
-        let result = try await store.caseLines(filter, asOf: now, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
-        try await context.audit(store, action, detail: "\(heading), page \(page)")
+        let moment = now()
+        let result = try await store.caseLines(filter, asOf: moment, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
+        try await context.audit(store, at: moment, action, detail: "\(heading), page \(page)")
         let pages = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
         func link(_ number: Int) -> String {
             let others = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("page=") }.joined(separator: "&")
             return request.uri.path + "?" + (others.isEmpty ? "" : others + "&") + "page=\(number)"
         }
         let view = CaseListView(
-            chrome: PageChrome(title: heading, session: context.session), heading: heading, asOf: HumanTime.moment(now),
+            chrome: PageChrome(title: heading, session: context.session), heading: heading, asOf: HumanTime.moment(moment),
             total: result.total, pageText: pages > 1 ? "page \(page) of \(pages)" : nil,
-            list: CaseTableView(rows: result.lines.map { CaseRowView($0, asOf: now) }),
+            list: CaseTableView(rows: result.lines.map { CaseRowView($0, asOf: moment) }),
             previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil)
         return WebResponses.html(try templates.render(view, "cases"))
     }
@@ -140,12 +143,12 @@ struct DashboardRoutes {
     private func casePage(_ context: APIContext) async throws -> Response {
         let user = try context.require(.readCases)
         let id = try APIBody.caseID(context)
-        let now = Date()
-        let detail = try await store.caseDetail(id, asOf: now)
+        let moment = now()
+        let detail = try await store.caseDetail(id, asOf: moment)
         guard user.role.allows(.viewDashboard) || detail.summary.claimedBy == user.name else {
             throw APIError.forbidden(user, "case pages are for supervisors, and for the investigator holding the case")
         }
-        try await context.audit(store, .caseShow, caseId: id, detail: "dashboard")
+        try await context.audit(store, at: moment, .caseShow, caseId: id, detail: "dashboard")
         let supervisor = user.role.allows(.actOnAnyCase)
         let investigators =
             supervisor
@@ -153,7 +156,7 @@ struct DashboardRoutes {
         let view = CasePageView(
             chrome: PageChrome(title: "Case \(id)", session: context.session), detail: detail,
             audit: try await store.audit(caseId: id), sources: sources, investigators: investigators,
-            supervisor: supervisor, asOf: now)
+            supervisor: supervisor, asOf: moment)
         return WebResponses.html(try templates.render(view, "case"))
     }
 
@@ -165,7 +168,7 @@ struct DashboardRoutes {
         guard try await store.users().contains(where: { $0.name == officer && $0.role == .investigator && $0.revokedAt == nil }) else {
             throw APIError.badRequest("'\(officer)' is not an active investigator")
         }
-        try await CaseActions(store: store, now: { Date() }).reassign(id, to: officer, by: context.caseActor(user))
+        try await CaseActions(store: store, now: now).reassign(id, to: officer, by: context.caseActor(user))
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
@@ -179,7 +182,7 @@ struct DashboardRoutes {
         guard case .success(let review) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
             throw APIError.badRequest("review by '\(text)' is not a date and time (UTC)")
         }
-        try await CaseActions(store: store, now: { Date() }).deferNotification(
+        try await CaseActions(store: store, now: now).deferNotification(
             id, flag: flag, reason: reason, reviewBy: review,
             by: context.caseActor(user))
         return WebResponses.redirect(to: "/cases/\(id)")

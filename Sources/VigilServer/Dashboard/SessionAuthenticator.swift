@@ -10,12 +10,14 @@ struct SessionAuthenticator: RouterMiddleware {
     typealias Context = APIContext
     let store: any Store
     let sessions: WebSessions
+    /// The server's clock: every instant a request is stamped or judged with.
+    let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.method == .get, request.headers[.authorization] != nil {
             return try await TokenAuthenticator(store: store).handle(request, context: context, next: next)
         }
-        guard let id = request.cookies[WebCookies.session]?.value, let session = await sessions.session(id: id, now: Date()) else {
+        guard let id = request.cookies[WebCookies.session]?.value, let session = await sessions.session(id: id, now: now()) else {
             return WebResponses.redirect(to: "/sign-in?next=" + WebForm.percentEncoded(request.uri.path))
         }
         guard let user = try await store.user(tokenHash: session.tokenHash) else {

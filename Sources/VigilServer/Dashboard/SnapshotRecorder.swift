@@ -10,11 +10,16 @@ public struct SnapshotRecorder: Service {
     let interval: Duration
     let maxDays: Int
     let logger: Logger
+    let now: @Sendable () -> Date
 
     /// A recorder writing to `store` every `interval` (default 15 minutes), rebuilding at most `maxDays` missed days (the
-    /// dashboard's charts show 90).
-    public init(store: any Store, interval: Duration = .seconds(900), maxDays: Int = 90, logger: Logger) {
+    /// dashboard's charts show 90), dating each snapshot by `now`.
+    public init(
+        store: any Store, interval: Duration = .seconds(900), maxDays: Int = 90, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
+        self.now = now
         self.interval = interval
         self.maxDays = maxDays
         self.logger = logger
@@ -25,7 +30,7 @@ public struct SnapshotRecorder: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await store.recordDailySnapshots(now: Date(), maxDays: maxDays)
+                    try await store.recordDailySnapshots(now: now(), maxDays: maxDays)
                 } catch {
                     logger.error("recording the daily snapshot failed: \(error)")
                 }

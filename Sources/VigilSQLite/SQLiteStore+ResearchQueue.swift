@@ -1,4 +1,5 @@
 import GRDB
+import VigilStore
 
 /// How workers find the next checks to run (migration v9). Research goes to the riskiest cases first, so
 /// the queue is ordered by each case's backlog key. Ordering pending check rows by their case's key meant

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     /// Records a notification and marks the flag notified.

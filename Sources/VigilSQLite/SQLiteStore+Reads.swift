@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     /// Open cases: unclaimed in backlog order at `asOf` (effective grades judged at `asOf`), then claimed.

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     /// Promotes aged cases (an index range scan on `promote_at`), then claims the first case of the

@@ -4,11 +4,13 @@ import FoundationEssentials
 import Foundation
 #endif
 import GRDB
+import ServiceLifecycle
 import VigilCore
+import VigilStore
 
 /// The embedded default store: one SQLite file in WAL mode, IMMEDIATE write transactions, a busy
 /// timeout so that several `vigil` processes share it safely, and versioned migrations.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: Store, WriteUpkeep {
     let pool: DatabasePool
     /// The response-time targets cases are graded and aged with.
     public let targets: ActionTargets
@@ -78,6 +80,18 @@ public final class SQLiteStore: Store {
     /// is running) leaves the pages to the next one; nothing is lost either way, so its errors are not reported.
     func copyWALToDatabase() async {
         _ = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) }
+    }
+
+    /// Copies the pages earlier chunks committed from the WAL into the database file.
+    public func catchUpAfterWrites() async {
+        await copyWALToDatabase()
+    }
+
+    /// Runs until the process shuts down gracefully, then copies the WAL's committed pages into the
+    /// database file, so a stopped server leaves the file whole for a backup or a copy.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await copyWALToDatabase()
     }
 
     /// Runs `work` in one IMMEDIATE transaction: it takes the write lock at its start, so concurrent

@@ -1,6 +1,8 @@
 import GRDB
 import Testing
-@testable import VigilStore
+@testable import VigilSQLite
+import VigilStore
+import VigilTesting
 
 @Suite("multi-row inserts")
 struct MultiRowInsertTests {

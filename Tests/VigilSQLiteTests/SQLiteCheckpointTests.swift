@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import VigilCore
+import VigilSQLite
 import VigilStore
+import VigilTesting
 
 @Suite("SQLite WAL copying")
 struct SQLiteCheckpointTests {

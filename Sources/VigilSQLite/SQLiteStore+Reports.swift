@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     /// Every dashboard figure in one read transaction (so the matrix, the lists and the counts agree).

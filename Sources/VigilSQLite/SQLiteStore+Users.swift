@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     public func addUser(name: String, role: Role, tokenHash: String, now: Date) async throws -> UserRecord {

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     public func appendAudit(_ event: AuditEvent) async throws -> AuditEntry {

@@ -5,16 +5,12 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     /// Imports a chunk in one IMMEDIATE transaction.
     public func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome] {
         try await importChunk(referrals, now: now)
-    }
-
-    /// Copies the pages earlier chunks committed from the WAL into the database file.
-    public func catchUpAfterWrites() async {
-        await copyWALToDatabase()
     }
 
     /// If the database refuses any record, the chunk's whole transaction is rolled back and the chunk is

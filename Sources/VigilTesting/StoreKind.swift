@@ -1,17 +1,19 @@
 import Foundation
 import VigilCore
+import VigilSQLite
 import VigilStore
-import VigilTesting
 
-/// Every Store implementation the conformance suite runs against.
-enum StoreKind: String, CaseIterable, CustomStringConvertible {
+/// Every `Store` implementation the conformance suites run against.
+public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    /// The in-memory reference implementation.
     case memory
+    /// The embedded SQLite store, on a file in a new temporary folder.
     case sqlite
 
-    var description: String { rawValue }
+    public var description: String { rawValue }
 
     /// A fresh, empty store of this kind and a closure that disposes of it.
-    func make() throws -> (any Store, @Sendable () -> Void) {
+    public func make() throws -> (any Store, @Sendable () -> Void) {
         switch self {
         case .memory:
             return (MemoryStore(), {})
@@ -23,18 +25,15 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
 }
 
 /// The path of a database file in a new temporary folder, and a closure that removes the folder.
-func scratchDatabasePath() throws -> (String, @Sendable () -> Void) {
+public func scratchDatabasePath() throws -> (String, @Sendable () -> Void) {
     let folder = try TemporaryFolder()
     return (folder.path("test.sqlite"), { folder.remove() })
 }
 
-/// The suite's fixed instant and a day (`TestInstants`).
-let t0 = TestInstants.t0
-let day = TestInstants.day
-
-/// A referral submission built directly from facts, children and link keys.
-func submission(
-    _ ref: String, source: ReferralSource = .nca, received: Date = t0, facts: [FactKind] = [],
+/// A referral submission built directly from facts, children and link keys, received at `received`
+/// (`TestInstants.t0` by default); its raw content is `{"ref":"<ref>"}` unless `content` is given.
+public func submission(
+    _ ref: String, source: ReferralSource = .nca, received: Date = TestInstants.t0, facts: [FactKind] = [],
     children: [Child] = [], links: [LinkKey] = [], research: ResearchInputs = ResearchInputs(),
     content: String? = nil
 ) -> ReferralSubmission {
@@ -47,7 +46,7 @@ func submission(
 }
 
 /// The case id of an accepted outcome.
-func accepted(_ outcome: ImportOutcome) -> CaseID? {
+public func accepted(_ outcome: ImportOutcome) -> CaseID? {
     if case .accepted(let id) = outcome { return id }
     return nil
 }

@@ -1,5 +1,6 @@
 import GRDB
 import VigilCore
+import VigilStore
 
 /// The changes a write makes to the per-source, per-state check counts (`check_counts`), applied in the
 /// same transaction with one statement per source and state touched. The counts let the dashboard and

@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import Testing
 import VigilCore
-@testable import VigilStore
+@testable import VigilSQLite
+import VigilSQLite
+import VigilStore
+import VigilTesting
 
 @Suite("SQLite migrations")
 struct SQLiteMigrationTests {

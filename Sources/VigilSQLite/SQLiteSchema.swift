@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 /// The versioned migrations of the SQLite store. Times are integer milliseconds since 1970 (UTC).
 enum SQLiteSchema {

@@ -1,4 +1,5 @@
 import GRDB
+import VigilStore
 
 /// An INSERT that writes many rows of one table with one statement: `INSERT OR FAIL … VALUES (…), (…), …`.
 /// Each statement SQLite runs opens its table's and indexes' cursors, checks its foreign keys' counters

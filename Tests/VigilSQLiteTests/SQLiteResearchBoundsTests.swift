@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 import VigilCore
-@testable import VigilStore
+@testable import VigilSQLite
+import VigilSQLite
+import VigilStore
+import VigilTesting
 
 /// What one answer may add to a case: checks up to the case's limit, assessments that stay short.
 @Suite("SQLite: research is bounded per case")

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import GRDB
 import VigilCore
+import VigilStore
 
 extension SQLiteStore {
     /// Loads what planning a change to one case needs: its facts, children, received time, raised flags,

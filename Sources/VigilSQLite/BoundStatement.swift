@@ -1,4 +1,5 @@
 import GRDB
+import VigilStore
 import GRDBSQLite
 
 /// One value bound to a statement parameter on the import hot path.

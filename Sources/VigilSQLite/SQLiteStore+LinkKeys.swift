@@ -1,5 +1,6 @@
 import GRDB
 import VigilCore
+import VigilStore
 
 /// How link keys are stored. Each key is a row holding its text, a 32-bit hash of the text and its case
 /// (migration v7); an index on the hash finds it. Keys arrive in random hash order, so every import
