@@ -1,10 +1,12 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// The settings every target of the package builds with: existentials spelt `any`, and every warning an
-/// error (so a warning fails CI instead of piling up).
+/// The settings every target of the package builds with: existentials spelt `any`, members visible only
+/// through a module the file imports itself, and every warning an error (so a warning fails CI instead of
+/// piling up).
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
     .treatAllWarnings(as: .error),
 ]
 
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .target(name: "VigilCore"),
@@ -64,6 +67,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("openapi.yaml"), .copy("Templates")]
         ),
@@ -102,6 +106,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilStore", "VigilSQLite"]),
@@ -129,6 +134,9 @@ let package = Package(
                 "VigilTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
@@ -137,6 +145,7 @@ let package = Package(
                 "vigil", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake",
                 "VigilTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ],

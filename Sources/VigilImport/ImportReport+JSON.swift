@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIntake
 
 extension ImportReport {
     /// The report as FORMATS.md §6 JSON, the same text `VigilJSON.encoder` writes from its `Codable` form

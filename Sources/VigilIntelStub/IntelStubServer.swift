@@ -87,7 +87,7 @@ public final class IntelStubServer: Service, Sendable {
 
     private func answer(_ request: Request, source: String) async throws -> Response {
         let bytes = try await request.body.collect(upTo: 1 << 20)
-        guard let body = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any],
+        guard let body = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
             let query = body["query"] as? [String: Any]
         else {
             return json(400, ["error": "body must be {checkId, source, query}"])

@@ -37,7 +37,7 @@ enum APIBody {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the body as Content-Type: application/json")
         }
-        let data = Data(buffer: try await request.body.collect(upTo: VigilAPI.maxBodyBytes))
+        let data = Data(try await request.body.collect(upTo: VigilAPI.maxBodyBytes).readableBytesView)
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw APIError.badRequest("the body must be a JSON object")
         }

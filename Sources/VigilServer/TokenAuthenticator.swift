@@ -1,4 +1,5 @@
 import Hummingbird
+import Foundation
 import VigilCore
 import VigilStore
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilSQLite
 import Foundation
 import VigilCore
 import VigilImport

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilActions
 import Foundation
 import VigilCore
 import VigilStore

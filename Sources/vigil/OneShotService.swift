@@ -1,4 +1,5 @@
 import Logging
+import UnixSignals
 import ServiceLifecycle
 
 /// A piece of work run as a `Service` beside long-running ones (the stub, the CurlEngine); when it

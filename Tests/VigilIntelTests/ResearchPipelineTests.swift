@@ -3,6 +3,7 @@ import Testing
 import VigilCore
 import VigilIntel
 import VigilIntelStub
+import VigilSQLite
 import VigilStore
 
 @Suite("research pipeline end to end (stub, CurlEngine, SQLite)", .serialized)

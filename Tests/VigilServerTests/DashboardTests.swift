@@ -1,4 +1,7 @@
 import Foundation
+import NIOCore
+import HummingbirdTesting
+import VigilSQLite
 import HTTPTypes
 import Testing
 import VigilCore

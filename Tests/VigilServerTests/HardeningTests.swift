@@ -1,4 +1,5 @@
 import Foundation
+import VigilSQLite
 import HTTPTypes
 import Testing
 import VigilCore

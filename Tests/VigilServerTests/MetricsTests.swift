@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import Logging
 import Testing
 import VigilCore

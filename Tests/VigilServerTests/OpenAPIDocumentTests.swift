@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Testing
 import VigilCore
 import VigilServer

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Mustache
 
 /// The dashboard's Mustache templates, bundled with the server (`Sources/VigilServer/Templates`).
