@@ -1,6 +1,6 @@
-import Foundation
-import VigilCore
-import VigilStore
+public import Foundation
+public import VigilCore
+public import VigilStore
 
 /// Who acts on a case: their audit identity, and whether they may act on a case someone else holds (a
 /// supervisor through the API or the dashboard; an operator of a local database at the command line).

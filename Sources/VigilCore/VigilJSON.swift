@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// The JSON every Vigil output uses (CLI `--json` and the API): sorted keys, RFC 3339 UTC timestamps.

@@ -1,7 +1,7 @@
-import Foundation
-import VigilCore
-import VigilIntake
-import VigilStore
+public import Foundation
+public import VigilCore
+public import VigilIntake
+public import VigilStore
 
 /// Imports a batch chunk by chunk, parsing the next chunk, planning its checks and grading it while the store
 /// writes the current one. That parse runs on one thread while the write runs (a parse on every core took the

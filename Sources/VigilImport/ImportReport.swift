@@ -1,6 +1,6 @@
-import VigilCore
-import VigilIntake
-import VigilStore
+public import VigilCore
+public import VigilIntake
+public import VigilStore
 
 /// The machine-readable import report of FORMATS.md §6.
 public struct ImportReport: Codable, Sendable {

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+public import Foundation
 import VigilCore
 
 /// A batch file that cannot be read at all (nothing of it is imported).

@@ -1,4 +1,4 @@
-import VigilCore
+public import VigilCore
 
 /// One record of a batch after parsing: where it stood, its ref when readable, and either the
 /// submission to store or every reason it was refused.

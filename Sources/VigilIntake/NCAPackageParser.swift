@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// Turns one NCA referral package (FORMATS.md §1) into a `Referral`, or every field error it has.
 public enum NCAPackageParser {

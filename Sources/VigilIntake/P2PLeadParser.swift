@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// Turns one P2P detection lead (FORMATS.md §2) into a `Referral`, or every field error it has.
 public enum P2PLeadParser {

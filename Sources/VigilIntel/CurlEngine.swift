@@ -1,7 +1,7 @@
 import CCurl
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// HTTP through libcurl: one multi handle driven by `curl_multi_perform` and `curl_multi_poll` on a

@@ -1,5 +1,5 @@
-import Foundation
-import VigilCore
+public import Foundation
+public import VigilCore
 
 /// The intelligence source configuration file (`Samples/intel-sources.json`):
 /// `{"sources": [{"name", "url", "needs", "yields", "timeoutMs"?, "connectTimeoutMs"?, "maxAttempts"?,

@@ -1,9 +1,9 @@
-import Foundation
-import Logging
-import Metrics
-import ServiceLifecycle
-import VigilCore
-import VigilStore
+public import Foundation
+public import Logging
+public import Metrics
+public import ServiceLifecycle
+public import VigilCore
+public import VigilStore
 
 /// Runs research: leases runnable checks from the store, asks their sources through the CurlEngine
 /// (all at once, up to `concurrency`), records every answer (which re-grades the case at once and may

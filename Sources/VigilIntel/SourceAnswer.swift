@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import VigilCore
+public import Foundation
+public import Logging
+public import VigilCore
 
 /// Turns a source's HTTP answer (FORMATS.md §4) into findings, or into the reason the attempt failed.
 /// Nothing in an answer is trusted beyond what its source is configured to yield: other facts and members

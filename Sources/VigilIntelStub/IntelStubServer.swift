@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 
 /// The simulated intelligence sources: a real HTTP server answering `POST /<source>` per FORMATS.md §4,

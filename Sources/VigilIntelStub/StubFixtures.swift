@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Canned answers per source (FORMATS.md §5): a query matches a fixture when every field in `match`
 /// equals the query's field of that name (case-insensitive; for list fields, any listed value).

@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import GRDB
-import VigilCore
-import VigilStore
+public import VigilCore
+public import VigilStore
 
 extension SQLiteStore {
     /// Imports a chunk in one IMMEDIATE transaction.

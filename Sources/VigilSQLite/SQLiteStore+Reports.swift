@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import GRDB
-import VigilCore
-import VigilStore
+public import VigilCore
+public import VigilStore
 
 extension SQLiteStore {
     /// Every dashboard figure in one read transaction (so the matrix, the lists and the counts agree).

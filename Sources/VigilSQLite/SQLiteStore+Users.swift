@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import GRDB
-import VigilCore
-import VigilStore
+public import VigilCore
+public import VigilStore
 
 extension SQLiteStore {
     public func addUser(name: String, role: Role, tokenHash: String, now: Date) async throws -> UserRecord {

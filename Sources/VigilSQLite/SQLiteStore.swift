@@ -5,8 +5,8 @@ import Foundation
 #endif
 import GRDB
 import ServiceLifecycle
-import VigilCore
-import VigilStore
+public import VigilCore
+public import VigilStore
 
 /// The embedded default store: one SQLite file in WAL mode, IMMEDIATE write transactions, a busy
 /// timeout so that several `vigil` processes share it safely, and versioned migrations.

@@ -1,5 +1,5 @@
-import Hummingbird
-import VigilStore
+public import Hummingbird
+public import VigilStore
 
 /// What a request carries through the API: the client's address and, once authenticated, the user.
 public struct APIContext: RequestContext {

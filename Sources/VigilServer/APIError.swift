@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Hummingbird
+public import Hummingbird
 import NIOCore
 import VigilActions
 import VigilCore

@@ -1,6 +1,6 @@
 import Foundation
-import Metrics
-import Prometheus
+public import Metrics
+public import Prometheus
 import VigilCore
 import VigilStore
 

@@ -1,9 +1,9 @@
-import Foundation
-import Hummingbird
-import Logging
+public import Foundation
+public import Hummingbird
+public import Logging
 import NIOCore
-import VigilCore
-import VigilStore
+public import VigilCore
+public import VigilStore
 
 /// The HTTP API under `/api/v1` (JSON, bearer tokens, roles) and `/healthz`.
 public enum VigilAPI {

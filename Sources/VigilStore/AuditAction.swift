@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// Every action the audit log records, by the name it stores. `docs/DECISIONS.md` lists each one (a test
 /// holds the two together).

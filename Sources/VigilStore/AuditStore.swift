@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import Crypto
-import VigilCore
+public import VigilCore
 
 /// Something a person did: read or changed a case, or administered Vigil.
 public struct AuditEvent: Sendable, Hashable {

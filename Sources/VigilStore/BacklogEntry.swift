@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// A safeguarding flag as the backlog and case views show it.
 public struct FlagSummary: Sendable, Hashable, Codable {

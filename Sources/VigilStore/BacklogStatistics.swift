@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// Counts over the open backlog at a moment, for metrics and reports.
 public struct BacklogStatistics: Sendable, Hashable {

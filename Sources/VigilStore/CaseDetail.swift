@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// A referral of a case as `vigil show` prints it, its payload verbatim.
 public struct ReferralRecord: Sendable, Hashable, Codable {

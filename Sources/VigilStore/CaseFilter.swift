@@ -1,4 +1,4 @@
-import VigilCore
+public import VigilCore
 
 /// Which open cases a filtered list shows (the aged-backlog matrix links to these); nil means any.
 public struct CaseFilter: Sendable, Hashable {

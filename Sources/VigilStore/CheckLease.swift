@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// One leased attempt of a check. `attempt` is the fencing token: a report about the check is accepted
 /// only while the row is still at this attempt and running, so an attempt whose lease expired (its

@@ -1,4 +1,4 @@
-import VigilCore
+public import VigilCore
 
 /// What the store did with one submitted referral.
 public enum ImportOutcome: Sendable, Hashable {

@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 extension MemoryStore {
     public func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry] {

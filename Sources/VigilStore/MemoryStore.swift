@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import ServiceLifecycle
-import VigilCore
+public import VigilCore
 
 /// The reference implementation of `Store`: the contract over plain values in memory, with every domain
 /// decision taken by VigilCore's planners, as every store takes them. One actor, so each call is one atomic

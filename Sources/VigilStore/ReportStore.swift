@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// The supervisor's reads and actions every `Store` offers: the dashboard, filtered lists, daily
 /// snapshots for trends, and reassignment.

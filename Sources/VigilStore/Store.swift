@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import ServiceLifecycle
-import VigilCore
+public import ServiceLifecycle
+public import VigilCore
 
 /// Vigil's storage: the contract every implementation keeps (`MemoryStore` is its reference; the
 /// conformance suite runs against each). Every method is one atomic unit of work, safe to call from several

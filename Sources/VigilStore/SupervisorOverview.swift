@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// One cell of the aged-backlog matrix: open cases of an effective grade that have waited a band.
 public struct AgedBacklogCell: Sendable, Hashable, Codable {

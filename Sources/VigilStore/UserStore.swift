@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import VigilCore
+public import VigilCore
 
 /// A person who may use Vigil.
 public struct UserRecord: Sendable, Hashable, Encodable {

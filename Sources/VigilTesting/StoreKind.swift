@@ -1,7 +1,7 @@
-import Foundation
-import VigilCore
+public import Foundation
+public import VigilCore
 import VigilSQLite
-import VigilStore
+public import VigilStore
 
 /// Every `Store` implementation the conformance suites run against.
 public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {

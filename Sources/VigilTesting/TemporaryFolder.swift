@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A new, empty folder under the system's temporary directory for one test's files; `remove()` deletes it
 /// with everything in it.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Fixed instants tests build their data around, so that no test depends on today's date.
 public enum TestInstants {

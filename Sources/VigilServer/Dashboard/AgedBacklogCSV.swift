@@ -1,6 +1,6 @@
 import Foundation
 import VigilCore
-import VigilStore
+public import VigilStore
 
 /// The aged-backlog matrix as CSV (`GET /reports/aged-backlog.csv`, `vigil backlog --aged --csv`): one
 /// row per effective grade and waiting band, with the same figures as the dashboard's matrix.

@@ -1,7 +1,7 @@
-import Foundation
-import Logging
-import ServiceLifecycle
-import VigilStore
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+public import VigilStore
 
 /// Records the daily snapshot the dashboard's trend charts read: at start (rebuilding missed days) and
 /// then every `interval`, until the service group shuts down.

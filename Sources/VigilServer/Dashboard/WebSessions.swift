@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import VigilCore
-import VigilStore
+public import VigilStore
 
 /// A signed-in person's server-side session.
 public struct WebSession: Sendable {
