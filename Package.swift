@@ -141,7 +141,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "vigilTests",
+            name: "VigilIntegrationTests",
             dependencies: [
                 "vigil", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake",
                 "VigilTesting",

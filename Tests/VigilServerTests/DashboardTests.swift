@@ -1,14 +1,13 @@
 import Foundation
 import NIOCore
 import HummingbirdTesting
-import VigilSQLite
 import HTTPTypes
 import Testing
 import VigilCore
 import VigilServer
 import VigilStore
 
-@Suite("the supervisor's dashboard over a live server", .serialized)
+@Suite("the supervisor's dashboard, its router over the memory store", .serialized)
 struct DashboardTests {
     @Test("without a session every page redirects to sign-in; the form sets a CSRF cookie and checks it")
     func signIn() async throws {

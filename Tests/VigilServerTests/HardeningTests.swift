@@ -1,5 +1,4 @@
 import Foundation
-import VigilSQLite
 import HTTPTypes
 import Testing
 import VigilCore

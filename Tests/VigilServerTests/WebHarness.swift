@@ -8,14 +8,13 @@ import VigilCore
 import VigilImport
 import VigilIntake
 import VigilServer
-import VigilSQLite
 import VigilStore
-import VigilTesting
 
-/// The dashboard on a live loopback server over a store holding the bundled samples, with a
-/// supervisor, two investigators (one holding three cases), a researcher and an admin.
+/// The dashboard's router, run in process by Hummingbird's router test framework over a `MemoryStore`
+/// holding the bundled samples, with a supervisor, two investigators (one holding three cases), a
+/// researcher and an admin.
 struct WebHarness: Sendable {
-    let store: SQLiteStore
+    let store: any Store
     let client: any TestClientProtocol
     /// A token per user name.
     let tokens: [String: String]
@@ -26,10 +25,7 @@ struct WebHarness: Sendable {
     ]
 
     static func run(_ body: @escaping @Sendable (WebHarness) async throws -> Void) async throws {
-        let temporary = try TemporaryFolder(prefix: "vigil-web")
-        defer { temporary.remove() }
-        let folder = temporary.url
-        let store = try SQLiteStore(path: folder.appendingPathComponent("web.sqlite").path)
+        let store = MemoryStore()
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         for (file, format) in [("nca-packages.jsonl", IntakeFormat.nca), ("nca-case-studies.jsonl", .nca), ("p2p-leads.jsonl", .p2p)] {
             try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(try sample(file), format: format, now: Date())) {
@@ -46,9 +42,9 @@ struct WebHarness: Sendable {
         try await store.recordDailySnapshots(now: Date(), maxDays: 60)
         var logger = Logger(label: "web-test")
         logger.logLevel = .critical
-        let application = try VigilAPI.application(store: store, sources: sources, host: "127.0.0.1", port: 0, logger: logger)
+        let application = Application(router: try VigilAPI.router(store: store, sources: sources), logger: logger)
         let issued = tokens
-        try await application.test(.live) { client in
+        try await application.test(.router) { client in
             try await body(WebHarness(store: store, client: client, tokens: issued))
         }
     }
