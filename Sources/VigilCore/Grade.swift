@@ -49,6 +49,9 @@ public enum Grade: Int, Sendable, Comparable, CaseIterable, Codable {
         }
     }
 
+    /// The grades whose overdue cases a supervisor's overview lists first: a target of a day or a week.
+    public static let urgent: [Grade] = [.veryHigh, .high]
+
     public static func < (lhs: Grade, rhs: Grade) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Encodes the grade by its machine name.

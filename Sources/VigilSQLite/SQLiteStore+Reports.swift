@@ -163,8 +163,9 @@ extension SQLiteStore {
                 let end = index + 1 < starts.count ? starts[index + 1] : Int64.max
                 guard let cases = try Int.fetchOne(count, arguments: [grade.rawValue, start, end]), cases > 0 else { continue }
                 let sample = index == 0 ? end - 1 : start
-                let overdue = sample < targetCut
-                let effective = overdue ? grade.agedPromotion : grade
+                let sampleReceived = Date(millis: sample)
+                let overdue = asOf > targets.dueAt(grade: grade, receivedAt: sampleReceived)
+                let effective = targets.effectiveGrade(grade: grade, receivedAt: sampleReceived, asOf: asOf)
                 let band = WaitingBand(waited: Double(now - sample) / 1000)
                 cells.append(AgedBacklogCell(effectiveGrade: effective, band: band, cases: cases, overdue: overdue ? cases : 0))
             }
@@ -182,7 +183,7 @@ extension SQLiteStore {
     private func urgentOverdue(_ db: Database, asOf: Date, limit: Int) throws -> (lines: [CaseLine], total: Int) {
         var lines: [CaseLine] = []
         var total = 0
-        for grade in [Grade.veryHigh, .high] {
+        for grade in Grade.urgent {
             let condition = "status = 'open' AND grade_rank = ? AND received_at < ?"
             let arguments: [(any DatabaseValueConvertible)?] = [grade.rawValue, asOf.millis - Int64(targets.target(for: grade) * 1000)]
             total += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0

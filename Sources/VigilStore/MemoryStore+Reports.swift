@@ -10,7 +10,7 @@ extension MemoryStore {
         let open = cases.values.filter(\.isOpen)
         let byReceipt = open.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }
         let urgent = byReceipt.filter { row in
-            (row.grade == .veryHigh || row.grade == .high) && row.receivedAt < asOf - targets.target(for: row.grade)
+            Grade.urgent.contains(row.grade) && asOf > targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
         }
         let openFlags = flags.enumerated().filter { $0.element.state == .open && cases[$0.element.caseId]!.isOpen }
             .sorted { ($0.element.dueAt, $0.offset) < ($1.element.dueAt, $1.offset) }.map(\.element)
@@ -39,7 +39,7 @@ extension MemoryStore {
         var cells: [[Int]: AgedBacklogCell] = [:]
         for row in cases.values where row.isOpen {
             let overdue = asOf > targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
-            let effective = overdue ? row.grade.agedPromotion : row.grade
+            let effective = targets.effectiveGrade(grade: row.grade, receivedAt: row.receivedAt, asOf: asOf)
             let band = WaitingBand(waited: Double(asOf.millis - row.receivedAt.millis) / 1000)
             var cell = cells[[effective.rawValue, band.rawValue]] ?? AgedBacklogCell(effectiveGrade: effective, band: band, cases: 0, overdue: 0)
             cell.cases += 1
