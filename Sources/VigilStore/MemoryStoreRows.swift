@@ -32,24 +32,22 @@ struct MemoryCase {
     init(id: Int64, receivedAt: Date, evaluation: CaseEvaluation, at now: Date) {
         self.id = id
         self.receivedAt = receivedAt
-        grade = evaluation.assessment.grade
-        promotedGrade = evaluation.promotedGrade
-        dueAt = evaluation.dueAt.storedInstant
-        childAccess = evaluation.childAccess
-        youngestChildAge = evaluation.youngestChildAge
-        provisional = evaluation.assessment.provisional
+        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional) = Self.columns(of: evaluation)
         updatedAt = now
     }
 
     /// Takes a re-assessment's grade and backlog columns.
     mutating func evaluate(_ evaluation: CaseEvaluation, at now: Date) {
-        grade = evaluation.assessment.grade
-        promotedGrade = evaluation.promotedGrade
-        dueAt = evaluation.dueAt.storedInstant
-        childAccess = evaluation.childAccess
-        youngestChildAge = evaluation.youngestChildAge
-        provisional = evaluation.assessment.provisional
+        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional) = Self.columns(of: evaluation)
         updatedAt = now
+    }
+
+    /// The grade and backlog columns an evaluation gives a case.
+    private static func columns(of evaluation: CaseEvaluation) -> (Grade, Grade?, Date, TriState, Int?, Bool) {
+        (
+            evaluation.assessment.grade, evaluation.promotedGrade, evaluation.dueAt.storedInstant, evaluation.childAccess,
+            evaluation.youngestChildAge, evaluation.assessment.provisional
+        )
     }
 
     /// The effective grade at `asOf` from the stored instants: the promoted grade once the due instant has
