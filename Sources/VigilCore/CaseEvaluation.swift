@@ -31,6 +31,9 @@ public struct CaseState: Sendable {
 public struct CaseEvaluation: Sendable {
     /// The new assessment (to be appended to the history).
     public var assessment: RiskAssessment
+    /// True when a source reports a child in immediate danger (`imminentDanger` yes): the case goes before
+    /// every other in the backlog and is never moved by ageing.
+    public var imminentDanger: Bool
     /// The child-access summary.
     public var childAccess: TriState
     /// The youngest known child's age.
@@ -59,6 +62,7 @@ public struct CaseEvaluation: Sendable {
             .map { FlagRaise(kind: $0, raisedBy: trigger, raisedAt: now, dueAt: targets.flagDueAt(kind: $0, raisedAt: now)) }
         return CaseEvaluation(
             assessment: assessment,
+            imminentDanger: state.facts[.imminentDanger].value == .yes,
             childAccess: state.facts.childAccess,
             youngestChildAge: Child.youngestAge(of: state.children),
             effectiveGrade: effective,

@@ -388,6 +388,28 @@ enum SQLiteSchema {
                 try update.execute(arguments: [targets.dueAt(grade: grade, receivedAt: Date(millis: row[2])).millis, promoted, row[0] as Int64])
             }
         }
+        migrator.registerMigration("v13-imminent-danger-first") { db in
+            // A child reported in immediate danger goes before every other case (DESIGN.md, backlog order
+            // step 0): `imminent_rank` (0 imminent, 1 not) leads both order indexes. Existing cases take it
+            // from their facts as VigilCore combines them.
+            try db.execute(
+                sql: """
+                    ALTER TABLE cases ADD COLUMN imminent_rank INTEGER NOT NULL DEFAULT 1;
+                    DROP INDEX cases_backlog;
+                    CREATE INDEX cases_backlog ON cases (imminent_rank, effective_rank DESC, access_rank, youngest_rank, received_at, id)
+                        WHERE status = 'open' AND claimed_by IS NULL;
+                    DROP INDEX cases_research;
+                    CREATE INDEX cases_research ON cases (imminent_rank, effective_rank DESC, access_rank, youngest_rank, received_at, id)
+                        WHERE research_at IS NOT NULL;
+                    """)
+            let reported = try Int64.fetchAll(
+                db, sql: "SELECT DISTINCT case_id FROM facts WHERE fact = ?", arguments: [FactKind.imminentDanger.rawValue])
+            for caseId in reported {
+                guard try SQLiteStore.loadCase(db, caseId).state.facts[.imminentDanger].value == .yes else { continue }
+                try db.execute(
+                    sql: "UPDATE cases SET imminent_rank = ? WHERE id = ?", arguments: [BacklogKey.imminentRank(true), caseId])
+            }
+        }
         return migrator
     }
 

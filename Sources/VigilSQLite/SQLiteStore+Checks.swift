@@ -38,7 +38,7 @@ extension SQLiteStore {
                 sql: """
                     SELECT k.id FROM cases c CROSS JOIN checks k ON k.case_id = c.id
                     WHERE c.research_at <= ?1 AND k.state = 'pending' AND k.next_attempt_at <= ?1
-                    ORDER BY c.effective_rank DESC, c.access_rank, c.youngest_rank, c.received_at, c.id, k.next_attempt_at, k.id
+                    ORDER BY c.imminent_rank, c.effective_rank DESC, c.access_rank, c.youngest_rank, c.received_at, c.id, k.next_attempt_at, k.id
                     LIMIT ?2
                     """, arguments: [now.millis, limit - ids.count])
             let lease = try db.cachedStatement(

@@ -21,7 +21,7 @@ extension SQLiteStore {
                             UPDATE cases SET claimed_by = ?, claimed_at = ?, updated_at = ?
                             WHERE id = (
                                 SELECT id FROM cases WHERE status = 'open' AND claimed_by IS NULL
-                                ORDER BY effective_rank DESC, access_rank, youngest_rank, received_at, id LIMIT 1)
+                                ORDER BY imminent_rank, effective_rank DESC, access_rank, youngest_rank, received_at, id LIMIT 1)
                             RETURNING id
                             """), arguments: [officer.name, now.millis, now.millis])
             else { return nil }

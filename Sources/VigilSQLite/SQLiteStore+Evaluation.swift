@@ -82,16 +82,17 @@ extension SQLiteStore {
         try db.cachedStatement(
             sql: """
                 UPDATE cases SET grade_rank = ?1, effective_rank = ?2, promote_at = ?3, access_rank = ?4, youngest_rank = ?5,
-                    provisional = ?6, due_at = ?8, promoted_rank = ?9
+                    provisional = ?6, due_at = ?8, promoted_rank = ?9, imminent_rank = ?10
                 WHERE id = ?7
-                    AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional, due_at, promoted_rank)
-                        IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9)
+                    AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional, due_at, promoted_rank, imminent_rank)
+                        IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10)
                 """
         ).run(
             .integer(assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
             .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
             .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
-            .integer(caseId), .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
+            .integer(caseId), .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }),
+            .integer(Int64(BacklogKey.imminentRank(evaluation.imminentDanger))))
         try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").run(.integer(now.millis), .integer(caseId))
         try recordAssessment(evaluation, AssessmentText(assessment), to: db, caseId: caseId, trigger: trigger, now: now)
     }

@@ -104,15 +104,16 @@ extension SQLiteStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
-                    research_at, due_at, promoted_rank)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    research_at, due_at, promoted_rank, imminent_rank)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).run(
             .integer(evaluation.assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
             .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
             .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .integer(opening.receivedAt.millis),
             .boolean(evaluation.assessment.provisional), .integer(now.millis), .integer(opening.researchDueAt?.millis),
-            .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }))
+            .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }),
+            .integer(Int64(BacklogKey.imminentRank(evaluation.imminentDanger))))
         return db.lastInsertedRowID
     }
 

@@ -16,7 +16,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT id FROM cases WHERE status = 'open'
-                    ORDER BY claimed_by IS NOT NULL, \(self.effectiveRankSQL) DESC, access_rank, youngest_rank, received_at, id
+                    ORDER BY claimed_by IS NOT NULL, imminent_rank, \(self.effectiveRankSQL) DESC, access_rank, youngest_rank, received_at, id
                     LIMIT ? OFFSET ?
                     """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [limit ?? -1, offset]))
             let whole = limit == nil && offset == 0
@@ -101,7 +101,7 @@ extension SQLiteStore {
         let caseRows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by
+                SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by, imminent_rank
                 FROM cases WHERE \(filter)
                 """)
         while let row = try caseRows.next() {
@@ -114,7 +114,8 @@ extension SQLiteStore {
                 BacklogEntry(
                     position: nil, caseId: CaseID(id), refs: refs[id] ?? [], grade: grade,
                     effectiveGrade: targets.effectiveGrade(grade: grade, receivedAt: received, asOf: asOf),
-                    provisional: row[6], childAccess: TriState(backlogRank: row[3]) ?? .unknown,
+                    provisional: row[6], imminentDanger: row[8] == BacklogKey.imminentRank(true),
+                    childAccess: TriState(backlogRank: row[3]) ?? .unknown,
                     youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest,
                     receivedAt: received, dueAt: due, overdue: row[1] == "open" && asOf > due, claimedBy: row[7],
                     flags: flags[id] ?? []))
@@ -133,12 +134,13 @@ extension SQLiteStore {
                     db,
                     sql: """
                         WITH ranked AS (
-                            SELECT id, claimed_by IS NOT NULL AS claimed, \(self.effectiveRankSQL) AS effective, access_rank, youngest_rank,
-                                received_at
+                            SELECT id, claimed_by IS NOT NULL AS claimed, imminent_rank, \(self.effectiveRankSQL) AS effective, access_rank,
+                                youngest_rank, received_at
                             FROM cases WHERE status = 'open')
                         SELECT COUNT(*) FROM ranked other, ranked this WHERE this.id = ?
-                            AND (other.claimed, -other.effective, other.access_rank, other.youngest_rank, other.received_at, other.id)
-                                < (this.claimed, -this.effective, this.access_rank, this.youngest_rank, this.received_at, this.id)
+                            AND (other.claimed, other.imminent_rank, -other.effective, other.access_rank, other.youngest_rank, other.received_at,
+                                other.id)
+                                < (this.claimed, this.imminent_rank, -this.effective, this.access_rank, this.youngest_rank, this.received_at, this.id)
                         """, arguments: StatementArguments(self.effectiveRankArguments(asOf) + [id.rawValue])) ?? 0
             detail.summary.position = ahead + 1
             return detail

@@ -45,6 +45,8 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
     public var effectiveGrade: Grade
     /// True while research is outstanding.
     public var provisional: Bool
+    /// True when a child is reported in immediate danger: the case is first in the backlog.
+    public var imminentDanger: Bool
     /// The child-access summary.
     public var childAccess: TriState
     /// The youngest known child's age.
@@ -63,7 +65,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
     /// Creates an entry.
     public init(
         position: Int?, caseId: CaseID, refs: [String], grade: Grade, effectiveGrade: Grade, provisional: Bool,
-        childAccess: TriState, youngestChildAge: Int?, receivedAt: Date, dueAt: Date, overdue: Bool,
+        imminentDanger: Bool, childAccess: TriState, youngestChildAge: Int?, receivedAt: Date, dueAt: Date, overdue: Bool,
         claimedBy: String?, flags: [FlagSummary]
     ) {
         self.position = position
@@ -72,6 +74,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
         self.grade = grade
         self.effectiveGrade = effectiveGrade
         self.provisional = provisional
+        self.imminentDanger = imminentDanger
         self.childAccess = childAccess
         self.youngestChildAge = youngestChildAge
         self.receivedAt = receivedAt
@@ -84,12 +87,12 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
     /// The entry's order key.
     public var backlogKey: BacklogKey {
         BacklogKey(
-            effectiveGrade: effectiveGrade, childAccess: childAccess, youngestChildAge: youngestChildAge,
+            imminentDanger: imminentDanger, effectiveGrade: effectiveGrade, childAccess: childAccess, youngestChildAge: youngestChildAge,
             receivedAt: receivedAt, caseId: caseId)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case position, caseId, refs, grade, effectiveGrade, provisional, childAccess, youngestChildAge, receivedAt,
+        case position, caseId, refs, grade, effectiveGrade, provisional, imminentDanger, childAccess, youngestChildAge, receivedAt,
             dueAt, overdue, claimedBy, flags
     }
 
@@ -102,6 +105,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
         try container.encode(grade, forKey: .grade)
         try container.encode(effectiveGrade, forKey: .effectiveGrade)
         try container.encode(provisional, forKey: .provisional)
+        try container.encode(imminentDanger, forKey: .imminentDanger)
         try container.encode(childAccess, forKey: .childAccess)
         try container.encode(youngestChildAge, forKey: .youngestChildAge)
         try container.encode(receivedAt, forKey: .receivedAt)
@@ -120,6 +124,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
         grade = try container.decode(Grade.self, forKey: .grade)
         effectiveGrade = try container.decode(Grade.self, forKey: .effectiveGrade)
         provisional = try container.decode(Bool.self, forKey: .provisional)
+        imminentDanger = try container.decodeIfPresent(Bool.self, forKey: .imminentDanger) ?? false
         childAccess = try container.decode(TriState.self, forKey: .childAccess)
         youngestChildAge = try container.decodeIfPresent(Int.self, forKey: .youngestChildAge)
         receivedAt = try container.decode(Date.self, forKey: .receivedAt)

@@ -41,7 +41,7 @@ extension MemoryStore {
         return BacklogEntry(
             position: nil, caseId: CaseID(row.id), refs: row.referralIndexes.map { referrals[$0].submission.referral.ref },
             grade: row.grade, effectiveGrade: targets.effectiveGrade(grade: row.grade, receivedAt: row.receivedAt, asOf: asOf),
-            provisional: row.provisional, childAccess: row.childAccess, youngestChildAge: row.youngestChildAge,
+            provisional: row.provisional, imminentDanger: row.imminentDanger, childAccess: row.childAccess, youngestChildAge: row.youngestChildAge,
             receivedAt: row.receivedAt, dueAt: due, overdue: row.isOpen && asOf > due, claimedBy: row.claimedBy,
             flags: flags.filter { $0.caseId == row.id }.map { flag in
                 FlagSummary(

@@ -17,6 +17,7 @@ struct MemoryCase {
     var childAccess: TriState
     var youngestChildAge: Int?
     var provisional: Bool
+    var imminentDanger: Bool
     var claimedBy: String?
     var claimedAt: Date?
     var updatedAt: Date
@@ -32,21 +33,21 @@ struct MemoryCase {
     init(id: Int64, receivedAt: Date, evaluation: CaseEvaluation, at now: Date) {
         self.id = id
         self.receivedAt = receivedAt
-        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional) = Self.columns(of: evaluation)
+        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional, imminentDanger) = Self.columns(of: evaluation)
         updatedAt = now
     }
 
     /// Takes a re-assessment's grade and backlog columns.
     mutating func evaluate(_ evaluation: CaseEvaluation, at now: Date) {
-        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional) = Self.columns(of: evaluation)
+        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional, imminentDanger) = Self.columns(of: evaluation)
         updatedAt = now
     }
 
     /// The grade and backlog columns an evaluation gives a case.
-    private static func columns(of evaluation: CaseEvaluation) -> (Grade, Grade?, Date, TriState, Int?, Bool) {
+    private static func columns(of evaluation: CaseEvaluation) -> (Grade, Grade?, Date, TriState, Int?, Bool, Bool) {
         (
             evaluation.assessment.grade, evaluation.promotedGrade, evaluation.dueAt.storedInstant, evaluation.childAccess,
-            evaluation.youngestChildAge, evaluation.assessment.provisional
+            evaluation.youngestChildAge, evaluation.assessment.provisional, evaluation.imminentDanger
         )
     }
 
@@ -60,7 +61,7 @@ struct MemoryCase {
     /// The backlog key at `asOf`.
     func backlogKey(asOf: Date) -> BacklogKey {
         BacklogKey(
-            effectiveGrade: effectiveGrade(asOf: asOf), childAccess: childAccess, youngestChildAge: youngestChildAge,
+            imminentDanger: imminentDanger, effectiveGrade: effectiveGrade(asOf: asOf), childAccess: childAccess, youngestChildAge: youngestChildAge,
             receivedAt: receivedAt, caseId: CaseID(id))
     }
 

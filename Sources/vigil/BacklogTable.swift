@@ -11,7 +11,7 @@ enum BacklogTable {
             [
                 entry.position.map(String.init) ?? "-",
                 entry.caseId.description,
-                entry.grade.label + (entry.provisional ? "*" : ""),
+                (entry.imminentDanger ? "IMMINENT " : "") + entry.grade.label + (entry.provisional ? "*" : ""),
                 entry.effectiveGrade == entry.grade ? "" : entry.effectiveGrade.label + " (aged)",
                 entry.childAccess.rawValue,
                 entry.youngestChildAge.map(String.init) ?? "-",
@@ -22,7 +22,11 @@ enum BacklogTable {
                 entry.refs.prefix(2).joined(separator: ",") + (entry.refs.count > 2 ? ",+\(entry.refs.count - 2)" : ""),
             ]
         }
-        return (aligned([header] + rows) + ["(* provisional: research outstanding)"]).joined(separator: "\n")
+        return
+            (aligned([header] + rows) + [
+                "(* provisional: research outstanding; IMMINENT: a child reported in immediate danger, first whatever else is known)"
+            ])
+            .joined(separator: "\n")
     }
 
     /// Rows as lines with every column padded to its widest cell, each cell escaped (a field's newline or

@@ -29,7 +29,17 @@ struct AgeingAndOrderTests {
     }
 
     func key(_ grade: Grade = .high, _ access: TriState = .yes, _ age: Int? = 5, _ received: Date = t0, _ id: Int64 = 10) -> BacklogKey {
-        BacklogKey(effectiveGrade: grade, childAccess: access, youngestChildAge: age, receivedAt: received, caseId: CaseID(id))
+        BacklogKey(imminentDanger: false, effectiveGrade: grade, childAccess: access, youngestChildAge: age, receivedAt: received, caseId: CaseID(id))
+    }
+
+    @Test("step 0: imminent danger before everything, whatever is known of grade, access, age or waiting")
+    func imminentDangerFirst() {
+        var imminent = key(.veryHigh, .unknown, nil, t0.addingTimeInterval(30 * day), 999)
+        imminent.imminentDanger = true
+        #expect(imminent < key(.veryHigh, .yes, 0, t0, 1))
+        var older = imminent
+        older.receivedAt = t0
+        #expect(older < imminent, "among imminent cases the rest of the key decides")
     }
 
     @Test("step 1: higher effective grade first")

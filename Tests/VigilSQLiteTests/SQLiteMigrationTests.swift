@@ -261,6 +261,36 @@ struct SQLiteMigrationTests {
             "before its due instant the swept case is still Low: \(lookingBack)")
     }
 
+    @Test("v13 puts a case whose facts say a child is in imminent danger first, and leads the order index with it")
+    func imminentDangerRank() async throws {
+        let (path, dispose) = try await scratchDatabase(
+            migratedUpTo: "v12-case-due-and-promotion",
+            rows: """
+                INSERT INTO cases (id, grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at, due_at)
+                VALUES (1, \(Grade.veryHigh.rawValue), \(Grade.veryHigh.rawValue), 0, 0, \(t0.millis), 0, 0, \(t0.millis)),
+                       (2, \(Grade.veryHigh.rawValue), \(Grade.veryHigh.rawValue), 1, 99, \(t0.millis + 1000), 0, 0, \(t0.millis)),
+                       (3, \(Grade.low.rawValue), \(Grade.low.rawValue), 1, 99, \(t0.millis), 0, 0, \(t0.millis));
+                INSERT INTO facts (case_id, fact, value, provenance, at) VALUES
+                    (2, 'imminentDanger', 1, 'referral', 0), (3, 'imminentDanger', 0, 'check:pnd', 0);
+                """)
+        defer { dispose() }
+        let store = try SQLiteStore(path: path, auditKey: AuditKey.generate())
+        let backlog = try await store.backlog(asOf: t0, limit: nil)
+        #expect(backlog.map(\.caseId) == [CaseID(2), CaseID(1), CaseID(3)], "a 'no' from a source is not imminent danger")
+        #expect(backlog.map(\.imminentDanger) == [true, false, false])
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT id FROM cases WHERE status = 'open' AND claimed_by IS NULL
+                    ORDER BY imminent_rank, effective_rank DESC, access_rank, youngest_rank, received_at, id LIMIT 1
+                    """
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("cases_backlog") } && !plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        #expect(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: t0)?.caseId == CaseID(2))
+    }
+
     @Test("v11 re-anchors an audit chain made before the key, once its unkeyed links check out; a broken one is refused")
     func keyedAuditChain() async throws {
         var rows: [String] = []

@@ -85,7 +85,8 @@ struct SQLiteResearchQueueTests {
                 sql: """
                     EXPLAIN QUERY PLAN SELECT k.id FROM cases c CROSS JOIN checks k ON k.case_id = c.id
                     WHERE c.research_at <= 1 AND k.state = 'pending' AND k.next_attempt_at <= 1
-                    ORDER BY c.effective_rank DESC, c.access_rank, c.youngest_rank, c.received_at, c.id, k.next_attempt_at, k.id LIMIT 5
+                    ORDER BY c.imminent_rank, c.effective_rank DESC, c.access_rank, c.youngest_rank, c.received_at, c.id, k.next_attempt_at, k.id
+                    LIMIT 5
                     """, adapter: SuffixRowAdapter(fromIndex: 3)
             ).joined(separator: "; ")
         }

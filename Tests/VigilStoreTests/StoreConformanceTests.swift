@@ -54,6 +54,25 @@ struct StoreConformanceTests {
         #expect(detail.assessments.map(\.grade) == [.high, .veryHigh, .veryHigh])
     }
 
+    @Test("a child in imminent danger goes first in the backlog and to the next claim, whatever else is known", arguments: StoreKind.allCases)
+    func imminentDangerFirst(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let outcomes = try await store.importReferrals(
+            [
+                submission(
+                    "access", received: t0, facts: [.childAccessHousehold, .sexualCommunicationWithChild],
+                    children: [Child(age: 0, relation: .household, provenance: .referral)]),
+                submission("car", received: t0 + 3600, facts: [.imminentDanger]),
+            ], sources: [], now: t0 + 7200)
+        let ids = outcomes.compactMap(accepted)
+        let backlog = try await store.backlog(asOf: t0 + 7200, limit: nil)
+        #expect(backlog.map(\.caseId) == [ids[1], ids[0]])
+        #expect(backlog.map(\.imminentDanger) == [true, false])
+        #expect(try await store.caseDetail(ids[1], asOf: t0 + 7200).summary.position == 1)
+        #expect(try await store.claimNext(by: AuditActor(name: "dc", remote: "test"), now: t0 + 7200)?.caseId == ids[1])
+    }
+
     @Test("a closed case is not joined", arguments: StoreKind.allCases)
     func closedCasesAreNotJoined(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
