@@ -2,19 +2,21 @@ public import Foundation
 public import VigilCore
 public import VigilStore
 
-/// Who acts on a case: their audit identity, and whether they may act on a case someone else holds (a
-/// supervisor through the API or the dashboard; an operator of a local database at the command line).
+/// Who acts on a case: their audit identity and what their role permits.
 public struct CaseActor: Sendable {
     /// Name and origin, as the audit log records them.
     public var audit: AuditActor
-    /// True when the holder rule does not bind them.
-    public var mayActOnAnyCase: Bool
+    /// What they may do.
+    public var permissions: Set<Permission>
 
-    /// Creates an actor.
-    public init(audit: AuditActor, mayActOnAnyCase: Bool) {
+    /// An actor with the permissions of `role`.
+    public init(audit: AuditActor, role: Role) {
         self.audit = audit
-        self.mayActOnAnyCase = mayActOnAnyCase
+        permissions = role.permissions
     }
+
+    /// True when the holder rule does not bind them.
+    public var mayActOnAnyCase: Bool { permissions.contains(.actOnAnyCase) }
 }
 
 /// Why a case action was refused. A struct with an extensible code.
@@ -30,6 +32,8 @@ public struct CaseActionError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let invalid = Code("invalid")
         /// The case is held by someone else, or by nobody, and the actor is bound by the holder rule.
         public static let notYourCase = Code("notYourCase")
+        /// The actor's role does not permit the action.
+        public static let forbidden = Code("forbidden")
     }
 
     /// The kind of refusal.
@@ -71,11 +75,19 @@ public struct CaseActions: Sendable {
         try await store.release(id, by: actor.audit, now: now())
     }
 
-    /// Closes a held case with its outcome.
-    public func close(_ id: CaseID, outcome: String, by actor: CaseActor) async throws {
-        let outcome = try Self.required(outcome, "outcome")
+    /// Closes a case its actor holds (or any case, for a supervisor) with its outcome. A case with calls
+    /// still to make closes only with `overrideReason`, which only a supervisor may give.
+    public func close(_ id: CaseID, outcome: CaseOutcome, overrideReason: String? = nil, by actor: CaseActor) async throws {
+        let overrideReason = overrideReason.flatMap(CaseOutcome.trimmed)
+        if overrideReason != nil { try require(.overrideCaseRules, of: actor, "closing a case past its calls to social care or the LADO") }
         try await requireHeld(id, by: actor)
-        try await store.close(id, outcome: outcome, by: actor.audit, at: now())
+        try await store.close(id, outcome: outcome, overrideReason: overrideReason, by: actor.audit, at: now())
+    }
+
+    /// Reopens a closed case (supervisors), restoring it to the backlog.
+    public func reopen(_ id: CaseID, reason: String, by actor: CaseActor) async throws {
+        try require(.overrideCaseRules, of: actor, "reopening a case")
+        try await store.reopen(id, reason: try Self.required(reason, "reason"), by: actor.audit, at: now())
     }
 
     /// Records a decision on a held case.
@@ -94,10 +106,21 @@ public struct CaseActions: Sendable {
         try await store.recordNotification(id, flag: flag, by: actor.audit, method: method, reference: reference, at: now())
     }
 
-    /// Records a supervisor's deferral of a notification (the caller has checked the permission).
+    /// Records a supervisor's deferral of a call until `reviewBy`, which must be in the future.
     public func deferNotification(_ id: CaseID, flag: FlagKind, reason: String, reviewBy: Date, by actor: CaseActor) async throws {
+        try require(.deferFlags, of: actor, "deferring a call to social care or the LADO")
         let reason = try Self.required(reason, "reason")
-        try await store.recordDeferral(id, flag: flag, by: actor.audit, reason: reason, reviewBy: reviewBy, at: now())
+        let moment = now()
+        guard reviewBy > moment else {
+            throw CaseActionError(.invalid, "the review time must be in the future (it is \(Timestamp.format(reviewBy)))")
+        }
+        try await store.recordDeferral(id, flag: flag, by: actor.audit, reason: reason, reviewBy: reviewBy, at: moment)
+    }
+
+    /// Records a supervisor's withdrawal of a call, with the reason.
+    public func withdraw(_ id: CaseID, flag: FlagKind, reason: String, by actor: CaseActor) async throws {
+        try require(.deferFlags, of: actor, "withdrawing a call to social care or the LADO")
+        try await store.withdrawFlag(id, flag: flag, reason: try Self.required(reason, "reason"), by: actor.audit, at: now())
     }
 
     /// Hands an open case to `officer` (the caller has checked the permission and the officer).
@@ -116,6 +139,13 @@ public struct CaseActions: Sendable {
         let holder = try await store.caseDetail(id, asOf: now()).summary.claimedBy
         guard holder == actor.audit.name else {
             throw CaseActionError(.notYourCase, holder.map { "case \(id) is held by \($0)" } ?? "claim case \(id) before acting on it")
+        }
+    }
+
+    /// Refuses the action unless the actor's role permits it.
+    private func require(_ permission: Permission, of actor: CaseActor, _ what: String) throws {
+        guard actor.permissions.contains(permission) else {
+            throw CaseActionError(.forbidden, "\(what) is for supervisors; \(actor.audit.name) may not")
         }
     }
 

@@ -12,6 +12,9 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible, 
     /// An intelligence check of the named source revealed the fact.
     public static func check(_ source: String) -> Provenance { Provenance(rawValue: "check:\(source)") }
 
+    /// An officer's action or finding.
+    public static func officer(_ name: String) -> Provenance { Provenance(rawValue: "officer:\(name)") }
+
     public var description: String { rawValue }
 
     public static func < (lhs: Provenance, rhs: Provenance) -> Bool { lhs.rawValue < rhs.rawValue }

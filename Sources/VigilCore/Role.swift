@@ -12,8 +12,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageChecks
     /// Release, close or reassign a case someone else holds.
     case actOnAnyCase
-    /// Defer a social-care or LADO notification.
+    /// Defer a social-care or LADO call, or withdraw it with a reason.
     case deferFlags
+    /// Close a case whose calls are still to make (with a recorded override reason), and reopen a closed case.
+    case overrideCaseRules
     /// Read the audit log.
     case readAudit
     /// Add, list and revoke users.
@@ -31,14 +33,16 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case admin
 
     /// The role matrix: importers import; investigators claim, read and act on cases they hold;
-    /// researchers read cases and manage checks; supervisors read everything, act on any case, defer
-    /// flags, read the audit and see the dashboard; admins manage users and see the dashboard.
+    /// researchers read cases and manage checks; supervisors read everything, act on any case, defer and
+    /// withdraw calls, close past them and reopen cases, read the audit and see the dashboard; admins manage users and see the dashboard.
     public var permissions: Set<Permission> {
         switch self {
         case .importer: [.importReferrals]
         case .investigator: [.claimCases, .readCases, .actOnHeldCases]
         case .researcher: [.readCases, .manageChecks]
-        case .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks, .viewDashboard]
+        case .supervisor: [
+            .readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .overrideCaseRules, .readAudit, .manageChecks, .viewDashboard,
+        ]
         case .admin: [.manageUsers, .viewDashboard]
         }
     }

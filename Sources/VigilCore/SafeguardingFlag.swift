@@ -19,11 +19,16 @@ public enum FlagKind: String, Sendable, Codable, CaseIterable {
 
 }
 
-/// A flag stays open until a notification or a deferral is recorded; a grade going down never closes it.
-public enum FlagState: String, Sendable, Codable {
+/// Where a flag is in its life (`FlagLifecycle`); a grade going down never closes it.
+public enum FlagState: String, Sendable, Codable, CaseIterable {
+    /// The call is to be made.
     case open
+    /// The call was made.
     case notified
+    /// A supervisor deferred the call until a review time.
     case deferred
+    /// A supervisor withdrew the call, with a reason.
+    case withdrawn
 }
 
 /// A flag to raise now, and the provenance of what raised it.

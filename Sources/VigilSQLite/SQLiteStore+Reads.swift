@@ -48,8 +48,7 @@ extension SQLiteStore {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT f.kind, COUNT(*), SUM(f.due_at < ?) FROM flags f JOIN cases c ON c.id = f.case_id
-                    WHERE c.status = 'open' AND f.state = 'open' GROUP BY f.kind
+                    SELECT kind, COUNT(*), SUM(due_at < ?1) FROM flags WHERE \(Self.callOpenSQL()) GROUP BY kind
                     """, arguments: [asOf.millis])
             {
                 if let kind = FlagKind(rawValue: row[0]) { statistics.openFlags[kind] = row[1] }
@@ -58,6 +57,13 @@ extension SQLiteStore {
             statistics.checks = try self.checkCounts(db, includingDone: true)
             return statistics
         }
+    }
+
+    /// Whether a flag's call is to be made at the moment bound to `?1`: the flag is open, or deferred with
+    /// its review time (its stored due time) passed (`FlagLifecycle.standing`), on an open case or a closed
+    /// one. `table` qualifies the columns (`"f."`).
+    static func callOpenSQL(_ table: String = "") -> String {
+        "(\(table)state = 'open' OR (\(table)state = 'deferred' AND \(table)due_at <= ?1))"
     }
 
     /// A case's effective rank at a moment, from its stored instants: its promoted rank once its due instant
@@ -91,11 +97,11 @@ extension SQLiteStore {
                 """)
         while let row = try flagRows.next() {
             guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { continue }
-            let due = Date(millis: row[4])
+            let standing = FlagLifecycle.standing(state: state, dueAt: Date(millis: row[4]), asOf: asOf)
             flags[row[0], default: []].append(
                 FlagSummary(
-                    kind: kind, state: state, raisedAt: Date(millis: row[3]), dueAt: due,
-                    overdue: state == .open && asOf > due, raisedBy: Provenance(rawValue: row[5])))
+                    kind: kind, state: standing.state, raisedAt: Date(millis: row[3]), dueAt: standing.dueAt,
+                    overdue: standing.overdue, raisedBy: Provenance(rawValue: row[5])))
         }
         var entries: [BacklogEntry] = []
         let caseRows = try Row.fetchCursor(

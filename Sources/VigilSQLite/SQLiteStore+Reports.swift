@@ -14,13 +14,10 @@ extension SQLiteStore {
             let urgent = try self.urgentOverdue(db, asOf: asOf, limit: limit)
             return SupervisorOverview(
                 aged: try self.aged(db, asOf: asOf),
-                openFlags: try self.openFlags(db, limit: limit),
+                openFlags: try self.openFlags(db, asOf: asOf, limit: limit),
                 openFlagCount: try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM flags f JOIN cases c ON c.id = f.case_id WHERE f.state = 'open' AND c.status = 'open'
-                        """) ?? 0,
-                deferrals: try self.deferrals(db),
+                    db, sql: "SELECT COUNT(*) FROM flags WHERE \(Self.callOpenSQL())", arguments: [asOf.millis]) ?? 0,
+                deferrals: try self.deferrals(db, asOf: asOf),
                 oldest: try self.lines(db, asOf: asOf, where: "status = 'open'", order: "received_at, id", limit: limit),
                 overdueUrgent: urgent.lines,
                 overdueUrgentCount: urgent.total,
@@ -214,31 +211,34 @@ extension SQLiteStore {
         }
     }
 
-    private func openFlags(_ db: Database, limit: Int) throws -> [OpenFlagLine] {
+    /// Calls to make at `asOf` (open flags, and deferred ones past their review), on open and closed cases,
+    /// earliest due first.
+    private func openFlags(_ db: Database, asOf: Date, limit: Int) throws -> [OpenFlagLine] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by FROM flags f JOIN cases c ON c.id = f.case_id
-                WHERE f.state = 'open' AND c.status = 'open' ORDER BY f.due_at, f.id LIMIT ?
-                """, arguments: [limit]
+                SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by, c.status FROM flags f JOIN cases c ON c.id = f.case_id
+                WHERE \(Self.callOpenSQL("f."))
+                ORDER BY f.due_at, f.id LIMIT ?2
+                """, arguments: [asOf.millis, limit]
         ).compactMap { row in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
             return OpenFlagLine(
                 caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: Date(millis: row[3]),
-                claimedBy: row[4])
+                claimedBy: row[4], caseClosed: row[5] == "closed")
         }
     }
 
-    private func deferrals(_ db: Database) throws -> [DeferralLine] {
+    /// Flags still deferred at `asOf` (their review time to come), with the latest deferral of each.
+    private func deferrals(_ db: Database, asOf: Date) throws -> [DeferralLine] {
         try Row.fetchAll(
             db,
             sql: """
                 SELECT d.case_id, d.flag_kind, d.officer, d.at, d.detail, d.review_by FROM decisions d
-                JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.state = 'deferred'
-                JOIN cases c ON c.id = d.case_id AND c.status = 'open'
+                JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.state = 'deferred' AND f.due_at > ?
                 WHERE d.kind = 'defer' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id AND kind = 'defer' AND flag_kind = d.flag_kind)
                 ORDER BY d.review_by, d.id
-                """
+                """, arguments: [asOf.millis]
         ).compactMap { row in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
             return DeferralLine(

@@ -38,9 +38,14 @@ public struct APIError: HTTPResponseError, Sendable {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// A refused case action: 409 `notYourCase` for the holder rule, 400 for invalid input.
+    /// A refused case action: 409 `notYourCase` for the holder rule, 403 when the role does not permit it,
+    /// 400 for invalid input.
     init(_ error: CaseActionError) {
-        self = error.code == .notYourCase ? APIError(.conflict, "notYourCase", error.message) : .badRequest(error.message)
+        switch error.code {
+        case .notYourCase: self = APIError(.conflict, "notYourCase", error.message)
+        case .forbidden: self = APIError(.forbidden, "forbidden", error.message)
+        default: self = .badRequest(error.message)
+        }
     }
 
     /// 400: the request cannot be understood.
@@ -63,6 +68,7 @@ struct APIErrorMiddleware: RouterMiddleware {
             switch error.code {
             case .notFound: throw APIError(.notFound, "notFound", error.message)
             case .invalidState: throw APIError(.conflict, "conflict", error.message)
+            case .invalidInput: throw APIError.badRequest(error.message)
             default: throw APIError(.internalServerError, "storeError", error.message)
             }
         } catch let error as HTTPError {

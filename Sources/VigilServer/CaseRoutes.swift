@@ -54,9 +54,34 @@ struct CaseRoutes {
         }
         api.post("cases/:id/close") { request, context in
             let (id, actor) = try actingUser(context)
-            struct Body: Decodable { var outcome: String }
-            let body = try await APIBody.decode(Body.self, from: request, allowed: ["outcome"])
-            try await actions.close(id, outcome: body.outcome, by: actor)
+            struct Body: Decodable {
+                var outcome: String
+                var detail: String?
+                var receivingAgency: String?
+                var linkedCase: String?
+                var childrenSafeguarded: Int?
+                var overrideReason: String?
+            }
+            let body = try await APIBody.decode(
+                Body.self, from: request,
+                allowed: ["outcome", "detail", "receivingAgency", "linkedCase", "childrenSafeguarded", "overrideReason"])
+            let outcome: CaseOutcome
+            do throws(CaseOutcomeError) {
+                outcome = try CaseOutcome.parse(
+                    code: body.outcome, detail: body.detail, receivingAgency: body.receivingAgency, linkedCase: body.linkedCase,
+                    childrenSafeguarded: body.childrenSafeguarded)
+            } catch {
+                throw APIError.badRequest(error.message)
+            }
+            try await actions.close(id, outcome: outcome, overrideReason: body.overrideReason, by: actor)
+            return try APIBody.json(try await store.caseDetail(id, asOf: now()).summary)
+        }
+        api.post("cases/:id/reopen") { request, context in
+            let user = try context.require(.overrideCaseRules)
+            let id = try APIBody.caseID(context)
+            struct Body: Decodable { var reason: String }
+            let body = try await APIBody.decode(Body.self, from: request, allowed: ["reason"])
+            try await actions.reopen(id, reason: body.reason, by: context.caseActor(user))
             return try APIBody.json(try await store.caseDetail(id, asOf: now()).summary)
         }
         api.post("cases/:id/notifications") { request, context in
@@ -75,22 +100,29 @@ struct CaseRoutes {
     }
 
     /// `{flag, method, reference}` records a notification (the case's holder or a supervisor);
-    /// `{flag, defer: true, reason, reviewBy}` a deferral (supervisors only).
+    /// `{flag, defer: true, reason, reviewBy}` a deferral and `{flag, withdraw: true, reason}` a withdrawal
+    /// (supervisors only).
     private func notify(_ request: Request, _ context: APIContext) async throws -> Response {
         struct Body: Decodable {
             var flag: String
             var method: String?
             var reference: String?
             var `defer`: Bool?
+            var withdraw: Bool?
             var reason: String?
             var reviewBy: String?
         }
         let body = try await APIBody.decode(
             Body.self, from: request,
-            allowed: ["flag", "method", "reference", "defer", "reason", "reviewBy"])
+            allowed: ["flag", "method", "reference", "defer", "withdraw", "reason", "reviewBy"])
         guard let flag = FlagKind(name: body.flag) else { throw APIError.badRequest("flag must be socialCare or lado") }
         let id: CaseID
-        if body.defer == true {
+        if body.withdraw == true {
+            let user = try context.require(.deferFlags)
+            id = try APIBody.caseID(context)
+            guard let reason = body.reason else { throw APIError.badRequest("a withdrawal needs a reason") }
+            try await actions.withdraw(id, flag: flag, reason: reason, by: context.caseActor(user))
+        } else if body.defer == true {
             let user = try context.require(.deferFlags)
             id = try APIBody.caseID(context)
             guard let reason = body.reason, let reviewText = body.reviewBy else {

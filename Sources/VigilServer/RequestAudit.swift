@@ -12,7 +12,7 @@ extension APIContext {
     /// `user`, from the client's address, as `CaseActions` takes them: bound by the holder rule unless
     /// their role may act on any case.
     func caseActor(_ user: UserRecord) -> CaseActor {
-        CaseActor(audit: AuditActor(name: user.name, remote: remote), mayActOnAnyCase: user.role.allows(.actOnAnyCase))
+        CaseActor(audit: AuditActor(name: user.name, remote: remote), role: user.role)
     }
 
     /// Appends a read (or a refusal) by the request's user — or by `name`, when a refusal knows who was

@@ -27,7 +27,7 @@ extension MemoryStore {
             statistics.byEffectiveGrade[row.effectiveGrade(asOf: asOf), default: 0] += 1
             if row.dueAt < asOf { statistics.overdue += 1 }
         }
-        for flag in flags where flag.state == .open && cases[flag.caseId]!.isOpen {
+        for flag in flags where FlagLifecycle.standing(state: flag.state, dueAt: flag.dueAt, asOf: asOf).state == .open {
             statistics.openFlags[flag.kind, default: 0] += 1
             if flag.dueAt < asOf { statistics.overdueFlags += 1 }
         }
@@ -44,9 +44,10 @@ extension MemoryStore {
             provisional: row.provisional, imminentDanger: row.imminentDanger, childAccess: row.childAccess, youngestChildAge: row.youngestChildAge,
             receivedAt: row.receivedAt, dueAt: due, overdue: row.isOpen && asOf > due, claimedBy: row.claimedBy,
             flags: flags.filter { $0.caseId == row.id }.map { flag in
-                FlagSummary(
-                    kind: flag.kind, state: flag.state, raisedAt: flag.raisedAt, dueAt: flag.dueAt,
-                    overdue: flag.state == .open && asOf > flag.dueAt, raisedBy: flag.raisedBy)
+                let standing = FlagLifecycle.standing(state: flag.state, dueAt: flag.dueAt, asOf: asOf)
+                return FlagSummary(
+                    kind: flag.kind, state: standing.state, raisedAt: flag.raisedAt, dueAt: standing.dueAt, overdue: standing.overdue,
+                    raisedBy: flag.raisedBy)
             })
     }
 
@@ -80,7 +81,7 @@ extension MemoryStore {
         _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String, at: Date
     ) async throws {
         let at = at.storedInstant
-        try settle(id, flag, to: .notified)
+        try act(.notify, on: id, flag, at: at)
         cases[id.rawValue]!.notifications.append(NotificationRecord(flag: flag, by: officer.name, at: at, method: method, reference: reference))
         appendAuditEntry(AuditEvent(at: at, by: officer, .flagNotify, caseId: id, detail: "\(flag.rawValue) via \(method), ref \(reference)"))
     }
@@ -89,42 +90,69 @@ extension MemoryStore {
         _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date, at: Date
     ) async throws {
         let at = at.storedInstant
-        try settle(id, flag, to: .deferred)
-        decisions.append(
-            MemoryDecision(
-                caseId: id.rawValue,
-                record: DecisionRecord(kind: "defer", by: officer.name, at: at, flag: flag, detail: reason, reviewBy: reviewBy.storedInstant)))
+        try act(.deferral(reviewAt: reviewBy.storedInstant), on: id, flag, at: at)
+        record(id, DecisionRecord(kind: "defer", by: officer.name, at: at, flag: flag, detail: reason, reviewBy: reviewBy.storedInstant))
         appendAuditEntry(
             AuditEvent(at: at, by: officer, .flagDefer, caseId: id, detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(reviewBy))"))
     }
 
-    /// Moves an open flag to `state`, as `FlagSettlement` allows.
-    private func settle(_ id: CaseID, _ kind: FlagKind, to state: FlagState) throws {
+    public func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws {
+        let at = at.storedInstant
+        try act(.withdraw, on: id, flag, at: at)
+        record(id, DecisionRecord(kind: "withdraw", by: officer.name, at: at, flag: flag, detail: reason, reviewBy: nil))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .flagWithdraw, caseId: id, detail: "\(flag.rawValue): \(reason)"))
+    }
+
+    /// Takes `action` on the case's flag of `kind`, as `FlagLifecycle` allows.
+    private func act(_ action: FlagAction, on id: CaseID, _ kind: FlagKind, at: Date) throws {
         _ = try requireCase(id)
         let index = flags.firstIndex { $0.caseId == id.rawValue && $0.kind == kind }
-        if let refusal = FlagSettlement.refusal(kind: kind, of: id, current: index.map { flags[$0].state }, target: state) {
-            throw StoreError(refusal.missing ? .notFound : .invalidState, refusal.message)
+        let flag = index.map { flags[$0] }
+        if let refusal = FlagLifecycle.refusal(action, kind: kind, of: id, state: flag?.state, dueAt: flag?.dueAt, now: at) {
+            throw StoreError(refusal.reason == .missing ? .notFound : refusal.reason == .invalid ? .invalidInput : .invalidState, refusal.message)
         }
-        flags[index!].state = state
+        (flags[index!].state, flags[index!].dueAt) = FlagLifecycle.after(action, dueAt: flag!.dueAt)
+    }
+
+    /// Appends a decision to the case's history.
+    private func record(_ id: CaseID, _ decision: DecisionRecord) {
+        decisions.append(MemoryDecision(caseId: id.rawValue, record: decision))
     }
 
     public func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws {
         let at = at.storedInstant
         guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is closed") }
-        decisions.append(
-            MemoryDecision(
-                caseId: id.rawValue, record: DecisionRecord(kind: decision, by: officer.name, at: at, flag: nil, detail: rationale, reviewBy: nil)))
+        record(id, DecisionRecord(kind: decision, by: officer.name, at: at, flag: nil, detail: rationale, reviewBy: nil))
         appendAuditEntry(AuditEvent(at: at, by: officer, .caseDecide, caseId: id, detail: "\(decision): \(rationale)"))
     }
 
-    public func close(_ id: CaseID, outcome: String, by officer: AuditActor, at: Date) async throws {
+    public func close(_ id: CaseID, outcome: CaseOutcome, overrideReason: String?, by officer: AuditActor, at: Date) async throws {
         let at = at.storedInstant
         guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is already closed") }
+        let unsettled = flags.filter { $0.caseId == id.rawValue && FlagLifecycle.isUnsettled($0.state) }.map(\.kind)
+        if let refusal = ClosingRules.refusal(caseId: id, unsettled: unsettled, overrideReason: overrideReason) {
+            throw StoreError(.invalidState, refusal)
+        }
         cases[id.rawValue]!.releaseClaim(at: at)
         cases[id.rawValue]!.isOpen = false
-        decisions.append(
-            MemoryDecision(
-                caseId: id.rawValue, record: DecisionRecord(kind: "close", by: officer.name, at: at, flag: nil, detail: outcome, reviewBy: nil)))
-        appendAuditEntry(AuditEvent(at: at, by: officer, .caseClose, caseId: id, detail: outcome))
+        record(id, DecisionRecord(kind: "close", by: officer.name, at: at, flag: nil, detail: outcome.text, reviewBy: nil))
+        let override = unsettled.isEmpty ? nil : overrideReason
+        if let override {
+            record(id, DecisionRecord(kind: "close-override", by: officer.name, at: at, flag: nil, detail: override, reviewBy: nil))
+        }
+        appendAuditEntry(
+            AuditEvent(
+                at: at, by: officer, .caseClose, caseId: id,
+                detail: outcome.text + (override.map { "; override with calls still to make: \($0)" } ?? "")))
+    }
+
+    public func reopen(_ id: CaseID, reason: String, by officer: AuditActor, at: Date) async throws {
+        let at = at.storedInstant
+        guard try !requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is open") }
+        cases[id.rawValue]!.isOpen = true
+        cases[id.rawValue]!.updatedAt = at
+        record(id, DecisionRecord(kind: "reopen", by: officer.name, at: at, flag: nil, detail: reason, reviewBy: nil))
+        reassess(id.rawValue, trigger: .officer(officer.name), now: at)
+        appendAuditEntry(AuditEvent(at: at, by: officer, .caseReopen, caseId: id, detail: reason))
     }
 }

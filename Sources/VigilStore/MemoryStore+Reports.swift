@@ -12,17 +12,17 @@ extension MemoryStore {
         let urgent = byReceipt.filter { row in
             Grade.urgent.contains(row.grade) && asOf > targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
         }
-        let openFlags = flags.enumerated().filter { $0.element.state == .open && cases[$0.element.caseId]!.isOpen }
+        let openFlags = flags.enumerated().filter { FlagLifecycle.standing(state: $0.element.state, dueAt: $0.element.dueAt, asOf: asOf).state == .open }
             .sorted { ($0.element.dueAt, $0.offset) < ($1.element.dueAt, $1.offset) }.map(\.element)
         return SupervisorOverview(
             aged: aged(asOf: asOf),
             openFlags: openFlags.prefix(limit).map { flag in
                 OpenFlagLine(
-                    caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt, claimedBy: cases[flag.caseId]!.claimedBy
-                )
+                    caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt,
+                    claimedBy: cases[flag.caseId]!.claimedBy, caseClosed: !cases[flag.caseId]!.isOpen)
             },
             openFlagCount: openFlags.count,
-            deferrals: deferrals(),
+            deferrals: deferrals(asOf: asOf),
             oldest: byReceipt.prefix(limit).map { line($0, asOf: asOf) },
             overdueUrgent: urgent.prefix(limit).map { line($0, asOf: asOf) },
             overdueUrgentCount: urgent.count,
@@ -49,9 +49,9 @@ extension MemoryStore {
         return AgedBacklog(asOf: asOf, counted: Array(cells.values))
     }
 
-    /// Deferred flags of open cases with their latest deferral, earliest review first.
-    private func deferrals() -> [DeferralLine] {
-        flags.filter { $0.state == .deferred && cases[$0.caseId]!.isOpen }.compactMap { flag -> (Int, DeferralLine)? in
+    /// Flags still deferred at `asOf` with their latest deferral, earliest review first.
+    private func deferrals(asOf: Date) -> [DeferralLine] {
+        flags.filter { FlagLifecycle.standing(state: $0.state, dueAt: $0.dueAt, asOf: asOf).state == .deferred }.compactMap { flag -> (Int, DeferralLine)? in
             guard
                 let index = decisions.lastIndex(where: { $0.caseId == flag.caseId && $0.record.kind == "defer" && $0.record.flag == flag.kind }),
                 let reviewBy = decisions[index].record.reviewBy

@@ -48,21 +48,30 @@ public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore {
     /// Everything known about a case, with due and overdue judged at `asOf`.
     func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail
 
-    /// Records that social care or the LADO was told, closing that flag.
+    /// Records that social care or the LADO was told: an open or deferred flag becomes notified.
     func recordNotification(
         _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String,
         at: Date) async throws
 
-    /// Records a supervisor's decision to defer a notification, closing that flag until review.
+    /// Records a supervisor's decision to defer an open call until `reviewBy` (in the future); once that
+    /// passes the flag is open again, overdue from the review time (`FlagLifecycle`).
     func recordDeferral(
         _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date,
         at: Date) async throws
 
+    /// Records a supervisor's withdrawal of an open or deferred call, with the reason.
+    func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws
+
     /// Records an investigator's or supervisor's decision on a case (e.g. `visit`, `warrant`) with its rationale.
     func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws
 
-    /// Closes a case with an outcome; it leaves the backlog.
-    func close(_ id: CaseID, outcome: String, by officer: AuditActor, at: Date) async throws
+    /// Closes a case with its outcome; it leaves the backlog. A case with calls still to make (open or
+    /// deferred flags) closes only with `overrideReason` (`ClosingRules`; whether the closer may override is
+    /// the caller's rule), which is recorded, and its calls stay listed until made or withdrawn.
+    func close(_ id: CaseID, outcome: CaseOutcome, overrideReason: String?, by officer: AuditActor, at: Date) async throws
+
+    /// Restores a closed case to the backlog, unclaimed and graded again, with the reason.
+    func reopen(_ id: CaseID, reason: String, by officer: AuditActor, at: Date) async throws
 }
 
 extension Store {

@@ -12,6 +12,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code("notFound")
         /// The request does not fit the record's state (e.g. releasing a case nobody holds).
         public static let invalidState = Code("invalidState")
+        /// The request's own values are unacceptable (e.g. a review time in the past).
+        public static let invalidInput = Code("invalidInput")
     }
 
     /// The failure's code.

@@ -127,14 +127,17 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     public var dueAt: Date
     /// Who holds the case.
     public var claimedBy: String?
+    /// True when the case was closed by a supervisor's override with this call still to make.
+    public var caseClosed: Bool
 
     /// Creates the value from its parts.
-    public init(caseId: CaseID, kind: FlagKind, raisedAt: Date, dueAt: Date, claimedBy: String?) {
+    public init(caseId: CaseID, kind: FlagKind, raisedAt: Date, dueAt: Date, claimedBy: String?, caseClosed: Bool) {
         self.caseId = caseId
         self.kind = kind
         self.raisedAt = raisedAt
         self.dueAt = dueAt
         self.claimedBy = claimedBy
+        self.caseClosed = caseClosed
     }
 }
 

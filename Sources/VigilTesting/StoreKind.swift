@@ -50,3 +50,8 @@ public func accepted(_ outcome: ImportOutcome) -> CaseID? {
     if case .accepted(let id) = outcome { return id }
     return nil
 }
+
+/// A coded outcome for tests that close cases (no further action, insufficient evidence, unless `code`).
+public func outcome(_ code: CaseOutcomeCode = .nfaInsufficientEvidence) -> CaseOutcome {
+    try! CaseOutcome(code: code)
+}

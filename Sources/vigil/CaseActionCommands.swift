@@ -13,22 +13,24 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Argument(help: "The case id.")
     var caseId: String
 
-    @Option(help: "Who releases it (default: $USER).")
+    @Option(name: [.customLong("as"), .customLong("by")], help: "Who releases it (default: $USER).")
     var by: String?
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let actor = try CommandLineActor.caseActor(by)
-        try await CommandLineActor.actions(try store.open()).release(id, by: actor)
+        let target = try store.open()
+        let actor = try await CommandLineActor.caseActor(by, in: target)
+        try await CommandLineActor.actions(target).release(id, by: actor)
         print("\(id) released to the backlog")
     }
 }
 
-/// `vigil notify CASE --flag socialCare|lado (--method M --reference R | --defer --reason R --review-by T)`.
+/// `vigil notify CASE --flag socialCare|lado (--method M --reference R | --defer --reason R --review-by T |
+/// --withdraw --reason R)`.
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notify",
-        abstract: "Record that social care or the LADO was told, or a supervisor's decision to defer telling them."
+        abstract: "Record that social care or the LADO was told, or a supervisor's decision to defer the call or withdraw it."
     )
 
     @OptionGroup var store: StoreOptions
@@ -48,21 +50,28 @@ struct NotifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("defer"), help: "Record a deferral instead of a notification.")
     var deferral = false
 
-    @Option(help: "Why the notification is deferred (e.g. risk of tipping off).")
+    @Flag(help: "Record a supervisor's withdrawal of the call instead (it will not be made).")
+    var withdraw = false
+
+    @Option(help: "Why the call is deferred (e.g. risk of tipping off) or withdrawn.")
     var reason: String?
 
     @Option(help: "When the deferral must be reviewed (RFC 3339 with offset).")
     var reviewBy: String?
 
-    @Option(help: "Who records it (default: $USER).")
+    @Option(name: [.customLong("as"), .customLong("by")], help: "Who records it (default: $USER); deferring and withdrawing need a supervisor.")
     var by: String?
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
-        let officer = try CommandLineActor.caseActor(by)
         let target = try store.open()
-        if deferral {
+        let officer = try await CommandLineActor.caseActor(by, in: target)
+        if withdraw {
+            guard let reason else { throw ValidationError("--withdraw needs --reason") }
+            try await CommandLineActor.actions(target).withdraw(id, flag: kind, reason: reason, by: officer)
+            print("\(id): \(kind.rawValue) call withdrawn")
+        } else if deferral {
             guard let reason, let reviewBy else {
                 throw ValidationError("--defer needs --reason and --review-by")
             }
@@ -94,38 +103,91 @@ struct DecideCommand: AsyncParsableCommand {
     @Option(help: "Why.")
     var rationale: String
 
-    @Option(help: "Who decides (default: $USER).")
+    @Option(name: [.customLong("as"), .customLong("by")], help: "Who decides (default: $USER).")
     var by: String?
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let officer = try CommandLineActor.caseActor(by)
         let target = try store.open()
+        let officer = try await CommandLineActor.caseActor(by, in: target)
         try await CommandLineActor.actions(target).decide(id, decision: decision, rationale: rationale, by: officer)
         print("\(id): decision \(decision) recorded")
     }
 }
 
-/// `vigil close CASE --outcome TEXT`.
+/// `vigil close CASE --outcome CODE [--detail T] [--receiving-agency A] [--linked-case C] [--children-safeguarded N]
+/// [--override-reason R]`.
 struct CloseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a case with its outcome.")
+    static let configuration = CommandConfiguration(
+        commandName: "close",
+        abstract: "Close a case with its coded outcome (its holder or a supervisor).",
+        discussion: """
+            A case whose calls to social care or the LADO are still to make closes only when a supervisor gives \
+            --override-reason; the calls then stay listed until they are made or withdrawn.
+            """)
 
     @OptionGroup var store: StoreOptions
 
     @Argument(help: "The case id.")
     var caseId: String
 
-    @Option(help: "The outcome (e.g. 'arrest', 'no further action').")
+    @Option(help: "The outcome: \(CaseOutcomeCode.allCases.map(\.rawValue).joined(separator: ", ")).")
     var outcome: String
 
-    @Option(help: "Who closes it (default: $USER).")
+    @Option(help: "Free-text detail.")
+    var detail: String?
+
+    @Option(help: "The force or agency a transferred case goes to.")
+    var receivingAgency: String?
+
+    @Option(help: "The case a linked case joins.")
+    var linkedCase: String?
+
+    @Option(help: "Children safeguarded by the investigation (0–1000).", transform: NumberOption.whole(0...1_000))
+    var childrenSafeguarded = 0
+
+    @Option(help: "A supervisor's reason for closing with calls still to make.")
+    var overrideReason: String?
+
+    @Option(name: [.customLong("as"), .customLong("by")], help: "Who closes it (default: $USER).")
     var by: String?
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let officer = try CommandLineActor.caseActor(by)
+        let coded: CaseOutcome
+        do throws(CaseOutcomeError) {
+            coded = try CaseOutcome.parse(
+                code: outcome, detail: detail, receivingAgency: receivingAgency, linkedCase: linkedCase,
+                childrenSafeguarded: childrenSafeguarded)
+        } catch {
+            throw ValidationError(error.message)
+        }
         let target = try store.open()
-        try await CommandLineActor.actions(target).close(id, outcome: outcome, by: officer)
-        print("\(id) closed: \(outcome)")
+        let officer = try await CommandLineActor.caseActor(by, in: target)
+        try await CommandLineActor.actions(target).close(id, outcome: coded, overrideReason: overrideReason, by: officer)
+        print("\(id) closed: \(coded.text)")
+    }
+}
+
+/// `vigil reopen CASE --reason R --as SUPERVISOR`.
+struct ReopenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Restore a closed case to the backlog (a supervisor).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    @Option(help: "Why the case is reopened.")
+    var reason: String
+
+    @Option(name: [.customLong("as"), .customLong("by")], help: "The supervisor reopening it (default: $USER).")
+    var by: String?
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        let target = try store.open()
+        try await CommandLineActor.actions(target).reopen(id, reason: reason, by: try await CommandLineActor.caseActor(by, in: target))
+        print("\(id) reopened: back in the backlog")
     }
 }

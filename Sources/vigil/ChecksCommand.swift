@@ -56,7 +56,8 @@ struct ChecksCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let check = try await CommandLineActor.actions(try store.open()).retryCheck(checkId, by: try CommandLineActor.caseActor(by))
+            let target = try store.open()
+            let check = try await CommandLineActor.actions(target).retryCheck(checkId, by: try await CommandLineActor.caseActor(by, in: target))
             print(CheckText.line(check))
         }
     }

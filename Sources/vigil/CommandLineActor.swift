@@ -9,15 +9,21 @@ import VigilStore
 
 /// The person behind a CLI command, as the audit log records them.
 enum CommandLineActor {
-    /// The case actions of a local database: its operator is not bound by the holder rule (a local
-    /// database has no sign-in; the API and the dashboard apply the rule by role).
+    /// The case actions of a local database.
     static func actions(_ store: any Store) -> CaseActions {
         CaseActions(store: store, now: { Date() })
     }
 
-    /// The person named on the command line, as `CaseActions` takes them.
-    static func caseActor(_ explicit: String?) throws -> CaseActor {
-        CaseActor(audit: try actor(explicit), mayActOnAnyCase: true)
+    /// The person named on the command line (`--as` / `--by`, else `$USER`), as `CaseActions` takes them:
+    /// a registered, active user of the database acts with their role; anyone else is a local operator
+    /// with an investigator's permissions, so the holder rule binds them and a supervisor's decisions
+    /// (deferring or withdrawing a call, closing past one, reopening) are refused. A local database has no
+    /// sign-in: whoever can write its file can add a supervisor with `vigil user add`, so these roles keep
+    /// people from mistakes, not the database's owner from the database (docs/DECISIONS.md).
+    static func caseActor(_ explicit: String?, in store: any Store) async throws -> CaseActor {
+        let audit = try actor(explicit)
+        let role = try await store.users().first { $0.name == audit.name && $0.revokedAt == nil }?.role ?? .investigator
+        return CaseActor(audit: audit, role: role)
     }
 
     /// The person named on the command line (see `name`), from `cli@<host>`.

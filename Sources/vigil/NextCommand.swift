@@ -31,7 +31,8 @@ struct NextCommand: AsyncParsableCommand {
             return
         }
         guard let officer, !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is required") }
-        let entry = try await CommandLineActor.actions(try store.open()).claimNext(by: try CommandLineActor.caseActor(officer))
+        let target = try store.open()
+        let entry = try await CommandLineActor.actions(target).claimNext(by: try await CommandLineActor.caseActor(officer, in: target))
         Self.show(entry, json: json, raw: String(decoding: try VigilJSON.encoder.encode(ClaimResult(claimed: entry)), as: UTF8.self))
     }
 

@@ -7,7 +7,7 @@ struct RoleTests {
         .importer: [.importReferrals],
         .investigator: [.claimCases, .readCases, .actOnHeldCases],
         .researcher: [.readCases, .manageChecks],
-        .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .readAudit, .manageChecks, .viewDashboard],
+        .supervisor: [.readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .overrideCaseRules, .readAudit, .manageChecks, .viewDashboard],
         .admin: [.manageUsers, .viewDashboard],
     ]
 
@@ -23,6 +23,7 @@ struct RoleTests {
     func exclusive() {
         #expect(Role.allCases.filter { $0.allows(.actOnAnyCase) } == [.supervisor])
         #expect(Role.allCases.filter { $0.allows(.deferFlags) } == [.supervisor])
+        #expect(Role.allCases.filter { $0.allows(.overrideCaseRules) } == [.supervisor])
         #expect(Role.allCases.filter { $0.allows(.manageUsers) } == [.admin])
         #expect(Role(name: "SUPERVISOR") == .supervisor)
     }

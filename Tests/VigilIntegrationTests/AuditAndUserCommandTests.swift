@@ -20,6 +20,39 @@ struct AuditAndUserCommandTests {
         }
     }
 
+    @Test("the CLI's closing and deferral rules: roles from the store (--as), the holder, overrides, future reviews, reopen")
+    func closingRulesFromTheCommandLine() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let batch = VigilProcess.samples.appendingPathComponent("nca-case-studies.jsonl").path
+        #expect(try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca"]).status == 0)
+        #expect(try await VigilProcess.run(["user", "add", "--db", db, "sam", "--role", "supervisor", "--by", "admin"]).status == 0)
+        let notHeld = try await VigilProcess.run(["close", "--db", db, "C-000003", "--outcome", "nfa-not-identified", "--as", "ann"])
+        #expect(notHeld.status != 0 && notHeld.stderr.contains("claim case C-000003"), "\(notHeld.stderr)")
+        #expect(try await VigilProcess.run(["next", "--db", db, "--officer", "ann"]).stdout.contains("C-000002"))
+        let withCall = try await VigilProcess.run(["close", "--db", db, "C-000002", "--outcome", "arrested", "--as", "ann"])
+        #expect(withCall.status != 0 && withCall.stderr.contains("socialCare call still to make"), "\(withCall.stderr)")
+        let deferByAnn = try await VigilProcess.run([
+            "notify", "--db", db, "C-000002", "--flag", "socialCare", "--defer", "--reason", "warrant", "--review-by", "2099-01-01T00:00:00Z",
+            "--as", "ann",
+        ])
+        #expect(deferByAnn.status != 0 && deferByAnn.stderr.contains("for supervisors"), "\(deferByAnn.stderr)")
+        let pastReview = try await VigilProcess.run([
+            "notify", "--db", db, "C-000002", "--flag", "socialCare", "--defer", "--reason", "warrant", "--review-by", "2020-01-01T00:00:00Z",
+            "--as", "sam",
+        ])
+        #expect(pastReview.status != 0 && pastReview.stderr.contains("future"), "\(pastReview.stderr)")
+        let overridden = try await VigilProcess.run([
+            "close", "--db", db, "C-000002", "--outcome", "arrested", "--children-safeguarded", "1", "--override-reason", "told MASH verbally",
+            "--as", "sam",
+        ])
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(try await VigilProcess.run(["reopen", "--db", db, "C-000002", "--reason", "r", "--as", "ann"]).status != 0)
+        #expect(try await VigilProcess.run(["reopen", "--db", db, "C-000002", "--reason", "new evidence", "--as", "sam"]).status == 0)
+        #expect(try await VigilProcess.run(["backlog", "--db", db]).stdout.contains("C-000002"))
+    }
+
     @Test("every read and change of a case is audited; editing or deleting an audit row with sqlite3 is detected")
     func tamperDetection() async throws {
         let folder = try TemporaryFolder()
@@ -27,6 +60,7 @@ struct AuditAndUserCommandTests {
         let db = folder.path("v.sqlite")
         let batch = VigilProcess.samples.appendingPathComponent("nca-case-studies.jsonl").path
         #expect(try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca"]).status == 0)
+        #expect(try await VigilProcess.run(["user", "add", "--db", db, "ann", "--role", "supervisor", "--by", "admin"]).status == 0)
         #expect(try await VigilProcess.run(["show", "--db", db, "C-000001", "--by", "ann"]).status == 0)
         #expect(try await VigilProcess.run(["next", "--db", db, "--officer", "bob"]).status == 0)
         #expect(
@@ -34,7 +68,7 @@ struct AuditAndUserCommandTests {
                 "notify", "--db", db, "C-000001", "--flag", "lado", "--method", "phone",
                 "--reference", "LADO-EX-1", "--by", "ann",
             ]).status == 0)
-        #expect(try await VigilProcess.run(["close", "--db", db, "C-000003", "--outcome", "no further action", "--by", "sup"]).status == 0)
+        #expect(try await VigilProcess.run(["close", "--db", db, "C-000003", "--outcome", "nfa-not-identified", "--as", "ann"]).status == 0)
 
         let trail = try await VigilProcess.run(["audit", "show", "--db", db, "--case", "C-000001", "--json"])
         let entries = try JSONSerialization.jsonObject(with: Data(trail.stdout.utf8)) as? [[String: Any]] ?? []
@@ -42,7 +76,7 @@ struct AuditAndUserCommandTests {
         #expect(entries.map { $0["actor"] as? String } == ["ann", "ann"])
         #expect((entries.first?["remote"] as? String)?.hasPrefix("cli@") == true)
         let intact = try await VigilProcess.run(["audit", "verify", "--db", db])
-        #expect(intact.status == 0 && intact.stdout.contains("intact: 5 entries"), "reading the trail is audited too: \(intact.stdout)")
+        #expect(intact.status == 0 && intact.stdout.contains("intact: 6 entries"), "reading the trail is audited too: \(intact.stdout)")
 
         #expect(try await sqlite3(db, "UPDATE audit_log SET detail = 'edited' WHERE id = 2") != 0, "the table refuses edits")
         #expect(try await sqlite3(db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = 'nothing to see' WHERE id = 3") == 0)

@@ -103,7 +103,7 @@ struct ResearchPipelineTests {
     @Test("dependent stages wait for their inputs; independent checks of one case and of many cases run at once")
     func concurrency() async throws {
         let seen = seen
-        try await ResearchHarness.run(stub: .init(latencyMs: 150)) { harness in
+        try await ResearchHarness.run(stub: .init(latencyMs: 1_500)) { harness in
             let leads = (1...6).map { lead("L\($0)", ip: "192.0.2.\($0)", lastSeen: seen) }
             _ = try await harness.store.importReferrals(leads, sources: harness.sources, now: seen + 700)
             try await harness.researchUntilIdle()

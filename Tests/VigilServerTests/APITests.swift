@@ -80,7 +80,7 @@ struct APITests {
                 json: #"{"decision": "visit", "rationale": "child of 7 in the household"}"#)
             #expect(decided.status == 200)
             #expect(try await api.call("POST", "/api/v1/cases/\(id)/release", as: .supervisor).status == 200)
-            #expect(try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrest"}"#).status == 200)
+            #expect(try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrested", "childrenSafeguarded": 2}"#).status == 200)
             #expect(try await api.call("GET", "/api/v1/cases/\(id)/checks", as: .researcher).status == 200)
 
             let audit = try await api.call("GET", "/api/v1/audit?case=\(id)", as: .supervisor)
@@ -89,6 +89,53 @@ struct APITests {
             #expect(try await api.store.verifyAudit(against: nil).isIntact)
             let empty = try await api.call("POST", "/api/v1/checks/999/retry", as: .researcher)
             #expect(empty.status == 404 && APIHarness.errorCode(empty.json) == "notFound")
+        }
+    }
+
+    @Test("closing rules over the API: a call still to make refuses the holder and a supervisor without override; reopen; deferral rules")
+    func closingAndDeferral() async throws {
+        try await APIHarness.run { api in
+            _ = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                contentType: "application/x-ndjson")
+            let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
+            let id = try #require(((claimed.json as? [String: Any])?["case"] as? [String: Any])?["caseId"] as? String)
+            let refused = try await api.call("POST", "/api/v1/cases/\(id)/close", as: .investigator, json: #"{"outcome": "arrested"}"#)
+            #expect(refused.status == 409 && "\(refused.json ?? "")".contains("socialCare"), "\(refused.json ?? "")")
+            let unexplained = try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrested"}"#)
+            #expect(unexplained.status == 409)
+            let overriding = try await api.call(
+                "POST", "/api/v1/cases/\(id)/close", as: .investigator, json: #"{"outcome": "arrested", "overrideReason": "x"}"#)
+            #expect(overriding.status == 403, "only a supervisor overrides")
+            let uncoded = try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrest"}"#)
+            #expect(uncoded.status == 400 && "\(uncoded.json ?? "")".contains("nfa-insufficient-evidence"))
+            let transfer = try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "transferred"}"#)
+            #expect(transfer.status == 400, "a transfer names the receiving force")
+            let closed = try await api.call(
+                "POST", "/api/v1/cases/\(id)/close", as: .supervisor,
+                json: #"{"outcome": "transferred", "receivingAgency": "Example Constabulary", "overrideReason": "their MASH is told", "childrenSafeguarded": 2}"#)
+            #expect(closed.status == 200)
+            let statistics = try await api.store.backlogStatistics(asOf: Date())
+            #expect(statistics.openFlags[.socialCare] == 3, "the closed case's call is still counted")
+            #expect(try await api.call("POST", "/api/v1/cases/\(id)/reopen", as: .investigator, json: #"{"reason": "r"}"#).status == 403)
+            #expect(try await api.call("POST", "/api/v1/cases/\(id)/reopen", as: .supervisor, json: #"{"reason": "new referral"}"#).status == 200)
+            #expect(try await api.store.caseDetail(try #require(CaseID(text: id)), asOf: Date()).status == "open")
+
+            let past = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .supervisor,
+                json: #"{"flag": "socialCare", "defer": true, "reason": "warrant", "reviewBy": "2020-01-01T00:00:00Z"}"#)
+            #expect(past.status == 400)
+            let deferred = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .supervisor,
+                json: #"{"flag": "socialCare", "defer": true, "reason": "warrant", "reviewBy": "2099-01-01T00:00:00Z"}"#)
+            #expect(deferred.status == 200)
+            let notified = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .supervisor,
+                json: #"{"flag": "socialCare", "method": "phone", "reference": "MASH-9"}"#)
+            #expect(notified.status == 200, "a deferred call can be made")
+            let withdrawn = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .investigator, json: #"{"flag": "socialCare", "withdraw": true, "reason": "r"}"#)
+            #expect(withdrawn.status == 403)
         }
     }
 

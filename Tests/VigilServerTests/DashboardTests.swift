@@ -153,13 +153,17 @@ struct DashboardTests {
             let flagged = try #require(try await web.store.supervisorOverview(asOf: Date(), limit: 1).openFlags.first)
             let flagPage = try await browser.get("/cases/\(flagged.caseId)")
             #expect(flagPage.text.contains(#"action="/cases/\#(flagged.caseId)/defer""#))
+            let review = Timestamp.format(Date(timeIntervalSinceNow: 86_400 * 2)).prefix(16)
+            let past = try await browser.post(
+                "/cases/\(flagged.caseId)/defer", ["csrf": csrf, "flag": flagged.kind.rawValue, "reason": "r", "reviewBy": "2020-01-01T09:30"])
+            #expect(past.status == .badRequest, "a review time in the past is refused")
             let deferred = try await browser.post(
                 "/cases/\(flagged.caseId)/defer",
-                ["csrf": csrf, "flag": flagged.kind.rawValue, "reason": "risk of tipping off", "reviewBy": "2026-12-01T09:30"])
+                ["csrf": csrf, "flag": flagged.kind.rawValue, "reason": "risk of tipping off", "reviewBy": String(review)])
             #expect(deferred.status == .seeOther)
             let after = try await web.store.caseDetail(flagged.caseId, asOf: Date())
             #expect(after.summary.flags.first { $0.kind == flagged.kind }?.state == .deferred)
-            #expect(after.decisions.last?.reviewBy == (try Timestamp.parse("2026-12-01T09:30:00Z").get()))
+            #expect(after.decisions.last?.reviewBy == (try Timestamp.parse(review + ":00Z").get()))
             let dashboard = try await browser.get("/")
             #expect(dashboard.text.contains("risk of tipping off"))
             #expect(try await web.store.audit(caseId: flagged.caseId).contains { $0.action == "flag.defer" })

@@ -23,7 +23,7 @@ struct ReportConformanceTests {
         #expect(ids.count == 12)
         _ = try await store.claimNext(by: AuditActor(name: "dc-a", remote: "test"), now: now)
         _ = try await store.claimNext(by: AuditActor(name: "dc-b", remote: "test"), now: now)
-        try await store.close(ids[11], outcome: "no further action", by: AuditActor(name: "sup", remote: "test"), at: now - 0.1 * day)
+        try await store.close(ids[11], outcome: outcome(), overrideReason: nil, by: AuditActor(name: "sup", remote: "test"), at: now - 0.1 * day)
         return (store, dispose, now)
     }
 

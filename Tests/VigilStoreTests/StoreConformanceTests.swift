@@ -79,7 +79,7 @@ struct StoreConformanceTests {
         defer { dispose() }
         let key = LinkKey.espAccount(service: "Example Chat", userId: "u1")!
         let first = try #require(accepted(try await store.importReferrals([submission("A", links: [key])], sources: [], now: t0)[0]))
-        try await store.close(first, outcome: "no further action", by: AuditActor(name: "sup", remote: "test"), at: t0 + 60)
+        try await store.close(first, outcome: outcome(), overrideReason: nil, by: AuditActor(name: "sup", remote: "test"), at: t0 + 60)
         let second = try #require(accepted(try await store.importReferrals([submission("B", links: [key])], sources: [], now: t0 + 120)[0]))
         #expect(second != first)
         #expect(try await store.backlog(asOf: t0 + 120, limit: nil).map(\.caseId) == [second])
@@ -223,18 +223,18 @@ struct StoreConformanceTests {
         let id = try #require(accepted(try await store.importReferrals([submission("A")], sources: [], now: t0)[0]))
         try await store.recordDecision(
             id, decision: "visit", rationale: "child in household", by: AuditActor(name: "ann", remote: "test"), at: t0 + 30)
-        try await store.close(id, outcome: "arrest", by: AuditActor(name: "ann", remote: "test"), at: t0 + 60)
+        try await store.close(id, outcome: outcome(.arrested), overrideReason: nil, by: AuditActor(name: "ann", remote: "test"), at: t0 + 60)
         #expect(try await store.backlog(asOf: t0 + 60, limit: nil).isEmpty)
         #expect(try await store.claimNext(by: AuditActor(name: "bob", remote: "test"), now: t0 + 60) == nil)
         let detail = try await store.caseDetail(id, asOf: t0 + 60)
         #expect(detail.status == "closed" && detail.summary.position == nil)
         #expect(detail.decisions.map(\.kind) == ["visit", "close"])
-        #expect(detail.decisions.map(\.detail) == ["child in household", "arrest"])
+        #expect(detail.decisions.map(\.detail) == ["child in household", "arrested; 0 children safeguarded"])
         await #expect(throws: StoreError.self) {
             try await store.recordDecision(id, decision: "late", rationale: "x", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90)
         }
         await #expect(throws: StoreError.self) {
-            try await store.close(id, outcome: "again", by: AuditActor(name: "ann", remote: "test"), at: t0 + 90)
+            try await store.close(id, outcome: outcome(), overrideReason: nil, by: AuditActor(name: "ann", remote: "test"), at: t0 + 90)
         }
         await #expect(throws: StoreError.self) { try await store.caseDetail(CaseID(999), asOf: t0) }
     }

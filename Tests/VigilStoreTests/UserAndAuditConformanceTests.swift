@@ -105,14 +105,14 @@ struct UserAndAuditConformanceTests {
         try await store.recordDecision(claimed.caseId, decision: "visit", rationale: "child at home", by: dc, at: t0 + 2)
         try await store.recordNotification(claimed.caseId, flag: .socialCare, by: dc, method: "phone", reference: "MASH-1", at: t0 + 3)
         try await store.release(claimed.caseId, by: dc, now: t0 + 4)
-        try await store.close(claimed.caseId, outcome: "no further action", by: dc, at: t0 + 5)
-        await #expect(throws: StoreError.self) { try await store.close(claimed.caseId, outcome: "again", by: dc, at: t0 + 6) }
+        try await store.close(claimed.caseId, outcome: outcome(), overrideReason: nil, by: dc, at: t0 + 5)
+        await #expect(throws: StoreError.self) { try await store.close(claimed.caseId, outcome: outcome(), overrideReason: nil, by: dc, at: t0 + 6) }
         await #expect(throws: StoreError.self) { try await store.release(claimed.caseId, by: dc, now: t0 + 6) }
         let entries = try await store.audit(caseId: claimed.caseId)
         #expect(entries.map(\.action) == ["case.claim", "case.decide", "flag.notify", "case.release", "case.close"])
         #expect(entries.allSatisfy { $0.actor == "dc-one" && $0.remote == "198.51.100.9:5000" })
         #expect(entries.map(\.at) == [t0 + 1, t0 + 2, t0 + 3, t0 + 4, t0 + 5])
-        #expect(entries[2].detail == "socialCare via phone, ref MASH-1" && entries[4].detail == "no further action")
+        #expect(entries[2].detail == "socialCare via phone, ref MASH-1" && entries[4].detail == "nfa-insufficient-evidence; 0 children safeguarded")
         #expect(try await store.verifyAudit(against: nil).isIntact)
     }
 

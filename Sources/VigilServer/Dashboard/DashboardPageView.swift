@@ -38,6 +38,8 @@ struct DashboardPageView {
         var overdueBy: String
         var dueIn: String
         var holder: String?
+        /// The case was closed by a supervisor's override with this call still to make.
+        var caseClosed: Bool
     }
 
     struct DeferralRow {
@@ -130,7 +132,7 @@ struct DashboardPageView {
                 caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.kind.label,
                 raised: HumanTime.moment(flag.raisedAt), overdue: flag.dueAt < asOf,
                 overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)),
-                dueIn: HumanTime.duration(flag.dueAt.timeIntervalSince(asOf)), holder: flag.claimedBy)
+                dueIn: HumanTime.duration(flag.dueAt.timeIntervalSince(asOf)), holder: flag.claimedBy, caseClosed: flag.caseClosed)
         }
         flagsMore = overview.openFlags.count < overview.openFlagCount
         flagsShown = overview.openFlags.count
