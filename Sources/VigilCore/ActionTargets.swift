@@ -16,26 +16,27 @@ public struct ActionTargets: Sendable, Hashable, Codable {
     public var low: TimeInterval
     /// Time from raising a social-care flag to it being due, seconds.
     public var socialCareFlag: TimeInterval
-    /// Time from raising a LADO flag to it being due, seconds.
-    public var ladoFlag: TimeInterval
+    /// The working days a LADO flag's deadline counts in: it is due at the end of the next working day.
+    public var calendar: WorkingCalendar
 
     /// Creates targets.
     public init(
         veryHigh: TimeInterval, high: TimeInterval, medium: TimeInterval, low: TimeInterval,
-        socialCareFlag: TimeInterval, ladoFlag: TimeInterval
+        socialCareFlag: TimeInterval, calendar: WorkingCalendar
     ) {
         self.veryHigh = veryHigh
         self.high = high
         self.medium = medium
         self.low = low
         self.socialCareFlag = socialCareFlag
-        self.ladoFlag = ladoFlag
+        self.calendar = calendar
     }
 
-    /// Very High 24 h · High 7 days · Medium 14 days · Low 30 days; flags due 24 h after raising.
+    /// Very High 24 h · High 7 days · Medium 14 days · Low 30 days; social care due 24 h after raising,
+    /// the LADO by the end of the next working day (weekends only: no bank holidays listed).
     public static let standard = ActionTargets(
         veryHigh: 24 * 3600, high: 7 * 86400, medium: 14 * 86400, low: 30 * 86400,
-        socialCareFlag: 24 * 3600, ladoFlag: 24 * 3600
+        socialCareFlag: 24 * 3600, calendar: WorkingCalendar()
     )
 
     /// The target for a grade.
@@ -65,8 +66,12 @@ public struct ActionTargets: Sendable, Hashable, Codable {
         return grade.agedPromotion
     }
 
-    /// When a flag of this kind raised at `raisedAt` is due.
+    /// When a flag of this kind raised at `raisedAt` is due: social care after `socialCareFlag`, the LADO
+    /// at the end of the next working day.
     public func flagDueAt(kind: FlagKind, raisedAt: Date) -> Date {
-        raisedAt.addingTimeInterval(kind == .socialCare ? socialCareFlag : ladoFlag)
+        switch kind {
+        case .socialCare: raisedAt.addingTimeInterval(socialCareFlag)
+        case .lado: calendar.endOfNextWorkingDay(after: raisedAt)
+        }
     }
 }

@@ -17,6 +17,14 @@ public enum FlagKind: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Whom the call goes to at `moment`: children's social care in working hours, its emergency duty team
+    /// outside them; the LADO.
+    public func contact(at moment: Date, calendar: WorkingCalendar) -> String {
+        switch self {
+        case .socialCare: calendar.isWorkingTime(moment) ? "children's social care" : "emergency duty team"
+        case .lado: "LADO"
+        }
+    }
 }
 
 /// Where a flag is in its life (`FlagLifecycle`); a grade going down never closes it.

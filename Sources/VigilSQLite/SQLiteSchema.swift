@@ -410,6 +410,37 @@ enum SQLiteSchema {
                     sql: "UPDATE cases SET imminent_rank = ? WHERE id = ?", arguments: [BacklogKey.imminentRank(true), caseId])
             }
         }
+        migrator.registerMigration("v14-alert-outbox-and-working-day-lado") { db in
+            // The alert outbox (DESIGN.md, "Social-care and LADO flags"): one row per `alertId`, written in the
+            // transaction of the event that calls for it; `alerts_due` is what delivery leases from. Open LADO
+            // flags take the working-day deadline.
+            try db.execute(
+                sql: """
+                    CREATE TABLE alerts (
+                        id INTEGER PRIMARY KEY,
+                        alert_id TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        case_id INTEGER NOT NULL REFERENCES cases(id),
+                        grade_rank INTEGER NOT NULL,
+                        flag_kind TEXT,
+                        due_at INTEGER,
+                        message TEXT NOT NULL,
+                        raised_at INTEGER NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        delivered_at INTEGER,
+                        last_error TEXT
+                    );
+                    CREATE INDEX alerts_due ON alerts (next_attempt_at) WHERE state = 'pending';
+                    CREATE INDEX alerts_state ON alerts (state, id);
+                    CREATE INDEX flags_unsettled ON flags (due_at) WHERE state IN ('open', 'deferred');
+                    """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, raised_at FROM flags WHERE kind = 'lado' AND state = 'open'") {
+                let due = targets.flagDueAt(kind: .lado, raisedAt: Date(millis: row[1]))
+                try db.execute(sql: "UPDATE flags SET due_at = ? WHERE id = ?", arguments: [due.millis, row[0] as Int64])
+            }
+        }
         return migrator
     }
 

@@ -97,7 +97,8 @@ extension SQLiteStore {
         try recordAssessment(evaluation, AssessmentText(assessment), to: db, caseId: caseId, trigger: trigger, now: now)
     }
 
-    /// Appends the assessment, with its `text`, to the case's history and raises any new flag.
+    /// Appends the assessment, with its `text`, to the case's history, raises any new flag and writes the
+    /// alerts the evaluation calls for.
     func recordAssessment(
         _ evaluation: CaseEvaluation, _ text: AssessmentText, to db: Database, caseId: Int64, trigger: Provenance,
         now: Date
@@ -121,6 +122,7 @@ extension SQLiteStore {
                 .integer(caseId), .text(flag.kind.rawValue), .integer(flag.raisedAt.millis), .integer(flag.dueAt.millis),
                 .text(flag.raisedBy.rawValue))
         }
+        try Self.insertAlerts(db, AlertRules.alerts(for: evaluation, caseId: CaseID(caseId), now: now))
     }
 
     /// Re-assesses a case from its rows and records the result.

@@ -12,11 +12,11 @@ extension SQLiteStore {
     public func supervisorOverview(asOf: Date, limit: Int) async throws -> SupervisorOverview {
         try await pool.read { db in
             let urgent = try self.urgentOverdue(db, asOf: asOf, limit: limit)
+            let calls = try self.openCalls(db, asOf: asOf)
             return SupervisorOverview(
                 aged: try self.aged(db, asOf: asOf),
-                openFlags: try self.openFlags(db, asOf: asOf, limit: limit),
-                openFlagCount: try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM flags WHERE \(Self.callOpenSQL())", arguments: [asOf.millis]) ?? 0,
+                openFlags: Array(calls.prefix(limit)),
+                openFlagCount: calls.count,
                 deferrals: try self.deferrals(db, asOf: asOf),
                 oldest: try self.lines(db, asOf: asOf, where: "status = 'open'", order: "received_at, id", limit: limit),
                 overdueUrgent: urgent.lines,
@@ -211,22 +211,33 @@ extension SQLiteStore {
         }
     }
 
+    public func openCalls(asOf: Date) async throws -> [OpenFlagLine] {
+        try await pool.read { db in try self.openCalls(db, asOf: asOf) }
+    }
+
     /// Calls to make at `asOf` (open flags, and deferred ones past their review), on open and closed cases,
-    /// earliest due first.
-    private func openFlags(_ db: Database, asOf: Date, limit: Int) throws -> [OpenFlagLine] {
+    /// in `CallOrder`.
+    private func openCalls(_ db: Database, asOf: Date) throws -> [OpenFlagLine] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by, c.status FROM flags f JOIN cases c ON c.id = f.case_id
+                SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by, c.status,
+                    CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < ?1 THEN c.promoted_rank ELSE c.grade_rank END, c.imminent_rank,
+                    c.access_rank, c.youngest_rank, c.received_at
+                FROM flags f JOIN cases c ON c.id = f.case_id
                 WHERE \(Self.callOpenSQL("f."))
-                ORDER BY f.due_at, f.id LIMIT ?2
-                """, arguments: [asOf.millis, limit]
-        ).compactMap { row in
+                """, arguments: [asOf.millis]
+        ).compactMap { row -> OpenFlagLine? in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
+            let due = Date(millis: row[3])
+            let youngest: Int = row[9]
             return OpenFlagLine(
-                caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: Date(millis: row[3]),
-                claimedBy: row[4], caseClosed: row[5] == "closed")
-        }
+                caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: due, overdue: asOf > due,
+                claimedBy: row[4], caseClosed: row[5] == "closed", grade: Grade(rawValue: row[6]) ?? .low,
+                imminentDanger: row[7] == BacklogKey.imminentRank(true), childAccess: TriState(backlogRank: row[8]) ?? .unknown,
+                youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest, receivedAt: Date(millis: row[10]),
+                contact: kind.contact(at: asOf, calendar: targets.calendar))
+        }.sorted { $0.order < $1.order }
     }
 
     /// Flags still deferred at `asOf` (their review time to come), with the latest deferral of each.

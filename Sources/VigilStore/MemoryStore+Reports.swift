@@ -12,16 +12,11 @@ extension MemoryStore {
         let urgent = byReceipt.filter { row in
             Grade.urgent.contains(row.grade) && asOf > targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
         }
-        let openFlags = flags.enumerated().filter { FlagLifecycle.standing(state: $0.element.state, dueAt: $0.element.dueAt, asOf: asOf).state == .open }
-            .sorted { ($0.element.dueAt, $0.offset) < ($1.element.dueAt, $1.offset) }.map(\.element)
+        let calls = calls(asOf: asOf)
         return SupervisorOverview(
             aged: aged(asOf: asOf),
-            openFlags: openFlags.prefix(limit).map { flag in
-                OpenFlagLine(
-                    caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt,
-                    claimedBy: cases[flag.caseId]!.claimedBy, caseClosed: !cases[flag.caseId]!.isOpen)
-            },
-            openFlagCount: openFlags.count,
+            openFlags: Array(calls.prefix(limit)),
+            openFlagCount: calls.count,
             deferrals: deferrals(asOf: asOf),
             oldest: byReceipt.prefix(limit).map { line($0, asOf: asOf) },
             overdueUrgent: urgent.prefix(limit).map { line($0, asOf: asOf) },
@@ -33,6 +28,21 @@ extension MemoryStore {
     }
 
     public func agedBacklog(asOf: Date) async throws -> AgedBacklog { aged(asOf: asOf) }
+
+    public func openCalls(asOf: Date) async throws -> [OpenFlagLine] { calls(asOf: asOf) }
+
+    /// Calls to make at `asOf`, in `CallOrder`.
+    private func calls(asOf: Date) -> [OpenFlagLine] {
+        flags.compactMap { flag -> OpenFlagLine? in
+            let standing = FlagLifecycle.standing(state: flag.state, dueAt: flag.dueAt, asOf: asOf)
+            guard standing.state == .open, let row = cases[flag.caseId] else { return nil }
+            return OpenFlagLine(
+                caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt, overdue: standing.overdue,
+                claimedBy: row.claimedBy, caseClosed: !row.isOpen,
+                grade: row.effectiveGrade(asOf: asOf), imminentDanger: row.imminentDanger, childAccess: row.childAccess, youngestChildAge: row.youngestChildAge,
+                receivedAt: row.receivedAt, contact: flag.kind.contact(at: asOf, calendar: targets.calendar))
+        }.sorted { $0.order < $1.order }
+    }
 
     /// Open cases counted by effective grade and waiting band at `asOf`, overdue ones counted apart.
     private func aged(asOf: Date) -> AgedBacklog {

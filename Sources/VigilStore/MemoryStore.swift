@@ -31,6 +31,8 @@ public actor MemoryStore: Store {
     var userRows: [String: MemoryUser] = [:]
     var auditLog: [AuditEntry] = []
     var snapshots: [String: DailySnapshot] = [:]
+    var alertRows: [AlertRecord] = []
+    var alertIndexes: [String: Int] = [:]
 
     /// An empty store grading with `targets`, its audit chain anchored with `auditKey`.
     public init(
@@ -158,6 +160,7 @@ public actor MemoryStore: Store {
                     caseId: caseId, kind: raise.kind, state: .open, raisedAt: raise.raisedAt.storedInstant, dueAt: raise.dueAt.storedInstant,
                     raisedBy: raise.raisedBy))
         }
+        for alert in AlertRules.alerts(for: evaluation, caseId: CaseID(caseId), now: now) { write(alert) }
     }
 
     /// The case, or `notFound`.

@@ -14,6 +14,10 @@ public protocol ReportStore: Sendable {
     /// The aged-backlog matrix at `asOf`.
     func agedBacklog(asOf: Date) async throws -> AgedBacklog
 
+    /// Every call to make at `asOf` (open flags, and deferred ones past their review, on open cases and on
+    /// closed ones), in `CallOrder`.
+    func openCalls(asOf: Date) async throws -> [OpenFlagLine]
+
     /// A page of open cases matching `filter`, longest waiting first, with the number matching.
     func caseLines(_ filter: CaseFilter, asOf: Date, offset: Int, limit: Int) async throws -> CaseLinePage
 

@@ -17,11 +17,13 @@ public import VigilCore
 /// - one check per case, source and query, and no case holds more checks than its limit;
 /// - a claim is never shared: two callers of `claimNext` never receive the same case;
 /// - a check's answer is recorded only against its running attempt (fencing on the attempt number);
-/// - every change a person makes writes its audit entry in the same transaction as the change.
+/// - every change a person makes writes its audit entry in the same transaction as the change;
+/// - every alert an evaluation calls for is written in the transaction that records the evaluation, once
+///   per `alertId`.
 ///
 /// A store is a `Service`: a process runs it in its `ServiceGroup` before the services that use it, and
 /// its `run()` owns what the store needs while the process lives (a connection pool, shutdown upkeep).
-public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore {
+public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore, AlertStore {
     /// The response-time targets the store grades and ages cases with.
     var targets: ActionTargets { get }
 

@@ -115,7 +115,8 @@ public struct CaseLine: Sendable, Hashable, Codable {
     }
 }
 
-/// An open social-care or LADO flag on an open case.
+/// A call to make now: an open social-care or LADO flag (or a deferred one past its review), on an open
+/// case or on one a supervisor closed past it, with what the calls list shows of its case.
 public struct OpenFlagLine: Sendable, Hashable, Codable {
     /// The case.
     public var caseId: CaseID
@@ -123,21 +124,109 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     public var kind: FlagKind
     /// When Vigil learnt the fact that raised it.
     public var raisedAt: Date
-    /// When the call must have been made.
+    /// When the call must have been made (for a deferral past its review, the review time).
     public var dueAt: Date
-    /// Who holds the case.
+    /// True when the due time has passed.
+    public var overdue: Bool
+    /// Who holds the case; nil when it is unclaimed and the call belongs to the supervisors.
     public var claimedBy: String?
     /// True when the case was closed by a supervisor's override with this call still to make.
     public var caseClosed: Bool
+    /// The case's effective grade.
+    public var grade: Grade
+    /// True when a source reports a child in immediate danger.
+    public var imminentDanger: Bool
+    /// The case's child-access summary.
+    public var childAccess: TriState
+    /// The youngest known child's age.
+    public var youngestChildAge: Int?
+    /// When the force received the case's first referral.
+    public var receivedAt: Date
+    /// Whom to call at the listing's moment (`FlagKind.contact`): the emergency duty team out of hours.
+    public var contact: String
 
     /// Creates the value from its parts.
-    public init(caseId: CaseID, kind: FlagKind, raisedAt: Date, dueAt: Date, claimedBy: String?, caseClosed: Bool) {
+    public init(
+        caseId: CaseID, kind: FlagKind, raisedAt: Date, dueAt: Date, overdue: Bool, claimedBy: String?, caseClosed: Bool, grade: Grade,
+        imminentDanger: Bool, childAccess: TriState, youngestChildAge: Int?, receivedAt: Date, contact: String
+    ) {
         self.caseId = caseId
         self.kind = kind
         self.raisedAt = raisedAt
         self.dueAt = dueAt
+        self.overdue = overdue
         self.claimedBy = claimedBy
         self.caseClosed = caseClosed
+        self.grade = grade
+        self.imminentDanger = imminentDanger
+        self.childAccess = childAccess
+        self.youngestChildAge = youngestChildAge
+        self.receivedAt = receivedAt
+        self.contact = contact
+    }
+
+    /// Who owns the call: the case's holder, or the supervisors' queue while the case is unclaimed.
+    public var owner: String { claimedBy ?? "supervisors" }
+
+    /// The line's place in the calls list (`CallOrder`).
+    public var order: CallOrder {
+        CallOrder(
+            overdue: overdue, dueAt: dueAt,
+            backlog: BacklogKey(
+                imminentDanger: imminentDanger, effectiveGrade: grade, childAccess: childAccess, youngestChildAge: youngestChildAge,
+                receivedAt: receivedAt, caseId: caseId))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case caseId, kind, raisedAt, dueAt, overdue, claimedBy, caseClosed, grade, imminentDanger, childAccess, youngestChildAge
+        case receivedAt, contact, owner
+    }
+
+    /// Encodes the line with its owner.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(caseId, forKey: .caseId)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(raisedAt, forKey: .raisedAt)
+        try container.encode(dueAt, forKey: .dueAt)
+        try container.encode(overdue, forKey: .overdue)
+        try container.encodeIfPresent(claimedBy, forKey: .claimedBy)
+        try container.encode(caseClosed, forKey: .caseClosed)
+        try container.encode(grade, forKey: .grade)
+        try container.encode(imminentDanger, forKey: .imminentDanger)
+        try container.encode(childAccess, forKey: .childAccess)
+        try container.encodeIfPresent(youngestChildAge, forKey: .youngestChildAge)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encode(contact, forKey: .contact)
+        try container.encode(owner, forKey: .owner)
+    }
+
+    /// Decodes what `encode(to:)` writes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            caseId: try container.decode(CaseID.self, forKey: .caseId), kind: try container.decode(FlagKind.self, forKey: .kind),
+            raisedAt: try container.decode(Date.self, forKey: .raisedAt), dueAt: try container.decode(Date.self, forKey: .dueAt),
+            overdue: try container.decode(Bool.self, forKey: .overdue), claimedBy: try container.decodeIfPresent(String.self, forKey: .claimedBy),
+            caseClosed: try container.decode(Bool.self, forKey: .caseClosed), grade: try container.decode(Grade.self, forKey: .grade),
+            imminentDanger: try container.decode(Bool.self, forKey: .imminentDanger),
+            childAccess: try container.decode(TriState.self, forKey: .childAccess),
+            youngestChildAge: try container.decodeIfPresent(Int.self, forKey: .youngestChildAge),
+            receivedAt: try container.decode(Date.self, forKey: .receivedAt), contact: try container.decode(String.self, forKey: .contact))
+    }
+}
+
+/// The calls list at a moment (`vigil flags --json`, `GET /api/v1/flags`).
+public struct CallListing: Sendable, Hashable, Codable {
+    /// The moment due and overdue were judged at.
+    public var asOf: Date
+    /// Every call to make, in `CallOrder`.
+    public var calls: [OpenFlagLine]
+
+    /// Creates a listing.
+    public init(asOf: Date, calls: [OpenFlagLine]) {
+        self.asOf = asOf
+        self.calls = calls
     }
 }
 
@@ -171,9 +260,9 @@ public struct DeferralLine: Sendable, Hashable, Codable {
 public struct SupervisorOverview: Sendable {
     /// The aged-backlog matrix.
     public var aged: AgedBacklog
-    /// Open flags, soonest due first (at most the overview's limit).
+    /// Calls to make, in `CallOrder` (at most the overview's limit).
     public var openFlags: [OpenFlagLine]
-    /// All open flags on open cases.
+    /// All calls to make.
     public var openFlagCount: Int
     /// Deferred flags of open cases, soonest review first.
     public var deferrals: [DeferralLine]

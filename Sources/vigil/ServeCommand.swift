@@ -7,7 +7,7 @@ import VigilIntel
 import VigilServer
 import VigilStore
 
-/// `vigil serve --db … [--host H] [--port P] [--intel-config F | --intel-base-url U] [--workers N]`.
+/// `vigil serve --db … [--host H] [--port P] [--intel-config F | --intel-base-url U] [--workers N] [--alert-url U …]`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var intel: IntelOptions
+
+    @OptionGroup var alerting: AlertOptions
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -64,9 +66,10 @@ struct ServeCommand: AsyncParsableCommand {
         let checkpoints = AuditCheckpointWriter(
             store: target, file: AuditCheckpointFile(path: auditCheckpoint ?? store.checkpointPath),
             interval: .seconds(auditCheckpointInterval), logger: logger)
+        let dispatcher = try alerting.dispatcher(store: target, engine: engine, logger: logger)
         let group = ServiceGroup(
-            services: [target, application, engine, worker, snapshots, checkpoints], gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+            services: [target, application, engine, worker, snapshots, checkpoints] + (dispatcher.map { [$0] } ?? []),
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

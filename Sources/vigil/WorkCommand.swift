@@ -6,7 +6,7 @@ import ServiceLifecycle
 import VigilIntel
 import VigilStore
 
-/// `vigil work --db … [--intel-config F | --intel-base-url U] [--concurrency N] [--until-idle]`.
+/// `vigil work --db … [--intel-config F | --intel-base-url U] [--concurrency N] [--until-idle] [--alert-url U …]`.
 struct WorkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "work",
@@ -17,6 +17,8 @@ struct WorkCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var intel: IntelOptions
+
+    @OptionGroup var alerting: AlertOptions
 
     @Option(help: "Checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var concurrency = 64
@@ -31,10 +33,11 @@ struct WorkCommand: AsyncParsableCommand {
         let worker = ResearchWorker(
             store: target, engine: engine, sources: try intel.sources(),
             configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
+        let dispatcher = try alerting.dispatcher(store: target, engine: engine, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: target), .init(service: engine), .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+                services: [.init(service: target), .init(service: engine)] + (dispatcher.map { [.init(service: $0)] } ?? []) + [
+                    .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
