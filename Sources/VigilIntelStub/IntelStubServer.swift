@@ -36,6 +36,8 @@ public final class IntelStubServer: Service, Sendable {
 
     /// Every request received.
     public let log = StubRequestLog()
+    /// Every alert its webhook received.
+    public let alerts = AlertReceipts()
     private let options: Options
     private let logger: Logger
     private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
@@ -63,6 +65,11 @@ public final class IntelStubServer: Service, Sendable {
         let router = Router()
         router.post(":source") { request, context in
             try await self.answer(request, source: context.parameters.get("source") ?? "")
+        }
+        router.post("_alerts") { request, _ in try await self.receiveAlert(request) }
+        router.get("_alerts") { _, _ in
+            let body = try JSONEncoder().encode(self.alerts.all)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("_log") { _, _ in
             let body = try JSONEncoder().encode(self.log.entries)
@@ -104,6 +111,21 @@ public final class IntelStubServer: Service, Sendable {
         return Response(
             status: .init(code: status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
+    /// A webhook delivery: an alert with an `alertId` is logged and acknowledged with 204 after the stub's
+    /// latency; anything else is a 400.
+    private func receiveAlert(_ request: Request) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 1 << 20)
+        guard let body = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
+            let alertId = body["alertId"] as? String
+        else {
+            return json(400, ["error": "an alert must carry an alertId"])
+        }
+        if options.latencyMs > 0 { try await Task.sleep(for: .milliseconds(options.latencyMs)) }
+        alerts.append(AlertReceipts.Receipt(alertId: alertId, raisedAt: body["raisedAt"] as? String ?? "", receivedAt: Date()))
+        logger.info("alert \(alertId) received")
+        return Response(status: .noContent)
     }
 
     /// The protocol's own "no record" body (FORMATS.md §4), which a 404 must carry to mean "no".
