@@ -98,6 +98,22 @@ public struct CaseActions: Sendable {
         try await store.recordDecision(id, decision: decision, rationale: rationale, by: actor.audit, at: now())
     }
 
+    /// Records a strategy discussion on a held case (a supervisor on any case): `with` is who took part,
+    /// comma-separated, `outcome` a `StrategyOutcome` name, `heldAt` not in the future.
+    public func recordStrategy(
+        _ id: CaseID, heldAt: Date, with attendees: String, outcome: String, note: String, by actor: CaseActor
+    ) async throws {
+        let moment = now()
+        let discussion: StrategyDiscussion
+        do {
+            discussion = try StrategyDiscussion(heldAt: heldAt, with: attendees, outcome: outcome, note: note, now: moment)
+        } catch {
+            throw CaseActionError(.invalid, error.description)
+        }
+        try await requireHeld(id, by: actor)
+        try await store.recordStrategyDiscussion(id, discussion, by: actor.audit, at: moment)
+    }
+
     /// Records that social care or the LADO was told, on a held case.
     public func notify(_ id: CaseID, flag: FlagKind, method: String, reference: String, by actor: CaseActor) async throws {
         let method = try Self.required(method, "method")

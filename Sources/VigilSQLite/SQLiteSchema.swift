@@ -410,10 +410,10 @@ enum SQLiteSchema {
                     sql: "UPDATE cases SET imminent_rank = ? WHERE id = ?", arguments: [BacklogKey.imminentRank(true), caseId])
             }
         }
-        migrator.registerMigration("v14-alert-outbox-and-working-day-lado") { db in
+        migrator.registerMigration("v14-alerts-strategy-and-working-day-lado") { db in
             // The alert outbox (DESIGN.md, "Social-care and LADO flags"): one row per `alertId`, written in the
-            // transaction of the event that calls for it; `alerts_due` is what delivery leases from. Open LADO
-            // flags take the working-day deadline.
+            // transaction of the event that calls for it; `alerts_due` is what delivery leases from. Strategy
+            // discussions as recorded events. Open LADO flags take the working-day deadline.
             try db.execute(
                 sql: """
                     CREATE TABLE alerts (
@@ -435,6 +435,17 @@ enum SQLiteSchema {
                     CREATE INDEX alerts_due ON alerts (next_attempt_at) WHERE state = 'pending';
                     CREATE INDEX alerts_state ON alerts (state, id);
                     CREATE INDEX flags_unsettled ON flags (due_at) WHERE state IN ('open', 'deferred');
+                    CREATE TABLE strategy_discussions (
+                        id INTEGER PRIMARY KEY,
+                        case_id INTEGER NOT NULL REFERENCES cases(id),
+                        held_at INTEGER NOT NULL,
+                        attendees TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        note TEXT NOT NULL,
+                        officer TEXT NOT NULL,
+                        recorded_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX strategy_discussions_case ON strategy_discussions (case_id);
                     """)
             for row in try Row.fetchAll(db, sql: "SELECT id, raised_at FROM flags WHERE kind = 'lado' AND state = 'open'") {
                 let due = targets.flagDueAt(kind: .lado, raisedAt: Date(millis: row[1]))

@@ -77,7 +77,11 @@ extension SQLiteStore {
     }
 
     public func alerts(state: AlertState?, limit: Int) async throws -> [AlertRecord] {
-        try await pool.read { db in
+        try await pool.read { db in try Self.alertRecords(db, state: state, limit: limit) }
+    }
+
+    /// Alerts in `state` (every state when nil), newest first, at most `limit`.
+    static func alertRecords(_ db: Database, state: AlertState?, limit: Int) throws -> [AlertRecord] {
             try Row.fetchAll(
                 db,
                 sql: """
@@ -92,17 +96,19 @@ extension SQLiteStore {
                         lastError: row[12])
                 }
             }
-        }
     }
 
     public func alertCounts() async throws -> [AlertState: Int] {
-        try await pool.read { db in
-            var counts: [AlertState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM alerts GROUP BY state") {
-                if let state = AlertState(rawValue: row[0]) { counts[state] = row[1] }
-            }
-            return counts
+        try await pool.read { db in try Self.alertCounts(db) }
+    }
+
+    /// How many alerts are in each state.
+    static func alertCounts(_ db: Database) throws -> [AlertState: Int] {
+        var counts: [AlertState: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM alerts GROUP BY state") {
+            if let state = AlertState(rawValue: row[0]) { counts[state] = row[1] }
         }
+        return counts
     }
 
     public func retryFailedAlerts(now: Date) async throws -> Int {

@@ -58,6 +58,22 @@ extension SQLiteStore {
     }
 
     /// Records a decision on an open case.
+    public func recordStrategyDiscussion(_ id: CaseID, _ discussion: StrategyDiscussion, by officer: AuditActor, at: Date) async throws {
+        try await writeImmediate { db in
+            _ = try Self.requireCase(db, id)
+            try db.execute(
+                sql: """
+                    INSERT INTO strategy_discussions (case_id, held_at, attendees, outcome, note, officer, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, discussion.heldAt.millis, discussion.attendees.joined(separator: ", "), discussion.outcome.rawValue,
+                    discussion.note, officer.name, at.millis,
+                ])
+            try self.appendAudit(db, AuditEvent(at: at, by: officer, .caseStrategy, caseId: id, detail: StrategyText.audit(discussion)))
+        }
+    }
+
     public func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws {
         try await writeImmediate { db in
             let row = try Self.requireCase(db, id)

@@ -215,10 +215,24 @@ extension SQLiteStore {
                 flag: FlagKind(rawValue: row[0]) ?? .socialCare, by: row[1], at: Date(millis: row[2]),
                 method: row[3], reference: row[4])
         }
+        let strategies = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT held_at, attendees, outcome, note, officer, recorded_at FROM strategy_discussions WHERE case_id = ?
+                ORDER BY held_at, id
+                """, arguments: [key]
+        ).map { row in
+            let attendees: String = row[1]
+            return StrategyRecord(
+                discussion: StrategyDiscussion(
+                    heldAt: Date(millis: row[0]), attendees: attendees.split(separator: ",").compactMap { CaseOutcome.trimmed(String($0)) },
+                    outcome: StrategyOutcome(rawValue: row[2]) ?? .singleAgency, note: row[3]),
+                by: row[4], recordedAt: Date(millis: row[5]))
+        }
         return CaseDetail(
             summary: summary, status: row["status"], referrals: referrals, facts: facts, children: state.children,
             assessments: assessments, checks: try Self.checkRecords(db, caseId: key), claims: claims,
-            decisions: decisions, notifications: notifications)
+            decisions: decisions, notifications: notifications, strategyDiscussions: strategies)
     }
 
     /// The checks of a case, oldest first.

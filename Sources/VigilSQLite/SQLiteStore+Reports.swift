@@ -24,7 +24,10 @@ extension SQLiteStore {
                 held: try self.lines(
                     db, asOf: asOf, where: "status = 'open' AND claimed_by IS NOT NULL",
                     order: "claimed_by, claimed_at, id", limit: nil),
-                checks: try self.checkCounts(db, includingDone: false))
+                checks: try self.checkCounts(db, includingDone: false),
+                strategyOverdue: try self.strategyOverdue(db, asOf: asOf, limit: limit),
+                alerts: try Self.alertCounts(db),
+                failedAlerts: try Self.alertRecords(db, state: .failed, limit: limit))
         }
     }
 
@@ -208,6 +211,26 @@ extension SQLiteStore {
                 caseId: CaseID(row[0] as Int64), grade: grade, effectiveGrade: Grade(rawValue: row[2]) ?? grade,
                 provisional: row[3], receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
                 claimedAt: (row[6] as Int64?).map(Date.init(millis:)))
+        }
+    }
+
+    /// Open Very High cases with child access, flagged more than `StrategyRules.window` before `asOf` and with
+    /// no strategy discussion, longest overdue first.
+    private func strategyOverdue(_ db: Database, asOf: Date, limit: Int) throws -> [StrategyLine] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.id, MIN(f.raised_at) AS flagged, c.claimed_by FROM cases c JOIN flags f ON f.case_id = c.id
+                WHERE c.status = 'open' AND c.grade_rank = ? AND c.access_rank = ?
+                    AND NOT EXISTS (SELECT 1 FROM strategy_discussions s WHERE s.case_id = c.id)
+                GROUP BY c.id HAVING flagged < ? ORDER BY flagged, c.id LIMIT ?
+                """,
+            arguments: [
+                Grade.veryHigh.rawValue, TriState.yes.backlogRank, (asOf - StrategyRules.window).millis, limit,
+            ]
+        ).map { row in
+            let flagged = Date(millis: row[1])
+            return StrategyLine(caseId: CaseID(row[0] as Int64), flaggedAt: flagged, dueAt: flagged + StrategyRules.window, claimedBy: row[2])
         }
     }
 

@@ -87,6 +87,27 @@ struct CaseRoutes {
         api.post("cases/:id/notifications") { request, context in
             try await notify(request, context)
         }
+        api.post("cases/:id/strategy") { request, context in
+            let (id, actor) = try actingUser(context)
+            struct Body: Decodable {
+                var heldAt: String
+                var with: [String]
+                var outcome: String
+                var note: String?
+            }
+            let body = try await APIBody.decode(Body.self, from: request, allowed: ["heldAt", "with", "outcome", "note"])
+            try await actions.recordStrategy(
+                id, heldAt: try APIBody.timestamp(body.heldAt, name: "heldAt"), with: body.with.joined(separator: ","), outcome: body.outcome,
+                note: body.note ?? "", by: actor)
+            return try APIBody.json(try await store.caseDetail(id, asOf: now()))
+        }
+        api.get("flags") { request, context in
+            _ = try context.require(.readCases)
+            let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? now()
+            let listing = CallListing(asOf: asOf, calls: try await store.openCalls(asOf: asOf))
+            try await context.audit(store, at: now(), .flagsList, detail: "as of \(Timestamp.format(asOf))")
+            return try APIBody.json(listing)
+        }
         api.post("cases/:id/decisions") { request, context in
             let (id, actor) = try actingUser(context)
             struct Body: Decodable {

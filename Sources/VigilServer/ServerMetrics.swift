@@ -48,6 +48,10 @@ public final class ServerMetrics: Sendable {
             Gauge(label: "vigil_flags_open", dimensions: [("kind", kind.rawValue)], factory: factory).record(statistics.openFlags[kind] ?? 0)
         }
         Gauge(label: "vigil_flags_overdue", factory: factory).record(statistics.overdueFlags)
+        let alerts = try await store.alertCounts()
+        for state in AlertState.allCases {
+            Gauge(label: "vigil_alerts", dimensions: [("state", state.rawValue)], factory: factory).record(alerts[state] ?? 0)
+        }
         for (source, states) in statistics.checks {
             for state in CheckState.allCases {
                 Gauge(label: "vigil_checks", dimensions: [("source", source), ("state", state.rawValue)], factory: factory)

@@ -15,6 +15,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case caseClose = "case.close"
     case caseReopen = "case.reopen"
     case caseDecide = "case.decide"
+    case caseStrategy = "case.strategy"
     case caseReassign = "case.reassign"
     case flagNotify = "flag.notify"
     case flagDefer = "flag.defer"

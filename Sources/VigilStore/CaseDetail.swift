@@ -196,6 +196,23 @@ public struct NotificationRecord: Sendable, Hashable, Codable {
     }
 }
 
+/// A strategy discussion as recorded on a case.
+public struct StrategyRecord: Sendable, Hashable, Codable {
+    /// What was discussed and decided.
+    public var discussion: StrategyDiscussion
+    /// Who recorded it.
+    public var by: String
+    /// When it was recorded.
+    public var recordedAt: Date
+
+    /// Creates the value from its parts.
+    public init(discussion: StrategyDiscussion, by: String, recordedAt: Date) {
+        self.discussion = discussion
+        self.by = by
+        self.recordedAt = recordedAt
+    }
+}
+
 /// Everything known about one case (`vigil show`).
 public struct CaseDetail: Sendable, Codable {
     /// The case as the backlog shows it.
@@ -218,11 +235,14 @@ public struct CaseDetail: Sendable, Codable {
     public var decisions: [DecisionRecord]
     /// Notifications.
     public var notifications: [NotificationRecord]
+    /// Strategy discussions, in the order they were held.
+    public var strategyDiscussions: [StrategyRecord]
 
     /// Creates the value from its parts.
     public init(
         summary: BacklogEntry, status: String, referrals: [ReferralRecord], facts: [FactRecord], children: [Child], assessments: [AssessmentRecord],
-        checks: [CheckRecord], claims: [ClaimRecord], decisions: [DecisionRecord], notifications: [NotificationRecord]
+        checks: [CheckRecord], claims: [ClaimRecord], decisions: [DecisionRecord], notifications: [NotificationRecord],
+        strategyDiscussions: [StrategyRecord]
     ) {
         self.summary = summary
         self.status = status
@@ -234,10 +254,11 @@ public struct CaseDetail: Sendable, Codable {
         self.claims = claims
         self.decisions = decisions
         self.notifications = notifications
+        self.strategyDiscussions = strategyDiscussions
     }
 
     private enum CodingKeys: String, CodingKey {
-        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications
+        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications, strategyDiscussions
     }
 
     /// Encodes the summary's fields and the detail side by side in one object.
@@ -253,6 +274,7 @@ public struct CaseDetail: Sendable, Codable {
         try container.encode(claims, forKey: .claims)
         try container.encode(decisions, forKey: .decisions)
         try container.encode(notifications, forKey: .notifications)
+        try container.encode(strategyDiscussions, forKey: .strategyDiscussions)
     }
 }
 
@@ -270,5 +292,6 @@ extension CaseDetail {
         claims = try container.decode([ClaimRecord].self, forKey: .claims)
         decisions = try container.decode([DecisionRecord].self, forKey: .decisions)
         notifications = try container.decode([NotificationRecord].self, forKey: .notifications)
+        strategyDiscussions = try container.decode([StrategyRecord].self, forKey: .strategyDiscussions)
     }
 }

@@ -74,7 +74,7 @@ extension MemoryStore {
             },
             children: state.children, assessments: row.assessments, checks: row.checkIds.map { checks[$0]!.record },
             claims: row.claims, decisions: decisions.filter { $0.caseId == id.rawValue }.map(\.record),
-            notifications: row.notifications)
+            notifications: row.notifications, strategyDiscussions: row.strategies.sorted { $0.discussion.heldAt < $1.discussion.heldAt })
     }
 
     public func recordNotification(
@@ -117,6 +117,15 @@ extension MemoryStore {
     /// Appends a decision to the case's history.
     private func record(_ id: CaseID, _ decision: DecisionRecord) {
         decisions.append(MemoryDecision(caseId: id.rawValue, record: decision))
+    }
+
+    public func recordStrategyDiscussion(_ id: CaseID, _ discussion: StrategyDiscussion, by officer: AuditActor, at: Date) async throws {
+        let at = at.storedInstant
+        _ = try requireCase(id)
+        var stored = discussion
+        stored.heldAt = discussion.heldAt.storedInstant
+        cases[id.rawValue]!.strategies.append(StrategyRecord(discussion: stored, by: officer.name, recordedAt: at))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .caseStrategy, caseId: id, detail: StrategyText.audit(stored)))
     }
 
     public func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws {

@@ -24,10 +24,24 @@ extension MemoryStore {
             held: open.filter { $0.claimedBy != nil }
                 .sorted { ($0.claimedBy!, $0.claimedAt!, $0.id) < ($1.claimedBy!, $1.claimedAt!, $1.id) }
                 .map { line($0, asOf: asOf) },
-            checks: checkCounts(includingDone: false))
+            checks: checkCounts(includingDone: false),
+            strategyOverdue: strategyOverdue(asOf: asOf, limit: limit),
+            alerts: alertRows.reduce(into: [:]) { $0[$1.state, default: 0] += 1 },
+            failedAlerts: Array(alertRows.reversed().filter { $0.state == .failed }.prefix(limit)))
     }
 
     public func agedBacklog(asOf: Date) async throws -> AgedBacklog { aged(asOf: asOf) }
+
+    /// Open Very High cases with child access, flagged more than `StrategyRules.window` ago and with no
+    /// strategy discussion, longest overdue first.
+    private func strategyOverdue(asOf: Date, limit: Int) -> [StrategyLine] {
+        cases.values.compactMap { row -> StrategyLine? in
+            guard row.isOpen, row.strategies.isEmpty, StrategyRules.required(grade: row.grade, childAccess: row.childAccess),
+                let flagged = flags.filter({ $0.caseId == row.id }).map(\.raisedAt).min(), flagged + StrategyRules.window < asOf
+            else { return nil }
+            return StrategyLine(caseId: CaseID(row.id), flaggedAt: flagged, dueAt: flagged + StrategyRules.window, claimedBy: row.claimedBy)
+        }.sorted { ($0.flaggedAt, $0.caseId) < ($1.flaggedAt, $1.caseId) }.prefix(limit).map { $0 }
+    }
 
     public func openCalls(asOf: Date) async throws -> [OpenFlagLine] { calls(asOf: asOf) }
 

@@ -26,6 +26,7 @@ struct MemoryCase {
     var assessments: [AssessmentRecord] = []
     var claims: [ClaimRecord] = []
     var notifications: [NotificationRecord] = []
+    var strategies: [StrategyRecord] = []
     var checkIds: [Int64] = []
     var referralIndexes: [Int] = []
 

@@ -64,6 +64,9 @@ public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore, 
     /// Records a supervisor's withdrawal of an open or deferred call, with the reason.
     func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws
 
+    /// Records a strategy discussion held about a case (open or closed).
+    func recordStrategyDiscussion(_ id: CaseID, _ discussion: StrategyDiscussion, by officer: AuditActor, at: Date) async throws
+
     /// Records an investigator's or supervisor's decision on a case (e.g. `visit`, `warrant`) with its rationale.
     func recordDecision(_ id: CaseID, decision: String, rationale: String, by officer: AuditActor, at: Date) async throws
 

@@ -216,6 +216,27 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     }
 }
 
+/// A Very High case with child access whose strategy discussion is overdue: none recorded within
+/// `StrategyRules.window` of its first flag.
+public struct StrategyLine: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseId: CaseID
+    /// When its first flag was raised.
+    public var flaggedAt: Date
+    /// When the discussion was due.
+    public var dueAt: Date
+    /// Who holds the case.
+    public var claimedBy: String?
+
+    /// Creates the value from its parts.
+    public init(caseId: CaseID, flaggedAt: Date, dueAt: Date, claimedBy: String?) {
+        self.caseId = caseId
+        self.flaggedAt = flaggedAt
+        self.dueAt = dueAt
+        self.claimedBy = claimedBy
+    }
+}
+
 /// The calls list at a moment (`vigil flags --json`, `GET /api/v1/flags`).
 public struct CallListing: Sendable, Hashable, Codable {
     /// The moment due and overdue were judged at.
@@ -276,11 +297,19 @@ public struct SupervisorOverview: Sendable {
     public var held: [CaseLine]
     /// Checks not yet done (pending, running, failed) by source and state.
     public var checks: [String: [CheckState: Int]]
+    /// Very High cases with child access and no strategy discussion within 24 h of their first flag,
+    /// longest overdue first.
+    public var strategyOverdue: [StrategyLine]
+    /// Alerts by delivery state.
+    public var alerts: [AlertState: Int]
+    /// The newest failed alerts (at most the overview's limit).
+    public var failedAlerts: [AlertRecord]
 
     /// Creates the value from its parts.
     public init(
         aged: AgedBacklog, openFlags: [OpenFlagLine], openFlagCount: Int, deferrals: [DeferralLine], oldest: [CaseLine], overdueUrgent: [CaseLine],
-        overdueUrgentCount: Int, held: [CaseLine], checks: [String: [CheckState: Int]]
+        overdueUrgentCount: Int, held: [CaseLine], checks: [String: [CheckState: Int]], strategyOverdue: [StrategyLine],
+        alerts: [AlertState: Int], failedAlerts: [AlertRecord]
     ) {
         self.aged = aged
         self.openFlags = openFlags
@@ -291,6 +320,9 @@ public struct SupervisorOverview: Sendable {
         self.overdueUrgentCount = overdueUrgentCount
         self.held = held
         self.checks = checks
+        self.strategyOverdue = strategyOverdue
+        self.alerts = alerts
+        self.failedAlerts = failedAlerts
     }
 }
 

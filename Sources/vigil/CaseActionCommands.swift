@@ -191,3 +191,42 @@ struct ReopenCommand: AsyncParsableCommand {
         print("\(id) reopened: back in the backlog")
     }
 }
+
+/// `vigil strategy CASE --held-at T --with "social care, health" --outcome O [--note N]`.
+struct StrategyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strategy",
+        abstract: "Record a strategy discussion held about a case (its holder or a supervisor).",
+        discussion:
+            "A Very High case with child access is listed on the dashboard until one is recorded, once 24 hours have passed since its first social-care or LADO flag."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    @Option(help: "When it was held (RFC 3339 with offset).")
+    var heldAt: String
+
+    @Option(help: "Who took part, comma-separated (e.g. \"social care, health\").")
+    var with: String
+
+    @Option(help: "What it decided: \(StrategyOutcome.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var outcome: String
+
+    @Option(help: "Free-text note.")
+    var note = ""
+
+    @Option(name: [.customLong("as"), .customLong("by")], help: "Who records it (default: $USER).")
+    var by: String?
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        let held = try parseTimestamp(heldAt, option: "--held-at")
+        let target = try store.open()
+        let officer = try await CommandLineActor.caseActor(by, in: target)
+        try await CommandLineActor.actions(target).recordStrategy(id, heldAt: held, with: with, outcome: outcome, note: note, by: officer)
+        print("\(id): strategy discussion of \(Timestamp.format(held)) recorded (\(outcome))")
+    }
+}

@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         let serving = StartSignal()
         let application = try VigilAPI.application(
             store: target, sources: sources, host: host, port: port, logger: logger, metrics: metrics,
-            dashboard: DashboardConfiguration(secureCookies: secureCookies),
+            dashboard: DashboardConfiguration(secureCookies: secureCookies, deliversAlerts: !(try alerting.urls()).isEmpty),
             idleTimeout: .seconds(idleTimeout),
             onRunning: { _ in serving.open() })
         let engine = CurlEngine(logger: logger)

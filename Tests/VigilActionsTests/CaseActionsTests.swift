@@ -125,4 +125,30 @@ struct CaseActionsTests {
         try await actions.close(id, outcome: outcome(), by: actor("ann"))
         #expect(try await store.caseDetail(id, asOf: t0 + 3600).status == "closed", "a notified call does not hold a case open")
     }
+
+    @Test("a strategy discussion needs who took part, a known outcome and a time not in the future; the holder rule binds it")
+    func strategyDiscussion() async throws {
+        let (store, id, folder) = try await fixture()
+        defer { folder.remove() }
+        let now = TestInstants.t0 + 7200
+        let actions = CaseActions(store: store, now: { now })
+        let supervisor = actor("sup", .supervisor)
+        for (with, outcome, held, reason) in [
+            (" , ", "joint-investigation", now - 60, "say who took part"),
+            ("social care", "arrest", now - 60, "outcome 'arrest' is not one of joint-investigation, single-agency, no-further-action"),
+            ("social care", "single-agency", now + 3600, "is in the future"),
+        ] {
+            await #expect { try await actions.recordStrategy(id, heldAt: held, with: with, outcome: outcome, note: "", by: supervisor) } throws: {
+                ($0 as? CaseActionError)?.code == .invalid && "\($0)".contains(reason)
+            }
+        }
+        await #expect { try await actions.recordStrategy(id, heldAt: now - 60, with: "health", outcome: "single-agency", note: "", by: actor("ann")) } throws: {
+            ($0 as? CaseActionError)?.code == .notYourCase
+        }
+        #expect(try await store.caseDetail(id, asOf: now).strategyDiscussions.isEmpty, "nothing refused was stored")
+        try await actions.recordStrategy(id, heldAt: now - 60, with: "social care ,health", outcome: "no-further-action", note: " ", by: supervisor)
+        let recorded = try #require(try await store.caseDetail(id, asOf: now).strategyDiscussions.first)
+        #expect(recorded.discussion == StrategyDiscussion(heldAt: now - 60, attendees: ["social care", "health"], outcome: .noFurtherAction, note: ""))
+        #expect(recorded.by == "sup" && recorded.recordedAt == now)
+    }
 }

@@ -139,6 +139,36 @@ struct APITests {
         }
     }
 
+    @Test("the calls list: GET /api/v1/flags in call order with owner and contact; strategy discussions recorded by the holder")
+    func callsAndStrategy() async throws {
+        try await APIHarness.run { api in
+            _ = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
+                contentType: "application/x-ndjson")
+            let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
+            let id = try #require(((claimed.json as? [String: Any])?["case"] as? [String: Any])?["caseId"] as? String)
+            let listing = try await api.call("GET", "/api/v1/flags", as: .investigator)
+            let calls = try #require((listing.json as? [String: Any])?["calls"] as? [[String: Any]])
+            #expect(calls.count == 4, "three social-care calls and one LADO call")
+            #expect(calls.allSatisfy { $0["overdue"] as? Bool == false }, "raised at import, due later")
+            #expect(Set(calls.compactMap { $0["owner"] as? String }) == ["investigator-1", "supervisors"])
+            #expect(calls.allSatisfy { ($0["contact"] as? String)?.isEmpty == false && $0["grade"] != nil && $0["childAccess"] != nil })
+            let expected = try await api.store.openCalls(asOf: Date()).map(\.caseId.description)
+            #expect(calls.compactMap { $0["caseId"] as? String } == expected, "the store's call order")
+
+            let body = #"{"heldAt": "2026-01-05T10:00:00Z", "with": ["social care", "health"], "outcome": "joint-investigation", "note": "s47"}"#
+            #expect(try await api.call("POST", "/api/v1/cases/\(id)/strategy", as: .researcher, json: body).status == 403)
+            let recorded = try await api.call("POST", "/api/v1/cases/\(id)/strategy", as: .investigator, json: body)
+            #expect(recorded.status == 200)
+            let strategies = (recorded.json as? [String: Any])?["strategyDiscussions"] as? [[String: Any]]
+            #expect((strategies?.first?["discussion"] as? [String: Any])?["outcome"] as? String == "joint-investigation")
+            let future = try await api.call(
+                "POST", "/api/v1/cases/\(id)/strategy", as: .investigator,
+                json: #"{"heldAt": "2099-01-01T00:00:00Z", "with": ["health"], "outcome": "single-agency"}"#)
+            #expect(future.status == 400 && "\(future.json ?? "")".contains("in the future"))
+        }
+    }
+
     @Test("bad requests get the right 4xx with a message, and the server keeps serving")
     func badRequests() async throws {
         try await APIHarness.run { api in

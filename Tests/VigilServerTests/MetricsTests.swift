@@ -17,7 +17,7 @@ struct MetricsTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
-    @Test("/metrics needs no token and counts referrals, claims, the backlog by grade, overdue cases and open flags")
+    @Test("/metrics needs no token and counts referrals, claims, the backlog by grade, overdue cases, open flags and alerts by state")
     func apiMetrics() async throws {
         try await APIHarness.run { api in
             _ = try await api.call(
@@ -38,6 +38,10 @@ struct MetricsTests {
             #expect(value(text, #"vigil_flags_open{kind="socialCare"}"#) == 3)
             #expect(value(text, #"vigil_flags_open{kind="lado"}"#) == 1)
             #expect(value(text, #"vigil_checks{source="subscriber",state="pending"}"#) ?? 0 >= 1)
+            let alerts = try await api.store.alertCounts()
+            #expect((alerts[.pending] ?? 0) >= 4, "every case study calls for an alert: its flags at least")
+            #expect(value(text, #"vigil_alerts{state="pending"}"#) == Double(alerts[.pending] ?? 0))
+            #expect(value(text, #"vigil_alerts{state="failed"}"#) == 0)
         }
     }
 

@@ -4,8 +4,9 @@ import VigilCore
 import VigilStore
 import VigilTesting
 
-/// The alert outbox and the calls list, as every `Store` keeps them; each test runs once per `StoreKind`.
-@Suite("Store conformance: alerts and calls")
+/// The alert outbox, the calls list and strategy discussions, as every `Store` keeps them; each test runs
+/// once per `StoreKind`.
+@Suite("Store conformance: alerts, calls and strategy discussions")
 struct AlertConformanceTests {
     let supervisor = AuditActor(name: "sam", remote: "test")
 
@@ -116,5 +117,31 @@ struct AlertConformanceTests {
         #expect(calls.map(\.contact) == ["emergency duty team", "emergency duty team", "LADO"], "Monday 01:01 is out of hours")
         let inHours = try await store.openCalls(asOf: t0 + day + 10 * 3600)
         #expect(inHours.first?.contact == "children's social care")
+    }
+
+    @Test("a Very High case with child access is listed until a strategy discussion is recorded, 24 h after its first flag", arguments: StoreKind.allCases)
+    func strategyDiscussions(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let outcomes = try await store.importReferrals(
+            [
+                submission("very-high", facts: [.childAccessHousehold, .sexualCommunicationWithChild]),
+                submission("high-only", facts: [.childAccessOccupation]),
+            ], sources: [], now: t0)
+        let id = try #require(accepted(outcomes[0]))
+        #expect(try await store.supervisorOverview(asOf: t0 + day - 60, limit: 10).strategyOverdue.isEmpty, "not yet 24 h")
+        let overdue = try await store.supervisorOverview(asOf: t0 + day + 60, limit: 10).strategyOverdue
+        #expect(overdue == [StrategyLine(caseId: id, flaggedAt: t0, dueAt: t0 + day, claimedBy: nil)], "the High case calls for none")
+
+        let discussion = try StrategyDiscussion(
+            heldAt: t0 + day + 3600, with: "social care, health", outcome: "joint-investigation", note: "s47 with a joint visit",
+            now: t0 + day + 7200)
+        try await store.recordStrategyDiscussion(id, discussion, by: supervisor, at: t0 + day + 7200)
+        #expect(try await store.supervisorOverview(asOf: t0 + day + 7200, limit: 10).strategyOverdue.isEmpty)
+        let detail = try await store.caseDetail(id, asOf: t0 + day + 7200)
+        #expect(detail.strategyDiscussions == [StrategyRecord(discussion: discussion, by: "sam", recordedAt: t0 + day + 7200)])
+        #expect(discussion.attendees == ["social care", "health"] && discussion.outcome == .jointInvestigation)
+        let audit = try await store.audit(caseId: id)
+        #expect(audit.last?.action == "case.strategy" && audit.last?.detail.contains("joint-investigation; s47 with a joint visit") == true)
     }
 }

@@ -19,6 +19,18 @@ struct CasePageView {
         var csrf: String
     }
 
+    struct StrategyRow {
+        var heldAt: String
+        var attendees: String
+        var outcome: String
+        var note: String
+        var by: String
+    }
+
+    struct OutcomeOption {
+        var value: String
+    }
+
     struct NotificationRow {
         var kind: String
         var method: String
@@ -110,6 +122,9 @@ struct CasePageView {
     var flags: [FlagRow]
     var hasNotifications: Bool
     var notifications: [NotificationRow]
+    var strategies: [StrategyRow]
+    var strategyForm: Bool
+    var strategyOutcomes: [OutcomeOption]
     var facts: [FactRow]
     var children: [ChildRow]
     var sourceRows: [SourceRow]
@@ -161,6 +176,13 @@ struct CasePageView {
             NotificationRow(kind: $0.flag.label, method: $0.method, reference: $0.reference, by: $0.by, at: HumanTime.moment($0.at))
         }
         hasNotifications = !notifications.isEmpty
+        strategies = detail.strategyDiscussions.map {
+            StrategyRow(
+                heldAt: HumanTime.moment($0.discussion.heldAt), attendees: $0.discussion.attendees.joined(separator: ", "),
+                outcome: $0.discussion.outcome.rawValue, note: $0.discussion.note, by: $0.by)
+        }
+        strategyForm = supervisor
+        strategyOutcomes = StrategyOutcome.allCases.map { OutcomeOption(value: $0.rawValue) }
         facts = detail.facts.map {
             FactRow(name: Self.factLabel($0.fact), value: $0.value.rawValue, provenance: $0.provenance.map(\.rawValue).joined(separator: ", "))
         }

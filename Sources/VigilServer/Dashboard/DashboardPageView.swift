@@ -33,6 +33,12 @@ struct DashboardPageView {
         var caseId: String
         var link: String
         var kind: String
+        /// Whom to call now: the emergency duty team out of hours.
+        var contact: String
+        var grade: String
+        var imminent: Bool
+        var youngest: String
+        var access: String
         var raised: String
         var overdue: Bool
         var overdueBy: String
@@ -40,6 +46,21 @@ struct DashboardPageView {
         var holder: String?
         /// The case was closed by a supervisor's override with this call still to make.
         var caseClosed: Bool
+    }
+
+    struct StrategyRow {
+        var caseId: String
+        var link: String
+        var flagged: String
+        var overdueBy: String
+        var holder: String?
+    }
+
+    struct FailedAlertRow {
+        var caseId: String
+        var link: String
+        var message: String
+        var error: String
     }
 
     struct DeferralRow {
@@ -89,6 +110,12 @@ struct DashboardPageView {
     var flagsMore: Bool
     var flagsShown: Int
     var deferrals: [DeferralRow]
+    var strategies: [StrategyRow]
+    var alertsPending: Int
+    var alertsDelivered: Int
+    var alertsFailed: Int?
+    var alertsConfigured: Bool
+    var failedAlerts: [FailedAlertRow]
     var urgent: CaseTableView
     var urgentMore: Int?
     var oldest: CaseTableView
@@ -98,12 +125,14 @@ struct DashboardPageView {
     var flowChart: String
     var reconstructedDays: Bool
 
-    init(chrome: PageChrome, overview: SupervisorOverview, snapshots: [DailySnapshot], sourceNames: [String], asOf: Date) {
+    init(
+        chrome: PageChrome, overview: SupervisorOverview, snapshots: [DailySnapshot], sourceNames: [String], deliversAlerts: Bool, asOf: Date
+    ) {
         self.chrome = chrome
         self.asOf = HumanTime.moment(asOf)
         let aged = overview.aged
         let overdue = aged.cells.reduce(0) { $0 + $1.overdue }
-        let overdueFlags = overview.openFlags.filter { $0.dueAt < asOf }.count
+        let overdueFlags = overview.openFlags.filter(\.overdue).count
         figures = [
             Figure(label: "Open cases", value: aged.total, alert: false),
             Figure(label: "Past their target", value: overdue, alert: overdue > 0),
@@ -129,8 +158,9 @@ struct DashboardPageView {
         openFlagCount = overview.openFlagCount
         flags = overview.openFlags.map { flag in
             FlagRow(
-                caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.kind.label,
-                raised: HumanTime.moment(flag.raisedAt), overdue: flag.dueAt < asOf,
+                caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.kind.label, contact: flag.contact,
+                grade: flag.grade.label, imminent: flag.imminentDanger, youngest: flag.youngestChildAge.map(String.init) ?? "unknown",
+                access: flag.childAccess.rawValue, raised: HumanTime.moment(flag.raisedAt), overdue: flag.overdue,
                 overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)),
                 dueIn: HumanTime.duration(flag.dueAt.timeIntervalSince(asOf)), holder: flag.claimedBy, caseClosed: flag.caseClosed)
         }
@@ -141,6 +171,20 @@ struct DashboardPageView {
                 caseId: deferral.caseId.description, link: "/cases/\(deferral.caseId)", kind: deferral.kind.label,
                 by: deferral.by, at: HumanTime.moment(deferral.at), reason: deferral.reason,
                 reviewBy: HumanTime.moment(deferral.reviewBy), reviewOverdue: deferral.reviewBy < asOf)
+        }
+        strategies = overview.strategyOverdue.map { line in
+            StrategyRow(
+                caseId: line.caseId.description, link: "/cases/\(line.caseId)", flagged: HumanTime.moment(line.flaggedAt),
+                overdueBy: HumanTime.duration(asOf.timeIntervalSince(line.dueAt)), holder: line.claimedBy)
+        }
+        alertsPending = overview.alerts[.pending] ?? 0
+        alertsDelivered = overview.alerts[.delivered] ?? 0
+        alertsFailed = overview.alerts[.failed].flatMap { $0 > 0 ? $0 : nil }
+        alertsConfigured = deliversAlerts
+        failedAlerts = overview.failedAlerts.map { record in
+            FailedAlertRow(
+                caseId: record.alert.caseId.description, link: "/cases/\(record.alert.caseId)", message: record.alert.message,
+                error: record.lastError ?? "")
         }
         urgent = CaseTableView(rows: overview.overdueUrgent.map { CaseRowView($0, asOf: asOf) })
         let hidden = overview.overdueUrgentCount - overview.overdueUrgent.count

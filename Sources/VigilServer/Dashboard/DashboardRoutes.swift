@@ -60,6 +60,7 @@ struct DashboardRoutes {
         signedIn.get("cases/:id") { _, context in try await casePage(context) }
         signedIn.post("cases/:id/reassign") { request, context in try await reassign(request, context) }
         signedIn.post("cases/:id/defer") { request, context in try await deferFlag(request, context) }
+        signedIn.post("cases/:id/strategy") { request, context in try await recordStrategy(request, context) }
         signedIn.get("reports/aged-backlog.csv") { _, context in
             _ = try context.require(.viewDashboard)
             let aged = try await store.agedBacklog(asOf: now())
@@ -118,7 +119,7 @@ struct DashboardRoutes {
         try await context.audit(store, at: moment, .dashboardView, detail: "/")
         let view = DashboardPageView(
             chrome: PageChrome(title: "Aged backlog", session: context.session), overview: try await overview,
-            snapshots: try await snapshots, sourceNames: sources.map(\.name), asOf: moment)
+            snapshots: try await snapshots, sourceNames: sources.map(\.name), deliversAlerts: configuration.deliversAlerts, asOf: moment)
         return WebResponses.html(try templates.render(view, "dashboard"))
     }
 
@@ -188,6 +189,21 @@ struct DashboardRoutes {
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
+    /// The case page's strategy-discussion form: when (UTC), with whom, the outcome and a note.
+    private func recordStrategy(_ request: Request, _ context: APIContext) async throws -> Response {
+        let user = try context.require(.actOnHeldCases)
+        let id = try APIBody.caseID(context)
+        let fields = try await WebForm.checkedFields(request, context: context)
+        let text = fields["heldAt"] ?? ""
+        guard case .success(let held) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
+            throw APIError.badRequest("held at '\(text)' is not a date and time (UTC)")
+        }
+        try await CaseActions(store: store, now: now).recordStrategy(
+            id, heldAt: held, with: fields["with"] ?? "", outcome: fields["outcome"] ?? "", note: fields["note"] ?? "",
+            by: context.caseActor(user))
+        return WebResponses.redirect(to: "/cases/\(id)")
+    }
+
     private func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
@@ -234,11 +250,14 @@ public struct DashboardConfiguration: Sendable {
     public var sessions: WebSessions
     /// Days the trend charts show.
     public var trendDays: Int
+    /// True when this process delivers alerts to webhooks (`--alert-url`).
+    public var deliversAlerts: Bool
 
     /// Creates a configuration.
-    public init(secureCookies: Bool = false, sessions: WebSessions = WebSessions(), trendDays: Int = 90) {
+    public init(secureCookies: Bool = false, sessions: WebSessions = WebSessions(), trendDays: Int = 90, deliversAlerts: Bool = false) {
         self.secureCookies = secureCookies
         self.sessions = sessions
         self.trendDays = trendDays
+        self.deliversAlerts = deliversAlerts
     }
 }
