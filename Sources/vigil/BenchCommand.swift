@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure import, claim, research and HTTP throughput.",
         subcommands: [
             BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self, BenchHTTPClaimCommand.self,
-            BenchHTTPImportCommand.self, BenchServeMemoryCommand.self, BenchDashboardCommand.self,
+            BenchHTTPImportCommand.self, BenchServeMemoryCommand.self, BenchDashboardCommand.self, BenchAlertsCommand.self,
         ]
     )
 }

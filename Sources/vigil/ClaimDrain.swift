@@ -58,11 +58,8 @@ enum ClaimDrain {
         let elapsed = (clock.now - started).seconds
         let ids = perClaimer.flatMap(\.0)
         let latencies = perClaimer.flatMap(\.1).sorted()
-        func percentile(_ p: Double) -> Double {
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-        }
         return Result(
             cases: ids.count, claimers: claimers, claims: ids.count, doubleClaims: ids.count - Set(ids).count,
-            seconds: elapsed, claimsPerSecond: Double(ids.count) / elapsed, p50Ms: percentile(0.50), p99Ms: percentile(0.99))
+            seconds: elapsed, claimsPerSecond: Double(ids.count) / elapsed, p50Ms: percentile(latencies, 0.50), p99Ms: percentile(latencies, 0.99))
     }
 }

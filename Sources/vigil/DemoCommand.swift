@@ -37,7 +37,12 @@ struct DemoCommand: AsyncParsableCommand {
         let fixtures = try loadFixtures(folder.appendingPathComponent("intel-fixtures.json").path)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: db).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: db)
+        var targets = ActionTargets.standard
+        let holidays = folder.appendingPathComponent("bank-holidays-england-wales.txt").path
+        if let text = try? String(contentsOfFile: holidays, encoding: .utf8), case .success(let days) = WorkingCalendar.bankHolidays(fromList: text) {
+            targets.calendar.bankHolidays = days
+        }
+        let store = try SQLiteStore(path: db, targets: targets)
         let logger = Logger.vigil("vigil.demo")
         let stub = IntelStubServer(options: .init(fixtures: fixtures, latencyMs: latencyMs), logger: logger)
         let engine = CurlEngine(logger: logger)
@@ -47,40 +52,50 @@ struct DemoCommand: AsyncParsableCommand {
         ]
         let (top, concurrency, db) = (top, concurrency, db)
         try await OneShotService.run(with: [stub, engine], logger: logger) {
-            let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())")
-            let pipeline = ImportPipeline(store: store, sources: sources)
-            for (name, format) in batches {
-                guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                    throw ValidationError("cannot read \(name) in \(folder.path)")
+            let base = "http://127.0.0.1:\(await stub.port())"
+            try await withAlertDelivery(store: store, engine: engine, url: base + "/_alerts", logger: logger) {
+                let sources = IntelSourceSpec.defaults(baseURL: base)
+                let pipeline = ImportPipeline(store: store, sources: sources)
+                for (name, format) in batches {
+                    guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                        throw ValidationError("cannot read \(name) in \(folder.path)")
+                    }
+                    var accepted = 0
+                    try await pipeline.run(try BatchReader.open(Array(data), format: format, now: Date())) { _, outcomes in
+                        accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
+                    }
+                    print("imported \(name): \(accepted) referrals")
                 }
-                var accepted = 0
-                try await pipeline.run(try BatchReader.open(Array(data), format: format, now: Date())) { _, outcomes in
-                    accepted += outcomes.filter { if case .accepted? = $0 { true } else { false } }.count
-                }
-                print("imported \(name): \(accepted) referrals")
-            }
-            let before = try await store.backlog(asOf: Date(), limit: nil)
-            print("\nBacklog at intake — graded on arrival, research not yet done (top \(top) of \(before.count)):")
-            print(BacklogTable.render(Array(before.prefix(top)), asOf: Date()))
+                let before = try await store.backlog(asOf: Date(), limit: nil)
+                print("\nBacklog at intake — graded on arrival, research not yet done (top \(top) of \(before.count)):")
+                print(BacklogTable.render(Array(before.prefix(top)), asOf: Date()))
 
-            let clock = ContinuousClock()
-            let started = clock.now
-            try await ResearchWorker(
-                store: store, engine: engine, sources: sources,
-                configuration: .init(concurrency: concurrency, untilIdle: true), logger: logger
-            ).run()
-            let seconds = (clock.now - started).seconds
-            let after = try await store.backlog(asOf: Date(), limit: nil)
-            print(
-                "\nResearch: \(stub.log.entries.count) source requests answered in \(String(format: "%.1f", seconds)) s "
-                    + "(\(concurrency) at once, \(stub.log.peakInFlight) in flight at the peak).")
-            print(DemoSummary.changes(before: before, after: after))
-            print("\nBacklog after research (top \(top) of \(after.count)):")
-            print(BacklogTable.render(Array(after.prefix(top)), asOf: Date()))
-            print("\nDatabase: \(db) — try `vigil backlog --db \(db)` or `vigil show --db \(db) CASE`.")
-            print(
-                "The supervisor's dashboard: `vigil user add NAME --role supervisor --db \(db)` (prints a token), then "
-                    + "`vigil serve --db \(db)` and sign in at http://127.0.0.1:8080/ with the token.")
+                let clock = ContinuousClock()
+                let started = clock.now
+                try await ResearchWorker(
+                    store: store, engine: engine, sources: sources,
+                    configuration: .init(concurrency: concurrency, untilIdle: true), logger: logger
+                ).run()
+                let seconds = (clock.now - started).seconds
+                let after = try await store.backlog(asOf: Date(), limit: nil)
+                print(
+                    "\nResearch: \(stub.log.entries.count) source requests answered in \(String(format: "%.1f", seconds)) s "
+                        + "(\(concurrency) at once, \(stub.log.peakInFlight) in flight at the peak).")
+                print(DemoSummary.changes(before: before, after: after))
+                print("\nBacklog after research (top \(top) of \(after.count)):")
+                print(BacklogTable.render(Array(after.prefix(top)), asOf: Date()))
+                let deadline = Date() + 30
+                while try await store.alertCounts()[.pending] ?? 0 > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                let alerts = try await store.alertCounts()
+                print(
+                    "\nAlerts: \(alerts[.delivered] ?? 0) delivered to the stub's webhook (\(base)/_alerts), \(alerts[.pending] ?? 0) pending — "
+                        + "Very High grades, imminent danger and every call raised; `vigil alerts --db \(db)` lists them.")
+                print("Calls to make: `vigil flags --db \(db)`.")
+                print("\nDatabase: \(db) — try `vigil backlog --db \(db)` or `vigil show --db \(db) CASE`.")
+                print(
+                    "The supervisor's dashboard: `vigil user add NAME --role supervisor --db \(db)` (prints a token), then "
+                        + "`vigil serve --db \(db)` and sign in at http://127.0.0.1:8080/ with the token.")
+            }
         }
     }
 }
