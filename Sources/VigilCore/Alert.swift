@@ -61,7 +61,8 @@ public struct Alert: Sendable, Hashable, Codable {
         case .imminentDanger: return "\(caseId) reports a child in immediate danger: it is first in the backlog."
         case .flagRaised: return "\(caseId) (\(grade.label)): \(call) raised,\(due)."
         case .flagOverdue: return "\(caseId) (\(grade.label)): \(call) overdue,\(due)."
-        case .reviewPassed: return "\(caseId) (\(grade.label)): the deferred \(call) passed its review at \(dueAt.map(Timestamp.format) ?? "?"); make it now."
+        case .reviewPassed:
+            return "\(caseId) (\(grade.label)): the deferred \(call) passed its review at \(dueAt.map(Timestamp.format) ?? "?"); make it now."
         }
     }
 }

@@ -58,7 +58,9 @@ public struct CaseOutcome: Sendable, Hashable, Codable {
         }
         var linked: CaseID?
         if let linkedCase {
-            guard let id = CaseID(text: linkedCase) else { throw CaseOutcomeError("linked case '\(DisplayText.echoed(linkedCase))' is not a case id") }
+            guard let id = CaseID(text: linkedCase) else {
+                throw CaseOutcomeError("linked case '\(DisplayText.echoed(linkedCase))' is not a case id")
+            }
             linked = id
         }
         return try CaseOutcome(

@@ -50,7 +50,9 @@ public enum FlagLifecycle {
         let current = standing(state: state, dueAt: dueAt, asOf: now).state
         switch action {
         case .notify, .withdraw:
-            guard isUnsettled(current) else { return FlagRefusal(.settled, "the \(kind.rawValue) flag of case \(caseId) is already \(current.rawValue)") }
+            guard isUnsettled(current) else {
+                return FlagRefusal(.settled, "the \(kind.rawValue) flag of case \(caseId) is already \(current.rawValue)")
+            }
         case .deferral(let reviewAt):
             guard current == .open else { return FlagRefusal(.settled, "the \(kind.rawValue) flag of case \(caseId) is already \(current.rawValue)") }
             guard reviewAt > now else {

@@ -40,9 +40,10 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .importer: [.importReferrals]
         case .investigator: [.claimCases, .readCases, .actOnHeldCases]
         case .researcher: [.readCases, .manageChecks]
-        case .supervisor: [
-            .readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .overrideCaseRules, .readAudit, .manageChecks, .viewDashboard,
-        ]
+        case .supervisor:
+            [
+                .readCases, .actOnHeldCases, .actOnAnyCase, .deferFlags, .overrideCaseRules, .readAudit, .manageChecks, .viewDashboard,
+            ]
         case .admin: [.manageUsers, .viewDashboard]
         }
     }

@@ -82,20 +82,20 @@ extension SQLiteStore {
 
     /// Alerts in `state` (every state when nil), newest first, at most `limit`.
     static func alertRecords(_ db: Database, state: AlertState?, limit: Int) throws -> [AlertRecord] {
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.alertColumns), attempts, state, next_attempt_at, delivered_at, last_error FROM alerts
-                    WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2
-                    """, arguments: [state?.rawValue, limit]
-            ).compactMap { row in
-                Self.alert(row).map {
-                    AlertRecord(
-                        alert: $0, state: AlertState(rawValue: row[9]) ?? .pending, attempts: row[8],
-                        nextAttemptAt: (row[10] as Int64?).map(Date.init(millis:)), deliveredAt: (row[11] as Int64?).map(Date.init(millis:)),
-                        lastError: row[12])
-                }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Self.alertColumns), attempts, state, next_attempt_at, delivered_at, last_error FROM alerts
+                WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2
+                """, arguments: [state?.rawValue, limit]
+        ).compactMap { row in
+            Self.alert(row).map {
+                AlertRecord(
+                    alert: $0, state: AlertState(rawValue: row[9]) ?? .pending, attempts: row[8],
+                    nextAttemptAt: (row[10] as Int64?).map(Date.init(millis:)), deliveredAt: (row[11] as Int64?).map(Date.init(millis:)),
+                    lastError: row[12])
             }
+        }
     }
 
     public func alertCounts() async throws -> [AlertState: Int] {

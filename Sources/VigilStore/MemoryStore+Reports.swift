@@ -53,7 +53,8 @@ extension MemoryStore {
             return OpenFlagLine(
                 caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt, overdue: standing.overdue,
                 claimedBy: row.claimedBy, caseClosed: !row.isOpen,
-                grade: row.effectiveGrade(asOf: asOf), imminentDanger: row.imminentDanger, childAccess: row.childAccess, youngestChildAge: row.youngestChildAge,
+                grade: row.effectiveGrade(asOf: asOf), imminentDanger: row.imminentDanger, childAccess: row.childAccess,
+                youngestChildAge: row.youngestChildAge,
                 receivedAt: row.receivedAt, contact: flag.kind.contact(at: asOf, calendar: targets.calendar))
         }.sorted { $0.order < $1.order }
     }
@@ -75,7 +76,8 @@ extension MemoryStore {
 
     /// Flags still deferred at `asOf` with their latest deferral, earliest review first.
     private func deferrals(asOf: Date) -> [DeferralLine] {
-        flags.filter { FlagLifecycle.standing(state: $0.state, dueAt: $0.dueAt, asOf: asOf).state == .deferred }.compactMap { flag -> (Int, DeferralLine)? in
+        flags.filter { FlagLifecycle.standing(state: $0.state, dueAt: $0.dueAt, asOf: asOf).state == .deferred }.compactMap {
+            flag -> (Int, DeferralLine)? in
             guard
                 let index = decisions.lastIndex(where: { $0.caseId == flag.caseId && $0.record.kind == "defer" && $0.record.flag == flag.kind }),
                 let reviewBy = decisions[index].record.reviewBy

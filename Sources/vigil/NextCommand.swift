@@ -15,7 +15,9 @@ struct NextCommand: AsyncParsableCommand {
 
     @OptionGroup var remote: ServerOptions
 
-    @Option(help: "The investigator claiming the case (with --server: the token's user).")
+    @Option(
+        name: [.customLong("officer"), .customLong("as"), .customLong("by")],
+        help: "The investigator claiming the case (default: $USER; with --server: the token's user).")
     var officer: String?
 
     @Flag(help: "Print {\"case\": …} JSON ({\"case\": null} when nothing is left).")

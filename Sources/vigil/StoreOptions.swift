@@ -27,7 +27,10 @@ struct StoreOptions: ParsableArguments {
     )
     var bankHolidays: String?
 
-    @Option(help: "Working hours, HH:MM-HH:MM local time: the LADO is due at their end on the next working day; outside them social care is its emergency duty team.")
+    @Option(
+        help:
+            "Working hours, HH:MM-HH:MM local time: the LADO is due at their end on the next working day; outside them social care is its emergency duty team."
+    )
     var workingHours = "09:00-17:00"
 
     @Option(help: "Hours from raising a social-care flag to its call being due (1–168).", transform: NumberOption.whole(1...168))
@@ -64,7 +67,9 @@ struct StoreOptions: ParsableArguments {
         calendar.dayStartMinutes = hours[0][0] * 60 + hours[0][1]
         calendar.dayEndMinutes = hours[1][0] * 60 + hours[1][1]
         if let list = bankHolidays ?? ProcessInfo.processInfo.environment["VIGIL_BANK_HOLIDAYS"] {
-            guard let text = try? String(contentsOfFile: list, encoding: .utf8) else { throw ValidationError("cannot read the bank-holiday list \(list)") }
+            guard let text = try? String(contentsOfFile: list, encoding: .utf8) else {
+                throw ValidationError("cannot read the bank-holiday list \(list)")
+            }
             switch WorkingCalendar.bankHolidays(fromList: text) {
             case .success(let days): calendar.bankHolidays = days
             case .failure(let error): throw ValidationError("bank-holiday list \(list), \(error)")

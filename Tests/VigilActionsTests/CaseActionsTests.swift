@@ -85,7 +85,8 @@ struct CaseActionsTests {
         await #expect { try await actions.close(id, outcome: outcome(), overrideReason: "moved away", by: actor("ann")) } throws: {
             ($0 as? CaseActionError)?.code == .forbidden
         }
-        try await actions.close(id, outcome: outcome(.arrested), overrideReason: "suspect remanded; MASH told by phone, ref pending", by: actor("sup", .supervisor))
+        try await actions.close(
+            id, outcome: outcome(.arrested), overrideReason: "suspect remanded; MASH told by phone, ref pending", by: actor("sup", .supervisor))
         let overview = try await store.supervisorOverview(asOf: t0 + 120, limit: 10)
         #expect(overview.openFlags.map(\.caseId) == [id] && overview.openFlags[0].caseClosed, "the call stays visible")
         #expect(overview.openFlagCount == 1)
@@ -106,10 +107,14 @@ struct CaseActionsTests {
         let id = try #require(accepted(try await store.importReferrals([submission("A", facts: [.childAccessHousehold])], sources: [], now: t0)[0]))
         let actions = CaseActions(store: store, now: { TestInstants.t0 + 60 })
         let review = t0 + 86_400
-        await #expect { try await actions.deferNotification(id, flag: .socialCare, reason: "tipping off", reviewBy: review, by: actor("ann")) } throws: {
+        await #expect {
+            try await actions.deferNotification(id, flag: .socialCare, reason: "tipping off", reviewBy: review, by: actor("ann"))
+        } throws: {
             ($0 as? CaseActionError)?.code == .forbidden
         }
-        await #expect { try await actions.deferNotification(id, flag: .socialCare, reason: "tipping off", reviewBy: t0 + 30, by: actor("sup", .supervisor)) } throws: {
+        await #expect {
+            try await actions.deferNotification(id, flag: .socialCare, reason: "tipping off", reviewBy: t0 + 30, by: actor("sup", .supervisor))
+        } throws: {
             ($0 as? CaseActionError)?.code == .invalid && "\($0)".contains("future")
         }
         try await actions.deferNotification(id, flag: .socialCare, reason: "warrant first", reviewBy: review, by: actor("sup", .supervisor))
@@ -142,13 +147,16 @@ struct CaseActionsTests {
                 ($0 as? CaseActionError)?.code == .invalid && "\($0)".contains(reason)
             }
         }
-        await #expect { try await actions.recordStrategy(id, heldAt: now - 60, with: "health", outcome: "single-agency", note: "", by: actor("ann")) } throws: {
+        await #expect {
+            try await actions.recordStrategy(id, heldAt: now - 60, with: "health", outcome: "single-agency", note: "", by: actor("ann"))
+        } throws: {
             ($0 as? CaseActionError)?.code == .notYourCase
         }
         #expect(try await store.caseDetail(id, asOf: now).strategyDiscussions.isEmpty, "nothing refused was stored")
         try await actions.recordStrategy(id, heldAt: now - 60, with: "social care ,health", outcome: "no-further-action", note: " ", by: supervisor)
         let recorded = try #require(try await store.caseDetail(id, asOf: now).strategyDiscussions.first)
-        #expect(recorded.discussion == StrategyDiscussion(heldAt: now - 60, attendees: ["social care", "health"], outcome: .noFurtherAction, note: ""))
+        #expect(
+            recorded.discussion == StrategyDiscussion(heldAt: now - 60, attendees: ["social care", "health"], outcome: .noFurtherAction, note: ""))
         #expect(recorded.by == "sup" && recorded.recordedAt == now)
     }
 }

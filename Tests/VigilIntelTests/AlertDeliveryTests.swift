@@ -80,7 +80,8 @@ struct AlertDeliveryTests {
         try await ResearchHarness.run(stub: .init()) { harness in
             let port = await harness.stub.port()
             let longAgo = Date() - 3 * 86_400
-            _ = try await harness.store.importReferrals([submission("teacher", received: longAgo, facts: [.childAccessOccupation])], sources: [], now: longAgo)
+            _ = try await harness.store.importReferrals(
+                [submission("teacher", received: longAgo, facts: [.childAccessOccupation])], sources: [], now: longAgo)
             try await Self.dispatching(harness, urls: ["http://127.0.0.1:\(port)/_alerts"]) {
                 let swept = try await Self.eventually { harness.stub.alerts.alertIds.contains { $0.contains("/flag.overdue/lado/") } }
                 #expect(swept)

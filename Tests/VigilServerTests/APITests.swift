@@ -80,7 +80,9 @@ struct APITests {
                 json: #"{"decision": "visit", "rationale": "child of 7 in the household"}"#)
             #expect(decided.status == 200)
             #expect(try await api.call("POST", "/api/v1/cases/\(id)/release", as: .supervisor).status == 200)
-            #expect(try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrested", "childrenSafeguarded": 2}"#).status == 200)
+            #expect(
+                try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrested", "childrenSafeguarded": 2}"#)
+                    .status == 200)
             #expect(try await api.call("GET", "/api/v1/cases/\(id)/checks", as: .researcher).status == 200)
 
             let audit = try await api.call("GET", "/api/v1/audit?case=\(id)", as: .supervisor)
@@ -113,7 +115,9 @@ struct APITests {
             #expect(transfer.status == 400, "a transfer names the receiving force")
             let closed = try await api.call(
                 "POST", "/api/v1/cases/\(id)/close", as: .supervisor,
-                json: #"{"outcome": "transferred", "receivingAgency": "Example Constabulary", "overrideReason": "their MASH is told", "childrenSafeguarded": 2}"#)
+                json:
+                    #"{"outcome": "transferred", "receivingAgency": "Example Constabulary", "overrideReason": "their MASH is told", "childrenSafeguarded": 2}"#
+            )
             #expect(closed.status == 200)
             let statistics = try await api.store.backlogStatistics(asOf: Date())
             #expect(statistics.openFlags[.socialCare] == 3, "the closed case's call is still counted")

@@ -6,6 +6,7 @@ import Testing
 import VigilCore
 import VigilServer
 import VigilStore
+import VigilTesting
 
 @Suite("the supervisor's dashboard, its router over the memory store", .serialized)
 struct DashboardTests {
@@ -131,6 +132,46 @@ struct DashboardTests {
             #expect(try await browser.get("/cases/nonsense").status == .badRequest)
             let badFilter = try await browser.get("/cases?grade=urgent")
             #expect(badFilter.status == .badRequest && badFilter.text.contains("is not veryHigh"))
+        }
+    }
+
+    @Test("calls in call order with grade, youngest child, access, owner and contact; overdue strategy discussions; failed alerts; the strategy form")
+    func safeguardingPanels() async throws {
+        try await WebHarness.run { web in
+            let dayAgo = Date() - 86_400 - 3600
+            let late = try #require(
+                accepted(
+                    try await web.store.importReferrals(
+                        [submission("late-strategy", received: dayAgo, facts: [.childAccessHousehold, .sexualCommunicationWithChild])], sources: [],
+                        now: dayAgo)[0]))
+            let lease = try #require(try await web.store.leaseAlerts(now: Date(), until: Date() + 60, limit: 1).first)
+            try await web.store.recordAlertAttempt(lease, outcome: .failed(error: "webhook answered HTTP 503"), at: Date())
+
+            let browser = try await web.signedIn("sam-supervisor")
+            let page = try await browser.get("/")
+            let calls = try await web.store.openCalls(asOf: Date())
+            let shown = page.matches(#"<tr><th scope="row"><a href="/cases/(C-\d+)">C-\d+</a></th><td>(?:Social care|LADO)<br>"#)
+            #expect(shown == calls.prefix(25).map(\.caseId.description), "the store's call order")
+            #expect(calls.first?.caseId == late && calls.first?.overdue == true, "the overdue call first")
+            #expect(page.text.contains("supervisors (unclaimed)") && page.text.contains("<td>dc-one</td>"), "owners: the holder or the supervisors")
+            #expect(page.text.contains("children&#39;s social care") || page.text.contains("emergency duty team"))
+            #expect(
+                page.text.contains(#"id="strategy-heading""#) && page.text.contains(#"<a href="/cases/\#(late)">\#(late)</a></th><td class="when">"#))
+            #expect(page.text.contains(#"id="alerts-heading""#) && page.text.contains("1 failed") && page.text.contains("webhook answered HTTP 503"))
+
+            let casePage = try await browser.get("/cases/\(late)")
+            let csrf = try #require(casePage.csrf)
+            #expect(casePage.text.contains(#"action="/cases/\#(late)/strategy""#))
+            let recorded = try await browser.post(
+                "/cases/\(late)/strategy",
+                [
+                    "csrf": csrf, "heldAt": String(Timestamp.format(Date() - 600).prefix(16)), "with": "social care, health",
+                    "outcome": "joint-investigation",
+                    "note": "joint visit",
+                ])
+            #expect(recorded.status == .seeOther)
+            #expect(try await browser.get("/cases/\(late)").text.contains("joint-investigation"))
+            #expect(!(try await browser.get("/")).text.contains(#"<a href="/cases/\#(late)">\#(late)</a></th><td class="when">"#))
         }
     }
 

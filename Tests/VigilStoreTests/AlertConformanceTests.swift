@@ -51,7 +51,8 @@ struct AlertConformanceTests {
         let b = try #require(accepted(outcomes[1]))
         #expect(try await store.raiseTimedAlerts(now: t0 + 3600) == 0, "nothing is due yet")
         try await store.recordNotification(a, flag: .socialCare, by: supervisor, method: "phone", reference: "MASH-9", at: t0 + 7200)
-        try await store.recordDeferral(a, flag: .lado, by: supervisor, reason: "tipping off before the warrant", reviewBy: t0 + 3 * day, at: t0 + 7200)
+        try await store.recordDeferral(
+            a, flag: .lado, by: supervisor, reason: "tipping off before the warrant", reviewBy: t0 + 3 * day, at: t0 + 7200)
         let overdueAt = t0 + 2 * day
         #expect(try await store.raiseTimedAlerts(now: overdueAt) == 1, "b's LADO call is overdue; a's are notified or deferred")
         #expect(try await store.raiseTimedAlerts(now: overdueAt + 60) == 0, "swept again, no repeat")
@@ -109,7 +110,8 @@ struct AlertConformanceTests {
         #expect(claimed.caseId == ids[1], "the baby's case is first in the backlog")
 
         let calls = try await store.openCalls(asOf: t0 + 3600 + day + 60)
-        #expect(calls.map(\.caseId) == [ids[1], ids[2], ids[0]], "both social-care calls overdue, the baby's first; the LADO's due at the end of Monday")
+        #expect(
+            calls.map(\.caseId) == [ids[1], ids[2], ids[0]], "both social-care calls overdue, the baby's first; the LADO's due at the end of Monday")
         #expect(calls.map(\.overdue) == [true, true, false])
         #expect(calls.map(\.owner) == ["ann", "supervisors", "supervisors"])
         #expect(calls[0].youngestChildAge == 0 && calls[0].childAccess == .yes && calls[0].grade >= .high)
@@ -119,7 +121,9 @@ struct AlertConformanceTests {
         #expect(inHours.first?.contact == "children's social care")
     }
 
-    @Test("a Very High case with child access is listed until a strategy discussion is recorded, 24 h after its first flag", arguments: StoreKind.allCases)
+    @Test(
+        "a Very High case with child access is listed until a strategy discussion is recorded, 24 h after its first flag",
+        arguments: StoreKind.allCases)
     func strategyDiscussions(kind: StoreKind) async throws {
         let (store, dispose) = try kind.make()
         defer { dispose() }

@@ -191,7 +191,9 @@ struct StoreConformanceTests {
         let entry = try #require(try await store.backlog(asOf: t0 + 60, limit: nil).first { $0.caseId == id })
         #expect(entry.flags.map(\.kind) == [.socialCare, .lado])
         #expect(entry.flags.allSatisfy { $0.state == .open && $0.raisedBy == .referral })
-        #expect(entry.flags.map(\.dueAt) == [t0 + 60 + day, t0 + day + 17 * 3600], "social care in 24 h; the LADO (raised on a Sunday) by the end of Monday")
+        #expect(
+            entry.flags.map(\.dueAt) == [t0 + 60 + day, t0 + day + 17 * 3600],
+            "social care in 24 h; the LADO (raised on a Sunday) by the end of Monday")
         #expect(entry.youngestChildAge == 8)
 
         let late = try await store.backlog(asOf: t0 + 2 * day, limit: nil).first { $0.caseId == id }
