@@ -9,7 +9,8 @@ public import VigilStore
 /// every webhook through the CurlEngine. An alert is delivered when every webhook answers 2xx; otherwise it
 /// is retried with backoff and jitter, and fails after `maxAttempts`. A crash between commit and delivery
 /// loses nothing: the alert stays pending, and a lease that outlived its process expires and is taken
-/// again, so delivery is at least once and a receiver drops repeats by `alertId`. A `Service`.
+/// again, so delivery is at least once and a receiver drops repeats by `alertId`. Without webhooks it only
+/// sweeps, so time-driven alerts are still written and shown, pending. A `Service`.
 public struct AlertDispatcher: Service {
     /// Settings of a dispatcher.
     public struct Configuration: Sendable {
@@ -85,6 +86,10 @@ public struct AlertDispatcher: Service {
                     let raised = try await store.raiseTimedAlerts(now: lastSweep!)
                     if raised > 0 { logger.info("\(raised) alert(s) for overdue flags or passed reviews") }
                 }
+                guard !configuration.urls.isEmpty else {
+                    await sleep(configuration.sweepInterval)
+                    continue
+                }
                 let moment = now()
                 let leases = try await store.leaseAlerts(
                     now: moment, until: moment.addingTimeInterval(configuration.leaseDuration), limit: configuration.batch)
@@ -95,11 +100,13 @@ public struct AlertDispatcher: Service {
             } catch {
                 logger.error("alert delivery: \(error)")
             }
-            if leased == 0 {
-                let interval = configuration.pollInterval
-                await cancelWhenGracefulShutdown { try? await Task.sleep(for: interval) }
-            }
+            if leased == 0 { await sleep(configuration.pollInterval) }
         }
+    }
+
+    /// Sleeps for `interval`, or until graceful shutdown or cancellation.
+    private func sleep(_ interval: Duration) async {
+        await cancelWhenGracefulShutdown { try? await Task.sleep(for: interval) }
     }
 
     /// One attempt: the alert to every webhook, then its outcome recorded against the lease.

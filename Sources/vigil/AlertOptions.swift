@@ -28,14 +28,11 @@ struct AlertOptions: ParsableArguments {
         return urls
     }
 
-    /// The dispatcher for `store`, or nil when no webhook is configured (alerts then wait, pending, and
-    /// show on the dashboard and in `vigil alerts`).
-    func dispatcher(store: any Store, engine: CurlEngine, logger: Logger) throws -> AlertDispatcher? {
+    /// The dispatcher for `store`. Without a webhook it only writes the alerts time calls for, which then
+    /// wait, pending, on the dashboard and in `vigil alerts`.
+    func dispatcher(store: any Store, engine: CurlEngine, logger: Logger) throws -> AlertDispatcher {
         let urls = try urls()
-        guard !urls.isEmpty else {
-            logger.notice("no --alert-url: alerts are kept pending and shown on the dashboard and by vigil alerts")
-            return nil
-        }
+        if urls.isEmpty { logger.notice("no --alert-url: alerts are kept pending and shown on the dashboard and by vigil alerts") }
         return AlertDispatcher(store: store, engine: engine, configuration: .init(urls: urls), logger: logger)
     }
 }

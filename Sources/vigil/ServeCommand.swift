@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             interval: .seconds(auditCheckpointInterval), logger: logger)
         let dispatcher = try alerting.dispatcher(store: target, engine: engine, logger: logger)
         let group = ServiceGroup(
-            services: [target, application, engine, worker, snapshots, checkpoints] + (dispatcher.map { [$0] } ?? []),
+            services: [target, application, engine, worker, snapshots, checkpoints, dispatcher],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

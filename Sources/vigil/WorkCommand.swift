@@ -36,8 +36,9 @@ struct WorkCommand: AsyncParsableCommand {
         let dispatcher = try alerting.dispatcher(store: target, engine: engine, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: target), .init(service: engine)] + (dispatcher.map { [.init(service: $0)] } ?? []) + [
-                    .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)
+                services: [
+                    .init(service: target), .init(service: engine), .init(service: dispatcher),
+                    .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
