@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "VigilIntelTests",
             dependencies: [
-                "VigilIntel", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilIntake", "VigilCore",
+                "VigilIntel", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilIntake", "VigilCore", "VigilTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -98,6 +98,20 @@ public struct CaseActions: Sendable {
         try await store.recordDecision(id, decision: decision, rationale: rationale, by: actor.audit, at: now())
     }
 
+    /// Records an officer's finding on a held case (a supervisor on any case): `facts` as `NAME=yes|no`,
+    /// `children` as `AGE:RELATION`, with a note saying how it was learnt; the case is re-graded at once.
+    public func recordFinding(_ id: CaseID, facts: [String], children: [String], note: String, by actor: CaseActor) async throws {
+        let moment = now()
+        let finding: OfficerFinding
+        do {
+            finding = try OfficerFinding(facts: facts, children: children, note: note, by: actor.audit.name, at: moment)
+        } catch {
+            throw CaseActionError(.invalid, error.description)
+        }
+        try await requireHeld(id, by: actor)
+        try await store.recordFinding(id, finding, by: actor.audit, at: moment)
+    }
+
     /// Records a strategy discussion on a held case (a supervisor on any case): `with` is who took part,
     /// comma-separated, `outcome` a `StrategyOutcome` name, `heldAt` not in the future.
     public func recordStrategy(

@@ -5,6 +5,16 @@ public enum ChildRelation: String, Sendable, Codable, CaseIterable {
     case other
     case victim
 
+    /// The fact a child of this relation makes yes: living in the household, reached through work, other
+    /// access, or an identified victim.
+    public var accessFact: FactKind {
+        switch self {
+        case .household: .childAccessHousehold
+        case .occupation: .childAccessOccupation
+        case .other: .childAccessOther
+        case .victim: .identifiedChildVictim
+        }
+    }
 }
 
 /// A child linked to a case.

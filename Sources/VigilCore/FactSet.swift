@@ -51,11 +51,16 @@ public struct FactSet: Sendable, Hashable {
         observations[observation.fact, default: []].append(observation)
     }
 
-    /// The combined value of a fact.
+    /// The combined value of a fact. An officer's finding outranks the referral and every check: the
+    /// latest officer observation decides alone (on the same instant, yes). Otherwise `yes` if any source
+    /// says yes, `no` if any says no.
     public subscript(fact: FactKind) -> CombinedFact {
         guard let list = observations[fact], !list.isEmpty else { return .unknown }
         if list.count == 1 {
             return CombinedFact(value: list[0].value ? .yes : .no, provenance: [list[0].provenance])
+        }
+        if let finding = list.filter(\.provenance.isOfficer).max(by: { ($0.at, $0.value ? 1 : 0) < ($1.at, $1.value ? 1 : 0) }) {
+            return CombinedFact(value: finding.value ? .yes : .no, provenance: [finding.provenance])
         }
         let yes = Set(list.filter(\.value).map(\.provenance))
         if !yes.isEmpty { return CombinedFact(value: .yes, provenance: yes.sorted()) }

@@ -15,6 +15,9 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible, 
     /// An officer's action or finding.
     public static func officer(_ name: String) -> Provenance { Provenance(rawValue: "officer:\(name)") }
 
+    /// True for an officer's finding (`officer:<user>`).
+    public var isOfficer: Bool { rawValue.hasPrefix("officer:") }
+
     public var description: String { rawValue }
 
     public static func < (lhs: Provenance, rhs: Provenance) -> Bool { lhs.rawValue < rhs.rawValue }

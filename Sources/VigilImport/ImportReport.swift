@@ -115,13 +115,13 @@ public struct ImportReport: Codable, Sendable {
         case .duplicate(let id):
             duplicates += 1
             records.append(Record(file: file, line: line, ref: ref, status: "duplicate", caseId: id, errors: []))
-        case .conflict:
+        case .conflict(let id):
             reject(
                 file: file, line: line, ref: ref,
                 errors: [
                     FieldError(
                         field: format == .nca ? "packageId" : "leadId",
-                        message: "a different referral with this ref is already stored; nothing was overwritten")
+                        message: "a different referral with this ref is already stored in \(id); nothing was overwritten")
                 ])
         case .failed(let reason):
             reject(file: file, line: line, ref: ref, errors: [FieldError(field: "", message: reason)])

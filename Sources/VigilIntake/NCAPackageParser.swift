@@ -97,12 +97,7 @@ public enum NCAPackageParser {
                 let relation = ChildRelation(name: name)
             else { continue }
             children.append(Child(age: age, relation: relation, provenance: .referral))
-            switch relation {
-            case .household: facts.insert(.childAccessHousehold)
-            case .occupation: facts.insert(.childAccessOccupation)
-            case .other: facts.insert(.childAccessOther)
-            case .victim: facts.insert(.identifiedChildVictim)
-            }
+            facts.insert(relation.accessFact)
         }
     }
 

@@ -58,6 +58,19 @@ extension SQLiteStore {
     }
 
     /// Records a decision on an open case.
+    public func recordFinding(_ id: CaseID, _ finding: OfficerFinding, by officer: AuditActor, at: Date) async throws {
+        try await writeImmediate { db in
+            let row = try Self.requireCase(db, id)
+            guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
+            try Self.insertFacts(
+                db, caseId: id.rawValue,
+                finding.observations.map { FactObservation(fact: $0.fact, value: $0.value, provenance: $0.provenance, at: at) })
+            try Self.insertChildren(db, caseId: id.rawValue, finding.children, at: at)
+            try self.reassess(db, caseId: id.rawValue, trigger: .officer(officer.name), now: at)
+            try self.appendAudit(db, AuditEvent(at: at, by: officer, .caseFact, caseId: id, detail: finding.summary))
+        }
+    }
+
     public func recordStrategyDiscussion(_ id: CaseID, _ discussion: StrategyDiscussion, by officer: AuditActor, at: Date) async throws {
         try await writeImmediate { db in
             _ = try Self.requireCase(db, id)

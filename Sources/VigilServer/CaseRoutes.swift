@@ -101,6 +101,23 @@ struct CaseRoutes {
                 note: body.note ?? "", by: actor)
             return try APIBody.json(try await store.caseDetail(id, asOf: now()))
         }
+        api.post("cases/:id/facts") { request, context in
+            let (id, actor) = try actingUser(context)
+            struct Body: Decodable {
+                struct FoundChild: Decodable {
+                    var age: Int?
+                    var relation: String
+                }
+                var set: [String: Bool]?
+                var children: [FoundChild]?
+                var note: String
+            }
+            let body = try await APIBody.decode(Body.self, from: request, allowed: ["set", "children", "note"])
+            try await actions.recordFinding(
+                id, facts: (body.set ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ? "yes" : "no")" },
+                children: (body.children ?? []).map { "\($0.age.map(String.init) ?? "?"):\($0.relation)" }, note: body.note, by: actor)
+            return try APIBody.json(try await store.caseDetail(id, asOf: now()))
+        }
         api.get("flags") { request, context in
             _ = try context.require(.readCases)
             let asOf = try request.uri.queryParameters.get("asOf").map { try APIBody.timestamp($0, name: "asOf") } ?? now()

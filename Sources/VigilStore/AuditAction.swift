@@ -16,6 +16,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case caseReopen = "case.reopen"
     case caseDecide = "case.decide"
     case caseStrategy = "case.strategy"
+    case caseFact = "case.fact"
     case caseReassign = "case.reassign"
     case flagNotify = "flag.notify"
     case flagDefer = "flag.defer"

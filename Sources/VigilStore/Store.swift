@@ -64,6 +64,10 @@ public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore, 
     /// Records a supervisor's withdrawal of an open or deferred call, with the reason.
     func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws
 
+    /// Records an officer's finding on an open case: its facts and children are added with their officer
+    /// provenance and the case is re-graded at once, raising what the new grade calls for.
+    func recordFinding(_ id: CaseID, _ finding: OfficerFinding, by officer: AuditActor, at: Date) async throws
+
     /// Records a strategy discussion held about a case (open or closed).
     func recordStrategyDiscussion(_ id: CaseID, _ discussion: StrategyDiscussion, by officer: AuditActor, at: Date) async throws
 

@@ -230,3 +230,44 @@ struct StrategyCommand: AsyncParsableCommand {
         print("\(id): strategy discussion of \(Timestamp.format(held)) recorded (\(outcome))")
     }
 }
+
+/// `vigil fact CASE --set FACT=yes|no … [--child AGE:RELATION …] --note N`.
+struct FactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fact",
+        abstract: "Record what an officer learnt (a visit, a call): facts and children, re-grading the case at once.",
+        discussion: """
+            The holder or a supervisor. An officer's finding outranks the referral and every check on the same fact \
+            (the latest finding decides), so --set childAccessHousehold=no settles what a check left unknown or said yes to. \
+            A child also sets its relation's access fact (household: childAccessHousehold).
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case id.")
+    var caseId: String
+
+    @Option(name: .customLong("set"), help: "A fact, FACT=yes|no (repeatable), e.g. childAccessHousehold=yes.")
+    var facts: [String] = []
+
+    @Option(name: .customLong("child"), help: "A child, AGE:RELATION (repeatable), e.g. 7:household; ? for an unknown age.")
+    var children: [String] = []
+
+    @Option(help: "How it was learnt (e.g. 'home visit, 3 Dec').")
+    var note: String
+
+    @Option(name: [.customLong("as"), .customLong("by")], help: "Who records it (default: $USER).")
+    var by: String?
+
+    mutating func run() async throws {
+        let id = try parseCaseID(caseId)
+        let target = try store.open()
+        let officer = try await CommandLineActor.caseActor(by, in: target)
+        try await CommandLineActor.actions(target).recordFinding(id, facts: facts, children: children, note: note, by: officer)
+        let summary = try await target.caseDetail(id, asOf: Date()).summary
+        print(
+            "\(id): finding recorded; grade \(summary.grade.label)\(summary.provisional ? " (provisional)" : ""), flags: \(summary.flags.map { "\($0.kind.rawValue):\($0.state.rawValue)" }.joined(separator: " "))"
+        )
+    }
+}

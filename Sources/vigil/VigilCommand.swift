@@ -7,7 +7,7 @@ struct VigilCommand: AsyncParsableCommand {
         abstract: "Referral queue and prioritiser for an internet child abuse team (metadata only).",
         subcommands: [
             ImportCommand.self, BacklogCommand.self, NextCommand.self, ShowCommand.self, ReleaseCommand.self,
-            NotifyCommand.self, DecideCommand.self, StrategyCommand.self, CloseCommand.self, ReopenCommand.self, FlagsCommand.self,
+            NotifyCommand.self, DecideCommand.self, FactCommand.self, StrategyCommand.self, CloseCommand.self, ReopenCommand.self, FlagsCommand.self,
             AlertsCommand.self,
             ChecksCommand.self,
             WorkCommand.self, IntelStubCommand.self,

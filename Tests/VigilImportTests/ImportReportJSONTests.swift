@@ -43,4 +43,14 @@ struct ImportReportJSONTests {
         #expect(decoded.records.flatMap(\.errors) == [FieldError(field: "x\u{0}", message: "\r\n")])
         #expect(decoded.rejected == 1)
     }
+
+    @Test("a conflict's error names the case that holds the stored referral")
+    func conflictNamesTheCase() {
+        let conflict = report.records[2]
+        #expect(conflict.status == "rejected" && conflict.caseId == nil)
+        #expect(
+            conflict.errors == [
+                FieldError(field: "packageId", message: "a different referral with this ref is already stored in C-000007; nothing was overwritten")
+            ])
+    }
 }

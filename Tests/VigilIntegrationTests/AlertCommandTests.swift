@@ -14,16 +14,6 @@ import Glibc
 /// safeguarding commands around them.
 @Suite("alerts and calls from the command line", .serialized)
 struct AlertCommandTests {
-    /// Waits until `condition` holds, up to `seconds`; returns whether it did.
-    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date() + seconds
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
-
     /// Runs `body` with the stub serving in-process (answers and the alert webhook after `latencyMs`).
     static func withStub(latencyMs: Int = 0, _ body: @escaping @Sendable (IntelStubServer, Int) async throws -> Void) async throws {
         var logger = Logger(label: "stub")
@@ -51,7 +41,7 @@ struct AlertCommandTests {
 
             let serve = ["serve", "--db", db, "--port", "0", "--intel-config", config, "--alert-url", "http://127.0.0.1:\(port)/_alerts"]
             let first = try VigilProcess.start(serve)
-            #expect(try await Self.eventually(60) { stub.alerts.all.count >= 20 }, "delivery began")
+            #expect(try await eventually(60) { stub.alerts.all.count >= 20 }, "delivery began")
             kill(first.0.processIdentifier, SIGKILL)
             _ = await VigilProcess.finish(first)
             let afterKill = try await SQLiteStore(path: db).alertCounts()
@@ -59,7 +49,7 @@ struct AlertCommandTests {
 
             let second = try VigilProcess.start(serve)
             let store = try SQLiteStore(path: db)
-            let delivered = try await Self.eventually(90) {
+            let delivered = try await eventually(90) {
                 let counts = try await store.alertCounts()
                 return counts[.pending] == nil && counts[.failed] == nil
             }
@@ -127,7 +117,7 @@ struct AlertCommandTests {
             let imminent = cases.filter { $0["imminentDanger"] as? Bool == true }.count
             #expect(cases.prefix(position + 1).allSatisfy { $0["imminentDanger"] as? Bool == true }, "before every case not in imminent danger")
             #expect(position < 3 && imminent > 10, "among the demo's \(imminent) imminent cases only older ones with a child as young come first")
-            let arrived = try await Self.eventually(30) { stub.alerts.alertIds.contains("\(caseId)/case.imminent-danger") }
+            let arrived = try await eventually(30) { stub.alerts.alertIds.contains("\(caseId)/case.imminent-danger") }
             #expect(arrived, "the imminent-danger alert reached the webhook")
             serve.0.terminate()
             _ = await VigilProcess.finish(serve)

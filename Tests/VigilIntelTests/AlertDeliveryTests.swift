@@ -29,16 +29,6 @@ struct AlertDeliveryTests {
         }
     }
 
-    /// Waits until `condition` holds, up to `seconds`.
-    static func eventually(_ seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
-        let deadline = Date() + seconds
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
-
     @Test("every alert reaches the webhook, each alertId once, and is marked delivered (latency: `vigil bench alerts`)")
     func delivered() async throws {
         try await ResearchHarness.run(stub: .init()) { harness in
@@ -52,8 +42,8 @@ struct AlertDeliveryTests {
                     ], sources: [], now: committed)
                 let expected = Set(try await harness.store.alerts(state: nil, limit: 100).map(\.alert.alertId))
                 #expect(expected.count == 4, "Very High, imminent danger and social care for the first case; the LADO for the second")
-                #expect(try await Self.eventually { harness.stub.alerts.alertIds == expected })
-                #expect(try await Self.eventually { try await harness.store.alertCounts() == [.delivered: 4] })
+                #expect(try await eventually(10) { harness.stub.alerts.alertIds == expected })
+                #expect(try await eventually(10) { try await harness.store.alertCounts() == [.delivered: 4] })
                 #expect(harness.stub.alerts.all.count == 4, "one delivery each")
                 #expect(outcomes.compactMap(accepted).count == 2)
             }
@@ -66,7 +56,7 @@ struct AlertDeliveryTests {
             let port = await harness.stub.port()
             try await Self.dispatching(harness, urls: ["http://127.0.0.1:\(port)/_alerts", "http://127.0.0.1:\(port)/_log"], maxAttempts: 3) {
                 _ = try await harness.store.importReferrals([submission("teacher", facts: [.childAccessOccupation])], sources: [], now: Date())
-                #expect(try await Self.eventually { try await harness.store.alertCounts() == [.failed: 1] })
+                #expect(try await eventually(10) { try await harness.store.alertCounts() == [.failed: 1] })
                 let failed = try #require(try await harness.store.alerts(state: .failed, limit: 1).first)
                 #expect(failed.attempts == 3)
                 #expect(failed.lastError?.contains("/_log answered HTTP 40") == true, "\(failed.lastError ?? "")")
@@ -83,7 +73,7 @@ struct AlertDeliveryTests {
             _ = try await harness.store.importReferrals(
                 [submission("teacher", received: longAgo, facts: [.childAccessOccupation])], sources: [], now: longAgo)
             try await Self.dispatching(harness, urls: ["http://127.0.0.1:\(port)/_alerts"]) {
-                let swept = try await Self.eventually { harness.stub.alerts.alertIds.contains { $0.contains("/flag.overdue/lado/") } }
+                let swept = try await eventually(10) { harness.stub.alerts.alertIds.contains { $0.contains("/flag.overdue/lado/") } }
                 #expect(swept)
             }
         }

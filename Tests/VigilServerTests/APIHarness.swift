@@ -111,6 +111,17 @@ struct APIHarness: Sendable {
         return (response.status, try? JSONSerialization.jsonObject(with: Data(response.body)))
     }
 
+    /// Imports the four case studies as the importer; then, with `claiming`, claims the first case as the
+    /// investigator and returns its id.
+    @discardableResult
+    func importCaseStudies(claiming: Bool = false) async throws -> String? {
+        _ = try await call(
+            "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"), contentType: "application/x-ndjson")
+        guard claiming else { return nil }
+        let claimed = try await call("POST", "/api/v1/cases/next", as: .investigator)
+        return ((claimed.json as? [String: Any])?["case"] as? [String: Any])?["caseId"] as? String
+    }
+
     /// The `error.code` of an error body.
     static func errorCode(_ json: Any?) -> String? {
         ((json as? [String: Any])?["error"] as? [String: Any])?["code"] as? String

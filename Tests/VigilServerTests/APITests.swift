@@ -54,9 +54,7 @@ struct APITests {
     @Test("claim, act and the holder rule: another investigator gets 409, a supervisor may act; everything audited")
     func casesAndHolders() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call(
-                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                contentType: "application/x-ndjson")
+            try await api.importCaseStudies()
             let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
             let entry = try #require((claimed.json as? [String: Any])?["case"] as? [String: Any])
             let id = try #require(entry["caseId"] as? String)
@@ -97,11 +95,7 @@ struct APITests {
     @Test("closing rules over the API: a call still to make refuses the holder and a supervisor without override; reopen; deferral rules")
     func closingAndDeferral() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call(
-                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                contentType: "application/x-ndjson")
-            let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
-            let id = try #require(((claimed.json as? [String: Any])?["case"] as? [String: Any])?["caseId"] as? String)
+            let id = try #require(try await api.importCaseStudies(claiming: true))
             let refused = try await api.call("POST", "/api/v1/cases/\(id)/close", as: .investigator, json: #"{"outcome": "arrested"}"#)
             #expect(refused.status == 409 && "\(refused.json ?? "")".contains("socialCare"), "\(refused.json ?? "")")
             let unexplained = try await api.call("POST", "/api/v1/cases/\(id)/close", as: .supervisor, json: #"{"outcome": "arrested"}"#)
@@ -146,11 +140,7 @@ struct APITests {
     @Test("the calls list: GET /api/v1/flags in call order with owner and contact; strategy discussions recorded by the holder")
     func callsAndStrategy() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call(
-                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                contentType: "application/x-ndjson")
-            let claimed = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
-            let id = try #require(((claimed.json as? [String: Any])?["case"] as? [String: Any])?["caseId"] as? String)
+            let id = try #require(try await api.importCaseStudies(claiming: true))
             let listing = try await api.call("GET", "/api/v1/flags", as: .investigator)
             let calls = try #require((listing.json as? [String: Any])?["calls"] as? [[String: Any]])
             #expect(calls.count == 4, "three social-care calls and one LADO call")
@@ -173,12 +163,29 @@ struct APITests {
         }
     }
 
+    @Test("POST /api/v1/cases/{id}/facts records an officer's finding, re-grades at once, and refuses what it cannot read")
+    func officerFindings() async throws {
+        try await APIHarness.run { api in
+            let id = try #require(try await api.importCaseStudies(claiming: true))
+            let finding = try await api.call(
+                "POST", "/api/v1/cases/\(id)/facts", as: .investigator,
+                json: #"{"set": {"imminentDanger": true}, "children": [{"age": 2, "relation": "household"}], "note": "home visit"}"#)
+            #expect(finding.status == 200)
+            let body = finding.json as? [String: Any]
+            #expect(body?["imminentDanger"] as? Bool == true && body?["grade"] as? String == "veryHigh" && body?["youngestChildAge"] as? Int == 2)
+            let unreadable = try await api.call(
+                "POST", "/api/v1/cases/\(id)/facts", as: .investigator, json: #"{"set": {"colour": true}, "note": "n"}"#)
+            #expect(unreadable.status == 400 && "\(unreadable.json ?? "")".contains("colour"))
+            #expect(
+                try await api.call("POST", "/api/v1/cases/\(id)/facts", as: .researcher, json: #"{"set": {"distribution": true}, "note": "n"}"#)
+                    .status == 403)
+        }
+    }
+
     @Test("bad requests get the right 4xx with a message, and the server keeps serving")
     func badRequests() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call(
-                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                contentType: "application/x-ndjson")
+            try await api.importCaseStudies()
             let cases: [(String, String, Role, String?, String, Int)] = [
                 ("GET", "/api/v1/cases/not-an-id", .supervisor, nil, "application/json", 400),
                 ("GET", "/api/v1/cases/C-999999", .supervisor, nil, "application/json", 404),

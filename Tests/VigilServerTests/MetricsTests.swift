@@ -20,9 +20,7 @@ struct MetricsTests {
     @Test("/metrics needs no token and counts referrals, claims, the backlog by grade, overdue cases, open flags and alerts by state")
     func apiMetrics() async throws {
         try await APIHarness.run { api in
-            _ = try await api.call(
-                "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("nca-case-studies.jsonl"),
-                contentType: "application/x-ndjson")
+            try await api.importCaseStudies()
             _ = try await api.call("POST", "/api/v1/cases/next", as: .investigator)
             let response = try await api.raw("GET", "/metrics", as: nil)
             #expect(response.status == 200)
