@@ -12,16 +12,21 @@ public struct CaseState: Sendable {
     public var children: [Child]
     /// Sources of checks pending or running.
     public var pendingChecks: [String]
+    /// Sources with a check that failed for good.
+    public var failedChecks: [String]
     /// Received time of the case's first referral.
     public var receivedAt: Date
     /// Flags already raised on the case, whatever their state.
     public var raisedFlags: Set<FlagKind>
 
     /// Creates a case state.
-    public init(facts: FactSet, children: [Child], pendingChecks: [String], receivedAt: Date, raisedFlags: Set<FlagKind>) {
+    public init(
+        facts: FactSet, children: [Child], pendingChecks: [String], failedChecks: [String] = [], receivedAt: Date, raisedFlags: Set<FlagKind>
+    ) {
         self.facts = facts
         self.children = children
         self.pendingChecks = pendingChecks
+        self.failedChecks = failedChecks
         self.receivedAt = receivedAt
         self.raisedFlags = raisedFlags
     }
@@ -53,7 +58,7 @@ public struct CaseEvaluation: Sendable {
     /// Re-assesses a case. `trigger` is what changed it (the referral, a check, an officer) and is
     /// recorded as what raised any new flag.
     public static func evaluate(_ state: CaseState, trigger: Provenance, now: Date, targets: ActionTargets) -> CaseEvaluation {
-        let assessment = RiskTree.assess(state.facts, pendingChecks: state.pendingChecks, at: now)
+        let assessment = RiskTree.assess(state.facts, pendingChecks: state.pendingChecks, failedChecks: state.failedChecks, at: now)
         let grade = assessment.grade
         let effective = targets.effectiveGrade(grade: grade, receivedAt: state.receivedAt, asOf: now)
         let promotion = effective == grade ? targets.promotionAt(grade: grade, receivedAt: state.receivedAt) : nil

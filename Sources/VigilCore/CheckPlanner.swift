@@ -4,7 +4,7 @@ public struct PlannedCheck: Sendable, Hashable {
     public var source: String
     /// The query's canonical JSON text (`CheckQuery.jsonText`), written once when the check is planned.
     public let queryText: String
-    /// Attempts allowed before the check is marked failed (the source's `maxAttempts`).
+    /// Attempts allowed before the check is marked failed (the source's quick attempts and slow retries).
     public var maxAttempts: Int
 
     /// Creates a planned check.
@@ -29,7 +29,7 @@ public enum CheckPlanner {
             let queries = texts[slot] ?? queryTexts(source.needs, inputs)
             texts[slot] = queries
             for query in queries {
-                planned.append(PlannedCheck(source: source.name, queryText: query, maxAttempts: source.maxAttempts))
+                planned.append(PlannedCheck(source: source.name, queryText: query, maxAttempts: source.totalAttempts))
             }
         }
         return planned

@@ -24,8 +24,13 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
     public var timeoutMs: Int
     /// Connect timeout, milliseconds.
     public var connectTimeoutMs: Int
-    /// Attempts before the check is `failed`.
+    /// Attempts, retried with backoff, before the check moves to slow retries.
     public var maxAttempts: Int
+    /// Further attempts, `slowRetryMs` apart, before the check is `failed`: a source that is down for an
+    /// afternoon is asked again, so its cases finish research rather than stay incomplete.
+    public var slowRetries: Int
+    /// Time between slow retries, milliseconds.
+    public var slowRetryMs: Int
     /// First retry delay, milliseconds; doubles each attempt.
     public var backoffBaseMs: Int
     /// Longest retry delay, milliseconds.
@@ -40,7 +45,7 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
     public init(
         name: String, url: String, needs: CheckNeed, yields: [String], timeoutMs: Int = 5000,
         connectTimeoutMs: Int = 2000, maxAttempts: Int = 4, backoffBaseMs: Int = 500, backoffMaxMs: Int = 30000,
-        proxy: String? = nil, limits: AnswerLimits = .standard
+        slowRetries: Int = 0, slowRetryMs: Int = 3_600_000, proxy: String? = nil, limits: AnswerLimits = .standard
     ) {
         self.name = name
         self.url = url
@@ -51,9 +56,17 @@ public struct IntelSourceSpec: Sendable, Hashable, Codable {
         self.maxAttempts = maxAttempts
         self.backoffBaseMs = backoffBaseMs
         self.backoffMaxMs = backoffMaxMs
+        self.slowRetries = slowRetries
+        self.slowRetryMs = slowRetryMs
         self.proxy = proxy
         self.limits = limits
     }
+
+    /// Every attempt a check of this source may make: the quick ones and the slow retries.
+    public var totalAttempts: Int { maxAttempts + slowRetries }
+
+    /// Slow retries of the built-in set and of a configuration file that does not say: hourly for a day.
+    public static let standardSlowRetries = 24
 
     /// The facts among `yields`.
     public var yieldedFacts: [FactKind] { yields.compactMap(FactKind.init(name:)) }
@@ -74,7 +87,9 @@ extension IntelSourceSpec {
             ("employment", .person, ["childAccessOccupation", "occupation"]),
             ("pnd", .identifiers, ["sexualOffenceHistory"]),
         ]
-        return table.map { IntelSourceSpec(name: $0.0, url: "\(base)/\($0.0)", needs: $0.1, yields: $0.2) }
+        return table.map {
+            IntelSourceSpec(name: $0.0, url: "\(base)/\($0.0)", needs: $0.1, yields: $0.2, slowRetries: standardSlowRetries)
+        }
     }
 
     /// The same sources with every URL moved to `baseURL/<name>` (`--intel-base-url`).

@@ -10,8 +10,14 @@ public enum RetryPolicy {
 
     /// The decision for a failed attempt. The delay doubles each attempt from `baseMs`, is capped at
     /// `maxMs`, and is spread by `jitter` (0 ≤ jitter < 1, supplied by the caller) over its upper half,
-    /// so that checks failing together do not retry together.
-    public static func decide(attempt: Int, maxAttempts: Int, baseMs: Int, maxMs: Int, jitter: Double) -> Decision {
+    /// so that checks failing together do not retry together. After `maxAttempts` quick attempts come
+    /// `slowAttempts` more, `slowMs` apart (spread the same way), then it gives up.
+    public static func decide(
+        attempt: Int, maxAttempts: Int, baseMs: Int, maxMs: Int, jitter: Double, slowAttempts: Int = 0, slowMs: Int = 0
+    ) -> Decision {
+        if attempt >= maxAttempts, attempt < maxAttempts + slowAttempts {
+            return .retry(afterMs: slowMs / 2 + Int(Double(slowMs) / 2 * min(max(jitter, 0), 1)))
+        }
         guard attempt < maxAttempts else { return .giveUp }
         let exponent = min(max(attempt - 1, 0), 30)
         let ceiling = min(maxMs, baseMs << exponent)

@@ -13,10 +13,13 @@ public struct RiskAssessment: Sendable, Hashable, Codable {
     public var policy: String
     /// The path through the tree, e.g. `1:no 2:no 3:access=yes(check:social-care) behaviour=no → High`.
     public var path: String
-    /// True while any of the case's checks is pending or running.
+    /// True while any of the case's checks is pending or running, or has failed: research that failed is
+    /// not research done.
     public var provisional: Bool
     /// The sources of the checks still outstanding, sorted.
     public var pendingChecks: [String]
+    /// The sources with a check that failed for good, sorted.
+    public var failedChecks: [String]
     /// Every fact the path read, with its combined value.
     public var factsUsed: [String: CombinedFact]
     /// When the assessment was made.
@@ -24,7 +27,7 @@ public struct RiskAssessment: Sendable, Hashable, Codable {
 
     /// Creates an assessment.
     public init(
-        grade: Grade, policy: String, path: String, provisional: Bool, pendingChecks: [String],
+        grade: Grade, policy: String, path: String, provisional: Bool, pendingChecks: [String], failedChecks: [String] = [],
         factsUsed: [String: CombinedFact], at: Date
     ) {
         self.grade = grade
@@ -32,6 +35,7 @@ public struct RiskAssessment: Sendable, Hashable, Codable {
         self.path = path
         self.provisional = provisional
         self.pendingChecks = pendingChecks
+        self.failedChecks = failedChecks
         self.factsUsed = factsUsed
         self.at = at
     }

@@ -9,8 +9,9 @@ public enum RiskTree {
     /// The policy id stored with every assessment.
     public static let policy = "vigil-1"
 
-    /// Grades a fact set. `pendingChecks` makes the assessment provisional.
-    public static func assess(_ facts: FactSet, pendingChecks: [String], at: Date) -> RiskAssessment {
+    /// Grades a fact set. `pendingChecks` (research under way) and `failedChecks` (research that failed)
+    /// make the assessment provisional.
+    public static func assess(_ facts: FactSet, pendingChecks: [String], failedChecks: [String] = [], at: Date) -> RiskAssessment {
         var used: [String: CombinedFact] = [:]
         used.reserveCapacity(FactKind.allCases.count)
         func read(_ fact: FactKind) -> CombinedFact {
@@ -51,9 +52,10 @@ public enum RiskTree {
         }()
         let path = steps.joined(separator: " ") + " → \(grade.label)"
         let pending = pendingChecks.sorted()
+        let failed = Array(Set(failedChecks)).sorted()
         return RiskAssessment(
-            grade: grade, policy: policy, path: path, provisional: !pending.isEmpty, pendingChecks: pending,
-            factsUsed: used, at: at
+            grade: grade, policy: policy, path: path, provisional: !pending.isEmpty || !failed.isEmpty, pendingChecks: pending,
+            failedChecks: failed, factsUsed: used, at: at
         )
     }
 }

@@ -3,7 +3,8 @@ public import VigilCore
 
 /// The intelligence source configuration file (`Samples/intel-sources.json`):
 /// `{"sources": [{"name", "url", "needs", "yields", "timeoutMs"?, "connectTimeoutMs"?, "maxAttempts"?,
-/// "backoffBaseMs"?, "backoffMaxMs"?, "proxy"?, "maxChildren"?, "maxPersons"?, "maxTextCharacters"?}]}`.
+/// "backoffBaseMs"?, "backoffMaxMs"?, "slowRetries"?, "slowRetryMs"?, "proxy"?, "maxChildren"?, "maxPersons"?,
+/// "maxTextCharacters"?}]}`; without `slowRetries` a source retries hourly for a day after its quick attempts.
 public enum IntelConfiguration {
     private struct File: Decodable {
         struct Source: Decodable {
@@ -16,6 +17,8 @@ public enum IntelConfiguration {
             var maxAttempts: Int?
             var backoffBaseMs: Int?
             var backoffMaxMs: Int?
+            var slowRetries: Int?
+            var slowRetryMs: Int?
             var proxy: String?
             var maxChildren: Int?
             var maxPersons: Int?
@@ -59,6 +62,11 @@ public enum IntelConfiguration {
             guard limits.children >= 0, limits.persons >= 0, limits.textCharacters >= 16 else {
                 throw Problem(description: "source '\(source.name)': maxChildren and maxPersons must be 0 or more, maxTextCharacters 16 or more")
             }
+            let slowRetries = source.slowRetries ?? IntelSourceSpec.standardSlowRetries
+            let slowRetryMs = source.slowRetryMs ?? defaults.slowRetryMs
+            guard (0...1000).contains(slowRetries), slowRetryMs >= 1 else {
+                throw Problem(description: "source '\(source.name)': slowRetries must be 0–1000 and slowRetryMs at least 1")
+            }
             if let proxy = source.proxy, !(proxy.lowercased().hasPrefix("http://") || proxy.lowercased().hasPrefix("https://")) {
                 throw Problem(description: "source '\(source.name)': proxy must be an http:// or https:// URL")
             }
@@ -66,7 +74,8 @@ public enum IntelConfiguration {
                 name: source.name, url: source.url, needs: needs, yields: source.yields,
                 timeoutMs: source.timeoutMs ?? defaults.timeoutMs, connectTimeoutMs: source.connectTimeoutMs ?? defaults.connectTimeoutMs,
                 maxAttempts: max(1, source.maxAttempts ?? defaults.maxAttempts), backoffBaseMs: source.backoffBaseMs ?? defaults.backoffBaseMs,
-                backoffMaxMs: source.backoffMaxMs ?? defaults.backoffMaxMs, proxy: source.proxy, limits: limits)
+                backoffMaxMs: source.backoffMaxMs ?? defaults.backoffMaxMs, slowRetries: slowRetries, slowRetryMs: slowRetryMs,
+                proxy: source.proxy, limits: limits)
         }
     }
 }

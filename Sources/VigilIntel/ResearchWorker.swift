@@ -13,7 +13,7 @@ public struct ResearchWorker: Service {
     public struct Configuration: Sendable {
         /// Checks in flight at once.
         public var concurrency: Int
-        /// Return once no check is pending or running.
+        /// Return once research is settled: no check running, none due within `ResearchState.settledHorizon`.
         public var untilIdle: Bool
         /// How often to look for new work when there is nothing to wait for.
         public var pollInterval: Duration
@@ -80,7 +80,8 @@ public struct ResearchWorker: Service {
         case tick
     }
 
-    /// Leases and runs checks until shutdown (or, with `untilIdle`, until no research is outstanding).
+    /// Leases and runs checks until shutdown (or, with `untilIdle`, until research is settled: nothing
+    /// running, nothing due within `ResearchState.settledHorizon`).
     /// Answers are recorded in batches by one write at a time: those that arrive while a batch is being
     /// written go in the next, so research never has more than one transaction queued at the store's
     /// writer ahead of an investigator's claim.
@@ -117,7 +118,7 @@ public struct ResearchWorker: Service {
                 }
                 if inFlight == 0, !recording {
                     if stopping { break }
-                    if configuration.untilIdle, try await store.researchState().isIdle { break }
+                    if configuration.untilIdle, try await store.researchState().isSettled(at: now()) { break }
                 }
                 if !tickPending {
                     tickPending = true
@@ -192,13 +193,15 @@ public struct ResearchWorker: Service {
         }
     }
 
-    /// A failed attempt: retried with backoff while attempts remain; without a source, failed at once.
+    /// A failed attempt: retried with backoff while quick attempts remain, then slowly while both the
+    /// check's stored allowance and the source's configuration allow; without a source, failed at once.
     private func failure(_ lease: CheckLease, _ message: String, source: IntelSourceSpec?) -> CheckAnswer {
         var retryAt: Date?
         if let source,
             case .retry(let delay) = RetryPolicy.decide(
-                attempt: lease.attempt, maxAttempts: lease.maxAttempts,
-                baseMs: source.backoffBaseMs, maxMs: source.backoffMaxMs, jitter: jitter())
+                attempt: lease.attempt, maxAttempts: min(source.maxAttempts, lease.maxAttempts),
+                baseMs: source.backoffBaseMs, maxMs: source.backoffMaxMs, jitter: jitter(),
+                slowAttempts: max(0, min(lease.maxAttempts, source.totalAttempts) - source.maxAttempts), slowMs: source.slowRetryMs)
         {
             retryAt = now().addingTimeInterval(Double(delay) / 1000)
         }

@@ -452,6 +452,18 @@ enum SQLiteSchema {
                 try db.execute(sql: "UPDATE flags SET due_at = ? WHERE id = ?", arguments: [due.millis, row[0] as Int64])
             }
         }
+        migrator.registerMigration("v15-research-failed") { db in
+            // Research that failed is not research done: the sources whose checks failed for good are kept
+            // on the case (sorted, as VigilCore lists them), and such a case is provisional.
+            try db.execute(
+                sql: """
+                    ALTER TABLE cases ADD COLUMN research_failed TEXT NOT NULL DEFAULT '';
+                    UPDATE cases SET provisional = 1,
+                        research_failed = (SELECT group_concat(source) FROM
+                            (SELECT DISTINCT source FROM checks WHERE case_id = cases.id AND state = 'failed' ORDER BY source))
+                    WHERE id IN (SELECT case_id FROM checks WHERE state = 'failed');
+                    """)
+        }
         return migrator
     }
 

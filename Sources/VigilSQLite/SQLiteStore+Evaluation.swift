@@ -28,6 +28,7 @@ extension SQLiteStore {
             children.append(Child(age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2))))
         }
         var pending: [String] = []
+        var failed: [String] = []
         var keys = Set<CheckKey>()
         try db.cachedStatement(sql: "SELECT source, query, state FROM checks WHERE case_id = ? ORDER BY id").forEachRow(.integer(id)) { row in
             let source = row.text(0)
@@ -35,13 +36,16 @@ extension SQLiteStore {
             let state = row.text(2)
             if state == CheckState.pending.rawValue || state == CheckState.running.rawValue, !pending.contains(source) {
                 pending.append(source)
+            } else if state == CheckState.failed.rawValue, !failed.contains(source) {
+                failed.append(source)
             }
         }
         var flags = Set<FlagKind>()
         try db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in
             if let kind = FlagKind(rawValue: row.text(0)) { flags.insert(kind) }
         }
-        let state = CaseState(facts: facts, children: children, pendingChecks: pending, receivedAt: Date(millis: received), raisedFlags: flags)
+        let state = CaseState(
+            facts: facts, children: children, pendingChecks: pending, failedChecks: failed, receivedAt: Date(millis: received), raisedFlags: flags)
         return LoadedCase(id: CaseID(id), state: state, checkKeys: keys)
     }
 
@@ -82,17 +86,18 @@ extension SQLiteStore {
         try db.cachedStatement(
             sql: """
                 UPDATE cases SET grade_rank = ?1, effective_rank = ?2, promote_at = ?3, access_rank = ?4, youngest_rank = ?5,
-                    provisional = ?6, due_at = ?8, promoted_rank = ?9, imminent_rank = ?10
+                    provisional = ?6, due_at = ?8, promoted_rank = ?9, imminent_rank = ?10, research_failed = ?11
                 WHERE id = ?7
-                    AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional, due_at, promoted_rank, imminent_rank)
-                        IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10)
+                    AND (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, provisional, due_at, promoted_rank, imminent_rank,
+                        research_failed)
+                        IS NOT (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11)
                 """
         ).run(
             .integer(assessment.grade.rawValue), .integer(evaluation.effectiveGrade.rawValue),
             .integer(evaluation.promotionAt?.millis), .integer(evaluation.childAccess.backlogRank),
             .integer(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), .boolean(assessment.provisional),
             .integer(caseId), .integer(evaluation.dueAt.millis), .integer(evaluation.promotedGrade.map { Int64($0.rawValue) }),
-            .integer(Int64(BacklogKey.imminentRank(evaluation.imminentDanger))))
+            .integer(Int64(BacklogKey.imminentRank(evaluation.imminentDanger))), .text(assessment.failedChecks.joined(separator: ",")))
         try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").run(.integer(now.millis), .integer(caseId))
         try recordAssessment(evaluation, AssessmentText(assessment), to: db, caseId: caseId, trigger: trigger, now: now)
     }

@@ -107,7 +107,7 @@ extension SQLiteStore {
         let caseRows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by, imminent_rank
+                SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by, imminent_rank, research_failed
                 FROM cases WHERE \(filter)
                 """)
         while let row = try caseRows.next() {
@@ -124,7 +124,7 @@ extension SQLiteStore {
                     childAccess: TriState(backlogRank: row[3]) ?? .unknown,
                     youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest,
                     receivedAt: received, dueAt: due, overdue: row[1] == "open" && asOf > due, claimedBy: row[7],
-                    flags: flags[id] ?? []))
+                    flags: flags[id] ?? [], researchFailed: (row[9] as String).split(separator: ",").map(String.init)))
         }
         return entries
     }

@@ -25,6 +25,7 @@ extension SQLiteStore {
                     db, asOf: asOf, where: "status = 'open' AND claimed_by IS NOT NULL",
                     order: "claimed_by, claimed_at, id", limit: nil),
                 checks: try self.checkCounts(db, includingDone: false),
+                failingSources: try Self.failingSources(db),
                 strategyOverdue: try self.strategyOverdue(db, asOf: asOf, limit: limit),
                 alerts: try Self.alertCounts(db),
                 failedAlerts: try Self.alertRecords(db, state: .failed, limit: limit))
@@ -200,7 +201,7 @@ extension SQLiteStore {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT id, grade_rank, \(effectiveRankSQL), provisional, received_at, claimed_by, claimed_at
+                SELECT id, grade_rank, \(effectiveRankSQL), provisional, received_at, claimed_by, claimed_at, research_failed
                 FROM cases WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
                 """, arguments: StatementArguments(effectiveRankArguments(asOf) + arguments + [limit ?? -1, offset])
         ).map { row in
@@ -209,7 +210,7 @@ extension SQLiteStore {
             let due = targets.dueAt(grade: grade, receivedAt: received)
             return CaseLine(
                 caseId: CaseID(row[0] as Int64), grade: grade, effectiveGrade: Grade(rawValue: row[2]) ?? grade,
-                provisional: row[3], receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
+                provisional: row[3], researchIncomplete: !(row[7] as String).isEmpty, receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
                 claimedAt: (row[6] as Int64?).map(Date.init(millis:)))
         }
     }
@@ -290,6 +291,20 @@ extension SQLiteStore {
             if let state = CheckState(rawValue: row[1]) { counts[row[0], default: [:]][state] = row[2] }
         }
         return counts
+    }
+
+    /// Sources with pending checks whose last attempt failed, by name. SQLite takes a bare column from
+    /// the row holding `MAX(...)`, so `last_error` is the failure whose retry is due latest.
+    static func failingSources(_ db: Database) throws -> [SourceTrouble] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT source, COUNT(*), MAX(next_attempt_at), last_error, MIN(next_attempt_at) FROM checks
+                WHERE state = 'pending' AND last_error IS NOT NULL GROUP BY source ORDER BY source
+                """
+        ).map { row in
+            SourceTrouble(source: row[0], retrying: row[1], lastError: row[3] ?? "", nextAttemptAt: Date(millis: row[4]))
+        }
     }
 
     /// A day's figures: open cases by effective grade at `end`, referrals received and cases closed from

@@ -61,12 +61,14 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
     public var claimedBy: String?
     /// The case's safeguarding flags.
     public var flags: [FlagSummary]
+    /// Sources whose checks failed for good: research incomplete, so the grade stays provisional.
+    public var researchFailed: [String]
 
     /// Creates an entry.
     public init(
         position: Int?, caseId: CaseID, refs: [String], grade: Grade, effectiveGrade: Grade, provisional: Bool,
         imminentDanger: Bool, childAccess: TriState, youngestChildAge: Int?, receivedAt: Date, dueAt: Date, overdue: Bool,
-        claimedBy: String?, flags: [FlagSummary]
+        claimedBy: String?, flags: [FlagSummary], researchFailed: [String] = []
     ) {
         self.position = position
         self.caseId = caseId
@@ -82,6 +84,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
         self.overdue = overdue
         self.claimedBy = claimedBy
         self.flags = flags
+        self.researchFailed = researchFailed
     }
 
     /// The entry's order key.
@@ -93,7 +96,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case position, caseId, refs, grade, effectiveGrade, provisional, imminentDanger, childAccess, youngestChildAge, receivedAt,
-            dueAt, overdue, claimedBy, flags
+            dueAt, overdue, claimedBy, flags, researchFailed
     }
 
     /// Encodes with explicit `null`s, as FORMATS.md §6 shows them.
@@ -113,6 +116,7 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
         try container.encode(overdue, forKey: .overdue)
         try container.encode(claimedBy, forKey: .claimedBy)
         try container.encode(flags, forKey: .flags)
+        try container.encode(researchFailed, forKey: .researchFailed)
     }
 
     /// Decodes what `encode(to:)` writes (the CLI reads the API's answers with it).
@@ -132,5 +136,6 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
         overdue = try container.decode(Bool.self, forKey: .overdue)
         claimedBy = try container.decodeIfPresent(String.self, forKey: .claimedBy)
         flags = try container.decode([FlagSummary].self, forKey: .flags)
+        researchFailed = try container.decodeIfPresent([String].self, forKey: .researchFailed) ?? []
     }
 }

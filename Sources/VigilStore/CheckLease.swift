@@ -51,6 +51,16 @@ public struct ResearchState: Sendable, Hashable {
 
     /// True when no check is pending or running.
     public var isIdle: Bool { pending == 0 && running == 0 }
+
+    /// How far ahead a pending check may be due and research still count as settled: longer than any
+    /// quick retry, shorter than a slow one.
+    public static let settledHorizon: TimeInterval = 300
+
+    /// True at `now` when no check is running and none is due within `settledHorizon`: what is left waits
+    /// for a slow retry (`vigil work --until-idle` returns; its cases stay provisional).
+    public func isSettled(at now: Date) -> Bool {
+        running == 0 && (pending == 0 || (nextDueAt.map { $0 > now + Self.settledHorizon } ?? true))
+    }
 }
 
 /// One attempt's outcome, ready to be recorded against its lease.

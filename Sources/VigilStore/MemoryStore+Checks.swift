@@ -134,4 +134,16 @@ extension MemoryStore {
         }
         return counts
     }
+
+    /// Sources with pending checks whose last attempt failed, by name.
+    func failingSources() -> [SourceTrouble] {
+        Dictionary(grouping: checks.values.filter { $0.row.state == .pending && $0.lastError != nil }, by: \.source)
+            .map { source, waiting in
+                let newest = waiting.max { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }!
+                return SourceTrouble(
+                    source: source, retrying: waiting.count, lastError: newest.lastError ?? "",
+                    nextAttemptAt: waiting.map(\.nextAttemptAt).min()!)
+            }
+            .sorted { $0.source < $1.source }
+    }
 }

@@ -48,7 +48,7 @@ extension MemoryStore {
                 return FlagSummary(
                     kind: flag.kind, state: standing.state, raisedAt: flag.raisedAt, dueAt: standing.dueAt, overdue: standing.overdue,
                     raisedBy: flag.raisedBy)
-            })
+            }, researchFailed: row.researchFailed)
     }
 
     public func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail {

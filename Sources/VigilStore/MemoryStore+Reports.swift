@@ -25,6 +25,7 @@ extension MemoryStore {
                 .sorted { ($0.claimedBy!, $0.claimedAt!, $0.id) < ($1.claimedBy!, $1.claimedAt!, $1.id) }
                 .map { line($0, asOf: asOf) },
             checks: checkCounts(includingDone: false),
+            failingSources: failingSources(),
             strategyOverdue: strategyOverdue(asOf: asOf, limit: limit),
             alerts: alertRows.reduce(into: [:]) { $0[$1.state, default: 0] += 1 },
             failedAlerts: Array(alertRows.reversed().filter { $0.state == .failed }.prefix(limit)))
@@ -95,7 +96,7 @@ extension MemoryStore {
         let due = targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
         return CaseLine(
             caseId: CaseID(row.id), grade: row.grade, effectiveGrade: row.effectiveGrade(asOf: asOf), provisional: row.provisional,
-            receivedAt: row.receivedAt, dueAt: due, overdue: asOf > due, claimedBy: row.claimedBy, claimedAt: row.claimedAt)
+            researchIncomplete: !row.researchFailed.isEmpty, receivedAt: row.receivedAt, dueAt: due, overdue: asOf > due, claimedBy: row.claimedBy, claimedAt: row.claimedAt)
     }
 
     public func caseLines(_ filter: CaseFilter, asOf: Date, offset: Int, limit: Int) async throws -> CaseLinePage {

@@ -93,16 +93,20 @@ public actor MemoryStore: Store {
     func loadCase(_ id: Int64) -> LoadedCase {
         let row = cases[id]!
         var pending: [String] = []
+        var failed: [String] = []
         var keys = Set<CheckKey>()
         for checkId in row.checkIds {
             let check = checks[checkId]!
             keys.insert(CheckKey(source: check.source, queryText: check.query))
             if check.row.state == .pending || check.row.state == .running, !pending.contains(check.source) {
                 pending.append(check.source)
+            } else if check.row.state == .failed, !failed.contains(check.source) {
+                failed.append(check.source)
             }
         }
         let state = CaseState(
-            facts: FactSet(row.facts), children: row.children.map(\.child), pendingChecks: pending, receivedAt: row.receivedAt,
+            facts: FactSet(row.facts), children: row.children.map(\.child), pendingChecks: pending, failedChecks: failed,
+            receivedAt: row.receivedAt,
             raisedFlags: Set(flags.filter { $0.caseId == id }.map(\.kind)))
         return LoadedCase(id: CaseID(id), state: state, checkKeys: keys)
     }

@@ -17,6 +17,7 @@ struct MemoryCase {
     var childAccess: TriState
     var youngestChildAge: Int?
     var provisional: Bool
+    var researchFailed: [String]
     var imminentDanger: Bool
     var claimedBy: String?
     var claimedAt: Date?
@@ -34,21 +35,21 @@ struct MemoryCase {
     init(id: Int64, receivedAt: Date, evaluation: CaseEvaluation, at now: Date) {
         self.id = id
         self.receivedAt = receivedAt
-        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional, imminentDanger) = Self.columns(of: evaluation)
+        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional, imminentDanger, researchFailed) = Self.columns(of: evaluation)
         updatedAt = now
     }
 
     /// Takes a re-assessment's grade and backlog columns.
     mutating func evaluate(_ evaluation: CaseEvaluation, at now: Date) {
-        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional, imminentDanger) = Self.columns(of: evaluation)
+        (grade, promotedGrade, dueAt, childAccess, youngestChildAge, provisional, imminentDanger, researchFailed) = Self.columns(of: evaluation)
         updatedAt = now
     }
 
     /// The grade and backlog columns an evaluation gives a case.
-    private static func columns(of evaluation: CaseEvaluation) -> (Grade, Grade?, Date, TriState, Int?, Bool, Bool) {
+    private static func columns(of evaluation: CaseEvaluation) -> (Grade, Grade?, Date, TriState, Int?, Bool, Bool, [String]) {
         (
             evaluation.assessment.grade, evaluation.promotedGrade, evaluation.dueAt.storedInstant, evaluation.childAccess,
-            evaluation.youngestChildAge, evaluation.assessment.provisional, evaluation.imminentDanger
+            evaluation.youngestChildAge, evaluation.assessment.provisional, evaluation.imminentDanger, evaluation.assessment.failedChecks
         )
     }
 

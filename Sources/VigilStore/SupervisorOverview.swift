@@ -85,8 +85,10 @@ public struct CaseLine: Sendable, Hashable, Codable {
     public var grade: Grade
     /// Its effective grade at the overview's moment.
     public var effectiveGrade: Grade
-    /// Whether research is still running.
+    /// Whether its grade is provisional (research running or incomplete).
     public var provisional: Bool
+    /// Whether some of its checks failed for good: research incomplete.
+    public var researchIncomplete: Bool
     /// When the force received its first referral.
     public var receivedAt: Date
     /// When its grade's target runs out.
@@ -100,13 +102,14 @@ public struct CaseLine: Sendable, Hashable, Codable {
 
     /// Creates a line.
     public init(
-        caseId: CaseID, grade: Grade, effectiveGrade: Grade, provisional: Bool, receivedAt: Date, dueAt: Date, overdue: Bool,
-        claimedBy: String?, claimedAt: Date?
+        caseId: CaseID, grade: Grade, effectiveGrade: Grade, provisional: Bool, researchIncomplete: Bool, receivedAt: Date, dueAt: Date,
+        overdue: Bool, claimedBy: String?, claimedAt: Date?
     ) {
         self.caseId = caseId
         self.grade = grade
         self.effectiveGrade = effectiveGrade
         self.provisional = provisional
+        self.researchIncomplete = researchIncomplete
         self.receivedAt = receivedAt
         self.dueAt = dueAt
         self.overdue = overdue
@@ -297,6 +300,8 @@ public struct SupervisorOverview: Sendable {
     public var held: [CaseLine]
     /// Checks not yet done (pending, running, failed) by source and state.
     public var checks: [String: [CheckState: Int]]
+    /// Sources failing now (checks waiting to retry after an error), by source name.
+    public var failingSources: [SourceTrouble]
     /// Very High cases with child access and no strategy discussion within 24 h of their first flag,
     /// longest overdue first.
     public var strategyOverdue: [StrategyLine]
@@ -308,8 +313,8 @@ public struct SupervisorOverview: Sendable {
     /// Creates the value from its parts.
     public init(
         aged: AgedBacklog, openFlags: [OpenFlagLine], openFlagCount: Int, deferrals: [DeferralLine], oldest: [CaseLine], overdueUrgent: [CaseLine],
-        overdueUrgentCount: Int, held: [CaseLine], checks: [String: [CheckState: Int]], strategyOverdue: [StrategyLine],
-        alerts: [AlertState: Int], failedAlerts: [AlertRecord]
+        overdueUrgentCount: Int, held: [CaseLine], checks: [String: [CheckState: Int]], failingSources: [SourceTrouble],
+        strategyOverdue: [StrategyLine], alerts: [AlertState: Int], failedAlerts: [AlertRecord]
     ) {
         self.aged = aged
         self.openFlags = openFlags
@@ -320,6 +325,7 @@ public struct SupervisorOverview: Sendable {
         self.overdueUrgentCount = overdueUrgentCount
         self.held = held
         self.checks = checks
+        self.failingSources = failingSources
         self.strategyOverdue = strategyOverdue
         self.alerts = alerts
         self.failedAlerts = failedAlerts

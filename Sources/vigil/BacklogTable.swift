@@ -11,7 +11,8 @@ enum BacklogTable {
             [
                 entry.position.map(String.init) ?? "-",
                 entry.caseId.description,
-                (entry.imminentDanger ? "IMMINENT " : "") + entry.grade.label + (entry.provisional ? "*" : ""),
+                (entry.imminentDanger ? "IMMINENT " : "") + entry.grade.label + (entry.provisional ? "*" : "")
+                    + (entry.researchFailed.isEmpty ? "" : "!"),
                 entry.effectiveGrade == entry.grade ? "" : entry.effectiveGrade.label + " (aged)",
                 entry.childAccess.rawValue,
                 entry.youngestChildAge.map(String.init) ?? "-",
@@ -24,7 +25,7 @@ enum BacklogTable {
         }
         return
             (aligned([header] + rows) + [
-                "(* provisional: research outstanding; IMMINENT: a child reported in immediate danger, first whatever else is known)"
+                "(* provisional: research outstanding; ! research incomplete: checks failed; IMMINENT: a child reported in immediate danger, first whatever else is known)"
             ])
             .joined(separator: "\n")
     }

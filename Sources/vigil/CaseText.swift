@@ -9,6 +9,7 @@ enum CaseText {
         let summary = detail.summary
         var lines = [
             "\(summary.caseId)  \(detail.status)  grade \(summary.grade.label)\(summary.provisional ? " (provisional)" : "")"
+                + (summary.researchFailed.isEmpty ? "" : "  research incomplete: checks of \(summary.researchFailed.joined(separator: ", ")) failed")
                 + (summary.effectiveGrade != summary.grade ? ", effective \(summary.effectiveGrade.label) (aged)" : ""),
             "received \(Timestamp.format(summary.receivedAt)), waiting \(BacklogTable.duration(asOf.timeIntervalSince(summary.receivedAt))), "
                 + "due \(Timestamp.format(summary.dueAt))\(summary.overdue ? " OVERDUE" : "")",

@@ -23,7 +23,7 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "Checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var concurrency = 64
 
-    @Flag(help: "Return once no check is pending or running.")
+    @Flag(help: "Return once no check is running and none is due within 5 minutes (what is left waits for a slow retry).")
     var untilIdle = false
 
     mutating func run() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import VigilCore
 import VigilIntelStub
 import VigilTesting
 
@@ -38,7 +39,7 @@ struct ResearchCommandTests {
         #expect((backlog["cases"] as? [Any])?.isEmpty == true)
     }
 
-    @Test("vigil checks lists a case's checks; a failed check can be retried; work --until-idle finishes research")
+    @Test("vigil checks lists a case's checks; a failed check leaves research incomplete and can be retried; slow retries wait past --until-idle")
     func checksAndRetry() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -53,7 +54,7 @@ struct ResearchCommandTests {
             let db = folder.path("v.sqlite")
             let config = folder.path("sources.json")
             try Data(
-                #"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 2, "backoffBaseMs": 10, "backoffMaxMs": 20}]}"#
+                #"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 2, "backoffBaseMs": 10, "backoffMaxMs": 20, "slowRetries": 0}]}"#
                     .utf8
             )
             .write(to: URL(fileURLWithPath: config))
@@ -66,11 +67,28 @@ struct ResearchCommandTests {
             #expect(listed.stdout.contains("subscriber failed, 2 attempt(s)"), "\(listed.stdout)")
             #expect(listed.stdout.contains("last error: badAnswer: HTTP 503"), "\(listed.stdout)")
             let shown = try VigilProcess.json(try await VigilProcess.run(["show", "--db", db, "C-000001", "--json"]))
-            #expect(shown["provisional"] as? Bool == false, "a failed check never blocks the grade")
+            #expect(shown["provisional"] as? Bool == true && shown["researchFailed"] as? [String] == ["subscriber"], "research that failed is not done")
+            #expect(try await VigilProcess.run(["show", "--db", db, "C-000001"]).stdout.contains("research incomplete: checks of subscriber failed"))
+            #expect(try await VigilProcess.run(["backlog", "--db", db]).stdout.contains("*!"), "the backlog marks it")
 
             let retried = try await VigilProcess.run(["checks", "retry", "--db", db, "1"])
             #expect(retried.stdout.contains("subscriber pending"), "\(retried.stdout)")
             #expect(try await VigilProcess.run(["checks", "retry", "--db", db, "1"]).status == 1, "only a failed check can be retried")
+
+            try Data(
+                #"{"sources": [{"name": "subscriber", "url": "\#(base)/subscriber", "needs": "ip", "yields": ["address", "persons"], "maxAttempts": 1, "backoffBaseMs": 10, "backoffMaxMs": 20}]}"#
+                    .utf8
+            )
+            .write(to: URL(fileURLWithPath: config))
+            let slowDB = folder.path("slow.sqlite")
+            #expect(try await VigilProcess.run(["import", "--db", slowDB, lead, "--format", "p2p", "--intel-config", config]).status == 0)
+            let slow = try await VigilProcess.run(["work", "--db", slowDB, "--intel-config", config, "--until-idle"])
+            #expect(slow.status == 0, "--until-idle returns while the check waits for its slow retry")
+            let waiting = try await VigilProcess.run(["checks", "--db", slowDB, "C-000001"])
+            #expect(waiting.stdout.contains("subscriber pending, 1 attempt(s), next at"), "\(waiting.stdout)")
+            let next = try #require(waiting.stdout.range(of: "next at ").map { String(waiting.stdout[$0.upperBound...].prefix(24)) })
+            let due = try #require(try? Timestamp.parse(next).get())
+            #expect(due.timeIntervalSinceNow > 1700 && due.timeIntervalSinceNow < 3700, "hourly by default, jittered over the upper half: \(next)")
         }
     }
 }

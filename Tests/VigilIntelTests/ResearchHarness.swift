@@ -7,7 +7,8 @@ import VigilIntelStub
 import VigilSQLite
 import VigilStore
 
-/// A fresh SQLite store, the stub in-process and a running CurlEngine, for end-to-end research tests.
+/// A fresh SQLite store, the stub in-process and a running CurlEngine, for end-to-end research tests; the
+/// sources are the built-in set without slow retries (a test of slow retries adds them).
 struct ResearchHarness {
     let store: SQLiteStore
     let stub: IntelStubServer
@@ -31,7 +32,11 @@ struct ResearchHarness {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await stub.run() }
             group.addTask { try await engine.run() }
-            let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())")
+            let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())").map { source in
+                var quick = source
+                quick.slowRetries = 0
+                return quick
+            }
             do {
                 try await body(ResearchHarness(store: store, stub: stub, engine: engine, sources: sources))
             } catch {

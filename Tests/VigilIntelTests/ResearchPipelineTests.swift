@@ -1,10 +1,12 @@
 import Foundation
+import Logging
 import Testing
 import VigilCore
 import VigilIntel
 import VigilIntelStub
 import VigilSQLite
 import VigilStore
+import VigilTesting
 
 @Suite("research pipeline end to end (stub, CurlEngine, SQLite)", .serialized)
 struct ResearchPipelineTests {
@@ -93,10 +95,11 @@ struct ResearchPipelineTests {
         }
     }
 
-    /// `source` allowed one attempt, so a refused answer fails the check at once.
+    /// `source` allowed one attempt and no slow retry, so a refused answer fails the check at once.
     static func once(_ source: IntelSourceSpec) -> IntelSourceSpec {
         var single = source
         single.maxAttempts = 1
+        single.slowRetries = 0
         return single
     }
 
@@ -145,6 +148,48 @@ struct ResearchPipelineTests {
             }
             let retried = harness.stub.log.entries.filter { $0.attempt > 1 }
             #expect(!retried.isEmpty)
+        }
+    }
+
+    @Test("with every source down, research settles incomplete and provisional; a slow retry an hour on, with the sources back, completes it")
+    func slowRetryCompletes() async throws {
+        let seen = seen
+        try await ResearchHarness.run(stub: .init(failRate: 1)) { harness in
+            var slow = harness.sources
+            for index in slow.indices {
+                slow[index].maxAttempts = 1
+                slow[index].slowRetries = 2
+            }
+            let down = ResearchHarness(store: harness.store, stub: harness.stub, engine: harness.engine, sources: slow)
+            let outcomes = try await harness.store.importReferrals([lead("DOWN", ip: "192.0.2.44", lastSeen: seen)], sources: slow, now: seen + 700)
+            let id = try #require(accepted(outcomes[0]))
+            try await down.researchUntilIdle()
+            let waiting = try await harness.store.caseDetail(id, asOf: Date())
+            #expect(waiting.summary.provisional, "no case is shown as research complete")
+            #expect(waiting.checks.allSatisfy { $0.state == .pending && $0.attempts == 1 && ($0.nextAttemptAt ?? .distantPast) > Date() + 1700 })
+
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let healthy = IntelStubServer(options: .init(), logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await healthy.run() }
+                defer { group.cancelAll() }
+                let base = "http://127.0.0.1:\(await healthy.port())"
+                let back = slow.map { source in
+                    var moved = source
+                    moved.url = "\(base)/\(source.name)"
+                    return moved
+                }
+                try await ResearchWorker(
+                    store: harness.store, engine: harness.engine, sources: back,
+                    configuration: .init(concurrency: 16, untilIdle: true, pollInterval: .milliseconds(20)), now: { Date() + 7200 },
+                    logger: logger
+                ).run()
+            }
+            let done = try await harness.store.caseDetail(id, asOf: Date() + 7200)
+            #expect(!done.summary.provisional && done.summary.researchFailed.isEmpty, "the slow retry finished research")
+            #expect(done.checks.allSatisfy { $0.state == .done }, "\(done.checks)")
+            #expect(done.checks.first { $0.source == "subscriber" }?.attempts == 2)
         }
     }
 }

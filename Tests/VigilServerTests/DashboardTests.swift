@@ -85,6 +85,30 @@ struct DashboardTests {
         }
     }
 
+    @Test("a source failing now is shown with its error and next retry; a case whose checks failed reads research incomplete")
+    func failingResearch() async throws {
+        try await WebHarness.run { web in
+            let now = Date()
+            let leases = try await web.store.leaseChecks(owner: "w", limit: 2, now: now, leaseDuration: 30)
+            #expect(leases.count == 2)
+            #expect(try await web.store.failCheck(leases[0], error: "HTTP 503 from the source", retryAt: now + 3600, now: now))
+            #expect(try await web.store.failCheck(leases[1], error: "gave up", retryAt: nil, now: now))
+            let browser = try await web.signedIn("sam-supervisor")
+            let page = try await browser.get("/")
+            #expect(page.text.contains(#"<span class="late">failing now:</span> HTTP 503 from the source"#))
+            #expect(page.text.contains(#"<span class="late">1</span> <span class="muted">next in "#))
+            let incomplete = try await browser.get("/cases/\(leases[1].caseId)")
+            #expect(incomplete.text.contains("research incomplete — checks of \(leases[1].source) failed"))
+            let grade = try await web.store.caseDetail(leases[1].caseId, asOf: now).summary.effectiveGrade
+            let lines = try await web.store.caseLines(CaseFilter(effectiveGrade: grade), asOf: now, offset: 0, limit: 100_000).lines
+            let pageNumber = try #require(lines.firstIndex { $0.caseId == leases[1].caseId }) / 100 + 1
+            let list = try await browser.get("/cases?grade=\(grade.name)&page=\(pageNumber)")
+            #expect(
+                list.text.contains(#"<a href="/cases/\#(leases[1].caseId)">\#(leases[1].caseId)</a> <span class="tag late" title="checks failed"#),
+                "the case lists mark it")
+        }
+    }
+
     @Test("the CSV export and the matrix carry the same figures; scripts may fetch it with a bearer token")
     func csv() async throws {
         try await WebHarness.run { web in

@@ -145,7 +145,7 @@ struct CheckConformanceTests {
     }
 
     @Test(
-        "failures retry at the given time, then fail; a failed check stops blocking the grade; retry re-opens it",
+        "failures retry at the given time, then fail; a failed check leaves research incomplete and the grade provisional; retry re-opens it",
         arguments: StoreKind.allCases)
     func failuresAndRetry(kind: StoreKind) async throws {
         let (store, id, dispose) = try await researchCase(kind)
@@ -154,16 +154,24 @@ struct CheckConformanceTests {
         #expect(try await store.failCheck(first, error: "HTTP 500", retryAt: t0 + 10, now: t0 + 1))
         #expect(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 5, leaseDuration: 30).isEmpty)
         #expect(try await store.researchState().nextDueAt == t0 + 10)
+        let failing = try await store.supervisorOverview(asOf: t0 + 5, limit: 10).failingSources
+        #expect(failing == [SourceTrouble(source: first.source, retrying: 1, lastError: "HTTP 500", nextAttemptAt: t0 + 10)], "the source is failing now")
         let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 10, leaseDuration: 30).first)
         #expect(second.attempt == 2)
         #expect(try await store.failCheck(second, error: "HTTP 500 again", retryAt: nil, now: t0 + 11))
         let failed = try #require(try await store.checks(of: id).first)
         #expect(failed.state == .failed && failed.lastError == "HTTP 500 again" && failed.attempts == 2)
-        #expect(try await store.caseDetail(id, asOf: t0 + 11).summary.provisional == false)
+        let incomplete = try await store.caseDetail(id, asOf: t0 + 11).summary
+        #expect(incomplete.provisional && incomplete.researchFailed == [failed.source], "research that failed is not research done")
+        #expect(try await store.backlog(asOf: t0 + 11, limit: nil).first { $0.caseId == id }?.researchFailed == [failed.source])
+        let overview = try await store.supervisorOverview(asOf: t0 + 11, limit: 10)
+        #expect(overview.failingSources.isEmpty, "a check that failed for good no longer waits to retry")
+        #expect(overview.oldest.first { $0.caseId == id }?.researchIncomplete == true)
 
         let reopened = try await store.retryCheck(failed.id, by: AuditActor(name: "test", remote: "test"), now: t0 + 20)
         #expect(reopened.state == .pending)
-        #expect(try await store.caseDetail(id, asOf: t0 + 20).summary.provisional)
+        let reopenedCase = try await store.caseDetail(id, asOf: t0 + 20).summary
+        #expect(reopenedCase.provisional && reopenedCase.researchFailed.isEmpty, "pending again, no longer failed")
         #expect(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 20, leaseDuration: 30).first?.attempt == 3)
         await #expect(throws: StoreError.self) { try await store.retryCheck(failed.id, by: AuditActor(name: "test", remote: "test"), now: t0 + 21) }
         await #expect(throws: StoreError.self) { try await store.retryCheck(999_999, by: AuditActor(name: "test", remote: "test"), now: t0 + 21) }
@@ -235,6 +243,7 @@ struct CheckConformanceTests {
         defer { dispose() }
         var once = sources
         once[0].maxAttempts = 1
+        once[0].slowRetries = 0
         let outcome = try await store.importReferrals(
             [submission("LEAD", source: .p2p, facts: [.distribution], research: ResearchInputs(ips: [ip]))], sources: once, now: t0)
         let id = try #require(accepted(outcome[0]))
@@ -242,6 +251,6 @@ struct CheckConformanceTests {
         #expect(try await store.leaseChecks(owner: "alive", limit: 1, now: t0 + 6, leaseDuration: 5).isEmpty)
         let check = try #require(try await store.checks(of: id).first)
         #expect(check.state == .failed && check.lastError?.contains("lease expired") == true)
-        #expect(try await store.caseDetail(id, asOf: t0 + 6).summary.provisional == false)
+        #expect(try await store.caseDetail(id, asOf: t0 + 6).summary.researchFailed == [check.source], "research incomplete")
     }
 }

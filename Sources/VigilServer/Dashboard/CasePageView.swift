@@ -110,6 +110,8 @@ struct CasePageView {
     var effectiveGradeName: String
     var promoted: Bool
     var provisional: Bool
+    /// "pnc, visor" when research is incomplete because their checks failed.
+    var researchFailed: String?
     var status: String
     var position: Int?
     var received: String
@@ -152,6 +154,7 @@ struct CasePageView {
         effectiveGradeName = summary.effectiveGrade.name
         promoted = summary.effectiveGrade != summary.grade
         provisional = summary.provisional
+        researchFailed = summary.researchFailed.isEmpty ? nil : summary.researchFailed.joined(separator: ", ")
         status = open ? "Open" : "Closed"
         position = summary.position
         received = HumanTime.moment(summary.receivedAt)

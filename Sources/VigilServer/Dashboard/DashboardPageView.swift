@@ -95,6 +95,9 @@ struct DashboardPageView {
         var pending: Int
         var running: Int
         var failed: Int?
+        var retrying: Int?
+        var lastError: String?
+        var nextRetry: String?
     }
 
     /// Held cases listed per investigator before "and N more".
@@ -191,12 +194,15 @@ struct DashboardPageView {
         urgentMore = hidden > 0 ? hidden : nil
         oldest = CaseTableView(rows: overview.oldest.map { CaseRowView($0, asOf: asOf) })
         holders = Self.holders(overview.held, asOf: asOf)
+        let failing = Dictionary(uniqueKeysWithValues: overview.failingSources.map { ($0.source, $0) })
         research = Set(sourceNames).union(overview.checks.keys).sorted().map { source in
             let counts = overview.checks[source] ?? [:]
             let failed = counts[.failed] ?? 0
+            let trouble = failing[source]
             return ResearchRow(
                 source: source, pending: counts[.pending] ?? 0, running: counts[.running] ?? 0,
-                failed: failed > 0 ? failed : nil)
+                failed: failed > 0 ? failed : nil, retrying: trouble?.retrying, lastError: trouble?.lastError,
+                nextRetry: trouble.map { HumanTime.duration(max(0, $0.nextAttemptAt.timeIntervalSince(asOf))) })
         }
         backlogChart = TrendCharts.openBacklog(snapshots)
         flowChart = TrendCharts.weeklyFlow(snapshots)

@@ -33,6 +33,7 @@ struct CaseRowView {
     var effectiveGradeName: String
     var promoted: Bool
     var provisional: Bool
+    var researchIncomplete: Bool
     var received: String
     var waiting: String
     var overdue: Bool
@@ -49,6 +50,7 @@ struct CaseRowView {
         effectiveGradeName = line.effectiveGrade.name
         promoted = line.effectiveGrade != line.grade
         provisional = line.provisional
+        researchIncomplete = line.researchIncomplete
         received = HumanTime.moment(line.receivedAt)
         waiting = HumanTime.duration(asOf.timeIntervalSince(line.receivedAt))
         overdue = line.overdue
