@@ -199,6 +199,36 @@ struct DashboardTests {
         }
     }
 
+    @Test("the holder records a finding from the case page: a child at home re-grades the case and raises the social-care call; bad input is refused with its reason")
+    func findingForm() async throws {
+        try await WebHarness.run { web in
+            let now = Date()
+            let id = try #require(
+                accepted(try await web.store.importReferrals([submission("visit-finding", received: now - 60, facts: [.sexualCommunicationWithChild])], sources: [], now: now)[0]))
+            try await web.store.reassign(id, to: "dc-one", by: AuditActor(name: "sam-supervisor", remote: "test"), at: now)
+            let before = try await web.store.caseDetail(id, asOf: now).summary
+            #expect(before.grade == .high && before.flags.isEmpty)
+
+            let browser = try await web.signedIn("dc-one")
+            let page = try await browser.get("/cases/\(id)")
+            let csrf = try #require(page.csrf)
+            #expect(page.text.contains(#"action="/cases/\#(id)/facts""#))
+            let refused = try await browser.post("/cases/\(id)/facts", ["csrf": csrf, "childAge": "19", "childRelation": "household", "note": "home visit"])
+            #expect(refused.status == .badRequest && refused.text.contains("AGE 0–17"))
+            let recorded = try await browser.post(
+                "/cases/\(id)/facts",
+                ["csrf": csrf, "fact": "", "value": "yes", "childAge": "4", "childRelation": "household", "note": "home visit"])
+            #expect(recorded.status == .seeOther)
+            let after = try await web.store.caseDetail(id, asOf: Date())
+            #expect(after.summary.grade == .veryHigh && after.summary.flags.map(\.kind) == [.socialCare])
+            #expect(after.children.map(\.provenance) == [.officer("dc-one")])
+            #expect(try await browser.get("/cases/\(id)").text.contains("officer:dc-one"))
+
+            let other = try await web.signedIn("dc-two")
+            #expect(try await other.get("/cases/\(id)").status == .forbidden, "only the holder and supervisors see the form's page")
+        }
+    }
+
     @Test("supervisors reassign and defer from the case page; without the CSRF token nothing changes")
     func supervisorForms() async throws {
         try await WebHarness.run { web in

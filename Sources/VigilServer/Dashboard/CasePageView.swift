@@ -31,6 +31,11 @@ struct CasePageView {
         var value: String
     }
 
+    struct FactOption {
+        var value: String
+        var label: String
+    }
+
     struct NotificationRow {
         var kind: String
         var method: String
@@ -127,6 +132,9 @@ struct CasePageView {
     var strategies: [StrategyRow]
     var strategyForm: Bool
     var strategyOutcomes: [OutcomeOption]
+    var findingForm: Bool
+    var factOptions: [FactOption]
+    var relationOptions: [OutcomeOption]
     var facts: [FactRow]
     var children: [ChildRow]
     var sourceRows: [SourceRow]
@@ -186,6 +194,9 @@ struct CasePageView {
         }
         strategyForm = supervisor
         strategyOutcomes = StrategyOutcome.allCases.map { OutcomeOption(value: $0.rawValue) }
+        findingForm = open && (supervisor || summary.claimedBy == chrome.userName)
+        factOptions = FactKind.allCases.map { FactOption(value: $0.rawValue, label: Self.factLabel($0)) }
+        relationOptions = ChildRelation.allCases.map { OutcomeOption(value: $0.rawValue) }
         facts = detail.facts.map {
             FactRow(name: Self.factLabel($0.fact), value: $0.value.rawValue, provenance: $0.provenance.map(\.rawValue).joined(separator: ", "))
         }

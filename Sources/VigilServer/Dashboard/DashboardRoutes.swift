@@ -61,6 +61,7 @@ struct DashboardRoutes {
         signedIn.post("cases/:id/reassign") { request, context in try await reassign(request, context) }
         signedIn.post("cases/:id/defer") { request, context in try await deferFlag(request, context) }
         signedIn.post("cases/:id/strategy") { request, context in try await recordStrategy(request, context) }
+        signedIn.post("cases/:id/facts") { request, context in try await recordFinding(request, context) }
         signedIn.get("reports/aged-backlog.csv") { _, context in
             _ = try context.require(.viewDashboard)
             let aged = try await store.agedBacklog(asOf: now())
@@ -201,6 +202,19 @@ struct DashboardRoutes {
         try await CaseActions(store: store, now: now).recordStrategy(
             id, heldAt: held, with: fields["with"] ?? "", outcome: fields["outcome"] ?? "", note: fields["note"] ?? "",
             by: context.caseActor(user))
+        return WebResponses.redirect(to: "/cases/\(id)")
+    }
+
+    /// The case page's finding form: one fact set to yes or no and/or one child, with how it was learnt.
+    private func recordFinding(_ request: Request, _ context: APIContext) async throws -> Response {
+        let user = try context.require(.actOnHeldCases)
+        let id = try APIBody.caseID(context)
+        let fields = try await WebForm.checkedFields(request, context: context)
+        let facts = (fields["fact"] ?? "").isEmpty ? [] : ["\(fields["fact"] ?? "")=\(fields["value"] ?? "")"]
+        let age = fields["childAge"] ?? ""
+        let children = age.isEmpty ? [] : ["\(age):\(fields["childRelation"] ?? "")"]
+        try await CaseActions(store: store, now: now).recordFinding(
+            id, facts: facts, children: children, note: fields["note"] ?? "", by: context.caseActor(user))
         return WebResponses.redirect(to: "/cases/\(id)")
     }
 
