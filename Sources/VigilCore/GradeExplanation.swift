@@ -4,10 +4,10 @@
 /// checks could tell.
 public enum GradeExplanation {
     /// The explanation of `grade` from the case's combined facts, children and pending checks; `sources`
-    /// tell which pending check can yield which fact.
+    /// tell which pending check can yield which fact; closed cases of the same subject end it.
     public static func text(
         grade: Grade, facts: [FactKind: CombinedFact], children: [Child], pendingChecks: [String],
-        sources: [IntelSourceSpec]
+        sources: [IntelSourceSpec], previousCases: [PreviousCase] = []
     ) -> String {
         func fact(_ kind: FactKind) -> CombinedFact { facts[kind] ?? .unknown }
         let reasons: [String]
@@ -34,6 +34,9 @@ public enum GradeExplanation {
         let others = pendingChecks.filter { !explained.contains($0) }
         if !others.isEmpty {
             text += "; also pending: \(list(others.map(sourceName)))"
+        }
+        if !previousCases.isEmpty {
+            text += "; previously known: \(previousCases.map(\.text).joined(separator: "; "))"
         }
         return text
     }
@@ -92,6 +95,7 @@ public enum GradeExplanation {
     /// "the referral", "the social-care check", "the PNC check".
     private static func sayer(_ provenance: Provenance) -> String {
         let raw = provenance.rawValue
+        if raw.hasPrefix("case:") { return "earlier case \(raw.dropFirst("case:".count))" }
         guard raw.hasPrefix("check:") else { return raw == "referral" ? "the referral" : raw }
         return "the \(sourceName(String(raw.dropFirst("check:".count)))) check"
     }

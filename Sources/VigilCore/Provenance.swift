@@ -1,4 +1,4 @@
-/// Where a fact, child or flag came from: `referral`, `check:<source>` or `officer:<user>`.
+/// Where a fact, child or flag came from: `referral`, `check:<source>`, `officer:<user>` or `case:<earlier case>`.
 public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
     /// The canonical text form, e.g. `check:social-care`.
     public let rawValue: String
@@ -14,6 +14,9 @@ public struct Provenance: Sendable, Hashable, Codable, CustomStringConvertible, 
 
     /// An officer's action or finding.
     public static func officer(_ name: String) -> Provenance { Provenance(rawValue: "officer:\(name)") }
+
+    /// An earlier, closed case of the same subject (`case:C-000042`).
+    public static func earlierCase(_ id: CaseID) -> Provenance { Provenance(rawValue: "case:\(id)") }
 
     /// True for an officer's finding (`officer:<user>`).
     public var isOfficer: Bool { rawValue.hasPrefix("officer:") }

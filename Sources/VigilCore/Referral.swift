@@ -29,11 +29,14 @@ public struct Referral: Sendable, Hashable {
     public let linkKeys: [LinkKey]
     /// What intelligence checks can start from.
     public var research: ResearchInputs
+    /// The ref of the package this one supplements (NCA `supplements`, or its own `packageId` when it sets
+    /// `supplementary: true`), nil for an ordinary referral.
+    public var supplements: String?
 
     /// Creates a referral.
     public init(
         source: ReferralSource, ref: String, receivedAt: Date, observations: [FactObservation], children: [Child],
-        linkKeys: [LinkKey], research: ResearchInputs
+        linkKeys: [LinkKey], research: ResearchInputs, supplements: String? = nil
     ) {
         self.source = source
         self.ref = ref
@@ -42,6 +45,14 @@ public struct Referral: Sendable, Hashable {
         self.children = children
         self.linkKeys = linkKeys.count < 2 ? linkKeys : Array(Set(linkKeys)).sorted()
         self.research = research
+        self.supplements = supplements
+    }
+
+    /// The ref a supplementary package with its original's `packageId` is stored under: the id, `+` and its
+    /// dissemination time (`+` never occurs in a package id, so no package can collide with it, and the
+    /// same supplementary imported again is a duplicate).
+    public static func supplementaryRef(_ packageId: String, disseminatedAt: Date) -> String {
+        "\(packageId)+\(Timestamp.format(disseminatedAt))"
     }
 }
 
@@ -82,11 +93,17 @@ public struct PlannedReferral: Sendable {
     public init(_ submission: ReferralSubmission, sources: [IntelSourceSpec], targets: ActionTargets, now: Date) {
         self.submission = submission
         checks = CheckPlanner.plan(sources: sources, inputs: submission.referral.research)
-        let referral = submission.referral
-        let state = CaseState(
-            facts: FactSet(referral.observations), children: referral.children, pendingChecks: checks.map(\.source),
-            receivedAt: referral.receivedAt, raisedFlags: [])
-        evaluationAsNewCase = CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
+        evaluationAsNewCase = Self.evaluate(submission.referral, checks: checks, adding: [], now: now, targets: targets)
         assessmentTextAsNewCase = AssessmentText(evaluationAsNewCase.assessment)
+    }
+
+    /// How `referral` grades as a new case with `checks` pending and `extra` observations beside its own.
+    static func evaluate(
+        _ referral: Referral, checks: [PlannedCheck], adding extra: [FactObservation], now: Date, targets: ActionTargets
+    ) -> CaseEvaluation {
+        let state = CaseState(
+            facts: FactSet(referral.observations + extra), children: referral.children, pendingChecks: checks.map(\.source),
+            receivedAt: referral.receivedAt, raisedFlags: [])
+        return CaseEvaluation.evaluate(state, trigger: .referral, now: now, targets: targets)
     }
 }

@@ -123,6 +123,8 @@ public struct ImportReport: Codable, Sendable {
                         field: format == .nca ? "packageId" : "leadId",
                         message: "a different referral with this ref is already stored in \(id); nothing was overwritten")
                 ])
+        case .refused(let field, let reason):
+            reject(file: file, line: line, ref: ref, errors: [FieldError(field: field, message: reason)])
         case .failed(let reason):
             reject(file: file, line: line, ref: ref, errors: [FieldError(field: "", message: reason)])
         }

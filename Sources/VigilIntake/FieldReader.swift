@@ -169,8 +169,8 @@ struct FieldReader {
     }
 
     /// A reference: 1–64 of `[A-Za-z0-9._-]`.
-    mutating func reference(_ parent: JSONValue?, _ key: String) -> String? {
-        guard let text = string(parent, key, at: key, required: true) else { return nil }
+    mutating func reference(_ parent: JSONValue?, _ key: String, required: Bool = true) -> String? {
+        guard let text = string(parent, key, at: key, required: required) else { return nil }
         let allowed = text.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")

@@ -22,6 +22,14 @@ public enum NCAPackageParser {
         let packageType = reader.choice(record, "packageType", at: "packageType", from: ["NOCAP", "CAR"], required: true)
         let receivedAt = reader.timestamp(record, "disseminatedAt", at: "disseminatedAt", required: true)
         let priority = reader.choice(record, "ncmecPriority", at: "ncmecPriority", from: ["1", "2", "3", "E"])
+        let supplements = reader.reference(record, "supplements", required: false)
+        let supplementary = reader.bool(record, "supplementary", at: "supplementary") == true
+        if let supplements, supplements == packageId {
+            reader.fail("supplements", "a package cannot supplement itself; to send more about the same package, set \"supplementary\": true")
+        }
+        if supplements != nil, supplementary {
+            reader.fail("supplementary", "give either supplements (another package's id) or supplementary: true (this package id again), not both")
+        }
 
         var facts = Set<FactKind>()
         var children: [Child] = []
@@ -48,8 +56,9 @@ public enum NCAPackageParser {
         }
         return .success(
             Referral(
-                source: .nca, ref: packageId, receivedAt: receivedAt, observations: observations, children: children,
-                linkKeys: links, research: research
+                source: .nca, ref: supplementary ? Referral.supplementaryRef(packageId, disseminatedAt: receivedAt) : packageId,
+                receivedAt: receivedAt, observations: observations, children: children, linkKeys: links, research: research,
+                supplements: supplementary ? packageId : supplements
             ))
     }
 

@@ -14,6 +14,9 @@ enum BoundValue {
     /// An integer millisecond time, or NULL for nil.
     static func integer(_ value: Int64?) -> BoundValue { value.map { .integer($0) } ?? .null }
 
+    /// Text, or NULL for nil.
+    static func text(_ value: String?) -> BoundValue { value.map { .text($0) } ?? .null }
+
     /// 1 or 0.
     static func boolean(_ value: Bool) -> BoundValue { .integer(value ? 1 : 0) }
 }

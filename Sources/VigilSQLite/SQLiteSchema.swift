@@ -464,6 +464,21 @@ enum SQLiteSchema {
                     WHERE id IN (SELECT case_id FROM checks WHERE state = 'failed');
                     """)
         }
+        migrator.registerMigration("v16-previous-cases-supplements") { db in
+            // A new case lists the closed cases of the same subject (`IntakePlanner.decide`), as they stood
+            // when it opened; a referral keeps the package it supplements.
+            try db.execute(
+                sql: """
+                    CREATE TABLE previous_cases (
+                        case_id INTEGER NOT NULL REFERENCES cases(id),
+                        previous_case_id INTEGER NOT NULL REFERENCES cases(id),
+                        closed_at INTEGER NOT NULL,
+                        outcome TEXT NOT NULL,
+                        PRIMARY KEY (case_id, previous_case_id)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE referrals ADD COLUMN supplements TEXT;
+                    """)
+        }
         return migrator
     }
 

@@ -60,19 +60,36 @@ extension SQLiteStore {
             .forEachRow(.text(referral.source.rawValue), .text(referral.ref)) { row in
                 stored = StoredReferral(caseId: CaseID(row.integer(0)), contentDigest: row.text(1))
             }
+        var supplemented: SupplementedReferral?
+        if let ref = referral.supplements {
+            try db.cachedStatement(
+                sql:
+                    "SELECT r.received_at, r.case_id, c.status = 'open' FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.source = ? AND r.ref = ?"
+            ).forEachRow(.text(referral.source.rawValue), .text(ref)) { row in
+                supplemented = SupplementedReferral(
+                    ref: ref, receivedAt: Date(millis: row.integer(0)),
+                    connected: ConnectedCase(caseId: CaseID(row.integer(1)), closed: nil))
+                if row.integer(2) == 0 { supplemented?.connected = try closedCase(db, row.integer(1)) }
+            }
+        }
         let decision = IntakePlanner.decide(
-            planned, stored: stored, linkedOpenCases: try linkedOpenCases(db, referral.linkKeys), now: now,
-            maxChecksPerCase: maxChecksPerCase)
+            planned, stored: stored, supplemented: supplemented, linkedCases: try linkedCases(db, referral.linkKeys), now: now,
+            targets: targets, maxChecksPerCase: maxChecksPerCase)
         let caseId: Int64
         switch decision {
         case .duplicate(let id): return .duplicate(id)
         case .conflict(let id): return .conflict(id)
+        case .refused(let field, let reason): return .refused(field: field, reason: reason)
         case .open(let opening):
             caseId = try insertCase(db, opening, now: now)
             try recordAssessment(opening.evaluation, opening.assessmentText, to: db, caseId: caseId, trigger: .referral, now: now)
             try insertReferral(db, submission, caseId: caseId, now: now)
             try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: true)
-            try Self.insertFacts(db, caseId: caseId, referral.observations)
+            try Self.insertFacts(db, caseId: caseId, opening.observations)
+            for previous in opening.previousCases {
+                try db.cachedStatement(sql: "INSERT INTO previous_cases (case_id, previous_case_id, closed_at, outcome) VALUES (?, ?, ?, ?)")
+                    .run(.integer(caseId), .integer(previous.caseId.rawValue), .integer(previous.closedAt.millis), .text(previous.outcome))
+            }
             try Self.insertChildren(db, caseId: caseId, referral.children, at: now)
             try insertChecks(db, caseId: caseId, opening.checks, now: now, counts: &counts)
         case .join(let id):
@@ -90,12 +107,12 @@ extension SQLiteStore {
         let referral = submission.referral
         try db.cachedStatement(
             sql: """
-                INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest, supplements)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).run(
             .text(referral.source.rawValue), .text(referral.ref), .integer(caseId), .integer(referral.receivedAt.millis),
-            .integer(now.millis), .text(submission.raw), .text(submission.contentDigest))
+            .integer(now.millis), .text(submission.raw), .text(submission.contentDigest), .text(referral.supplements))
     }
 
     /// Inserts a new case with its backlog columns already graded.

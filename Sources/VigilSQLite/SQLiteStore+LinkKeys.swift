@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import GRDB
 import VigilCore
 import VigilStore
@@ -21,22 +26,39 @@ extension SQLiteStore {
         return Int64((hash >> 32) ^ (hash & 0xFFFF_FFFF))
     }
 
-    /// The open cases sharing any of the keys (which one a referral joins is `IntakePlanner`'s rule): one
-    /// indexed look-up per key (an `IN (…)` list would make SQLite 3.40 build a temporary B-tree on every call).
-    func linkedOpenCases(_ db: Database, _ keys: [LinkKey]) throws -> [CaseID] {
+    /// The cases, open or closed, sharing any of the keys (which one a referral joins, and which make its
+    /// subject previously known, is `IntakePlanner`'s rule): one indexed look-up per key (an `IN (…)` list
+    /// would make SQLite 3.40 build a temporary B-tree on every call).
+    func linkedCases(_ db: Database, _ keys: [LinkKey]) throws -> [ConnectedCase] {
         guard !keys.isEmpty else { return [] }
         let statement = try db.cachedStatement(
             sql: """
-                SELECT l.case_id FROM all_link_keys l JOIN cases c ON c.id = l.case_id
-                WHERE l.key_hash = ? AND l.key = ? AND c.status = 'open'
+                SELECT l.case_id, c.status = 'open' FROM all_link_keys l JOIN cases c ON c.id = l.case_id
+                WHERE l.key_hash = ? AND l.key = ?
                 """)
-        var cases: [CaseID] = []
+        var open = Set<Int64>()
+        var closed = Set<Int64>()
         for key in keys {
             try statement.forEachRow(.integer(Self.linkKeyHash(key)), .text(key.rawValue)) { row in
-                cases.append(CaseID(row.integer(0)))
+                if row.integer(1) == 1 { open.insert(row.integer(0)) } else { closed.insert(row.integer(0)) }
             }
         }
-        return cases
+        return try open.sorted().map { ConnectedCase(caseId: CaseID($0), closed: nil) }
+            + closed.sorted().map { try closedCase(db, $0) }
+    }
+
+    /// A closed case as intake sees it: its latest closing (a case closed without a recorded decision, as
+    /// only an edited database holds, reads as closed when it was last updated, outcome `closed`).
+    func closedCase(_ db: Database, _ id: Int64) throws -> ConnectedCase {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(d.at, c.updated_at), COALESCE(d.detail, 'closed') FROM cases c
+                LEFT JOIN (SELECT at, detail FROM decisions WHERE case_id = ?1 AND kind = 'close' ORDER BY at DESC, id DESC LIMIT 1) d
+                WHERE c.id = ?1
+                """, arguments: [id])
+        return ConnectedCase(
+            caseId: CaseID(id), closed: PreviousCase(caseId: CaseID(id), closedAt: Date(millis: row?[0] ?? 0), outcome: row?[1] ?? "closed"))
     }
 
     /// Links `keys` to the case. A new case's keys are distinct and cannot be linked yet, so they are

@@ -162,13 +162,18 @@ extension SQLiteStore {
         let referrals = try Row.fetchAll(
             db,
             sql: """
-                SELECT source, ref, received_at, imported_at, payload FROM referrals WHERE case_id = ? ORDER BY id
+                SELECT source, ref, received_at, imported_at, payload, supplements FROM referrals WHERE case_id = ? ORDER BY id
                 """, arguments: [key]
         ).map { row in
             ReferralRecord(
                 source: ReferralSource(rawValue: row[0]) ?? .nca, ref: row[1], receivedAt: Date(millis: row[2]),
-                importedAt: Date(millis: row[3]), payload: row[4])
+                importedAt: Date(millis: row[3]), payload: row[4], supplements: row[5])
         }
+        let previous = try Row.fetchAll(
+            db,
+            sql: "SELECT previous_case_id, closed_at, outcome FROM previous_cases WHERE case_id = ? ORDER BY closed_at DESC, previous_case_id DESC",
+            arguments: [key]
+        ).map { row in PreviousCase(caseId: CaseID(row[0] as Int64), closedAt: Date(millis: row[1]), outcome: row[2]) }
         let state = try Self.loadCase(db, key).state
         let facts = FactKind.allCases.map { kind in
             let combined = state.facts[kind]
@@ -232,7 +237,7 @@ extension SQLiteStore {
         return CaseDetail(
             summary: summary, status: row["status"], referrals: referrals, facts: facts, children: state.children,
             assessments: assessments, checks: try Self.checkRecords(db, caseId: key), claims: claims,
-            decisions: decisions, notifications: notifications, strategyDiscussions: strategies)
+            decisions: decisions, notifications: notifications, strategyDiscussions: strategies, previousCases: previous)
     }
 
     /// The checks of a case, oldest first.

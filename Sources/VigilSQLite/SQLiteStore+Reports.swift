@@ -210,7 +210,8 @@ extension SQLiteStore {
             let due = targets.dueAt(grade: grade, receivedAt: received)
             return CaseLine(
                 caseId: CaseID(row[0] as Int64), grade: grade, effectiveGrade: Grade(rawValue: row[2]) ?? grade,
-                provisional: row[3], researchIncomplete: !(row[7] as String).isEmpty, receivedAt: received, dueAt: due, overdue: asOf > due, claimedBy: row[5],
+                provisional: row[3], researchIncomplete: !(row[7] as String).isEmpty, receivedAt: received, dueAt: due, overdue: asOf > due,
+                claimedBy: row[5],
                 claimedAt: (row[6] as Int64?).map(Date.init(millis:)))
         }
     }

@@ -17,14 +17,17 @@ public struct ReferralRecord: Sendable, Hashable, Codable {
     public var importedAt: Date
     /// The payload exactly as received.
     public var payload: String
+    /// The package it supplements, nil for an ordinary referral.
+    public var supplements: String?
 
     /// Creates the value from its parts.
-    public init(source: ReferralSource, ref: String, receivedAt: Date, importedAt: Date, payload: String) {
+    public init(source: ReferralSource, ref: String, receivedAt: Date, importedAt: Date, payload: String, supplements: String? = nil) {
         self.source = source
         self.ref = ref
         self.receivedAt = receivedAt
         self.importedAt = importedAt
         self.payload = payload
+        self.supplements = supplements
     }
 }
 
@@ -237,12 +240,14 @@ public struct CaseDetail: Sendable, Codable {
     public var notifications: [NotificationRecord]
     /// Strategy discussions, in the order they were held.
     public var strategyDiscussions: [StrategyRecord]
+    /// Closed cases of the same subject when this one opened, most recently closed first.
+    public var previousCases: [PreviousCase]
 
     /// Creates the value from its parts.
     public init(
         summary: BacklogEntry, status: String, referrals: [ReferralRecord], facts: [FactRecord], children: [Child], assessments: [AssessmentRecord],
         checks: [CheckRecord], claims: [ClaimRecord], decisions: [DecisionRecord], notifications: [NotificationRecord],
-        strategyDiscussions: [StrategyRecord]
+        strategyDiscussions: [StrategyRecord], previousCases: [PreviousCase] = []
     ) {
         self.summary = summary
         self.status = status
@@ -255,10 +260,11 @@ public struct CaseDetail: Sendable, Codable {
         self.decisions = decisions
         self.notifications = notifications
         self.strategyDiscussions = strategyDiscussions
+        self.previousCases = previousCases
     }
 
     private enum CodingKeys: String, CodingKey {
-        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications, strategyDiscussions
+        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications, strategyDiscussions, previousCases
     }
 
     /// Encodes the summary's fields and the detail side by side in one object.
@@ -275,6 +281,7 @@ public struct CaseDetail: Sendable, Codable {
         try container.encode(decisions, forKey: .decisions)
         try container.encode(notifications, forKey: .notifications)
         try container.encode(strategyDiscussions, forKey: .strategyDiscussions)
+        try container.encode(previousCases, forKey: .previousCases)
     }
 }
 
@@ -293,5 +300,6 @@ extension CaseDetail {
         decisions = try container.decode([DecisionRecord].self, forKey: .decisions)
         notifications = try container.decode([NotificationRecord].self, forKey: .notifications)
         strategyDiscussions = try container.decode([StrategyRecord].self, forKey: .strategyDiscussions)
+        previousCases = try container.decodeIfPresent([PreviousCase].self, forKey: .previousCases) ?? []
     }
 }

@@ -66,7 +66,7 @@ extension MemoryStore {
                 let referral = stored.submission.referral
                 return ReferralRecord(
                     source: referral.source, ref: referral.ref, receivedAt: referral.receivedAt.storedInstant, importedAt: stored.importedAt,
-                    payload: stored.submission.raw)
+                    payload: stored.submission.raw, supplements: referral.supplements)
             },
             facts: FactKind.allCases.map { kind in
                 let combined = state.facts[kind]
@@ -74,7 +74,8 @@ extension MemoryStore {
             },
             children: state.children, assessments: row.assessments, checks: row.checkIds.map { checks[$0]!.record },
             claims: row.claims, decisions: decisions.filter { $0.caseId == id.rawValue }.map(\.record),
-            notifications: row.notifications, strategyDiscussions: row.strategies.sorted { $0.discussion.heldAt < $1.discussion.heldAt })
+            notifications: row.notifications, strategyDiscussions: row.strategies.sorted { $0.discussion.heldAt < $1.discussion.heldAt },
+            previousCases: row.previousCases)
     }
 
     public func recordNotification(

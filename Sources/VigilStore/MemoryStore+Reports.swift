@@ -96,7 +96,8 @@ extension MemoryStore {
         let due = targets.dueAt(grade: row.grade, receivedAt: row.receivedAt)
         return CaseLine(
             caseId: CaseID(row.id), grade: row.grade, effectiveGrade: row.effectiveGrade(asOf: asOf), provisional: row.provisional,
-            researchIncomplete: !row.researchFailed.isEmpty, receivedAt: row.receivedAt, dueAt: due, overdue: asOf > due, claimedBy: row.claimedBy, claimedAt: row.claimedAt)
+            researchIncomplete: !row.researchFailed.isEmpty, receivedAt: row.receivedAt, dueAt: due, overdue: asOf > due, claimedBy: row.claimedBy,
+            claimedAt: row.claimedAt)
     }
 
     public func caseLines(_ filter: CaseFilter, asOf: Date, offset: Int, limit: Int) async throws -> CaseLinePage {

@@ -60,18 +60,28 @@ public actor MemoryStore: Store {
         let stored = referralsByIdentity[identity].map {
             StoredReferral(caseId: CaseID(referrals[$0].caseId), contentDigest: referrals[$0].submission.contentDigest)
         }
-        let linked = referral.linkKeys.flatMap { casesByLinkKey[$0] ?? [] }.filter { cases[$0]?.isOpen == true }.map(CaseID.init)
-        switch IntakePlanner.decide(planned, stored: stored, linkedOpenCases: linked, now: now, maxChecksPerCase: maxChecksPerCase) {
+        let linked = Set(referral.linkKeys.flatMap { casesByLinkKey[$0] ?? [] }).sorted().map(connected)
+        let supplemented = referral.supplements.flatMap { ref -> SupplementedReferral? in
+            guard let index = referralsByIdentity[ReferralIdentity(source: referral.source, ref: ref)] else { return nil }
+            let original = referrals[index]
+            return SupplementedReferral(ref: ref, receivedAt: original.submission.referral.receivedAt, connected: connected(original.caseId))
+        }
+        let decision = IntakePlanner.decide(
+            planned, stored: stored, supplemented: supplemented, linkedCases: linked, now: now, targets: targets,
+            maxChecksPerCase: maxChecksPerCase)
+        switch decision {
         case .duplicate(let id): return .duplicate(id)
         case .conflict(let id): return .conflict(id)
+        case .refused(let field, let reason): return .refused(field: field, reason: reason)
         case .open(let opening):
             let id = nextCaseId
             nextCaseId += 1
             cases[id] = MemoryCase(id: id, receivedAt: opening.receivedAt.storedInstant, evaluation: opening.evaluation, at: now)
+            cases[id]!.previousCases = opening.previousCases
             record(opening.evaluation, trigger: .referral, caseId: id, now: now)
             storeReferral(planned.submission, caseId: id, now: now)
             addRows(
-                id, observations: referral.observations, children: referral.children, linkKeys: referral.linkKeys, checks: opening.checks,
+                id, observations: opening.observations, children: referral.children, linkKeys: referral.linkKeys, checks: opening.checks,
                 now: now)
             return .accepted(CaseID(id))
         case .join(let id):
@@ -80,6 +90,15 @@ public actor MemoryStore: Store {
             apply(plan, trigger: .referral, now: now)
             return .accepted(id)
         }
+    }
+
+    /// A case as intake sees it: open, or closed with its latest closing.
+    private func connected(_ id: Int64) -> ConnectedCase {
+        guard let row = cases[id], !row.isOpen else { return ConnectedCase(caseId: CaseID(id), closed: nil) }
+        let close = decisions.last { $0.caseId == id && $0.record.kind == "close" }
+        return ConnectedCase(
+            caseId: CaseID(id),
+            closed: PreviousCase(caseId: CaseID(id), closedAt: close?.record.at ?? row.updatedAt, outcome: close?.record.detail ?? "closed"))
     }
 
     private func storeReferral(_ submission: ReferralSubmission, caseId: Int64, now: Date) {

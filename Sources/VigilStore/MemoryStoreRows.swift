@@ -30,6 +30,7 @@ struct MemoryCase {
     var strategies: [StrategyRecord] = []
     var checkIds: [Int64] = []
     var referralIndexes: [Int] = []
+    var previousCases: [PreviousCase] = []
 
     /// A new case graded by `evaluation`.
     init(id: Int64, receivedAt: Date, evaluation: CaseEvaluation, at now: Date) {

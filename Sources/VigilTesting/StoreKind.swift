@@ -35,12 +35,12 @@ public func scratchDatabasePath() throws -> (String, @Sendable () -> Void) {
 public func submission(
     _ ref: String, source: ReferralSource = .nca, received: Date = TestInstants.t0, facts: [FactKind] = [],
     children: [Child] = [], links: [LinkKey] = [], research: ResearchInputs = ResearchInputs(),
-    content: String? = nil
+    content: String? = nil, supplements: String? = nil
 ) -> ReferralSubmission {
     let referral = Referral(
         source: source, ref: ref, receivedAt: received,
         observations: facts.map { FactObservation(fact: $0, value: true, provenance: .referral, at: received) },
-        children: children, linkKeys: links, research: research)
+        children: children, linkKeys: links, research: research, supplements: supplements)
     let body = content ?? "{\"ref\":\"\(ref)\"}"
     return ReferralSubmission(referral: referral, raw: body, contentDigest: body)
 }

@@ -17,7 +17,13 @@ enum CaseText {
                 + (summary.claimedBy.map { ", held by \($0)" } ?? ""),
         ]
         if let latest = detail.assessments.last { lines.append("why: \(latest.path)") }
-        lines.append("referrals: " + detail.referrals.map { "\($0.source.rawValue):\($0.ref)" }.joined(separator: ", "))
+        lines.append(
+            "referrals: "
+                + detail.referrals.map { "\($0.source.rawValue):\($0.ref)" + ($0.supplements.map { " (supplements \($0))" } ?? "") }
+                .joined(separator: ", "))
+        if !detail.previousCases.isEmpty {
+            lines.append("previously known: " + detail.previousCases.map(\.text).joined(separator: "; "))
+        }
         lines.append("facts:")
         for fact in detail.facts where fact.value != .unknown {
             lines.append("  \(fact.fact.rawValue) = \(fact.value.rawValue) (\(fact.provenance.map(\.rawValue).joined(separator: ", ")))")

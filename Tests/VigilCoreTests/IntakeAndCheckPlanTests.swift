@@ -27,17 +27,20 @@ struct IntakeAndCheckPlanTests {
             checkKeys: Set(checks))
     }
 
+    func open(_ ids: [CaseID]) -> [ConnectedCase] { ids.map { ConnectedCase(caseId: $0, closed: nil) } }
+
     @Test("the same identity is a duplicate with the same digest and a conflict with another, before any linking")
     func identity() {
         let stored = StoredReferral(caseId: CaseID(7), contentDigest: "d")
         guard
             case .duplicate(let same) = IntakePlanner.decide(
-                planned("A"), stored: stored, linkedOpenCases: [CaseID(3)], now: t0, maxChecksPerCase: 10)
+                planned("A"), stored: stored, supplemented: nil, linkedCases: open([CaseID(3)]), now: t0, targets: .standard, maxChecksPerCase: 10)
         else { Issue.record("not a duplicate"); return }
         #expect(same == CaseID(7))
         guard
             case .conflict(let other) = IntakePlanner.decide(
-                planned("A", digest: "e"), stored: stored, linkedOpenCases: [], now: t0, maxChecksPerCase: 10)
+                planned("A", digest: "e"), stored: stored, supplemented: nil, linkedCases: open([]), now: t0, targets: .standard, maxChecksPerCase: 10
+            )
         else { Issue.record("not a conflict"); return }
         #expect(other == CaseID(7))
     }
@@ -46,15 +49,20 @@ struct IntakeAndCheckPlanTests {
     func linkingAndOpening() {
         guard
             case .join(let joined) = IntakePlanner.decide(
-                planned("A"), stored: nil, linkedOpenCases: [CaseID(9), CaseID(4), CaseID(6)], now: t0, maxChecksPerCase: 10)
+                planned("A"), stored: nil, supplemented: nil, linkedCases: open([CaseID(9), CaseID(4), CaseID(6)]), now: t0, targets: .standard,
+                maxChecksPerCase: 10)
         else { Issue.record("did not join"); return }
         #expect(joined == CaseID(4))
         let now = t0 + 60
-        guard case .open(let opening) = IntakePlanner.decide(planned("B", checks: 5), stored: nil, linkedOpenCases: [], now: now, maxChecksPerCase: 3)
+        guard
+            case .open(let opening) = IntakePlanner.decide(
+                planned("B", checks: 5), stored: nil, supplemented: nil, linkedCases: open([]), now: now, targets: .standard, maxChecksPerCase: 3)
         else { Issue.record("did not open"); return }
         #expect(opening.checks.map(\.queryText) == ["{\"n\":0}", "{\"n\":1}", "{\"n\":2}"])
         #expect(opening.researchDueAt == now)
-        guard case .open(let quiet) = IntakePlanner.decide(planned("C"), stored: nil, linkedOpenCases: [], now: now, maxChecksPerCase: 3)
+        guard
+            case .open(let quiet) = IntakePlanner.decide(
+                planned("C"), stored: nil, supplemented: nil, linkedCases: open([]), now: now, targets: .standard, maxChecksPerCase: 3)
         else { Issue.record("did not open"); return }
         #expect(quiet.researchDueAt == nil, "a case without checks has no research due")
     }

@@ -5,6 +5,28 @@ import VigilIntake
 
 @Suite("NCA packages: facts at intake")
 struct NCAPackageTests {
+    @Test("supplements names another package; supplementary: true supplements this package id under a ref of its own")
+    func supplements() throws {
+        let other = try referral(try read(ncaPackage { $0["supplements"] = "NCA-2026-00001" }, .nca)[0])
+        #expect(other.supplements == "NCA-2026-00001" && other.ref != "NCA-2026-00001")
+        let again = try referral(try read(ncaPackage { $0["supplementary"] = true }, .nca)[0])
+        let original = try referral(try read(ncaPackage(), .nca)[0])
+        #expect(again.supplements == original.ref)
+        #expect(again.ref == "\(original.ref)+\(Timestamp.format(original.receivedAt))")
+        #expect(try referral(try read(ncaPackage { $0["supplementary"] = false }, .nca)[0]).supplements == nil)
+
+        let itself = errors(try read(ncaPackage { $0["supplements"] = $0["packageId"] }, .nca)[0])
+        #expect(itself.map(\.field) == ["supplements"] && itself[0].message.contains("cannot supplement itself"))
+        let both = errors(
+            try read(
+                ncaPackage {
+                    $0["supplements"] = "NCA-X"; $0["supplementary"] = true
+                }, .nca)[0])
+        #expect(both.map(\.field) == ["supplementary"])
+        let bad = errors(try read(ncaPackage { $0["supplements"] = "not a ref" }, .nca)[0])
+        #expect(bad.map(\.field) == ["supplements"])
+    }
+
     @Test("a plain package asserts no fact")
     func plain() throws {
         let record = try #require(try read(ncaPackage(), .nca).first)

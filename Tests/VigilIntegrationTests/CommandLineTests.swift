@@ -83,4 +83,32 @@ struct CommandLineTests {
         #expect(outcome.status == 0)
         #expect(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"case":null}"#)
     }
+
+    @Test("a supplementary package re-grades its open case from the command line; one disseminated before its package is refused naming the field")
+    func supplementaryPackages() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let samples = VigilProcess.samples.appendingPathComponent("supplementary")
+        let original = try await VigilProcess.run([
+            "import", "--db", db, samples.appendingPathComponent("nca-original.jsonl").path, "--format", "nca",
+        ])
+        #expect(original.status == 0)
+        #expect(try await VigilProcess.run(["show", "--db", db, "C-000001"]).stdout.contains("grade Low"))
+
+        let supplements = samples.appendingPathComponent("nca-supplements.jsonl").path
+        let outcome = try await VigilProcess.run(["import", "--db", db, supplements, "--format", "nca", "--json"])
+        #expect(outcome.status == 2)
+        let records = try #require(try VigilProcess.json(outcome)["records"] as? [[String: Any]])
+        #expect(records.map { $0["status"] as? String } == ["accepted", "rejected"])
+        #expect(records[0]["caseId"] as? String == "C-000001", "the supplementary joins its package's case")
+        let error = try #require((records[1]["errors"] as? [[String: Any]])?.first)
+        #expect(error["field"] as? String == "disseminatedAt" && (error["message"] as? String)?.contains("NCA-SUP-0001") == true)
+
+        let shown = try await VigilProcess.run(["show", "--db", db, "C-000001"]).stdout
+        #expect(shown.contains("grade Very High") && shown.contains("(supplements NCA-SUP-0001)"))
+        #expect(shown.contains("flag socialCare: open"))
+        let again = try VigilProcess.json(try await VigilProcess.run(["import", "--db", db, supplements, "--format", "nca", "--json"]))
+        #expect(again["duplicates"] as? Int == 1 && again["accepted"] as? Int == 0)
+    }
 }

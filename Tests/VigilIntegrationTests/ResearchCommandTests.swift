@@ -67,7 +67,8 @@ struct ResearchCommandTests {
             #expect(listed.stdout.contains("subscriber failed, 2 attempt(s)"), "\(listed.stdout)")
             #expect(listed.stdout.contains("last error: badAnswer: HTTP 503"), "\(listed.stdout)")
             let shown = try VigilProcess.json(try await VigilProcess.run(["show", "--db", db, "C-000001", "--json"]))
-            #expect(shown["provisional"] as? Bool == true && shown["researchFailed"] as? [String] == ["subscriber"], "research that failed is not done")
+            #expect(
+                shown["provisional"] as? Bool == true && shown["researchFailed"] as? [String] == ["subscriber"], "research that failed is not done")
             #expect(try await VigilProcess.run(["show", "--db", db, "C-000001"]).stdout.contains("research incomplete: checks of subscriber failed"))
             #expect(try await VigilProcess.run(["backlog", "--db", db]).stdout.contains("*!"), "the backlog marks it")
 

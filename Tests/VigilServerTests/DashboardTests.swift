@@ -199,12 +199,16 @@ struct DashboardTests {
         }
     }
 
-    @Test("the holder records a finding from the case page: a child at home re-grades the case and raises the social-care call; bad input is refused with its reason")
+    @Test(
+        "the holder records a finding from the case page: a child at home re-grades the case and raises the social-care call; bad input is refused with its reason"
+    )
     func findingForm() async throws {
         try await WebHarness.run { web in
             let now = Date()
             let id = try #require(
-                accepted(try await web.store.importReferrals([submission("visit-finding", received: now - 60, facts: [.sexualCommunicationWithChild])], sources: [], now: now)[0]))
+                accepted(
+                    try await web.store.importReferrals(
+                        [submission("visit-finding", received: now - 60, facts: [.sexualCommunicationWithChild])], sources: [], now: now)[0]))
             try await web.store.reassign(id, to: "dc-one", by: AuditActor(name: "sam-supervisor", remote: "test"), at: now)
             let before = try await web.store.caseDetail(id, asOf: now).summary
             #expect(before.grade == .high && before.flags.isEmpty)
@@ -213,7 +217,8 @@ struct DashboardTests {
             let page = try await browser.get("/cases/\(id)")
             let csrf = try #require(page.csrf)
             #expect(page.text.contains(#"action="/cases/\#(id)/facts""#))
-            let refused = try await browser.post("/cases/\(id)/facts", ["csrf": csrf, "childAge": "19", "childRelation": "household", "note": "home visit"])
+            let refused = try await browser.post(
+                "/cases/\(id)/facts", ["csrf": csrf, "childAge": "19", "childRelation": "household", "note": "home visit"])
             #expect(refused.status == .badRequest && refused.text.contains("AGE 0–17"))
             let recorded = try await browser.post(
                 "/cases/\(id)/facts",

@@ -155,7 +155,8 @@ struct CheckConformanceTests {
         #expect(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 5, leaseDuration: 30).isEmpty)
         #expect(try await store.researchState().nextDueAt == t0 + 10)
         let failing = try await store.supervisorOverview(asOf: t0 + 5, limit: 10).failingSources
-        #expect(failing == [SourceTrouble(source: first.source, retrying: 1, lastError: "HTTP 500", nextAttemptAt: t0 + 10)], "the source is failing now")
+        #expect(
+            failing == [SourceTrouble(source: first.source, retrying: 1, lastError: "HTTP 500", nextAttemptAt: t0 + 10)], "the source is failing now")
         let second = try #require(try await store.leaseChecks(owner: "w", limit: 1, now: t0 + 10, leaseDuration: 30).first)
         #expect(second.attempt == 2)
         #expect(try await store.failCheck(second, error: "HTTP 500 again", retryAt: nil, now: t0 + 11))

@@ -31,6 +31,12 @@ struct CasePageView {
         var value: String
     }
 
+    struct PreviousCaseRow {
+        var link: String
+        var caseId: String
+        var text: String
+    }
+
     struct FactOption {
         var value: String
         var label: String
@@ -79,6 +85,7 @@ struct CasePageView {
         var received: String
         var imported: String
         var payload: String
+        var supplements: String?
     }
 
     struct AssessmentRow {
@@ -132,6 +139,7 @@ struct CasePageView {
     var strategies: [StrategyRow]
     var strategyForm: Bool
     var strategyOutcomes: [OutcomeOption]
+    var previousCases: [PreviousCaseRow]
     var findingForm: Bool
     var factOptions: [FactOption]
     var relationOptions: [OutcomeOption]
@@ -174,7 +182,8 @@ struct CasePageView {
         let combined = Dictionary(uniqueKeysWithValues: detail.facts.map { ($0.fact, CombinedFact(value: $0.value, provenance: $0.provenance)) })
         explanation = GradeExplanation.text(
             grade: summary.grade, facts: combined, children: detail.children,
-            pendingChecks: detail.assessments.last?.pendingChecks ?? [], sources: sources)
+            pendingChecks: detail.assessments.last?.pendingChecks ?? [], sources: sources, previousCases: detail.previousCases)
+        previousCases = detail.previousCases.map { PreviousCaseRow(link: "/cases/\($0.caseId)", caseId: $0.caseId.description, text: $0.text) }
         let csrf = csrf
         flags = summary.flags.map { flag in
             FlagRow(
@@ -219,7 +228,7 @@ struct CasePageView {
         referrals = detail.referrals.map {
             ReferralRow(
                 source: $0.source.rawValue.uppercased(), ref: $0.ref, received: HumanTime.moment($0.receivedAt),
-                imported: HumanTime.moment($0.importedAt), payload: $0.payload)
+                imported: HumanTime.moment($0.importedAt), payload: $0.payload, supplements: $0.supplements)
         }
         assessments = detail.assessments.map {
             AssessmentRow(
