@@ -45,18 +45,21 @@ public struct CaseAdditions: Sendable {
     public var linkKeys: [LinkKey]
     /// Checks the new knowledge allows (some may be ones the case already has).
     public var checks: [PlannedCheck]
+    /// Addresses resolved for the case.
+    public var addresses: [CaseAddress]
     /// The received time of a joining referral; nil for a check's answer.
     public var receivedAt: Date?
 
     /// Creates additions.
     public init(
         observations: [FactObservation] = [], children: [Child] = [], linkKeys: [LinkKey] = [], checks: [PlannedCheck] = [],
-        receivedAt: Date? = nil
+        addresses: [CaseAddress] = [], receivedAt: Date? = nil
     ) {
         self.observations = observations
         self.children = children
         self.linkKeys = linkKeys
         self.checks = checks
+        self.addresses = addresses
         self.receivedAt = receivedAt
     }
 }
@@ -76,6 +79,8 @@ public struct CaseUpdatePlan: Sendable {
     public var linkKeys: [LinkKey]
     /// Checks new to the case, within its limit, pending from `researchDueAt`.
     public var checks: [PlannedCheck]
+    /// Addresses resolved for the case.
+    public var addresses: [CaseAddress]
     /// Checks left out because the case reached its limit.
     public var droppedChecks: Int
     /// When the case's research is due because of the new checks; nil when there are none.
@@ -118,7 +123,8 @@ public enum CaseUpdatePlanner {
         }
         return CaseUpdatePlan(
             caseId: loaded.id, earlierReceipt: earlierReceipt, observations: additions.observations, children: additions.children,
-            linkKeys: additions.linkKeys, checks: checks, droppedChecks: dropped, researchDueAt: checks.isEmpty ? nil : now,
+            linkKeys: additions.linkKeys, checks: checks, addresses: additions.addresses, droppedChecks: dropped,
+            researchDueAt: checks.isEmpty ? nil : now,
             evaluation: CaseEvaluation.evaluate(state, trigger: trigger, now: now, targets: targets))
     }
 }

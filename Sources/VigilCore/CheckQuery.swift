@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The query of one check, FORMATS.md §4 `query` (`{"ip": {…}}`, `{"address": {…}}`, …).
 public enum CheckQuery: Sendable, Hashable {
     case ip(IPObservation)
@@ -32,5 +38,41 @@ public enum CheckQuery: Sendable, Hashable {
             object.strings("usernames", identifiers.usernames)
         }
         return object.close()
+    }
+
+    /// The address or person a check asked about, read back from its query text; nil for an IP query (its
+    /// answer says where) and for text that is no query.
+    public static func subject(ofQueryText text: String) -> Subject? {
+        guard let query = try? JSONDecoder().decode(StoredQuery.self, from: Data(text.utf8)) else { return nil }
+        if let address = query.address {
+            return .address(PostalAddress(line1: address.line1, town: address.town, postcode: address.postcode, addressType: nil))
+        }
+        if let person = query.person { return .person(PersonIdentity(name: person.name, dateOfBirth: person.dateOfBirth)) }
+        if let identifiers = query.identifiers {
+            let all = (identifiers.emails ?? []) + (identifiers.phones ?? []) + (identifiers.usernames ?? [])
+            return all.isEmpty ? nil : .account(all.joined(separator: " / "))
+        }
+        return nil
+    }
+
+    /// The members of a stored query that name a subject.
+    private struct StoredQuery: Decodable {
+        struct Address: Decodable {
+            var line1: String
+            var town: String?
+            var postcode: String
+        }
+        struct Person: Decodable {
+            var name: String
+            var dateOfBirth: String?
+        }
+        struct Identifiers: Decodable {
+            var emails: [String]?
+            var phones: [String]?
+            var usernames: [String]?
+        }
+        var address: Address?
+        var person: Person?
+        var identifiers: Identifiers?
     }
 }

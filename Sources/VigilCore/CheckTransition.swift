@@ -107,13 +107,26 @@ public enum CheckTransitions {
         return .reopen(at: now)
     }
 
-    /// What an answer adds to its case: facts and children with the check's provenance, the installation
-    /// address's link key, and the checks the answer unlocks.
-    public static func additions(of findings: CheckFindings, sources: [IntelSourceSpec]) -> CaseAdditions {
-        CaseAdditions(
-            observations: findings.observations, children: findings.children,
+    /// What an answer of a check of `source` asked with `queryText` adds to its case: facts and children
+    /// with the check's provenance, each about the address or person the check asked about (an IP
+    /// check's children about the address it resolved), the resolved address with its type, the
+    /// installation address's link key, and the checks the answer unlocks.
+    public static func additions(of findings: CheckFindings, source: String, queryText: String, sources: [IntelSourceSpec]) -> CaseAdditions {
+        let about = CheckQuery.subject(ofQueryText: queryText) ?? findings.address.map(Subject.address)
+        return CaseAdditions(
+            observations: findings.observations.map { observation in
+                var tagged = observation
+                tagged.about = observation.about ?? about
+                return tagged
+            },
+            children: findings.children.map { child in
+                var tagged = child
+                tagged.about = child.about ?? about
+                return tagged
+            },
             linkKeys: findings.address?.installationLinkKey.map { [$0] } ?? [],
-            checks: CheckPlanner.plan(sources: sources, inputs: findings.researchInputs))
+            checks: CheckPlanner.plan(sources: sources, inputs: findings.researchInputs),
+            addresses: findings.address.map { [CaseAddress(address: .address($0), type: $0.addressType, provenance: .check(source))] } ?? [])
     }
 
     /// The answered check's summary, saying how many unlocked checks the case's limit left out.

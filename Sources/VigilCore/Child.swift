@@ -25,12 +25,15 @@ public struct Child: Sendable, Hashable, Codable {
     public var relation: ChildRelation
     /// Who told Vigil about the child.
     public var provenance: Provenance
+    /// The household address or person the child is connected to, when known.
+    public var about: Subject?
 
     /// Creates a child.
-    public init(age: Int?, relation: ChildRelation, provenance: Provenance) {
+    public init(age: Int?, relation: ChildRelation, provenance: Provenance, about: Subject? = nil) {
         self.age = age
         self.relation = relation
         self.provenance = provenance
+        self.about = about
     }
 
     /// The minimum known age of the children, nil when no age is known.

@@ -14,12 +14,15 @@ public struct FactObservation: Sendable, Hashable, Codable {
     public var provenance: Provenance
     /// When Vigil learned it.
     public var at: Date
+    /// The person, address or account it is about, when known.
+    public var about: Subject?
 
     /// Creates an observation.
-    public init(fact: FactKind, value: Bool, provenance: Provenance, at: Date) {
+    public init(fact: FactKind, value: Bool, provenance: Provenance, at: Date, about: Subject? = nil) {
         self.fact = fact
         self.value = value
         self.provenance = provenance
         self.at = at
+        self.about = about
     }
 }

@@ -4,11 +4,14 @@ public struct CombinedFact: Sendable, Hashable, Codable {
     public var value: TriState
     /// The sources that said the winning value, sorted; empty when unknown.
     public var provenance: [Provenance]
+    /// Whom or where those sources said it of, sorted; empty when none said.
+    public var about: [Subject]
 
     /// Creates a combined fact.
-    public init(value: TriState, provenance: [Provenance]) {
+    public init(value: TriState, provenance: [Provenance], about: [Subject] = []) {
         self.value = value
         self.provenance = provenance
+        self.about = about
     }
 
     /// The unknown value with no support.
@@ -18,10 +21,11 @@ public struct CombinedFact: Sendable, Hashable, Codable {
     public static func any(_ values: [CombinedFact]) -> CombinedFact {
         let yes = values.filter { $0.value == .yes }
         if !yes.isEmpty {
-            return CombinedFact(value: .yes, provenance: Set(yes.flatMap(\.provenance)).sorted())
+            return CombinedFact(value: .yes, provenance: Set(yes.flatMap(\.provenance)).sorted(), about: Set(yes.flatMap(\.about)).sorted())
         }
         if values.allSatisfy({ $0.value == .no }) {
-            return CombinedFact(value: .no, provenance: Set(values.flatMap(\.provenance)).sorted())
+            return CombinedFact(
+                value: .no, provenance: Set(values.flatMap(\.provenance)).sorted(), about: Set(values.flatMap(\.about)).sorted())
         }
         return .unknown
     }
@@ -57,14 +61,16 @@ public struct FactSet: Sendable, Hashable {
     public subscript(fact: FactKind) -> CombinedFact {
         guard let list = observations[fact], !list.isEmpty else { return .unknown }
         if list.count == 1 {
-            return CombinedFact(value: list[0].value ? .yes : .no, provenance: [list[0].provenance])
+            return CombinedFact(value: list[0].value ? .yes : .no, provenance: [list[0].provenance], about: list[0].about.map { [$0] } ?? [])
         }
         if let finding = list.filter(\.provenance.isOfficer).max(by: { ($0.at, $0.value ? 1 : 0) < ($1.at, $1.value ? 1 : 0) }) {
-            return CombinedFact(value: finding.value ? .yes : .no, provenance: [finding.provenance])
+            return CombinedFact(value: finding.value ? .yes : .no, provenance: [finding.provenance], about: finding.about.map { [$0] } ?? [])
         }
-        let yes = Set(list.filter(\.value).map(\.provenance))
-        if !yes.isEmpty { return CombinedFact(value: .yes, provenance: yes.sorted()) }
-        return CombinedFact(value: .no, provenance: Set(list.map(\.provenance)).sorted())
+        let yes = list.filter(\.value)
+        let winners = yes.isEmpty ? list : yes
+        return CombinedFact(
+            value: yes.isEmpty ? .no : .yes, provenance: Set(winners.map(\.provenance)).sorted(),
+            about: Set(winners.compactMap(\.about)).sorted())
     }
 
     /// The case's child-access summary: `yes` if any phase-2 fact is yes; `no` if household,

@@ -51,39 +51,41 @@ public enum GradeExplanation {
         return questions
     }
 
-    /// One fact that holds, with who says so.
+    /// One fact that holds, with who says so and of whom or where.
     private static func clause(_ kind: FactKind, _ fact: CombinedFact, _ children: [Child]) -> String {
         let who = list(fact.provenance.map(sayer))
         let verb = fact.provenance.allSatisfy { $0 == .referral } ? "reports" : "found"
+        let people = fact.about.filter { !$0.isAddress }.map(\.label)
+        let of = people.isEmpty ? "" : " of \(list(people))"
         switch kind {
         case .imminentDanger: return "imminent danger is reported by \(who)"
-        case .sexualOffenceHistory: return "\(who) \(verb) a sexual offence history"
-        case .childAccessHousehold:
-            return "\(who) \(verb) \(childrenText(householdAges(children, seenBy: fact.provenance))) living at the address"
-        case .childAccessOccupation: return "\(who) \(verb) that the subject works with children"
-        case .childAccessOther: return "\(who) \(verb) other access to children"
-        case .identifiedChildVictim: return "\(who) \(verb) an identified child victim"
-        case .contactAbuseIndicators: return "\(who) \(verb) signs of contact abuse"
-        case .sexualCommunicationWithChild: return "\(who) \(verb) sexual communication with a child"
-        case .distribution: return "\(who) \(verb) distribution of indecent images"
-        case .otherRiskFactors: return "\(who) \(verb) other risk factors"
+        case .sexualOffenceHistory: return "\(who) \(verb) a sexual offence history\(of)"
+        case .childAccessHousehold: return "\(who) \(verb) \(households(children, seenBy: fact.provenance))"
+        case .childAccessOccupation: return "\(who) \(verb) that \(people.isEmpty ? "the subject" : list(people)) works with children"
+        case .childAccessOther: return "\(who) \(verb) other access to children\(of)"
+        case .identifiedChildVictim: return "\(who) \(verb) an identified child victim\(of)"
+        case .contactAbuseIndicators: return "\(who) \(verb) signs of contact abuse\(of)"
+        case .sexualCommunicationWithChild: return "\(who) \(verb) sexual communication with a child\(of)"
+        case .distribution: return "\(who) \(verb) distribution of indecent images\(of)"
+        case .otherRiskFactors: return "\(who) \(verb) other risk factors\(of)"
         }
     }
 
-    /// The household children's ages, oldest first; sources describing the same household are not added
-    /// up: each age counts as often as the source naming it most often does.
-    private static func householdAges(_ children: [Child], seenBy sources: [Provenance]) -> [Int] {
-        let bySource = Dictionary(grouping: children.filter { $0.relation == .household && sources.contains($0.provenance) }, by: \.provenance)
-        var most: [Int: Int] = [:]
-        for list in bySource.values {
-            for (age, count) in Dictionary(grouping: list.compactMap(\.age), by: { $0 }).mapValues(\.count) {
-                most[age] = max(most[age] ?? 0, count)
-            }
+    /// The household children the sources told of, per address: "children of 11 and 8 living at 12
+    /// Placeholder Close, Sampleford, ZZ1 1AA", "a child living at the address" when none is placed.
+    private static func households(_ children: [Child], seenBy sources: [Provenance]) -> String {
+        let known = KnownChild.merge(children.filter { $0.relation == .household && sources.contains($0.provenance) })
+        var order: [String] = []
+        var ages: [String: [Int]] = [:]
+        for child in known {
+            let place = child.about.map { $0.isAddress ? $0.label : "the home of \($0.label)" } ?? "the address"
+            if ages[place] == nil { order.append(place) }
+            ages[place, default: []] += child.age.map { [$0] } ?? []
         }
-        return most.keys.sorted(by: >).flatMap { Array(repeating: $0, count: most[$0] ?? 0) }
+        guard !order.isEmpty else { return "a child living at the address" }
+        return list(order.map { "\(childrenText((ages[$0] ?? []).sorted(by: >))) living at \($0)" })
     }
 
-    /// "a child", "a child of 7", "children of 11 and 8".
     private static func childrenText(_ ages: [Int]) -> String {
         switch ages.count {
         case 0: "a child"

@@ -116,7 +116,7 @@ public enum IntakePlanner {
             loaded,
             adding: CaseAdditions(
                 observations: referral.observations, children: referral.children, linkKeys: referral.linkKeys,
-                checks: planned.checks, receivedAt: referral.receivedAt),
+                checks: planned.checks, addresses: referral.addresses, receivedAt: referral.receivedAt),
             trigger: .referral, now: now, targets: targets, maxChecksPerCase: maxChecksPerCase)
     }
 }

@@ -48,6 +48,11 @@ public struct Referral: Sendable, Hashable {
         self.supplements = supplements
     }
 
+    /// The addresses the referral resolved itself (an NCA package's subscriber), as the case keeps them.
+    public var addresses: [CaseAddress] {
+        research.addresses.map { CaseAddress(address: .address($0), type: $0.addressType, provenance: .referral) }
+    }
+
     /// The ref a supplementary package with its original's `packageId` is stored under: the id, `+` and its
     /// dissemination time (`+` never occurs in a package id, so no package can collide with it, and the
     /// same supplementary imported again is a duplicate).

@@ -51,15 +51,27 @@ public enum NCAPackageParser {
         readCybertip(record, &reader, &facts, &children, &links, &research)
 
         guard reader.errors.isEmpty, let packageId, let receivedAt else { return .failure(IntakeRejection(errors: reader.errors)) }
+        let subject = primarySubject(research)
+        let home = research.addresses.first.map(Subject.address) ?? subject
         let observations = facts.sorted { $0.rawValue < $1.rawValue }.map {
-            FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt)
+            FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt, about: subject)
         }
+        for index in children.indices { children[index].about = children[index].relation == .household ? home : subject }
         return .success(
             Referral(
                 source: .nca, ref: supplementary ? Referral.supplementaryRef(packageId, disseminatedAt: receivedAt) : packageId,
                 receivedAt: receivedAt, observations: observations, children: children, linkKeys: links, research: research,
                 supplements: supplementary ? packageId : supplements
             ))
+    }
+
+    /// Whom the package's facts are about: the first reported person with a date of birth, else the first
+    /// person named, else the first online identifier. Its household children are placed at the
+    /// subscriber's address when the package resolved one.
+    private static func primarySubject(_ research: ResearchInputs) -> Subject? {
+        if let person = research.persons.first(where: { $0.dateOfBirth != nil }) ?? research.persons.first { return .person(person) }
+        let identifiers = research.identifiers
+        return (identifiers.emails + identifiers.usernames + identifiers.phones).first.map(Subject.account)
     }
 
     private static func readSubscriber(

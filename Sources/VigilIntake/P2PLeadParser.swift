@@ -43,7 +43,11 @@ public enum P2PLeadParser {
         return .success(
             Referral(
                 source: .p2p, ref: leadId, receivedAt: detectedAt,
-                observations: [FactObservation(fact: .distribution, value: true, provenance: .referral, at: detectedAt)],
+                observations: [
+                    FactObservation(
+                        fact: .distribution, value: true, provenance: .referral, at: detectedAt,
+                        about: .account("\(network) client \(clientId ?? "at \(ip)")"))
+                ],
                 children: [], linkKeys: links,
                 research: ResearchInputs(ips: [IPObservation(ipAddress: ip, at: lastSeen, port: port)])
             ))

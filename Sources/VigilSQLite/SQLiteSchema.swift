@@ -405,7 +405,15 @@ enum SQLiteSchema {
             let reported = try Int64.fetchAll(
                 db, sql: "SELECT DISTINCT case_id FROM facts WHERE fact = ?", arguments: [FactKind.imminentDanger.rawValue])
             for caseId in reported {
-                guard try SQLiteStore.loadCase(db, caseId).state.facts[.imminentDanger].value == .yes else { continue }
+                // The facts as they stood at v13 (later migrations add columns `loadCase` reads).
+                let facts = FactSet(
+                    try Row.fetchAll(db, sql: "SELECT fact, value, provenance, at FROM facts WHERE case_id = ?", arguments: [caseId]).compactMap {
+                        row in
+                        FactKind(rawValue: row[0]).map {
+                            FactObservation(fact: $0, value: row[1], provenance: Provenance(rawValue: row[2]), at: Date(millis: row[3]))
+                        }
+                    })
+                guard facts[.imminentDanger].value == .yes else { continue }
                 try db.execute(
                     sql: "UPDATE cases SET imminent_rank = ? WHERE id = ?", arguments: [BacklogKey.imminentRank(true), caseId])
             }
@@ -477,6 +485,27 @@ enum SQLiteSchema {
                         PRIMARY KEY (case_id, previous_case_id)
                     ) WITHOUT ROWID;
                     ALTER TABLE referrals ADD COLUMN supplements TEXT;
+                    """)
+        }
+        migrator.registerMigration("v17-subjects-addresses") { db in
+            // Every fact and child names the person, address or account it is about (`Subject`; NULL where
+            // the source did not say, as in rows stored before), and the covering index that loads a
+            // case's facts covers the new column too. The addresses sources resolved are kept with their
+            // type and source, so the case page can say billing and corroborated.
+            try db.execute(
+                sql: """
+                    ALTER TABLE facts ADD COLUMN about TEXT;
+                    ALTER TABLE children ADD COLUMN about TEXT;
+                    DROP INDEX facts_case;
+                    CREATE INDEX facts_case ON facts (case_id, fact, value, provenance, at, about);
+                    CREATE TABLE case_addresses (
+                        id INTEGER PRIMARY KEY,
+                        case_id INTEGER NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+                        address TEXT NOT NULL,
+                        address_type TEXT,
+                        provenance TEXT NOT NULL
+                    );
+                    CREATE INDEX case_addresses_case ON case_addresses (case_id);
                     """)
         }
         return migrator

@@ -97,7 +97,8 @@ extension SQLiteStore {
             counts: &counts, regrade: false)
         if case .answered(let findings) = answer.outcome {
             let plan = CaseUpdatePlanner.plan(
-                try Self.loadCase(db, lease.caseId.rawValue), adding: CheckTransitions.additions(of: findings, sources: sources),
+                try Self.loadCase(db, lease.caseId.rawValue),
+                adding: CheckTransitions.additions(of: findings, source: lease.source, queryText: lease.query, sources: sources),
                 trigger: .check(lease.source), now: now, targets: targets, maxChecksPerCase: maxChecksPerCase)
             try apply(plan, to: db, trigger: .check(lease.source), now: now, counts: &counts)
             if plan.droppedChecks > 0 {

@@ -15,17 +15,20 @@ extension SQLiteStore {
         var received: Int64 = 0
         try db.cachedStatement(sql: "SELECT received_at FROM cases WHERE id = ?").forEachRow(.integer(id)) { received = $0.integer(0) }
         var facts = FactSet()
-        try db.cachedStatement(sql: "SELECT fact, value, provenance, at FROM facts WHERE case_id = ?").forEachRow(.integer(id)) { row in
+        try db.cachedStatement(sql: "SELECT fact, value, provenance, at, about FROM facts WHERE case_id = ?").forEachRow(.integer(id)) { row in
             guard let kind = FactKind(rawValue: row.text(0)) else { return }
             facts.insert(
                 FactObservation(
                     fact: kind, value: row.integer(1) != 0, provenance: Provenance(rawValue: row.text(2)),
-                    at: Date(millis: row.integer(3))))
+                    at: Date(millis: row.integer(3)), about: row.optionalText(4).map(Subject.init(rawValue:))))
         }
         var children: [Child] = []
-        try db.cachedStatement(sql: "SELECT age, relation, provenance FROM children WHERE case_id = ?").forEachRow(.integer(id)) { row in
+        try db.cachedStatement(sql: "SELECT age, relation, provenance, about FROM children WHERE case_id = ?").forEachRow(.integer(id)) { row in
             guard let relation = ChildRelation(rawValue: row.text(1)) else { return }
-            children.append(Child(age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2))))
+            children.append(
+                Child(
+                    age: row.optionalInteger(0).map(Int.init), relation: relation, provenance: Provenance(rawValue: row.text(2)),
+                    about: row.optionalText(3).map(Subject.init(rawValue:))))
         }
         var pending: [String] = []
         var failed: [String] = []
@@ -58,22 +61,35 @@ extension SQLiteStore {
             rowValues.append(.boolean(observation.value))
             rowValues.append(.text(observation.provenance.rawValue))
             rowValues.append(.integer(observation.at.millis))
+            rowValues.append(.text(observation.about?.rawValue))
         }
         try factInsert.run(db, shared: [.integer(caseId)], rowValues: rowValues)
     }
 
     /// Fact rows of one case (`?1`).
     private static let factInsert = MultiRowInsert(
-        "INSERT OR FAIL INTO facts (case_id, fact, value, provenance, at)",
-        rowTemplate: "(?1, ?, ?, ?, ?)", sharedCount: 1)
+        "INSERT OR FAIL INTO facts (case_id, fact, value, provenance, at, about)",
+        rowTemplate: "(?1, ?, ?, ?, ?, ?)", sharedCount: 1)
 
     /// Inserts children rows.
     static func insertChildren(_ db: Database, caseId: Int64, _ children: [Child], at: Date) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO children (case_id, age, relation, provenance, at) VALUES (?, ?, ?, ?, ?)")
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO children (case_id, age, relation, provenance, at, about) VALUES (?, ?, ?, ?, ?, ?)")
         for child in children {
             try statement.run(
                 .integer(caseId), .integer(child.age), .text(child.relation.rawValue), .text(child.provenance.rawValue),
-                .integer(at.millis))
+                .integer(at.millis), .text(child.about?.rawValue))
+        }
+    }
+
+    /// Inserts the addresses sources resolved for a case.
+    static func insertAddresses(_ db: Database, caseId: Int64, _ addresses: [CaseAddress]) throws {
+        guard !addresses.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO case_addresses (case_id, address, address_type, provenance) VALUES (?, ?, ?, ?)")
+        for address in addresses {
+            try statement.run(
+                .integer(caseId), .text(address.address.rawValue), .text(address.type?.rawValue), .text(address.provenance.rawValue))
         }
     }
 

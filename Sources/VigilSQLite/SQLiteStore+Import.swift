@@ -86,6 +86,7 @@ extension SQLiteStore {
             try insertReferral(db, submission, caseId: caseId, now: now)
             try addLinkKeys(db, referral.linkKeys, caseId: caseId, newCase: true)
             try Self.insertFacts(db, caseId: caseId, opening.observations)
+            try Self.insertAddresses(db, caseId: caseId, referral.addresses)
             for previous in opening.previousCases {
                 try db.cachedStatement(sql: "INSERT INTO previous_cases (case_id, previous_case_id, closed_at, outcome) VALUES (?, ?, ?, ?)")
                     .run(.integer(caseId), .integer(previous.caseId.rawValue), .integer(previous.closedAt.millis), .text(previous.outcome))
@@ -143,6 +144,7 @@ extension SQLiteStore {
         }
         try Self.insertFacts(db, caseId: caseId, plan.observations)
         try Self.insertChildren(db, caseId: caseId, plan.children, at: now)
+        try Self.insertAddresses(db, caseId: caseId, plan.addresses)
         try addLinkKeys(db, plan.linkKeys, caseId: caseId, newCase: false)
         try insertChecks(db, caseId: caseId, plan.checks, now: now, counts: &counts)
         if let due = plan.researchDueAt {

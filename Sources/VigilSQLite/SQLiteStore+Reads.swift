@@ -176,8 +176,7 @@ extension SQLiteStore {
         ).map { row in PreviousCase(caseId: CaseID(row[0] as Int64), closedAt: Date(millis: row[1]), outcome: row[2]) }
         let state = try Self.loadCase(db, key).state
         let facts = FactKind.allCases.map { kind in
-            let combined = state.facts[kind]
-            return FactRecord(fact: kind, value: combined.value, provenance: combined.provenance)
+            return FactRecord(kind, state.facts[kind])
         }
         let assessments = try Row.fetchAll(
             db,
@@ -237,7 +236,16 @@ extension SQLiteStore {
         return CaseDetail(
             summary: summary, status: row["status"], referrals: referrals, facts: facts, children: state.children,
             assessments: assessments, checks: try Self.checkRecords(db, caseId: key), claims: claims,
-            decisions: decisions, notifications: notifications, strategyDiscussions: strategies, previousCases: previous)
+            decisions: decisions, notifications: notifications, strategyDiscussions: strategies, previousCases: previous,
+            addresses: AddressStanding.summarise(
+                try Row.fetchAll(
+                    db, sql: "SELECT address, address_type, provenance FROM case_addresses WHERE case_id = ? ORDER BY id", arguments: [key]
+                )
+                .map { row in
+                    CaseAddress(
+                        address: Subject(rawValue: row[0]), type: (row[1] as String?).flatMap(AddressType.init(rawValue:)),
+                        provenance: Provenance(rawValue: row[2]))
+                }))
     }
 
     /// The checks of a case, oldest first.

@@ -39,13 +39,24 @@ public struct FactRecord: Sendable, Hashable, Codable {
     public var value: TriState
     /// Sources that said the winning value.
     public var provenance: [Provenance]
+    /// Whom or where they said it of.
+    public var about: [Subject]
 
     /// Creates the value from its parts.
-    public init(fact: FactKind, value: TriState, provenance: [Provenance]) {
+    public init(fact: FactKind, value: TriState, provenance: [Provenance], about: [Subject] = []) {
         self.fact = fact
         self.value = value
         self.provenance = provenance
+        self.about = about
     }
+
+    /// The record of a combined fact.
+    public init(_ fact: FactKind, _ combined: CombinedFact) {
+        self.init(fact: fact, value: combined.value, provenance: combined.provenance, about: combined.about)
+    }
+
+    /// The combined fact it records.
+    public var combined: CombinedFact { CombinedFact(value: value, provenance: provenance, about: about) }
 }
 
 /// A stored assessment (FORMATS.md §6: grade, policy, path, provisional, pendingChecks, at).
@@ -242,12 +253,14 @@ public struct CaseDetail: Sendable, Codable {
     public var strategyDiscussions: [StrategyRecord]
     /// Closed cases of the same subject when this one opened, most recently closed first.
     public var previousCases: [PreviousCase]
+    /// The addresses sources resolved, one per place, with who gave each.
+    public var addresses: [AddressStanding]
 
     /// Creates the value from its parts.
     public init(
         summary: BacklogEntry, status: String, referrals: [ReferralRecord], facts: [FactRecord], children: [Child], assessments: [AssessmentRecord],
         checks: [CheckRecord], claims: [ClaimRecord], decisions: [DecisionRecord], notifications: [NotificationRecord],
-        strategyDiscussions: [StrategyRecord], previousCases: [PreviousCase] = []
+        strategyDiscussions: [StrategyRecord], previousCases: [PreviousCase] = [], addresses: [AddressStanding] = []
     ) {
         self.summary = summary
         self.status = status
@@ -261,10 +274,15 @@ public struct CaseDetail: Sendable, Codable {
         self.notifications = notifications
         self.strategyDiscussions = strategyDiscussions
         self.previousCases = previousCases
+        self.addresses = addresses
     }
 
+    /// The children known to the case, each once: `KnownChild.merge` of every source's children.
+    public var knownChildren: [KnownChild] { KnownChild.merge(children) }
+
     private enum CodingKeys: String, CodingKey {
-        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications, strategyDiscussions, previousCases
+        case status, referrals, facts, children, assessments, checks, claims, decisions, notifications, strategyDiscussions, previousCases,
+            addresses, knownChildren
     }
 
     /// Encodes the summary's fields and the detail side by side in one object.
@@ -282,6 +300,8 @@ public struct CaseDetail: Sendable, Codable {
         try container.encode(notifications, forKey: .notifications)
         try container.encode(strategyDiscussions, forKey: .strategyDiscussions)
         try container.encode(previousCases, forKey: .previousCases)
+        try container.encode(addresses, forKey: .addresses)
+        try container.encode(knownChildren, forKey: .knownChildren)
     }
 }
 
@@ -301,5 +321,6 @@ extension CaseDetail {
         notifications = try container.decode([NotificationRecord].self, forKey: .notifications)
         strategyDiscussions = try container.decode([StrategyRecord].self, forKey: .strategyDiscussions)
         previousCases = try container.decodeIfPresent([PreviousCase].self, forKey: .previousCases) ?? []
+        addresses = try container.decodeIfPresent([AddressStanding].self, forKey: .addresses) ?? []
     }
 }

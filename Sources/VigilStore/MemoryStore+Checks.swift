@@ -55,7 +55,8 @@ extension MemoryStore {
             write(transition, checkId: lease.checkId, now: now, regrade: false)
             if case .answered(let findings) = answer.outcome {
                 let plan = CaseUpdatePlanner.plan(
-                    loadCase(check.caseId), adding: CheckTransitions.additions(of: findings, sources: sources),
+                    loadCase(check.caseId),
+                    adding: CheckTransitions.additions(of: findings, source: check.source, queryText: check.query, sources: sources),
                     trigger: .check(check.source), now: now, targets: targets, maxChecksPerCase: maxChecksPerCase)
                 apply(plan, trigger: .check(check.source), now: now)
                 checks[lease.checkId]!.summary = CheckTransitions.summary(

@@ -69,13 +69,12 @@ extension MemoryStore {
                     payload: stored.submission.raw, supplements: referral.supplements)
             },
             facts: FactKind.allCases.map { kind in
-                let combined = state.facts[kind]
-                return FactRecord(fact: kind, value: combined.value, provenance: combined.provenance)
+                return FactRecord(kind, state.facts[kind])
             },
             children: state.children, assessments: row.assessments, checks: row.checkIds.map { checks[$0]!.record },
             claims: row.claims, decisions: decisions.filter { $0.caseId == id.rawValue }.map(\.record),
             notifications: row.notifications, strategyDiscussions: row.strategies.sorted { $0.discussion.heldAt < $1.discussion.heldAt },
-            previousCases: row.previousCases)
+            previousCases: row.previousCases, addresses: AddressStanding.summarise(row.addresses))
     }
 
     public func recordNotification(

@@ -78,6 +78,7 @@ public actor MemoryStore: Store {
             nextCaseId += 1
             cases[id] = MemoryCase(id: id, receivedAt: opening.receivedAt.storedInstant, evaluation: opening.evaluation, at: now)
             cases[id]!.previousCases = opening.previousCases
+            cases[id]!.addresses = referral.addresses
             record(opening.evaluation, trigger: .referral, caseId: id, now: now)
             storeReferral(planned.submission, caseId: id, now: now)
             addRows(
@@ -135,6 +136,7 @@ public actor MemoryStore: Store {
         let id = plan.caseId.rawValue
         if let received = plan.earlierReceipt { cases[id]!.receivedAt = received.storedInstant }
         addRows(id, observations: plan.observations, children: plan.children, linkKeys: plan.linkKeys, checks: plan.checks, now: now)
+        cases[id]!.addresses += plan.addresses
         cases[id]!.evaluate(plan.evaluation, at: now)
         record(plan.evaluation, trigger: trigger, caseId: id, now: now)
     }

@@ -31,6 +31,7 @@ struct MemoryCase {
     var checkIds: [Int64] = []
     var referralIndexes: [Int] = []
     var previousCases: [PreviousCase] = []
+    var addresses: [CaseAddress] = []
 
     /// A new case graded by `evaluation`.
     init(id: Int64, receivedAt: Date, evaluation: CaseEvaluation, at now: Date) {

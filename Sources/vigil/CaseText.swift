@@ -26,13 +26,21 @@ enum CaseText {
         }
         lines.append("facts:")
         for fact in detail.facts where fact.value != .unknown {
-            lines.append("  \(fact.fact.rawValue) = \(fact.value.rawValue) (\(fact.provenance.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if !detail.children.isEmpty {
             lines.append(
-                "children: "
-                    + detail.children.map { "\($0.age.map(String.init) ?? "?")y \($0.relation.rawValue) (\($0.provenance))" }
-                    .joined(separator: ", "))
+                "  \(fact.fact.rawValue) = \(fact.value.rawValue) (\(fact.provenance.map(\.rawValue).joined(separator: ", ")))"
+                    + (fact.about.isEmpty ? "" : " — \(fact.about.map(\.label).joined(separator: "; "))"))
+        }
+        if !detail.knownChildren.isEmpty {
+            lines.append("children:")
+            for child in detail.knownChildren {
+                lines.append(
+                    "  \(child.age.map { "\($0)y" } ?? "age unknown") \(child.relation.rawValue)"
+                        + (child.about.map { " — \($0.label)" } ?? "") + " (\(child.provenance.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        if !detail.addresses.isEmpty {
+            lines.append("addresses:")
+            for address in detail.addresses { lines.append("  " + address.text) }
         }
         for flag in summary.flags {
             lines.append(

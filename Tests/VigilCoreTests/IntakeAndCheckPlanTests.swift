@@ -121,9 +121,26 @@ struct IntakeAndCheckPlanTests {
     func answerAdditions() {
         let address = PostalAddress(line1: "1 Sample Road", town: nil, postcode: "ZZ1 1AA", addressType: .installation)
         let source = IntelSourceSpec(name: "social-care", url: "http://127.0.0.1/social-care", needs: .address, yields: ["childAccessHousehold"])
-        let additions = CheckTransitions.additions(of: CheckFindings(address: address, summary: "found"), sources: [source])
+        let additions = CheckTransitions.additions(
+            of: CheckFindings(address: address, summary: "found"), source: "subscriber",
+            queryText: #"{"ip":{"at":"2026-01-01T00:00:00Z","ipAddress":"192.0.2.1"}}"#,
+            sources: [source])
         #expect(additions.linkKeys == [address.installationLinkKey!])
         #expect(additions.checks.map(\.source) == [source.name])
+        #expect(additions.addresses == [CaseAddress(address: .address(address), type: .installation, provenance: .check("subscriber"))])
+
+        let person = PersonIdentity(name: "Sample Person", dateOfBirth: "1980-01-01")
+        let visor = CheckTransitions.additions(
+            of: CheckFindings(
+                observations: [FactObservation(fact: .sexualOffenceHistory, value: true, provenance: .check("visor"), at: t0)],
+                children: [Child(age: 7, relation: .household, provenance: .check("visor"))]),
+            source: "visor", queryText: CheckQuery.person(person).jsonText, sources: [])
+        #expect(visor.observations.map(\.about) == [.person(person)], "a person check's facts are about the person asked about")
+        #expect(visor.children.map(\.about) == [.person(person)])
+        let home = CheckTransitions.additions(
+            of: CheckFindings(children: [Child(age: 7, relation: .household, provenance: .check("social-care"))]),
+            source: "social-care", queryText: CheckQuery.address(address).jsonText, sources: [])
+        #expect(home.children.map(\.about) == [.address(address)], "an address check's children live at the address asked about")
         #expect(CheckTransitions.summary("found", droppedChecks: 0, maxChecksPerCase: 5) == "found")
         #expect(
             CheckTransitions.summary("found", droppedChecks: 2, maxChecksPerCase: 5)

@@ -50,8 +50,9 @@ struct AlertCommandTests {
             let second = try VigilProcess.start(serve)
             let store = try SQLiteStore(path: db)
             let delivered = try await eventually(90) {
+                // Research still running after the restart raises new alerts; wait for it to finish too.
                 let counts = try await store.alertCounts()
-                return counts[.pending] == nil && counts[.failed] == nil
+                return try await store.researchState().isIdle && counts[.pending] == nil && counts[.failed] == nil
             }
             second.0.terminate()
             let stopped = await VigilProcess.finish(second)

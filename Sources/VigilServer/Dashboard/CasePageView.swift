@@ -54,11 +54,20 @@ struct CasePageView {
         var name: String
         var value: String
         var provenance: String
+        var about: String
     }
 
     struct ChildRow {
         var age: String
         var relation: String
+        var about: String
+        var provenance: String
+    }
+
+    struct AddressRow {
+        var address: String
+        var billingOnly: Bool
+        var corroborated: Bool
         var provenance: String
     }
 
@@ -145,6 +154,7 @@ struct CasePageView {
     var relationOptions: [OutcomeOption]
     var facts: [FactRow]
     var children: [ChildRow]
+    var addresses: [AddressRow]
     var sourceRows: [SourceRow]
     var checks: [CheckRow]
     var referrals: [ReferralRow]
@@ -179,7 +189,7 @@ struct CasePageView {
         overdueBy = HumanTime.duration(asOf.timeIntervalSince(summary.dueAt))
         due = HumanTime.moment(summary.dueAt)
         holder = summary.claimedBy
-        let combined = Dictionary(uniqueKeysWithValues: detail.facts.map { ($0.fact, CombinedFact(value: $0.value, provenance: $0.provenance)) })
+        let combined = Dictionary(uniqueKeysWithValues: detail.facts.map { ($0.fact, $0.combined) })
         explanation = GradeExplanation.text(
             grade: summary.grade, facts: combined, children: detail.children,
             pendingChecks: detail.assessments.last?.pendingChecks ?? [], sources: sources, previousCases: detail.previousCases)
@@ -207,10 +217,19 @@ struct CasePageView {
         factOptions = FactKind.allCases.map { FactOption(value: $0.rawValue, label: Self.factLabel($0)) }
         relationOptions = ChildRelation.allCases.map { OutcomeOption(value: $0.rawValue) }
         facts = detail.facts.map {
-            FactRow(name: Self.factLabel($0.fact), value: $0.value.rawValue, provenance: $0.provenance.map(\.rawValue).joined(separator: ", "))
+            FactRow(
+                name: Self.factLabel($0.fact), value: $0.value.rawValue, provenance: $0.provenance.map(\.rawValue).joined(separator: ", "),
+                about: $0.about.map(\.label).joined(separator: "; "))
         }
-        children = detail.children.map {
-            ChildRow(age: $0.age.map(String.init) ?? "unknown", relation: $0.relation.rawValue, provenance: $0.provenance.rawValue)
+        children = detail.knownChildren.map {
+            ChildRow(
+                age: $0.age.map(String.init) ?? "unknown", relation: $0.relation.rawValue, about: $0.about?.label ?? "not placed",
+                provenance: $0.provenance.map(\.rawValue).joined(separator: ", "))
+        }
+        addresses = detail.addresses.map {
+            AddressRow(
+                address: $0.address.label, billingOnly: $0.billingOnly, corroborated: $0.corroborated,
+                provenance: $0.provenance.map(\.rawValue).joined(separator: ", "))
         }
         checks = detail.checks.map {
             CheckRow(
