@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilCore
+import VigilIntake
 import VigilIntel
 import VigilIntelStub
 import VigilSQLite
@@ -190,6 +191,34 @@ struct ResearchPipelineTests {
             #expect(!done.summary.provisional && done.summary.researchFailed.isEmpty, "the slow retry finished research")
             #expect(done.checks.allSatisfy { $0.state == .done }, "\(done.checks)")
             #expect(done.checks.first { $0.source == "subscriber" }?.attempts == 2)
+        }
+    }
+
+    @Test(
+        "the teacher case study: each of its two children once, at the teacher's address, told of by the referral and social care; the address corroborated; the explanation says where and whose"
+    )
+    func teacherHousehold() async throws {
+        try await ResearchHarness.run(stub: .init(fixtures: try ResearchHarness.fixtures(), fixturesOnly: true)) { harness in
+            let data = try Array(Data(contentsOf: ResearchHarness.samples.appendingPathComponent("nca-case-studies.jsonl")))
+            let batch = try BatchReader.open(data, format: .nca, now: Date())
+            let teacher = try #require(batch.records(0..<batch.count).first { $0.ref == "NCA-CS-TEACHER" })
+            let id = try #require(
+                accepted(try await harness.store.importReferrals([try teacher.result.get()], sources: harness.sources, now: Date())[0]))
+            try await harness.researchUntilIdle()
+            let detail = try await harness.store.caseDetail(id, asOf: Date())
+            let home = "12 Placeholder Close, Sampleford, ZZ1 1AA"
+            #expect(detail.children.count == 4, "the referral and social care each told of both children")
+            #expect(detail.knownChildren.map(\.age) == [8, 11], "each child once")
+            #expect(detail.knownChildren.allSatisfy { $0.about?.label == home && $0.provenance == [.check("social-care"), .referral] })
+            #expect(detail.addresses.map(\.address.label) == [home] && detail.addresses[0].corroborated)
+            #expect(detail.addresses[0].provenance == [.check("subscriber"), .referral] && !detail.addresses[0].billingOnly)
+            let occupation = try #require(detail.facts.first { $0.fact == .childAccessOccupation })
+            #expect(occupation.about.contains(.person(PersonIdentity(name: "Tess Testcase", dateOfBirth: "1984-04-04"))))
+            let explanation = GradeExplanation.text(
+                grade: detail.summary.grade, facts: Dictionary(uniqueKeysWithValues: detail.facts.map { ($0.fact, $0.combined) }),
+                children: detail.children, pendingChecks: [], sources: harness.sources)
+            #expect(explanation.contains("children of 11 and 8 living at \(home)"), "\(explanation)")
+            #expect(explanation.contains("that Tess Testcase (DOB 1984-04-04) works with children"), "\(explanation)")
         }
     }
 }
