@@ -100,11 +100,15 @@ public struct CaseActions: Sendable {
 
     /// Records an officer's finding on a held case (a supervisor on any case): `facts` as `NAME=yes|no`,
     /// `children` as `AGE:RELATION`, with a note saying how it was learnt; the case is re-graded at once.
-    public func recordFinding(_ id: CaseID, facts: [String], children: [String], note: String, by actor: CaseActor) async throws {
+    public func recordFinding(
+        _ id: CaseID, facts: [String], children: [String], note: String, subject: String? = nil, address: String? = nil, by actor: CaseActor
+    ) async throws {
         let moment = now()
         let finding: OfficerFinding
         do {
-            finding = try OfficerFinding(facts: facts, children: children, note: note, by: actor.audit.name, at: moment)
+            finding = try OfficerFinding(
+                facts: facts, children: children, note: note, by: actor.audit.name, at: moment,
+                about: try OfficerFinding.about(subject: subject, address: address))
         } catch {
             throw CaseActionError(.invalid, error.description)
         }

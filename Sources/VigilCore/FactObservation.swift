@@ -25,4 +25,11 @@ public struct FactObservation: Sendable, Hashable, Codable {
         self.at = at
         self.about = about
     }
+
+    /// The same observation as recorded at `instant` (a store stamps a finding with its write time).
+    public func recorded(at instant: Date) -> FactObservation {
+        var stamped = self
+        stamped.at = instant
+        return stamped
+    }
 }

@@ -16,8 +16,11 @@ public struct OfficerFinding: Sendable, Hashable {
 
     /// A finding from a person's input: `facts` as `name=yes|no` (e.g. `childAccessHousehold=yes`),
     /// `children` as `AGE:relation` (`7:household`, `?:other` for an unknown age), a note that is not
-    /// empty, by `officer` at `at`. At least one fact or child.
-    public init(facts: [String], children: [String], note: String, by officer: String, at: Date) throws(OfficerFindingError) {
+    /// empty, by `officer` at `at`, each about `about` when the officer names a person or address. At least
+    /// one fact or child.
+    public init(
+        facts: [String], children: [String], note: String, by officer: String, at: Date, about: Subject? = nil
+    ) throws(OfficerFindingError) {
         let provenance = Provenance.officer(officer)
         var observations: [FactObservation] = []
         for text in facts {
@@ -27,7 +30,7 @@ public struct OfficerFinding: Sendable, Hashable {
                     "'\(text)' is not FACT=yes|no with FACT one of \(FactKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard parts[1] == "yes" || parts[1] == "no" else { throw OfficerFindingError("'\(text)': the value is yes or no") }
-            observations.append(FactObservation(fact: fact, value: parts[1] == "yes", provenance: provenance, at: at))
+            observations.append(FactObservation(fact: fact, value: parts[1] == "yes", provenance: provenance, at: at, about: about))
         }
         var found: [Child] = []
         for text in children {
@@ -39,8 +42,8 @@ public struct OfficerFinding: Sendable, Hashable {
                     "'\(text)' is not AGE:RELATION with AGE 0–17 or ? and RELATION one of \(ChildRelation.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
-            found.append(Child(age: Int(parts[0]), relation: relation, provenance: provenance))
-            observations.append(FactObservation(fact: relation.accessFact, value: true, provenance: provenance, at: at))
+            found.append(Child(age: Int(parts[0]), relation: relation, provenance: provenance, about: about))
+            observations.append(FactObservation(fact: relation.accessFact, value: true, provenance: provenance, at: at, about: about))
         }
         guard !observations.isEmpty else { throw OfficerFindingError("record at least one fact (--set FACT=yes|no) or child (--child AGE:RELATION)") }
         guard let note = CaseOutcome.trimmed(note) else { throw OfficerFindingError("say how it was learnt (--note, e.g. 'home visit')") }
@@ -53,7 +56,25 @@ public struct OfficerFinding: Sendable, Hashable {
     public var summary: String {
         let facts = observations.map { "\($0.fact.rawValue)=\($0.value ? "yes" : "no")" }
         let kids = children.map { "child \($0.age.map(String.init) ?? "?"):\($0.relation.rawValue)" }
-        return (facts + kids).joined(separator: ", ") + "; \(note)"
+        let about = observations.first?.about.map { " about \($0.label)" } ?? ""
+        return (facts + kids).joined(separator: ", ") + about + "; \(note)"
+    }
+
+    /// The subject a person names for a finding: a person (`--subject "Sam Sample (DOB 1979-05-05)"`) or an
+    /// address (`--address "3 Example Terrace, Northtown, ZZ9 9ZZ"`), not both; nil when neither is given.
+    public static func about(subject: String?, address: String?) throws(OfficerFindingError) -> Subject? {
+        let person = subject.flatMap(CaseOutcome.trimmed)
+        let place = address.flatMap(CaseOutcome.trimmed)
+        switch (person, place) {
+        case (.some, .some): throw OfficerFindingError("name a person (--subject) or an address (--address), not both")
+        case (let person?, nil): return Subject(rawValue: "person:\(person)")
+        case (nil, let place?):
+            guard place.contains(",") else {
+                throw OfficerFindingError("an address is 'LINE1, [TOWN,] POSTCODE' (e.g. '3 Example Terrace, ZZ9 9ZZ')")
+            }
+            return Subject(rawValue: "address:\(place)")
+        case (nil, nil): return nil
+        }
     }
 }
 

@@ -64,7 +64,7 @@ extension SQLiteStore {
             guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
             try Self.insertFacts(
                 db, caseId: id.rawValue,
-                finding.observations.map { FactObservation(fact: $0.fact, value: $0.value, provenance: $0.provenance, at: at) })
+                finding.observations.map { $0.recorded(at: at) })
             try Self.insertChildren(db, caseId: id.rawValue, finding.children, at: at)
             try self.reassess(db, caseId: id.rawValue, trigger: .officer(officer.name), now: at)
             try self.appendAudit(db, AuditEvent(at: at, by: officer, .caseFact, caseId: id, detail: finding.summary))

@@ -111,11 +111,14 @@ struct CaseRoutes {
                 var set: [String: Bool]?
                 var children: [FoundChild]?
                 var note: String
+                var subject: String?
+                var address: String?
             }
-            let body = try await APIBody.decode(Body.self, from: request, allowed: ["set", "children", "note"])
+            let body = try await APIBody.decode(Body.self, from: request, allowed: ["set", "children", "note", "subject", "address"])
             try await actions.recordFinding(
                 id, facts: (body.set ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ? "yes" : "no")" },
-                children: (body.children ?? []).map { "\($0.age.map(String.init) ?? "?"):\($0.relation)" }, note: body.note, by: actor)
+                children: (body.children ?? []).map { "\($0.age.map(String.init) ?? "?"):\($0.relation)" }, note: body.note,
+                subject: body.subject, address: body.address, by: actor)
             return try APIBody.json(try await store.caseDetail(id, asOf: now()))
         }
         api.get("flags") { request, context in

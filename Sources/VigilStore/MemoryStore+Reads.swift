@@ -122,7 +122,7 @@ extension MemoryStore {
     public func recordFinding(_ id: CaseID, _ finding: OfficerFinding, by officer: AuditActor, at: Date) async throws {
         let at = at.storedInstant
         guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is closed") }
-        cases[id.rawValue]!.facts += finding.observations.map { FactObservation(fact: $0.fact, value: $0.value, provenance: $0.provenance, at: at) }
+        cases[id.rawValue]!.facts += finding.observations.map { $0.recorded(at: at) }
         cases[id.rawValue]!.children += finding.children.map { MemoryChild(child: $0, at: at) }
         reassess(id.rawValue, trigger: .officer(officer.name), now: at)
         appendAuditEntry(AuditEvent(at: at, by: officer, .caseFact, caseId: id, detail: finding.summary))

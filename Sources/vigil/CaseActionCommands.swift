@@ -257,6 +257,12 @@ struct FactCommand: AsyncParsableCommand {
     @Option(help: "How it was learnt (e.g. 'home visit, 3 Dec').")
     var note: String
 
+    @Option(help: "The person it is about, e.g. 'Sam Sample (DOB 1979-05-05)'.")
+    var subject: String?
+
+    @Option(help: "The address it is about, 'LINE1, [TOWN,] POSTCODE' (children found there live there).")
+    var address: String?
+
     @Option(name: [.customLong("as"), .customLong("by")], help: "Who records it (default: $USER).")
     var by: String?
 
@@ -264,7 +270,8 @@ struct FactCommand: AsyncParsableCommand {
         let id = try parseCaseID(caseId)
         let target = try store.open()
         let officer = try await CommandLineActor.caseActor(by, in: target)
-        try await CommandLineActor.actions(target).recordFinding(id, facts: facts, children: children, note: note, by: officer)
+        try await CommandLineActor.actions(target).recordFinding(
+            id, facts: facts, children: children, note: note, subject: subject, address: address, by: officer)
         let summary = try await target.caseDetail(id, asOf: Date()).summary
         print(
             "\(id): finding recorded; grade \(summary.grade.label)\(summary.provisional ? " (provisional)" : ""), flags: \(summary.flags.map { "\($0.kind.rawValue):\($0.state.rawValue)" }.joined(separator: " "))"

@@ -60,4 +60,22 @@ struct FindingConformanceTests {
             try await store.recordFinding(id, try finding(["imminentDanger=yes"], at: t0 + 180), by: ann, at: t0 + 180)
         }
     }
+
+    @Test("a finding names the address or person it is about; its children live there", arguments: StoreKind.allCases)
+    func findingAbout(kind: StoreKind) async throws {
+        let (store, dispose) = try kind.make()
+        defer { dispose() }
+        let id = try #require(accepted(try await store.importReferrals([submission("d", facts: [.distribution])], sources: [], now: t0)[0]))
+        let home = try #require(try OfficerFinding.about(subject: nil, address: "3 Example Terrace, Northtown, ZZ9 9ZZ"))
+        let visit = try OfficerFinding(facts: [], children: ["5:household"], note: "home visit", by: "ann", at: t0 + 60, about: home)
+        try await store.recordFinding(id, visit, by: ann, at: t0 + 60)
+        let detail = try await store.caseDetail(id, asOf: t0 + 60)
+        #expect(detail.knownChildren.map(\.about) == [home] && home.label == "3 Example Terrace, Northtown, ZZ9 9ZZ")
+        #expect(detail.facts.first { $0.fact == .childAccessHousehold }?.about == [home])
+        #expect(
+            try OfficerFinding.about(subject: "Sam Sample (DOB 1979-05-05)", address: nil) == Subject(rawValue: "person:Sam Sample (DOB 1979-05-05)"))
+        #expect(throws: OfficerFindingError.self) { try OfficerFinding.about(subject: "Sam", address: "1 Row, ZZ1 1AA") }
+        #expect(throws: OfficerFindingError.self) { try OfficerFinding.about(subject: nil, address: "no postcode") }
+        #expect(try OfficerFinding.about(subject: " ", address: nil) == nil)
+    }
 }
