@@ -9,6 +9,9 @@ Writes, under Samples/:
   nca-array.json       20 NCA packages as one JSON array
   p2p-leads.jsonl      120 P2P leads (JSON Lines)
   p2p-leads.csv        100 P2P leads (CSV with a header row)
+  supplementary/       a package, a supplementary package that re-grades it, one disseminated too early
+  households/          two packages joined by one phone, each with a child at a subscriber address in
+                       another town: one case, two households
 Usage: python3 Scripts/generate-samples.py [--out Samples]
 """
 import argparse
@@ -167,6 +170,54 @@ def lead(rng, index):
     }
 
 
+def small_package(pid, at, extra=None, person=None, report=191900001):
+    """A minimal NOCAP package about one invented person (fixed content: no randomness)."""
+    reported = {"firstName": "Sully", "lastName": "Supplement", "espService": "Example Chat", "espUserId": "sully-s-0042"}
+    reported.update(person or {})
+    result = {
+        "packageId": pid, "packageType": "NOCAP", "disseminatedAt": at,
+        "cybertip": {"reportId": report, "reportedInformation": {
+            "reportingEsp": {"espName": "Example Social"},
+            "incidentSummary": {"incidentType": "Child Pornography (possession, manufacture, and distribution)", "reportAnnotations": []},
+            "reportedPeople": {"reportedPersons": [reported]},
+            "uploadedFiles": {"uploadedFiles": [{
+                "filename": "redacted.bin", "verificationHash": "3c7e1f9a0b5d42e8a6c1d7f20e9b4a55", "viewedByEsp": True,
+                "publiclyAvailable": False, "industryClassification": "B2", "fileAnnotations": []}]}}}}
+    result.update(extra or {})
+    return result
+
+
+def write_lines(path, records):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        for record in records:
+            f.write(json.dumps(record) + "\n")
+
+
+def supplementary_and_household_samples(out):
+    write_lines(os.path.join(out, "supplementary", "nca-original.jsonl"), [small_package("NCA-SUP-0001", "2026-11-02T10:00:00Z")])
+    write_lines(os.path.join(out, "supplementary", "nca-supplements.jsonl"), [
+        small_package("NCA-SUP-0001", "2026-11-09T10:00:00Z",
+                      {"supplementary": True, "childrenKnown": [{"age": 5, "relation": "household"}]},
+                      {"convictedSexOffender": True}),
+        small_package("NCA-SUP-0002", "2026-10-01T10:00:00Z", {"supplements": "NCA-SUP-0001"}),
+    ])
+    phone = {"phones": {"phones": [{"value": "+44 7700 900777"}]}}
+    homes = [
+        ("NCA-HH-0001", "2026-11-03T09:00:00Z", "192.0.2.41", "3 Example Terrace", "Northtown", "ZZ9 9ZZ", 7,
+         {"firstName": "Harry", "lastName": "Household", "dateOfBirth": "1981-02-03", "espUserId": "harry-h-77"}),
+        ("NCA-HH-0002", "2026-11-04T09:00:00Z", "192.0.2.42", "41 Sample Street", "Southville", "ZZ2 2BB", 3,
+         {"firstName": "Hattie", "lastName": "Household", "dateOfBirth": "1983-04-05", "espUserId": "hattie-h-78"}),
+    ]
+    write_lines(os.path.join(out, "households", "nca-two-towns.jsonl"), [
+        small_package(pid, at, {
+            "subscriber": {"ipAddress": ip, "at": at, "isp": "Example Broadband", "addressType": "installation",
+                           "address": {"line1": line1, "town": town, "postcode": postcode}},
+            "childrenKnown": [{"age": age, "relation": "household"}]}, dict(who, **phone), report=191900100 + index)
+        for index, (pid, at, ip, line1, town, postcode, age, who) in enumerate(homes)
+    ])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "Samples"))
@@ -187,6 +238,7 @@ def main():
         writer = csv.DictWriter(f, fieldnames=list(leads[0].keys()))
         writer.writeheader()
         writer.writerows(leads)
+    supplementary_and_household_samples(out)
 
 
 if __name__ == "__main__":

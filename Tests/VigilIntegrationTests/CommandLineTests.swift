@@ -111,4 +111,19 @@ struct CommandLineTests {
         let again = try VigilProcess.json(try await VigilProcess.run(["import", "--db", db, supplements, "--format", "nca", "--json"]))
         #expect(again["duplicates"] as? Int == 1 && again["accepted"] as? Int == 0)
     }
+
+    @Test("two packages joined by one phone across two towns: one case whose children and facts say which household is which")
+    func twoHouseholds() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let db = folder.path("v.sqlite")
+        let batch = VigilProcess.samples.appendingPathComponent("households/nca-two-towns.jsonl").path
+        let imported = try VigilProcess.json(try await VigilProcess.run(["import", "--db", db, batch, "--format", "nca", "--json"]))
+        let records = try #require(imported["records"] as? [[String: Any]])
+        #expect(records.map { $0["caseId"] as? String } == ["C-000001", "C-000001"], "the shared phone joins them")
+        let shown = try await VigilProcess.run(["show", "--db", db, "C-000001"]).stdout
+        #expect(shown.contains("  7y household — 3 Example Terrace, Northtown, ZZ9 9ZZ (referral)"), "\(shown)")
+        #expect(shown.contains("  3y household — 41 Sample Street, Southville, ZZ2 2BB (referral)"), "\(shown)")
+        #expect(shown.contains("addresses:") && shown.contains("41 Sample Street, Southville, ZZ2 2BB; not corroborated (referral)"))
+    }
 }
