@@ -54,7 +54,7 @@ public enum NCAPackageParser {
         let subject = primarySubject(research)
         let home = research.addresses.first.map(Subject.address) ?? subject
         let observations = facts.sorted { $0.rawValue < $1.rawValue }.map {
-            FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt, about: subject)
+            FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt, about: $0 == .childAccessHousehold ? home : subject)
         }
         for index in children.indices { children[index].about = children[index].relation == .household ? home : subject }
         return .success(

@@ -27,6 +27,26 @@ struct NCAPackageTests {
         #expect(bad.map(\.field) == ["supplements"])
     }
 
+    @Test("facts are about the reported person; household children and the household fact about the subscriber address")
+    func subjects() throws {
+        let text = ncaPackage {
+            $0["subscriber"] = [
+                "ipAddress": "192.0.2.9", "at": "2026-02-27T21:00:00Z", "addressType": "installation",
+                "address": ["line1": "3 Example Terrace", "town": "Northtown", "postcode": "ZZ9 9ZZ"],
+            ]
+            $0["childrenKnown"] = [["age": 6, "relation": "household"], ["age": 9, "relation": "occupation"]]
+            $0["suspectOccupation"] = ["title": "Coach", "worksWithChildren": true]
+            setInfo(&$0, "reportedPeople", ["reportedPersons": [["firstName": "Sam", "lastName": "Sample", "dateOfBirth": "1979-05-05"]]])
+        }
+        let parsed = try referral(try read(text, .nca)[0])
+        let home = Subject(rawValue: "address:3 Example Terrace, Northtown, ZZ9 9ZZ")
+        let sam = Subject.person(PersonIdentity(name: "Sam Sample", dateOfBirth: "1979-05-05"))
+        #expect(parsed.children.map(\.about) == [home, sam])
+        #expect(parsed.observations.first { $0.fact == .childAccessHousehold }?.about == home)
+        #expect(parsed.observations.first { $0.fact == .childAccessOccupation }?.about == sam)
+        #expect(parsed.addresses.map(\.type) == [.installation])
+    }
+
     @Test("a plain package asserts no fact")
     func plain() throws {
         let record = try #require(try read(ncaPackage(), .nca).first)
