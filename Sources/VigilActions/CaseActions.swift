@@ -133,7 +133,7 @@ public struct CaseActions: Sendable {
     }
 
     /// Records that social care or the LADO was told, on a held case.
-    public func notify(_ id: CaseID, flag: FlagKind, method: String, reference: String, by actor: CaseActor) async throws {
+    public func notify(_ id: CaseID, flag: FlagKey, method: String, reference: String, by actor: CaseActor) async throws {
         let method = try Self.required(method, "method")
         let reference = try Self.required(reference, "reference")
         try await requireHeld(id, by: actor)
@@ -141,7 +141,7 @@ public struct CaseActions: Sendable {
     }
 
     /// Records a supervisor's deferral of a call until `reviewBy`, which must be in the future.
-    public func deferNotification(_ id: CaseID, flag: FlagKind, reason: String, reviewBy: Date, by actor: CaseActor) async throws {
+    public func deferNotification(_ id: CaseID, flag: FlagKey, reason: String, reviewBy: Date, by actor: CaseActor) async throws {
         try require(.deferFlags, of: actor, "deferring a call to social care or the LADO")
         let reason = try Self.required(reason, "reason")
         let moment = now()
@@ -152,7 +152,7 @@ public struct CaseActions: Sendable {
     }
 
     /// Records a supervisor's withdrawal of a call, with the reason.
-    public func withdraw(_ id: CaseID, flag: FlagKind, reason: String, by actor: CaseActor) async throws {
+    public func withdraw(_ id: CaseID, flag: FlagKey, reason: String, by actor: CaseActor) async throws {
         try require(.deferFlags, of: actor, "withdrawing a call to social care or the LADO")
         try await store.withdrawFlag(id, flag: flag, reason: try Self.required(reason, "reason"), by: actor.audit, at: now())
     }

@@ -31,6 +31,9 @@ public struct Alert: Sendable, Hashable, Codable {
     public var grade: Grade
     /// The flag, for flag alerts.
     public var flag: FlagKind?
+    /// The household or subject the flag is about, as its `Subject.reference` (no name or address leaves
+    /// Vigil in an alert); nil for a case-wide flag and for case alerts.
+    public var flagRef: String?
     /// The flag's due time (its review time for a passed review), for flag alerts.
     public var dueAt: Date?
     /// When the event happened and the alert was written.
@@ -39,22 +42,23 @@ public struct Alert: Sendable, Hashable, Codable {
     public var message: String
 
     /// Creates an alert; its id and message follow from the rest.
-    public init(kind: AlertKind, caseId: CaseID, grade: Grade, flag: FlagKind? = nil, dueAt: Date? = nil, raisedAt: Date) {
+    public init(kind: AlertKind, caseId: CaseID, grade: Grade, flag: FlagKey? = nil, dueAt: Date? = nil, raisedAt: Date) {
         self.kind = kind
         self.caseId = caseId
         self.grade = grade
-        self.flag = flag
+        self.flag = flag?.kind
+        self.flagRef = flag?.about?.reference
         self.dueAt = dueAt
         self.raisedAt = raisedAt
         var id = "\(caseId)/\(kind.rawValue)"
-        if let flag { id += "/\(flag.rawValue)" }
+        if let flag { id += "/\(flag.kind.rawValue)" + (flagRef.map { "/\($0)" } ?? "") }
         if kind == .flagOverdue || kind == .reviewPassed, let dueAt { id += "/\(Timestamp.format(dueAt))" }
         alertId = id
         message = Self.message(kind, caseId: caseId, grade: grade, flag: flag, dueAt: dueAt)
     }
 
-    private static func message(_ kind: AlertKind, caseId: CaseID, grade: Grade, flag: FlagKind?, dueAt: Date?) -> String {
-        let call = flag.map { "\($0.label) call" } ?? "call"
+    private static func message(_ kind: AlertKind, caseId: CaseID, grade: Grade, flag: FlagKey?, dueAt: Date?) -> String {
+        let call = flag.map { "\($0.kind.label) call" + ($0.about.map { " for \($0.isAddress ? "household" : "subject") \($0.reference)" } ?? "") } ?? "call"
         let due = dueAt.map { " due \(Timestamp.format($0))" } ?? ""
         switch kind {
         case .veryHigh: return "\(caseId) is graded Very High: claim it now."
@@ -77,14 +81,14 @@ public enum AlertRules {
         if grade == .veryHigh { alerts.append(Alert(kind: .veryHigh, caseId: caseId, grade: grade, raisedAt: now)) }
         if evaluation.imminentDanger { alerts.append(Alert(kind: .imminentDanger, caseId: caseId, grade: grade, raisedAt: now)) }
         for flag in evaluation.flagsToRaise {
-            alerts.append(Alert(kind: .flagRaised, caseId: caseId, grade: grade, flag: flag.kind, dueAt: flag.dueAt, raisedAt: now))
+            alerts.append(Alert(kind: .flagRaised, caseId: caseId, grade: grade, flag: flag.key, dueAt: flag.dueAt, raisedAt: now))
         }
         return alerts
     }
 
     /// The alert a stored flag calls for at `asOf`: overdue once an open flag's due time has passed, review
     /// passed once a deferred flag's review time has; nil otherwise.
-    public static func timed(flag: FlagKind, state: FlagState, dueAt: Date, caseId: CaseID, grade: Grade, asOf: Date) -> Alert? {
+    public static func timed(flag: FlagKey, state: FlagState, dueAt: Date, caseId: CaseID, grade: Grade, asOf: Date) -> Alert? {
         switch state {
         case .open where asOf > dueAt:
             Alert(kind: .flagOverdue, caseId: caseId, grade: grade, flag: flag, dueAt: dueAt, raisedAt: asOf)

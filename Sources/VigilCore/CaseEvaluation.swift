@@ -17,11 +17,11 @@ public struct CaseState: Sendable {
     /// Received time of the case's first referral.
     public var receivedAt: Date
     /// Flags already raised on the case, whatever their state.
-    public var raisedFlags: Set<FlagKind>
+    public var raisedFlags: [FlagKey]
 
     /// Creates a case state.
     public init(
-        facts: FactSet, children: [Child], pendingChecks: [String], failedChecks: [String] = [], receivedAt: Date, raisedFlags: Set<FlagKind>
+        facts: FactSet, children: [Child], pendingChecks: [String], failedChecks: [String] = [], receivedAt: Date, raisedFlags: [FlagKey]
     ) {
         self.facts = facts
         self.children = children
@@ -54,6 +54,9 @@ public struct CaseEvaluation: Sendable {
     public var dueAt: Date
     /// Flags not yet raised that the case now calls for.
     public var flagsToRaise: [FlagRaise]
+    /// Case-wide flags that now have their household or subject: the store sets the `about` of the case's
+    /// flag of that kind raised without one (`SafeguardingRules.changes`).
+    public var flagsToPlace: [FlagKey]
 
     /// Re-assesses a case. `trigger` is what changed it (the referral, a check, an officer) and is
     /// recorded as what raised any new flag.
@@ -62,9 +65,11 @@ public struct CaseEvaluation: Sendable {
         let grade = assessment.grade
         let effective = targets.effectiveGrade(grade: grade, receivedAt: state.receivedAt, asOf: now)
         let promotion = effective == grade ? targets.promotionAt(grade: grade, receivedAt: state.receivedAt) : nil
-        let raises = SafeguardingRules.required(grade: grade, facts: state.facts)
-            .filter { !state.raisedFlags.contains($0) }
-            .map { FlagRaise(kind: $0, raisedBy: trigger, raisedAt: now, dueAt: targets.flagDueAt(kind: $0, raisedAt: now)) }
+        let changes = SafeguardingRules.changes(
+            required: SafeguardingRules.required(grade: grade, facts: state.facts, children: state.children), raised: state.raisedFlags)
+        let raises = changes.raise.map {
+            FlagRaise(kind: $0.kind, about: $0.about, raisedBy: trigger, raisedAt: now, dueAt: targets.flagDueAt(kind: $0.kind, raisedAt: now))
+        }
         return CaseEvaluation(
             assessment: assessment,
             imminentDanger: state.facts[.imminentDanger].value == .yes,
@@ -74,7 +79,8 @@ public struct CaseEvaluation: Sendable {
             promotionAt: promotion,
             promotedGrade: grade.agedPromotion == grade ? nil : grade.agedPromotion,
             dueAt: targets.dueAt(grade: grade, receivedAt: state.receivedAt),
-            flagsToRaise: raises
+            flagsToRaise: raises,
+            flagsToPlace: changes.place
         )
     }
 }

@@ -102,9 +102,9 @@ public struct CaseOutcomeError: Error, Sendable, Hashable, CustomStringConvertib
 public enum ClosingRules {
     /// Nil when a case whose unsettled flags are `unsettled` may close (with `overrideReason`, if any);
     /// otherwise the refusal, naming the flags.
-    public static func refusal(caseId: CaseID, unsettled: [FlagKind], overrideReason: String?) -> String? {
+    public static func refusal(caseId: CaseID, unsettled: [FlagKey], overrideReason: String?) -> String? {
         guard !unsettled.isEmpty, overrideReason.flatMap(CaseOutcome.trimmed) == nil else { return nil }
-        let names = unsettled.map(\.rawValue).joined(separator: " and ")
+        let names = unsettled.map(\.description).joined(separator: " and ")
         return "case \(caseId) has its \(names) call\(unsettled.count == 1 ? "" : "s") still to make; "
             + "make \(unsettled.count == 1 ? "it" : "them") first, or a supervisor closes it with an override reason"
     }

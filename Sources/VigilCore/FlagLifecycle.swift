@@ -41,20 +41,40 @@ public enum FlagLifecycle {
     /// True while the call is still to be made: the flag is open or deferred.
     public static func isUnsettled(_ state: FlagState) -> Bool { state == .open || state == .deferred }
 
-    /// Nil when `action` may be taken at `now` on a flag in stored `state` with due time `dueAt` (nil state:
-    /// the case has no such flag); otherwise why not.
-    public static func refusal(
-        _ action: FlagAction, kind: FlagKind, of caseId: CaseID, state: FlagState?, dueAt: Date?, now: Date
-    ) -> FlagRefusal? {
-        guard let state, let dueAt else { return FlagRefusal(.missing, "case \(caseId) has no \(kind.rawValue) flag") }
+    /// Which of a case's stored flags (`stored`, their keys) an action naming `named` means: the flag of
+    /// that kind about the named household or subject (however spelt: its stored text, its label, or the
+    /// same address), or, when none is named, the case's only flag of that kind. Refused when there is no
+    /// such flag, or when several calls of the kind exist and none is named.
+    public static func choose(_ named: FlagKey, of caseId: CaseID, among stored: [FlagKey]) throws(FlagRefusal) -> Int {
+        let ofKind = stored.indices.filter { stored[$0].kind == named.kind }
+        if let about = named.about {
+            guard let index = ofKind.first(where: { stored[$0].about.map { $0.isNamed(by: about.rawValue) } ?? false }) else {
+                throw FlagRefusal(.missing, "case \(caseId) has no \(named) flag")
+            }
+            return index
+        }
+        switch ofKind.count {
+        case 0: throw FlagRefusal(.missing, "case \(caseId) has no \(named.kind.rawValue) flag")
+        case 1: return ofKind[0]
+        default:
+            let names = ofKind.map { stored[$0].about?.label ?? "the case" }
+            throw FlagRefusal(
+                .ambiguous,
+                "case \(caseId) has \(ofKind.count) \(named.kind.rawValue) flags; name one by what it is about: \(names.joined(separator: "; "))")
+        }
+    }
+
+    /// Nil when `action` may be taken at `now` on the flag `key` in stored `state` with due time `dueAt`;
+    /// otherwise why not.
+    public static func refusal(_ action: FlagAction, on key: FlagKey, of caseId: CaseID, state: FlagState, dueAt: Date, now: Date) -> FlagRefusal? {
         let current = standing(state: state, dueAt: dueAt, asOf: now).state
         switch action {
         case .notify, .withdraw:
             guard isUnsettled(current) else {
-                return FlagRefusal(.settled, "the \(kind.rawValue) flag of case \(caseId) is already \(current.rawValue)")
+                return FlagRefusal(.settled, "the \(key) flag of case \(caseId) is already \(current.rawValue)")
             }
         case .deferral(let reviewAt):
-            guard current == .open else { return FlagRefusal(.settled, "the \(kind.rawValue) flag of case \(caseId) is already \(current.rawValue)") }
+            guard current == .open else { return FlagRefusal(.settled, "the \(key) flag of case \(caseId) is already \(current.rawValue)") }
             guard reviewAt > now else {
                 return FlagRefusal(.invalid, "the review time must be in the future (it is \(Timestamp.format(reviewAt)))")
             }
@@ -73,11 +93,13 @@ public enum FlagLifecycle {
 }
 
 /// Why an action on a flag is refused.
-public struct FlagRefusal: Sendable, Hashable {
+public struct FlagRefusal: Error, Sendable, Hashable {
     /// The kind of refusal.
     public enum Reason: Sendable, Hashable {
         /// The case has no such flag.
         case missing
+        /// The case has several calls of the kind and the action named none.
+        case ambiguous
         /// The flag's state does not allow the action.
         case settled
         /// The action's input is unacceptable (a review time not in the future).

@@ -42,6 +42,26 @@ public struct Subject: Sendable, Hashable, Codable, Comparable, CustomStringConv
         return LinkKey.words(rawValue)
     }
 
+    /// A short stable reference that carries no personal data: 16 hex digits of the FNV-1a hash of
+    /// `groupKey`, so two spellings of one address share it. Alerts name a household's call by it, because
+    /// webhook bodies leave Vigil and carry no names or addresses.
+    public var reference: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in groupKey.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return HexText.lowercase((0..<8).map { UInt8(truncatingIfNeeded: hash >> (56 - 8 * $0)) })
+    }
+
+    /// True when `text` names this subject: its stored text or its label, in any case and spacing, or
+    /// the same address spelt another way.
+    public func isNamed(by text: String) -> Bool {
+        let words = LinkKey.words(text)
+        if words == LinkKey.words(rawValue) || words == LinkKey.words(label) { return true }
+        return isAddress && groupKey == Subject(rawValue: "address:" + text).groupKey
+    }
+
     public var description: String { rawValue }
 
     public static func < (lhs: Subject, rhs: Subject) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -508,6 +508,47 @@ enum SQLiteSchema {
                     CREATE INDEX case_addresses_case ON case_addresses (case_id);
                     """)
         }
+        migrator.registerMigration("v18-calls-per-household") { db in
+            // One social-care call per household address where children live and one LADO call per subject
+            // working with children (`SafeguardingRules.required`): a flag names what it is about (NULL for a
+            // case-wide call), unique per case, kind and subject; the notifications and decisions on a flag
+            // name it too, and its alerts carry its `Subject.reference` (no address leaves in a webhook). A case's existing flag is placed on its first household address (or the
+            // first subject the occupation fact names), as `SafeguardingRules.changes` places a case-wide
+            // call; further households raise their own call when the case is next graded.
+            try db.execute(
+                sql: """
+                    CREATE TABLE flags_by_subject (
+                        id INTEGER PRIMARY KEY,
+                        case_id INTEGER NOT NULL REFERENCES cases(id),
+                        kind TEXT NOT NULL,
+                        about TEXT,
+                        state TEXT NOT NULL,
+                        raised_at INTEGER NOT NULL,
+                        due_at INTEGER NOT NULL,
+                        raised_by TEXT NOT NULL
+                    );
+                    INSERT INTO flags_by_subject (id, case_id, kind, about, state, raised_at, due_at, raised_by)
+                        SELECT id, case_id, kind,
+                            CASE kind
+                                WHEN 'socialCare' THEN (SELECT MIN(about) FROM children ch
+                                    WHERE ch.case_id = flags.case_id AND ch.relation = 'household' AND ch.about LIKE 'address:%')
+                                WHEN 'lado' THEN (SELECT MIN(about) FROM facts fa
+                                    WHERE fa.case_id = flags.case_id AND fa.fact = 'childAccessOccupation' AND fa.value = 1)
+                            END,
+                            state, raised_at, due_at, raised_by
+                        FROM flags;
+                    DROP TABLE flags;
+                    ALTER TABLE flags_by_subject RENAME TO flags;
+                    CREATE UNIQUE INDEX flags_case_call ON flags (case_id, kind, COALESCE(about, ''));
+                    CREATE INDEX flags_unsettled ON flags (due_at) WHERE state IN ('open', 'deferred');
+                    ALTER TABLE notifications ADD COLUMN flag_about TEXT;
+                    ALTER TABLE decisions ADD COLUMN flag_about TEXT;
+                    ALTER TABLE alerts ADD COLUMN flag_ref TEXT;
+                    UPDATE notifications SET flag_about = (SELECT about FROM flags f WHERE f.case_id = notifications.case_id AND f.kind = notifications.flag_kind);
+                    UPDATE decisions SET flag_about = (SELECT about FROM flags f WHERE f.case_id = decisions.case_id AND f.kind = decisions.flag_kind)
+                        WHERE flag_kind IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 

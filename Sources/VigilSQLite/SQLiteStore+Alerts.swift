@@ -16,13 +16,15 @@ extension SQLiteStore {
         var written = 0
         let insert = try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO alerts (alert_id, kind, case_id, grade_rank, flag_kind, due_at, message, raised_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8)
+                INSERT OR IGNORE INTO alerts (
+                    alert_id, kind, case_id, grade_rank, flag_kind, due_at, message, raised_at, next_attempt_at, flag_ref)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8, ?9)
                 """)
         for alert in alerts {
             try insert.run(
                 .text(alert.alertId), .text(alert.kind.rawValue), .integer(alert.caseId.rawValue), .integer(alert.grade.rawValue),
-                alert.flag.map { .text($0.rawValue) } ?? .null, .integer(alert.dueAt?.millis), .text(alert.message), .integer(alert.raisedAt.millis))
+                alert.flag.map { .text($0.rawValue) } ?? .null, .integer(alert.dueAt?.millis), .text(alert.message), .integer(alert.raisedAt.millis),
+                .text(alert.flagRef))
             written += db.changesCount
         }
         return written
@@ -33,13 +35,13 @@ extension SQLiteStore {
             let alerts = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT f.case_id, f.kind, f.state, f.due_at, c.grade_rank FROM flags f JOIN cases c ON c.id = f.case_id
+                    SELECT f.case_id, f.kind, f.state, f.due_at, c.grade_rank, f.about FROM flags f JOIN cases c ON c.id = f.case_id
                     WHERE f.state IN ('open', 'deferred') AND f.due_at <= ?
                     """, arguments: [now.millis]
             ).compactMap { row -> Alert? in
                 guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { return nil }
                 return AlertRules.timed(
-                    flag: kind, state: state, dueAt: Date(millis: row[3]), caseId: CaseID(row[0] as Int64),
+                    flag: FlagKey(kind, about: (row[5] as String?).map(Subject.init(rawValue:))), state: state, dueAt: Date(millis: row[3]), caseId: CaseID(row[0] as Int64),
                     grade: Grade(rawValue: row[4]) ?? .low, asOf: now)
             }
             return try Self.insertAlerts(db, alerts)
@@ -55,7 +57,7 @@ extension SQLiteStore {
                     WHERE id IN (SELECT id FROM alerts WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?3)
                     RETURNING \(Self.alertColumns), attempts
                     """, arguments: [now.millis, until.millis, limit]
-            ).compactMap { row in Self.alert(row).map { AlertLease(alert: $0, attempt: row[8]) } }
+            ).compactMap { row in Self.alert(row).map { AlertLease(alert: $0, attempt: row[9]) } }
         }
     }
 
@@ -91,9 +93,9 @@ extension SQLiteStore {
         ).compactMap { row in
             Self.alert(row).map {
                 AlertRecord(
-                    alert: $0, state: AlertState(rawValue: row[9]) ?? .pending, attempts: row[8],
-                    nextAttemptAt: (row[10] as Int64?).map(Date.init(millis:)), deliveredAt: (row[11] as Int64?).map(Date.init(millis:)),
-                    lastError: row[12])
+                    alert: $0, state: AlertState(rawValue: row[10]) ?? .pending, attempts: row[9],
+                    nextAttemptAt: (row[11] as Int64?).map(Date.init(millis:)), deliveredAt: (row[12] as Int64?).map(Date.init(millis:)),
+                    lastError: row[13])
             }
         }
     }
@@ -125,16 +127,17 @@ extension SQLiteStore {
     }
 
     /// The columns `alert(_:)` reads, in its order.
-    private static let alertColumns = "alert_id, kind, case_id, grade_rank, flag_kind, due_at, message, raised_at"
+    private static let alertColumns = "alert_id, kind, case_id, grade_rank, flag_kind, due_at, message, raised_at, flag_ref"
 
     /// An alert from `alertColumns`.
     private static func alert(_ row: Row) -> Alert? {
         guard let kind = AlertKind(rawValue: row[1]) else { return nil }
         var alert = Alert(
-            kind: kind, caseId: CaseID(row[2] as Int64), grade: Grade(rawValue: row[3]) ?? .low, flag: (row[4] as String?).flatMap(FlagKind.init),
+            kind: kind, caseId: CaseID(row[2] as Int64), grade: Grade(rawValue: row[3]) ?? .low, flag: (row[4] as String?).flatMap(FlagKind.init).map { FlagKey($0) },
             dueAt: (row[5] as Int64?).map(Date.init(millis:)), raisedAt: Date(millis: row[7]))
         alert.alertId = row[0]
         alert.message = row[6]
+        alert.flagRef = row[8]
         return alert
     }
 }

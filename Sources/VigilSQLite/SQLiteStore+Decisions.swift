@@ -10,50 +10,51 @@ public import VigilStore
 extension SQLiteStore {
     /// Records a notification and marks the flag notified.
     public func recordNotification(
-        _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String,
+        _ id: CaseID, flag named: FlagKey, by officer: AuditActor, method: String, reference: String,
         at: Date
     ) async throws {
         try await writeImmediate { db in
-            try Self.act(db, .notify, on: id, flag, at: at)
+            let flag = try Self.act(db, .notify, on: id, named, at: at)
             try db.execute(
                 sql: """
-                    INSERT INTO notifications (case_id, flag_kind, officer, at, method, reference) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [id.rawValue, flag.rawValue, officer.name, at.millis, method, reference])
+                    INSERT INTO notifications (case_id, flag_kind, officer, at, method, reference, flag_about) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id.rawValue, flag.kind.rawValue, officer.name, at.millis, method, reference, flag.about?.rawValue])
             try self.appendAudit(
                 db,
                 AuditEvent(
                     at: at, by: officer, .flagNotify, caseId: id,
-                    detail: "\(flag.rawValue) via \(method), ref \(reference)"))
+                    detail: "\(flag) via \(method), ref \(reference)"))
         }
     }
 
     /// Records a deferral decision and marks the flag deferred until its review time.
     public func recordDeferral(
-        _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date,
+        _ id: CaseID, flag named: FlagKey, by officer: AuditActor, reason: String, reviewBy: Date,
         at: Date
     ) async throws {
         try await writeImmediate { db in
-            try Self.act(db, .deferral(reviewAt: reviewBy), on: id, flag, at: at)
+            let flag = try Self.act(db, .deferral(reviewAt: reviewBy), on: id, named, at: at)
             try db.execute(
                 sql: """
-                    INSERT INTO decisions (case_id, kind, officer, at, flag_kind, detail, review_by) VALUES (?, 'defer', ?, ?, ?, ?, ?)
-                    """, arguments: [id.rawValue, officer.name, at.millis, flag.rawValue, reason, reviewBy.millis])
+                    INSERT INTO decisions (case_id, kind, officer, at, flag_kind, detail, review_by, flag_about)
+                    VALUES (?, 'defer', ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id.rawValue, officer.name, at.millis, flag.kind.rawValue, reason, reviewBy.millis, flag.about?.rawValue])
             try self.appendAudit(
                 db,
                 AuditEvent(
                     at: at, by: officer, .flagDefer, caseId: id,
-                    detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(reviewBy))"))
+                    detail: "\(flag): \(reason); review by \(Timestamp.format(reviewBy))"))
         }
     }
 
     /// Records a withdrawal and marks the flag withdrawn.
-    public func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws {
+    public func withdrawFlag(_ id: CaseID, flag named: FlagKey, reason: String, by officer: AuditActor, at: Date) async throws {
         try await writeImmediate { db in
-            try Self.act(db, .withdraw, on: id, flag, at: at)
+            let flag = try Self.act(db, .withdraw, on: id, named, at: at)
             try db.execute(
-                sql: "INSERT INTO decisions (case_id, kind, officer, at, flag_kind, detail) VALUES (?, 'withdraw', ?, ?, ?, ?)",
-                arguments: [id.rawValue, officer.name, at.millis, flag.rawValue, reason])
-            try self.appendAudit(db, AuditEvent(at: at, by: officer, .flagWithdraw, caseId: id, detail: "\(flag.rawValue): \(reason)"))
+                sql: "INSERT INTO decisions (case_id, kind, officer, at, flag_kind, detail, flag_about) VALUES (?, 'withdraw', ?, ?, ?, ?, ?)",
+                arguments: [id.rawValue, officer.name, at.millis, flag.kind.rawValue, reason, flag.about?.rawValue])
+            try self.appendAudit(db, AuditEvent(at: at, by: officer, .flagWithdraw, caseId: id, detail: "\(flag): \(reason)"))
         }
     }
 
@@ -103,7 +104,7 @@ extension SQLiteStore {
         try await writeImmediate { db in
             let row = try Self.requireCase(db, id)
             guard row["status"] == "open" else { throw StoreError(.invalidState, "case \(id) is already closed") }
-            let unsettled = try Self.flagRows(db, id).filter { FlagLifecycle.isUnsettled($0.state) }.map(\.kind)
+            let unsettled = try Self.flagRows(db, id).filter { FlagLifecycle.isUnsettled($0.state) }.map(\.key)
             if let refusal = ClosingRules.refusal(caseId: id, unsettled: unsettled, overrideReason: overrideReason) {
                 throw StoreError(.invalidState, refusal)
             }
@@ -145,24 +146,28 @@ extension SQLiteStore {
         }
     }
 
-    /// Takes `action` on the case's flag of `kind`, as `FlagLifecycle` allows.
-    private static func act(_ db: Database, _ action: FlagAction, on id: CaseID, _ kind: FlagKind, at: Date) throws {
+    /// Takes `action` on the case's flag `named` picks (`FlagLifecycle`), returning the flag acted on.
+    private static func act(_ db: Database, _ action: FlagAction, on id: CaseID, _ named: FlagKey, at: Date) throws -> FlagKey {
         _ = try requireCase(db, id)
-        let flag = try flagRows(db, id).first { $0.kind == kind }
-        if let refusal = FlagLifecycle.refusal(action, kind: kind, of: id, state: flag?.state, dueAt: flag?.dueAt, now: at) {
-            throw StoreError(refusal.reason == .missing ? .notFound : refusal.reason == .invalid ? .invalidInput : .invalidState, refusal.message)
+        let rows = try flagRows(db, id)
+        do {
+            let flag = rows[try FlagLifecycle.choose(named, of: id, among: rows.map(\.key))]
+            if let refusal = FlagLifecycle.refusal(action, on: flag.key, of: id, state: flag.state, dueAt: flag.dueAt, now: at) { throw refusal }
+            let after = FlagLifecycle.after(action, dueAt: flag.dueAt)
+            try db.execute(
+                sql: "UPDATE flags SET state = ?, due_at = ? WHERE id = ?", arguments: [after.state.rawValue, after.dueAt.millis, flag.rowId])
+            return flag.key
+        } catch let refusal as FlagRefusal {
+            throw StoreError(refusal)
         }
-        let after = FlagLifecycle.after(action, dueAt: flag!.dueAt)
-        try db.execute(
-            sql: "UPDATE flags SET state = ?, due_at = ? WHERE case_id = ? AND kind = ?",
-            arguments: [after.state.rawValue, after.dueAt.millis, id.rawValue, kind.rawValue])
     }
 
-    /// The case's flags as stored: kind, state and due time.
-    private static func flagRows(_ db: Database, _ id: CaseID) throws -> [(kind: FlagKind, state: FlagState, dueAt: Date)] {
-        try Row.fetchAll(db, sql: "SELECT kind, state, due_at FROM flags WHERE case_id = ?", arguments: [id.rawValue]).compactMap { row in
-            guard let kind = FlagKind(rawValue: row[0]), let state = FlagState(rawValue: row[1]) else { return nil }
-            return (kind, state, Date(millis: row[2]))
-        }
+    /// The case's flags as stored: row id, key, state and due time.
+    private static func flagRows(_ db: Database, _ id: CaseID) throws -> [(rowId: Int64, key: FlagKey, state: FlagState, dueAt: Date)] {
+        try Row.fetchAll(db, sql: "SELECT id, kind, about, state, due_at FROM flags WHERE case_id = ? ORDER BY id", arguments: [id.rawValue])
+            .compactMap { row in
+                guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[3]) else { return nil }
+                return (row[0], FlagKey(kind, about: (row[2] as String?).map(Subject.init(rawValue:))), state, Date(millis: row[4]))
+            }
     }
 }

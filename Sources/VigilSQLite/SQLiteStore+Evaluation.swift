@@ -43,9 +43,9 @@ extension SQLiteStore {
                 failed.append(source)
             }
         }
-        var flags = Set<FlagKind>()
-        try db.cachedStatement(sql: "SELECT kind FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in
-            if let kind = FlagKind(rawValue: row.text(0)) { flags.insert(kind) }
+        var flags: [FlagKey] = []
+        try db.cachedStatement(sql: "SELECT kind, about FROM flags WHERE case_id = ?").forEachRow(.integer(id)) { row in
+            if let kind = FlagKind(rawValue: row.text(0)) { flags.append(FlagKey(kind, about: row.optionalText(1).map(Subject.init(rawValue:)))) }
         }
         let state = CaseState(
             facts: facts, children: children, pendingChecks: pending, failedChecks: failed, receivedAt: Date(millis: received), raisedFlags: flags)
@@ -134,16 +134,33 @@ extension SQLiteStore {
             .integer(caseId), .integer(assessment.grade.rawValue), .text(assessment.policy), .text(assessment.path),
             .boolean(assessment.provisional), .text(text.pendingChecks), .text(text.factsUsed), .text(trigger.rawValue),
             .integer(now.millis))
+        for placed in evaluation.flagsToPlace {
+            try Self.place(db, placed, caseId: caseId)
+        }
         let insertFlag = try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES (?, ?, 'open', ?, ?, ?)
+                INSERT OR IGNORE INTO flags (case_id, kind, state, raised_at, due_at, raised_by, about) VALUES (?, ?, 'open', ?, ?, ?, ?)
                 """)
         for flag in evaluation.flagsToRaise {
             try insertFlag.run(
                 .integer(caseId), .text(flag.kind.rawValue), .integer(flag.raisedAt.millis), .integer(flag.dueAt.millis),
-                .text(flag.raisedBy.rawValue))
+                .text(flag.raisedBy.rawValue), .text(flag.about?.rawValue))
         }
         try Self.insertAlerts(db, AlertRules.alerts(for: evaluation, caseId: CaseID(caseId), now: now))
+    }
+
+    /// Gives the case's case-wide flag of `placed.kind` the household or subject it is now known to be
+    /// about, with the notifications and decisions recorded on it.
+    private static func place(_ db: Database, _ placed: FlagKey, caseId: Int64) throws {
+        let about = placed.about?.rawValue
+        try db.execute(
+            sql: "UPDATE flags SET about = ? WHERE case_id = ? AND kind = ? AND about IS NULL",
+            arguments: [about, caseId, placed.kind.rawValue])
+        for table in ["notifications", "decisions"] {
+            try db.execute(
+                sql: "UPDATE \(table) SET flag_about = ? WHERE case_id = ? AND flag_kind = ? AND flag_about IS NULL",
+                arguments: [about, caseId, placed.kind.rawValue])
+        }
     }
 
     /// Re-assesses a case from its rows and records the result.

@@ -93,7 +93,7 @@ extension SQLiteStore {
         let flagRows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT case_id, kind, state, raised_at, due_at, raised_by FROM flags WHERE \(caseFilter) ORDER BY id
+                SELECT case_id, kind, state, raised_at, due_at, raised_by, about FROM flags WHERE \(caseFilter) ORDER BY id
                 """)
         while let row = try flagRows.next() {
             guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { continue }
@@ -101,7 +101,7 @@ extension SQLiteStore {
             flags[row[0], default: []].append(
                 FlagSummary(
                     kind: kind, state: standing.state, raisedAt: Date(millis: row[3]), dueAt: standing.dueAt,
-                    overdue: standing.overdue, raisedBy: Provenance(rawValue: row[5])))
+                    overdue: standing.overdue, raisedBy: Provenance(rawValue: row[5]), about: (row[6] as String?).map(Subject.init(rawValue:))))
         }
         var entries: [BacklogEntry] = []
         let caseRows = try Row.fetchCursor(
@@ -202,21 +202,21 @@ extension SQLiteStore {
         let decisions = try Row.fetchAll(
             db,
             sql: """
-                SELECT kind, officer, at, flag_kind, detail, review_by FROM decisions WHERE case_id = ? ORDER BY id
+                SELECT kind, officer, at, flag_kind, detail, review_by, flag_about FROM decisions WHERE case_id = ? ORDER BY id
                 """, arguments: [key]
         ).map { row in
             DecisionRecord(
-                kind: row[0], by: row[1], at: Date(millis: row[2]), flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)),
+                kind: row[0], by: row[1], at: Date(millis: row[2]), flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)).map { FlagKey($0, about: (row[6] as String?).map(Subject.init(rawValue:))) },
                 detail: row[4], reviewBy: (row[5] as Int64?).map(Date.init(millis:)))
         }
         let notifications = try Row.fetchAll(
             db,
             sql: """
-                SELECT flag_kind, officer, at, method, reference FROM notifications WHERE case_id = ? ORDER BY id
+                SELECT flag_kind, officer, at, method, reference, flag_about FROM notifications WHERE case_id = ? ORDER BY id
                 """, arguments: [key]
         ).map { row in
             NotificationRecord(
-                flag: FlagKind(rawValue: row[0]) ?? .socialCare, by: row[1], at: Date(millis: row[2]),
+                flag: FlagKey(FlagKind(rawValue: row[0]) ?? .socialCare, about: (row[5] as String?).map(Subject.init(rawValue:))), by: row[1], at: Date(millis: row[2]),
                 method: row[3], reference: row[4])
         }
         let strategies = try Row.fetchAll(

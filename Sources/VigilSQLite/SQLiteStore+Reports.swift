@@ -248,7 +248,7 @@ extension SQLiteStore {
             sql: """
                 SELECT f.case_id, f.kind, f.raised_at, f.due_at, c.claimed_by, c.status,
                     CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < ?1 THEN c.promoted_rank ELSE c.grade_rank END, c.imminent_rank,
-                    c.access_rank, c.youngest_rank, c.received_at
+                    c.access_rank, c.youngest_rank, c.received_at, f.about
                 FROM flags f JOIN cases c ON c.id = f.case_id
                 WHERE \(Self.callOpenSQL("f."))
                 """, arguments: [asOf.millis]
@@ -257,7 +257,8 @@ extension SQLiteStore {
             let due = Date(millis: row[3])
             let youngest: Int = row[9]
             return OpenFlagLine(
-                caseId: CaseID(row[0] as Int64), kind: kind, raisedAt: Date(millis: row[2]), dueAt: due, overdue: asOf > due,
+                caseId: CaseID(row[0] as Int64), flag: FlagKey(kind, about: (row[11] as String?).map(Subject.init(rawValue:))), raisedAt: Date(millis: row[2]), dueAt: due,
+                overdue: asOf > due,
                 claimedBy: row[4], caseClosed: row[5] == "closed", grade: Grade(rawValue: row[6]) ?? .low,
                 imminentDanger: row[7] == BacklogKey.imminentRank(true), childAccess: TriState(backlogRank: row[8]) ?? .unknown,
                 youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest, receivedAt: Date(millis: row[10]),
@@ -270,15 +271,16 @@ extension SQLiteStore {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT d.case_id, d.flag_kind, d.officer, d.at, d.detail, d.review_by FROM decisions d
-                JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.state = 'deferred' AND f.due_at > ?
-                WHERE d.kind = 'defer' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id AND kind = 'defer' AND flag_kind = d.flag_kind)
+                SELECT d.case_id, d.flag_kind, d.officer, d.at, d.detail, d.review_by, d.flag_about FROM decisions d
+                JOIN flags f ON f.case_id = d.case_id AND f.kind = d.flag_kind AND f.about IS d.flag_about AND f.state = 'deferred' AND f.due_at > ?
+                WHERE d.kind = 'defer' AND d.id = (
+                    SELECT MAX(id) FROM decisions WHERE case_id = d.case_id AND kind = 'defer' AND flag_kind = d.flag_kind AND flag_about IS d.flag_about)
                 ORDER BY d.review_by, d.id
                 """, arguments: [asOf.millis]
         ).compactMap { row in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
             return DeferralLine(
-                caseId: CaseID(row[0] as Int64), kind: kind, by: row[2], at: Date(millis: row[3]), reason: row[4],
+                caseId: CaseID(row[0] as Int64), flag: FlagKey(kind, about: (row[6] as String?).map(Subject.init(rawValue:))), by: row[2], at: Date(millis: row[3]), reason: row[4],
                 reviewBy: Date(millis: row[5]))
         }
     }

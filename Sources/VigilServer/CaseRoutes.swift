@@ -142,10 +142,12 @@ struct CaseRoutes {
 
     /// `{flag, method, reference}` records a notification (the case's holder or a supervisor);
     /// `{flag, defer: true, reason, reviewBy}` a deferral and `{flag, withdraw: true, reason}` a withdrawal
-    /// (supervisors only).
+    /// (supervisors only). `about` names the household or subject when the case has several calls of the
+    /// kind.
     private func notify(_ request: Request, _ context: APIContext) async throws -> Response {
         struct Body: Decodable {
             var flag: String
+            var about: String?
             var method: String?
             var reference: String?
             var `defer`: Bool?
@@ -155,8 +157,10 @@ struct CaseRoutes {
         }
         let body = try await APIBody.decode(
             Body.self, from: request,
-            allowed: ["flag", "method", "reference", "defer", "withdraw", "reason", "reviewBy"])
-        guard let flag = FlagKind(name: body.flag) else { throw APIError.badRequest("flag must be socialCare or lado") }
+            allowed: ["flag", "about", "method", "reference", "defer", "withdraw", "reason", "reviewBy"])
+        guard let flag = FlagKind(name: body.flag).map({ FlagKey($0, named: body.about) }) else {
+            throw APIError.badRequest("flag must be socialCare or lado")
+        }
         let id: CaseID
         if body.withdraw == true {
             let user = try context.require(.deferFlags)

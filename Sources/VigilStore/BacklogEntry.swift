@@ -19,10 +19,16 @@ public struct FlagSummary: Sendable, Hashable, Codable {
     public var overdue: Bool
     /// What raised it (the referral, or the check that revealed the fact).
     public var raisedBy: Provenance
+    /// The household address or subject the call is about; nil for a case-wide call.
+    public var about: Subject?
+
+    /// The call it is.
+    public var key: FlagKey { FlagKey(kind, about: about) }
 
     /// Creates a flag summary.
-    public init(kind: FlagKind, state: FlagState, raisedAt: Date, dueAt: Date, overdue: Bool, raisedBy: Provenance) {
+    public init(kind: FlagKind, state: FlagState, raisedAt: Date, dueAt: Date, overdue: Bool, raisedBy: Provenance, about: Subject?) {
         self.kind = kind
+        self.about = about
         self.state = state
         self.raisedAt = raisedAt
         self.dueAt = dueAt

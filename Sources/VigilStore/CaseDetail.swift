@@ -169,19 +169,24 @@ public struct DecisionRecord: Sendable, Hashable, Codable {
     public var by: String
     /// When.
     public var at: Date
-    /// The flag a deferral concerns.
+    /// The flag a deferral or withdrawal concerns.
     public var flag: FlagKind?
+    /// The household address or subject of that flag; nil for a case-wide one.
+    public var flagAbout: Subject?
+    /// The flag a deferral or withdrawal concerns, with its household or subject.
+    public var flagKey: FlagKey? { flag.map { FlagKey($0, about: flagAbout) } }
     /// Reason (deferral), outcome (closure) or rationale (decision).
     public var detail: String
     /// When a deferral must be reviewed.
     public var reviewBy: Date?
 
     /// Creates the value from its parts.
-    public init(kind: String, by: String, at: Date, flag: FlagKind?, detail: String, reviewBy: Date?) {
+    public init(kind: String, by: String, at: Date, flag: FlagKey?, detail: String, reviewBy: Date?) {
         self.kind = kind
+        self.flagAbout = flag?.about
         self.by = by
         self.at = at
-        self.flag = flag
+        self.flag = flag?.kind
         self.detail = detail
         self.reviewBy = reviewBy
     }
@@ -191,6 +196,10 @@ public struct DecisionRecord: Sendable, Hashable, Codable {
 public struct NotificationRecord: Sendable, Hashable, Codable {
     /// Which flag it closes.
     public var flag: FlagKind
+    /// The household address or subject of that flag; nil for a case-wide one.
+    public var flagAbout: Subject?
+    /// The flag it closes, with its household or subject.
+    public var flagKey: FlagKey { FlagKey(flag, about: flagAbout) }
     /// Who notified.
     public var by: String
     /// When.
@@ -201,8 +210,9 @@ public struct NotificationRecord: Sendable, Hashable, Codable {
     public var reference: String
 
     /// Creates the value from its parts.
-    public init(flag: FlagKind, by: String, at: Date, method: String, reference: String) {
-        self.flag = flag
+    public init(flag: FlagKey, by: String, at: Date, method: String, reference: String) {
+        self.flag = flag.kind
+        self.flagAbout = flag.about
         self.by = by
         self.at = at
         self.method = method

@@ -22,7 +22,7 @@ extension MemoryStore {
         for flag in flags {
             let grade = cases[flag.caseId]!.grade
             if let alert = AlertRules.timed(
-                flag: flag.kind, state: flag.state, dueAt: flag.dueAt, caseId: CaseID(flag.caseId), grade: grade, asOf: now)
+                flag: flag.key, state: flag.state, dueAt: flag.dueAt, caseId: CaseID(flag.caseId), grade: grade, asOf: now)
             {
                 write(alert)
             }

@@ -47,7 +47,7 @@ extension MemoryStore {
                 let standing = FlagLifecycle.standing(state: flag.state, dueAt: flag.dueAt, asOf: asOf)
                 return FlagSummary(
                     kind: flag.kind, state: standing.state, raisedAt: flag.raisedAt, dueAt: standing.dueAt, overdue: standing.overdue,
-                    raisedBy: flag.raisedBy)
+                    raisedBy: flag.raisedBy, about: flag.about)
             }, researchFailed: row.researchFailed)
     }
 
@@ -78,40 +78,44 @@ extension MemoryStore {
     }
 
     public func recordNotification(
-        _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String, at: Date
+        _ id: CaseID, flag: FlagKey, by officer: AuditActor, method: String, reference: String, at: Date
     ) async throws {
         let at = at.storedInstant
-        try act(.notify, on: id, flag, at: at)
+        let flag = try act(.notify, on: id, flag, at: at)
         cases[id.rawValue]!.notifications.append(NotificationRecord(flag: flag, by: officer.name, at: at, method: method, reference: reference))
-        appendAuditEntry(AuditEvent(at: at, by: officer, .flagNotify, caseId: id, detail: "\(flag.rawValue) via \(method), ref \(reference)"))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .flagNotify, caseId: id, detail: "\(flag) via \(method), ref \(reference)"))
     }
 
     public func recordDeferral(
-        _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date, at: Date
+        _ id: CaseID, flag: FlagKey, by officer: AuditActor, reason: String, reviewBy: Date, at: Date
     ) async throws {
         let at = at.storedInstant
-        try act(.deferral(reviewAt: reviewBy.storedInstant), on: id, flag, at: at)
+        let flag = try act(.deferral(reviewAt: reviewBy.storedInstant), on: id, flag, at: at)
         record(id, DecisionRecord(kind: "defer", by: officer.name, at: at, flag: flag, detail: reason, reviewBy: reviewBy.storedInstant))
         appendAuditEntry(
-            AuditEvent(at: at, by: officer, .flagDefer, caseId: id, detail: "\(flag.rawValue): \(reason); review by \(Timestamp.format(reviewBy))"))
+            AuditEvent(at: at, by: officer, .flagDefer, caseId: id, detail: "\(flag): \(reason); review by \(Timestamp.format(reviewBy))"))
     }
 
-    public func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws {
+    public func withdrawFlag(_ id: CaseID, flag: FlagKey, reason: String, by officer: AuditActor, at: Date) async throws {
         let at = at.storedInstant
-        try act(.withdraw, on: id, flag, at: at)
+        let flag = try act(.withdraw, on: id, flag, at: at)
         record(id, DecisionRecord(kind: "withdraw", by: officer.name, at: at, flag: flag, detail: reason, reviewBy: nil))
-        appendAuditEntry(AuditEvent(at: at, by: officer, .flagWithdraw, caseId: id, detail: "\(flag.rawValue): \(reason)"))
+        appendAuditEntry(AuditEvent(at: at, by: officer, .flagWithdraw, caseId: id, detail: "\(flag): \(reason)"))
     }
 
-    /// Takes `action` on the case's flag of `kind`, as `FlagLifecycle` allows.
-    private func act(_ action: FlagAction, on id: CaseID, _ kind: FlagKind, at: Date) throws {
+    /// Takes `action` on the case's flag `named` picks (`FlagLifecycle`), returning the flag acted on.
+    private func act(_ action: FlagAction, on id: CaseID, _ named: FlagKey, at: Date) throws -> FlagKey {
         _ = try requireCase(id)
-        let index = flags.firstIndex { $0.caseId == id.rawValue && $0.kind == kind }
-        let flag = index.map { flags[$0] }
-        if let refusal = FlagLifecycle.refusal(action, kind: kind, of: id, state: flag?.state, dueAt: flag?.dueAt, now: at) {
-            throw StoreError(refusal.reason == .missing ? .notFound : refusal.reason == .invalid ? .invalidInput : .invalidState, refusal.message)
+        let indexes = flags.indices.filter { flags[$0].caseId == id.rawValue }
+        do {
+            let index = indexes[try FlagLifecycle.choose(named, of: id, among: indexes.map { flags[$0].key })]
+            let flag = flags[index]
+            if let refusal = FlagLifecycle.refusal(action, on: flag.key, of: id, state: flag.state, dueAt: flag.dueAt, now: at) { throw refusal }
+            (flags[index].state, flags[index].dueAt) = FlagLifecycle.after(action, dueAt: flag.dueAt)
+            return flag.key
+        } catch let refusal as FlagRefusal {
+            throw StoreError(refusal)
         }
-        (flags[index!].state, flags[index!].dueAt) = FlagLifecycle.after(action, dueAt: flag!.dueAt)
     }
 
     /// Appends a decision to the case's history.
@@ -147,7 +151,7 @@ extension MemoryStore {
     public func close(_ id: CaseID, outcome: CaseOutcome, overrideReason: String?, by officer: AuditActor, at: Date) async throws {
         let at = at.storedInstant
         guard try requireCase(id).isOpen else { throw StoreError(.invalidState, "case \(id) is already closed") }
-        let unsettled = flags.filter { $0.caseId == id.rawValue && FlagLifecycle.isUnsettled($0.state) }.map(\.kind)
+        let unsettled = flags.filter { $0.caseId == id.rawValue && FlagLifecycle.isUnsettled($0.state) }.map(\.key)
         if let refusal = ClosingRules.refusal(caseId: id, unsettled: unsettled, overrideReason: overrideReason) {
             throw StoreError(.invalidState, refusal)
         }

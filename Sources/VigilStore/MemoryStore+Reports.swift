@@ -52,7 +52,7 @@ extension MemoryStore {
             let standing = FlagLifecycle.standing(state: flag.state, dueAt: flag.dueAt, asOf: asOf)
             guard standing.state == .open, let row = cases[flag.caseId] else { return nil }
             return OpenFlagLine(
-                caseId: CaseID(flag.caseId), kind: flag.kind, raisedAt: flag.raisedAt, dueAt: flag.dueAt, overdue: standing.overdue,
+                caseId: CaseID(flag.caseId), flag: flag.key, raisedAt: flag.raisedAt, dueAt: flag.dueAt, overdue: standing.overdue,
                 claimedBy: row.claimedBy, caseClosed: !row.isOpen,
                 grade: row.effectiveGrade(asOf: asOf), imminentDanger: row.imminentDanger, childAccess: row.childAccess,
                 youngestChildAge: row.youngestChildAge,
@@ -80,13 +80,14 @@ extension MemoryStore {
         flags.filter { FlagLifecycle.standing(state: $0.state, dueAt: $0.dueAt, asOf: asOf).state == .deferred }.compactMap {
             flag -> (Int, DeferralLine)? in
             guard
-                let index = decisions.lastIndex(where: { $0.caseId == flag.caseId && $0.record.kind == "defer" && $0.record.flag == flag.kind }),
+                let index = decisions.lastIndex(where: { $0.caseId == flag.caseId && $0.record.kind == "defer" && $0.record.flag == flag.kind && $0.record.flagAbout == flag.about
+                }),
                 let reviewBy = decisions[index].record.reviewBy
             else { return nil }
             let record = decisions[index].record
             return (
                 index,
-                DeferralLine(caseId: CaseID(flag.caseId), kind: flag.kind, by: record.by, at: record.at, reason: record.detail, reviewBy: reviewBy)
+                DeferralLine(caseId: CaseID(flag.caseId), flag: flag.key, by: record.by, at: record.at, reason: record.detail, reviewBy: reviewBy)
             )
         }.sorted { ($0.1.reviewBy, $0.0) < ($1.1.reviewBy, $1.0) }.map(\.1)
     }

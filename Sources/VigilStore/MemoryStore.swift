@@ -127,7 +127,7 @@ public actor MemoryStore: Store {
         let state = CaseState(
             facts: FactSet(row.facts), children: row.children.map(\.child), pendingChecks: pending, failedChecks: failed,
             receivedAt: row.receivedAt,
-            raisedFlags: Set(flags.filter { $0.caseId == id }.map(\.kind)))
+            raisedFlags: flags.filter { $0.caseId == id }.map(\.key))
         return LoadedCase(id: CaseID(id), state: state, checkKeys: keys)
     }
 
@@ -179,10 +179,20 @@ public actor MemoryStore: Store {
                 grade: assessment.grade, policy: assessment.policy, path: assessment.path, provisional: assessment.provisional,
                 pendingChecks: text.pendingChecks.isEmpty ? [] : text.pendingChecks.split(separator: ",").map(String.init),
                 trigger: trigger, at: now))
-        for raise in evaluation.flagsToRaise where !flags.contains(where: { $0.caseId == caseId && $0.kind == raise.kind }) {
+        for placed in evaluation.flagsToPlace {
+            guard let index = flags.firstIndex(where: { $0.caseId == caseId && $0.kind == placed.kind && $0.about == nil }) else { continue }
+            flags[index].about = placed.about
+            for index in decisions.indices where decisions[index].caseId == caseId && decisions[index].record.flag == placed.kind {
+                decisions[index].record.flagAbout = decisions[index].record.flagAbout ?? placed.about
+            }
+            for index in cases[caseId]!.notifications.indices where cases[caseId]!.notifications[index].flag == placed.kind {
+                cases[caseId]!.notifications[index].flagAbout = cases[caseId]!.notifications[index].flagAbout ?? placed.about
+            }
+        }
+        for raise in evaluation.flagsToRaise where !flags.contains(where: { $0.caseId == caseId && $0.key == raise.key }) {
             flags.append(
                 MemoryFlag(
-                    caseId: caseId, kind: raise.kind, state: .open, raisedAt: raise.raisedAt.storedInstant, dueAt: raise.dueAt.storedInstant,
+                    caseId: caseId, kind: raise.kind, about: raise.about, state: .open, raisedAt: raise.raisedAt.storedInstant, dueAt: raise.dueAt.storedInstant,
                     raisedBy: raise.raisedBy))
         }
         for alert in AlertRules.alerts(for: evaluation, caseId: CaseID(caseId), now: now) { write(alert) }

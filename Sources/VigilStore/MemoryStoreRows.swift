@@ -141,10 +141,14 @@ struct MemoryCheck {
 struct MemoryFlag {
     var caseId: Int64
     var kind: FlagKind
+    var about: Subject?
     var state: FlagState
     var raisedAt: Date
     var dueAt: Date
     var raisedBy: Provenance
+
+    /// The call it is.
+    var key: FlagKey { FlagKey(kind, about: about) }
 }
 
 /// A decision row (a deferral, a close, or an officer's decision).

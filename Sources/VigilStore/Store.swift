@@ -50,19 +50,21 @@ public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore, 
     /// Everything known about a case, with due and overdue judged at `asOf`.
     func caseDetail(_ id: CaseID, asOf: Date) async throws -> CaseDetail
 
-    /// Records that social care or the LADO was told: an open or deferred flag becomes notified.
+    /// Records that social care or the LADO was told: an open or deferred flag becomes notified. `flag`
+    /// names the call as `FlagLifecycle.choose` reads it: its kind, and its household or subject when the
+    /// case has several calls of that kind.
     func recordNotification(
-        _ id: CaseID, flag: FlagKind, by officer: AuditActor, method: String, reference: String,
+        _ id: CaseID, flag: FlagKey, by officer: AuditActor, method: String, reference: String,
         at: Date) async throws
 
     /// Records a supervisor's decision to defer an open call until `reviewBy` (in the future); once that
     /// passes the flag is open again, overdue from the review time (`FlagLifecycle`).
     func recordDeferral(
-        _ id: CaseID, flag: FlagKind, by officer: AuditActor, reason: String, reviewBy: Date,
+        _ id: CaseID, flag: FlagKey, by officer: AuditActor, reason: String, reviewBy: Date,
         at: Date) async throws
 
     /// Records a supervisor's withdrawal of an open or deferred call, with the reason.
-    func withdrawFlag(_ id: CaseID, flag: FlagKind, reason: String, by officer: AuditActor, at: Date) async throws
+    func withdrawFlag(_ id: CaseID, flag: FlagKey, reason: String, by officer: AuditActor, at: Date) async throws
 
     /// Records an officer's finding on an open case: its facts and children are added with their officer
     /// provenance and the case is re-graded at once, raising what the new grade calls for.

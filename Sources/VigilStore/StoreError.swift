@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// A store operation that could not be done. A struct with an extensible code, not an ever-growing enum.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is.
@@ -25,6 +27,16 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// The error for a refused action on a flag: no such flag is `notFound`, an ambiguous name or an
+    /// unacceptable input `invalidInput`, a flag whose state forbids it `invalidState`.
+    public init(_ refusal: FlagRefusal) {
+        switch refusal.reason {
+        case .missing: self.init(.notFound, refusal.message)
+        case .ambiguous, .invalid: self.init(.invalidInput, refusal.message)
+        case .settled: self.init(.invalidState, refusal.message)
+        }
     }
 
     public var description: String { message }

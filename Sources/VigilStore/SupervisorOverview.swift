@@ -125,6 +125,8 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     public var caseId: CaseID
     /// Social care or LADO.
     public var kind: FlagKind
+    /// The household address or subject the call is about; nil for a case-wide call.
+    public var about: Subject?
     /// When Vigil learnt the fact that raised it.
     public var raisedAt: Date
     /// When the call must have been made (for a deferral past its review, the review time).
@@ -150,11 +152,12 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
 
     /// Creates the value from its parts.
     public init(
-        caseId: CaseID, kind: FlagKind, raisedAt: Date, dueAt: Date, overdue: Bool, claimedBy: String?, caseClosed: Bool, grade: Grade,
+        caseId: CaseID, flag: FlagKey, raisedAt: Date, dueAt: Date, overdue: Bool, claimedBy: String?, caseClosed: Bool, grade: Grade,
         imminentDanger: Bool, childAccess: TriState, youngestChildAge: Int?, receivedAt: Date, contact: String
     ) {
         self.caseId = caseId
-        self.kind = kind
+        self.kind = flag.kind
+        self.about = flag.about
         self.raisedAt = raisedAt
         self.dueAt = dueAt
         self.overdue = overdue
@@ -167,6 +170,9 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
         self.receivedAt = receivedAt
         self.contact = contact
     }
+
+    /// The call it is.
+    public var key: FlagKey { FlagKey(kind, about: about) }
 
     /// Who owns the call: the case's holder, or the supervisors' queue while the case is unclaimed.
     public var owner: String { claimedBy ?? "supervisors" }
@@ -181,7 +187,7 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case caseId, kind, raisedAt, dueAt, overdue, claimedBy, caseClosed, grade, imminentDanger, childAccess, youngestChildAge
+        case caseId, kind, about, raisedAt, dueAt, overdue, claimedBy, caseClosed, grade, imminentDanger, childAccess, youngestChildAge
         case receivedAt, contact, owner
     }
 
@@ -190,6 +196,7 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(caseId, forKey: .caseId)
         try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(about, forKey: .about)
         try container.encode(raisedAt, forKey: .raisedAt)
         try container.encode(dueAt, forKey: .dueAt)
         try container.encode(overdue, forKey: .overdue)
@@ -208,7 +215,8 @@ public struct OpenFlagLine: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            caseId: try container.decode(CaseID.self, forKey: .caseId), kind: try container.decode(FlagKind.self, forKey: .kind),
+            caseId: try container.decode(CaseID.self, forKey: .caseId),
+            flag: FlagKey(try container.decode(FlagKind.self, forKey: .kind), about: try container.decodeIfPresent(Subject.self, forKey: .about)),
             raisedAt: try container.decode(Date.self, forKey: .raisedAt), dueAt: try container.decode(Date.self, forKey: .dueAt),
             overdue: try container.decode(Bool.self, forKey: .overdue), claimedBy: try container.decodeIfPresent(String.self, forKey: .claimedBy),
             caseClosed: try container.decode(Bool.self, forKey: .caseClosed), grade: try container.decode(Grade.self, forKey: .grade),
@@ -260,6 +268,8 @@ public struct DeferralLine: Sendable, Hashable, Codable {
     public var caseId: CaseID
     /// The deferred flag.
     public var kind: FlagKind
+    /// The household address or subject of the deferred flag; nil for a case-wide one.
+    public var about: Subject?
     /// The supervisor who deferred it.
     public var by: String
     /// When.
@@ -270,9 +280,10 @@ public struct DeferralLine: Sendable, Hashable, Codable {
     public var reviewBy: Date
 
     /// Creates the value from its parts.
-    public init(caseId: CaseID, kind: FlagKind, by: String, at: Date, reason: String, reviewBy: Date) {
+    public init(caseId: CaseID, flag: FlagKey, by: String, at: Date, reason: String, reviewBy: Date) {
         self.caseId = caseId
-        self.kind = kind
+        self.kind = flag.kind
+        self.about = flag.about
         self.by = by
         self.at = at
         self.reason = reason

@@ -25,8 +25,8 @@ struct ReleaseCommand: AsyncParsableCommand {
     }
 }
 
-/// `vigil notify CASE --flag socialCare|lado (--method M --reference R | --defer --reason R --review-by T |
-/// --withdraw --reason R)`.
+/// `vigil notify CASE --flag socialCare|lado [--about HOUSEHOLD] (--method M --reference R | --defer --reason R
+/// --review-by T | --withdraw --reason R)`.
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notify",
@@ -40,6 +40,12 @@ struct NotifyCommand: AsyncParsableCommand {
 
     @Option(help: "socialCare or lado.")
     var flag: String
+
+    @Option(
+        help: ArgumentHelp(
+            "The household address or subject the call is about, as vigil show lists it (needed when the case has several calls of the kind).",
+            valueName: "subject"))
+    var about: String?
 
     @Option(help: "How they were told (phone, email, strategy meeting …).")
     var method: String?
@@ -64,26 +70,28 @@ struct NotifyCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        guard let kind = FlagKind(name: flag) else { throw ValidationError("--flag must be socialCare or lado") }
+        guard let named = FlagKind(name: flag).map({ FlagKey($0, named: about) }) else {
+            throw ValidationError("--flag must be socialCare or lado")
+        }
         let target = try store.open()
         let officer = try await CommandLineActor.caseActor(by, in: target)
         if withdraw {
             guard let reason else { throw ValidationError("--withdraw needs --reason") }
-            try await CommandLineActor.actions(target).withdraw(id, flag: kind, reason: reason, by: officer)
-            print("\(id): \(kind.rawValue) call withdrawn")
+            try await CommandLineActor.actions(target).withdraw(id, flag: named, reason: reason, by: officer)
+            print("\(id): \(named) call withdrawn")
         } else if deferral {
             guard let reason, let reviewBy else {
                 throw ValidationError("--defer needs --reason and --review-by")
             }
             let review = try parseTimestamp(reviewBy, option: "--review-by")
-            try await CommandLineActor.actions(target).deferNotification(id, flag: kind, reason: reason, reviewBy: review, by: officer)
-            print("\(id): \(kind.rawValue) notification deferred until review by \(Timestamp.format(review))")
+            try await CommandLineActor.actions(target).deferNotification(id, flag: named, reason: reason, reviewBy: review, by: officer)
+            print("\(id): \(named) notification deferred until review by \(Timestamp.format(review))")
         } else {
             guard let method, let reference else {
                 throw ValidationError("a notification needs --method and --reference (or use --defer)")
             }
-            try await CommandLineActor.actions(target).notify(id, flag: kind, method: method, reference: reference, by: officer)
-            print("\(id): \(kind.rawValue) notified (\(method), ref \(reference))")
+            try await CommandLineActor.actions(target).notify(id, flag: named, method: method, reference: reference, by: officer)
+            print("\(id): \(named) notified (\(method), ref \(reference))")
         }
     }
 }

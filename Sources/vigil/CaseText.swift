@@ -44,7 +44,7 @@ enum CaseText {
         }
         for flag in summary.flags {
             lines.append(
-                "flag \(flag.kind.rawValue): \(flag.state.rawValue), raised \(Timestamp.format(flag.raisedAt)) by \(flag.raisedBy), "
+                "flag \(flag.key): \(flag.state.rawValue), raised \(Timestamp.format(flag.raisedAt)) by \(flag.raisedBy), "
                     + "due \(Timestamp.format(flag.dueAt))\(flag.overdue ? " OVERDUE" : "")")
         }
         if !detail.checks.isEmpty {
@@ -59,12 +59,12 @@ enum CaseText {
         }
         for notification in detail.notifications {
             lines.append(
-                "notified \(notification.flag.rawValue) by \(notification.by) at \(Timestamp.format(notification.at)) "
+                "notified \(notification.flagKey) by \(notification.by) at \(Timestamp.format(notification.at)) "
                     + "via \(notification.method), ref \(notification.reference)")
         }
         for decision in detail.decisions {
             lines.append(
-                "decision \(decision.kind)\(decision.flag.map { " \($0.rawValue)" } ?? "") by \(decision.by) at "
+                "decision \(decision.kind)\(decision.flagKey.map { " \($0)" } ?? "") by \(decision.by) at "
                     + "\(Timestamp.format(decision.at)): \(decision.detail)"
                     + (decision.reviewBy.map { ", review by \(Timestamp.format($0))" } ?? ""))
         }

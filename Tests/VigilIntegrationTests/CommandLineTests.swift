@@ -125,5 +125,16 @@ struct CommandLineTests {
         #expect(shown.contains("  7y household — 3 Example Terrace, Northtown, ZZ9 9ZZ (referral)"), "\(shown)")
         #expect(shown.contains("  3y household — 41 Sample Street, Southville, ZZ2 2BB (referral)"), "\(shown)")
         #expect(shown.contains("addresses:") && shown.contains("41 Sample Street, Southville, ZZ2 2BB; not corroborated (referral)"))
+        #expect(shown.contains("flag socialCare for 3 Example Terrace, Northtown, ZZ9 9ZZ: open"), "a call for each household")
+        #expect(shown.contains("flag socialCare for 41 Sample Street, Southville, ZZ2 2BB: open"), "\(shown)")
+
+        #expect(try await VigilProcess.run(["next", "--db", db, "--by", "dc-one"]).status == 0)
+        let notify = ["notify", "--db", db, "C-000001", "--flag", "socialCare", "--method", "phone", "--reference", "SC-77", "--by", "dc-one"]
+        let unnamed = try await VigilProcess.run(notify)
+        #expect(unnamed.status == 1 && unnamed.stderr.contains("name one by what it is about"), "\(unnamed.stderr)")
+        let named = try await VigilProcess.run(notify + ["--about", "41 Sample Street, Southville, ZZ2 2BB"])
+        #expect(named.status == 0 && named.stdout.contains("socialCare for 41 Sample Street, Southville, ZZ2 2BB notified"), "\(named.stderr)")
+        let calls = try await VigilProcess.run(["flags", "--db", db]).stdout
+        #expect(calls.contains("Social care — 3 Example Terrace, Northtown, ZZ9 9ZZ") && !calls.contains("41 Sample Street"), "\(calls)")
     }
 }

@@ -291,6 +291,41 @@ struct SQLiteMigrationTests {
         #expect(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: t0)?.caseId == CaseID(2))
     }
 
+    @Test("v18 places a case's existing call on its first household, with the notification on it; the next grading raises the other household's")
+    func callsPerHousehold() async throws {
+        let south = "address:12 Placeholder Close, Sampleford, ZZ1 1AA"
+        let north = "address:41 Sample Street, Northtown, ZZ9 9ZZ"
+        let teacher = "person:Tess Testcase (DOB 1984-04-04)"
+        let (path, dispose) = try await scratchDatabase(
+            migratedUpTo: "v17-subjects-addresses",
+            rows: """
+                INSERT INTO cases (id, grade_rank, effective_rank, access_rank, youngest_rank, received_at, provisional, updated_at, due_at)
+                VALUES (1, \(Grade.veryHigh.rawValue), \(Grade.veryHigh.rawValue), 0, 3, \(t0.millis), 0, 0, \(t0.millis)),
+                       (2, \(Grade.low.rawValue), \(Grade.low.rawValue), 0, 99, \(t0.millis), 0, 0, \(t0.millis));
+                INSERT INTO facts (case_id, fact, value, provenance, at, about) VALUES
+                    (1, 'distribution', 1, 'referral', 0, NULL), (1, 'childAccessHousehold', 1, 'referral', 0, '\(north)'),
+                    (1, 'childAccessHousehold', 1, 'check:social-care', 0, '\(south)'), (2, 'childAccessOccupation', 1, 'referral', 0, '\(teacher)');
+                INSERT INTO children (case_id, age, relation, provenance, at, about) VALUES
+                    (1, 3, 'household', 'referral', 0, '\(north)'), (1, 7, 'household', 'check:social-care', 0, '\(south)');
+                INSERT INTO flags (case_id, kind, state, raised_at, due_at, raised_by) VALUES
+                    (1, 'socialCare', 'notified', \(t0.millis), \(t0.millis + 86_400_000), 'referral'),
+                    (2, 'lado', 'open', \(t0.millis), \(t0.millis + 86_400_000), 'referral');
+                INSERT INTO notifications (case_id, flag_kind, officer, at, method, reference) VALUES (1, 'socialCare', 'dc', 0, 'phone', 'SC-1');
+                """)
+        defer { dispose() }
+        let store = try SQLiteStore(path: path, auditKey: AuditKey.generate())
+        let migrated = try await store.caseDetail(CaseID(1), asOf: t0)
+        #expect(migrated.summary.flags.map(\.key) == [FlagKey(.socialCare, about: Subject(rawValue: south))], "the first household in sort order")
+        #expect(migrated.notifications.map(\.flagKey) == [FlagKey(.socialCare, about: Subject(rawValue: south))])
+        #expect(try await store.caseDetail(CaseID(2), asOf: t0).summary.flags.map(\.about) == [Subject(rawValue: teacher)])
+
+        let finding = try OfficerFinding(facts: [], children: ["9:household"], note: "visit", by: "dc", at: t0 + 60, about: Subject(rawValue: north))
+        try await store.recordFinding(CaseID(1), finding, by: AuditActor(name: "dc", remote: "test"), at: t0 + 60)
+        let graded = try await store.caseDetail(CaseID(1), asOf: t0 + 60).summary.flags
+        #expect(graded.map(\.key) == [FlagKey(.socialCare, about: Subject(rawValue: south)), FlagKey(.socialCare, about: Subject(rawValue: north))])
+        #expect(graded.map(\.state) == [.notified, .open])
+    }
+
     @Test("v11 re-anchors an audit chain made before the key, once its unkeyed links check out; a broken one is refused")
     func keyedAuditChain() async throws {
         var rows: [String] = []

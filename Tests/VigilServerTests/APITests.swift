@@ -65,6 +65,12 @@ struct APITests {
             let stolen = try await api.call("POST", "/api/v1/cases/\(id)/release", as: nil, token: other)
             #expect(stolen.status == 409 && APIHarness.errorCode(stolen.json) == "notYourCase")
 
+            let call = try #require((entry["flags"] as? [[String: Any]])?.first { $0["kind"] as? String == "socialCare" })
+            #expect(call["about"] == nil, "a child reached outside any household known: one call for the case")
+            let elsewhere = try await api.call(
+                "POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
+                json: #"{"flag": "socialCare", "about": "9 Nowhere Lane, ZZ0 0ZZ", "method": "phone", "reference": "MASH-API-1"}"#)
+            #expect(elsewhere.status == 404, "no call for a household the case does not have")
             let notified = try await api.call(
                 "POST", "/api/v1/cases/\(id)/notifications", as: .investigator,
                 json: #"{"flag": "socialCare", "method": "phone", "reference": "MASH-API-1"}"#)

@@ -8,6 +8,7 @@ struct CasePageView {
     struct FlagRow {
         var kind: String
         var flag: String
+        var about: String
         var state: String
         var overdue: Bool
         var overdueBy: String
@@ -197,13 +198,13 @@ struct CasePageView {
         let csrf = csrf
         flags = summary.flags.map { flag in
             FlagRow(
-                kind: flag.kind.label, flag: flag.kind.rawValue, state: flag.state.rawValue, overdue: flag.overdue,
+                kind: flag.key.label, flag: flag.kind.rawValue, about: flag.about?.rawValue ?? "", state: flag.state.rawValue, overdue: flag.overdue,
                 overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)), raised: HumanTime.moment(flag.raisedAt),
                 due: HumanTime.moment(flag.dueAt), raisedBy: flag.raisedBy.rawValue,
                 deferForm: supervisor && open && flag.state == .open, caseId: id, csrf: csrf)
         }
         notifications = detail.notifications.map {
-            NotificationRow(kind: $0.flag.label, method: $0.method, reference: $0.reference, by: $0.by, at: HumanTime.moment($0.at))
+            NotificationRow(kind: $0.flagKey.label, method: $0.method, reference: $0.reference, by: $0.by, at: HumanTime.moment($0.at))
         }
         hasNotifications = !notifications.isEmpty
         strategies = detail.strategyDiscussions.map {

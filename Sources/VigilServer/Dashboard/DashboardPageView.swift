@@ -161,7 +161,7 @@ struct DashboardPageView {
         openFlagCount = overview.openFlagCount
         flags = overview.openFlags.map { flag in
             FlagRow(
-                caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.kind.label, contact: flag.contact,
+                caseId: flag.caseId.description, link: "/cases/\(flag.caseId)", kind: flag.key.label, contact: flag.contact,
                 grade: flag.grade.label, imminent: flag.imminentDanger, youngest: flag.youngestChildAge.map(String.init) ?? "unknown",
                 access: flag.childAccess.rawValue, raised: HumanTime.moment(flag.raisedAt), overdue: flag.overdue,
                 overdueBy: HumanTime.duration(asOf.timeIntervalSince(flag.dueAt)),

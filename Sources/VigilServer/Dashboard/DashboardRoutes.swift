@@ -178,7 +178,9 @@ struct DashboardRoutes {
         let user = try context.require(.deferFlags)
         let id = try APIBody.caseID(context)
         let fields = try await WebForm.checkedFields(request, context: context)
-        guard let flag = fields["flag"].flatMap(FlagKind.init(rawValue:)) else { throw APIError.badRequest("choose the call to defer") }
+        guard let flag = fields["flag"].flatMap(FlagKind.init(rawValue:)).map({ FlagKey($0, named: fields["about"]) }) else {
+            throw APIError.badRequest("choose the call to defer")
+        }
         let reason = fields["reason"] ?? ""
         let text = fields["reviewBy"] ?? ""
         guard case .success(let review) = Timestamp.parse(text + (text.count == 16 ? ":00Z" : "Z")) else {
