@@ -58,7 +58,8 @@ public struct Alert: Sendable, Hashable, Codable {
     }
 
     private static func message(_ kind: AlertKind, caseId: CaseID, grade: Grade, flag: FlagKey?, dueAt: Date?) -> String {
-        let call = flag.map { "\($0.kind.label) call" + ($0.about.map { " for \($0.isAddress ? "household" : "subject") \($0.reference)" } ?? "") } ?? "call"
+        let call =
+            flag.map { "\($0.kind.label) call" + ($0.about.map { " for \($0.isAddress ? "household" : "subject") \($0.reference)" } ?? "") } ?? "call"
         let due = dueAt.map { " due \(Timestamp.format($0))" } ?? ""
         switch kind {
         case .veryHigh: return "\(caseId) is graded Very High: claim it now."

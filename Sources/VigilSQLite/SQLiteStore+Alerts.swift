@@ -41,7 +41,8 @@ extension SQLiteStore {
             ).compactMap { row -> Alert? in
                 guard let kind = FlagKind(rawValue: row[1]), let state = FlagState(rawValue: row[2]) else { return nil }
                 return AlertRules.timed(
-                    flag: FlagKey(kind, about: (row[5] as String?).map(Subject.init(rawValue:))), state: state, dueAt: Date(millis: row[3]), caseId: CaseID(row[0] as Int64),
+                    flag: FlagKey(kind, about: (row[5] as String?).map(Subject.init(rawValue:))), state: state, dueAt: Date(millis: row[3]),
+                    caseId: CaseID(row[0] as Int64),
                     grade: Grade(rawValue: row[4]) ?? .low, asOf: now)
             }
             return try Self.insertAlerts(db, alerts)
@@ -133,7 +134,8 @@ extension SQLiteStore {
     private static func alert(_ row: Row) -> Alert? {
         guard let kind = AlertKind(rawValue: row[1]) else { return nil }
         var alert = Alert(
-            kind: kind, caseId: CaseID(row[2] as Int64), grade: Grade(rawValue: row[3]) ?? .low, flag: (row[4] as String?).flatMap(FlagKind.init).map { FlagKey($0) },
+            kind: kind, caseId: CaseID(row[2] as Int64), grade: Grade(rawValue: row[3]) ?? .low,
+            flag: (row[4] as String?).flatMap(FlagKind.init).map { FlagKey($0) },
             dueAt: (row[5] as Int64?).map(Date.init(millis:)), raisedAt: Date(millis: row[7]))
         alert.alertId = row[0]
         alert.message = row[6]

@@ -206,7 +206,10 @@ extension SQLiteStore {
                 """, arguments: [key]
         ).map { row in
             DecisionRecord(
-                kind: row[0], by: row[1], at: Date(millis: row[2]), flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)).map { FlagKey($0, about: (row[6] as String?).map(Subject.init(rawValue:))) },
+                kind: row[0], by: row[1], at: Date(millis: row[2]),
+                flag: (row[3] as String?).flatMap(FlagKind.init(rawValue:)).map {
+                    FlagKey($0, about: (row[6] as String?).map(Subject.init(rawValue:)))
+                },
                 detail: row[4], reviewBy: (row[5] as Int64?).map(Date.init(millis:)))
         }
         let notifications = try Row.fetchAll(
@@ -216,7 +219,8 @@ extension SQLiteStore {
                 """, arguments: [key]
         ).map { row in
             NotificationRecord(
-                flag: FlagKey(FlagKind(rawValue: row[0]) ?? .socialCare, about: (row[5] as String?).map(Subject.init(rawValue:))), by: row[1], at: Date(millis: row[2]),
+                flag: FlagKey(FlagKind(rawValue: row[0]) ?? .socialCare, about: (row[5] as String?).map(Subject.init(rawValue:))), by: row[1],
+                at: Date(millis: row[2]),
                 method: row[3], reference: row[4])
         }
         let strategies = try Row.fetchAll(

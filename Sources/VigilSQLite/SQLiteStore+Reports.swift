@@ -257,7 +257,8 @@ extension SQLiteStore {
             let due = Date(millis: row[3])
             let youngest: Int = row[9]
             return OpenFlagLine(
-                caseId: CaseID(row[0] as Int64), flag: FlagKey(kind, about: (row[11] as String?).map(Subject.init(rawValue:))), raisedAt: Date(millis: row[2]), dueAt: due,
+                caseId: CaseID(row[0] as Int64), flag: FlagKey(kind, about: (row[11] as String?).map(Subject.init(rawValue:))),
+                raisedAt: Date(millis: row[2]), dueAt: due,
                 overdue: asOf > due,
                 claimedBy: row[4], caseClosed: row[5] == "closed", grade: Grade(rawValue: row[6]) ?? .low,
                 imminentDanger: row[7] == BacklogKey.imminentRank(true), childAccess: TriState(backlogRank: row[8]) ?? .unknown,
@@ -280,7 +281,8 @@ extension SQLiteStore {
         ).compactMap { row in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
             return DeferralLine(
-                caseId: CaseID(row[0] as Int64), flag: FlagKey(kind, about: (row[6] as String?).map(Subject.init(rawValue:))), by: row[2], at: Date(millis: row[3]), reason: row[4],
+                caseId: CaseID(row[0] as Int64), flag: FlagKey(kind, about: (row[6] as String?).map(Subject.init(rawValue:))), by: row[2],
+                at: Date(millis: row[3]), reason: row[4],
                 reviewBy: Date(millis: row[5]))
         }
     }

@@ -80,7 +80,8 @@ extension MemoryStore {
         flags.filter { FlagLifecycle.standing(state: $0.state, dueAt: $0.dueAt, asOf: asOf).state == .deferred }.compactMap {
             flag -> (Int, DeferralLine)? in
             guard
-                let index = decisions.lastIndex(where: { $0.caseId == flag.caseId && $0.record.kind == "defer" && $0.record.flag == flag.kind && $0.record.flagAbout == flag.about
+                let index = decisions.lastIndex(where: {
+                    $0.caseId == flag.caseId && $0.record.kind == "defer" && $0.record.flag == flag.kind && $0.record.flagAbout == flag.about
                 }),
                 let reviewBy = decisions[index].record.reviewBy
             else { return nil }

@@ -192,7 +192,8 @@ public actor MemoryStore: Store {
         for raise in evaluation.flagsToRaise where !flags.contains(where: { $0.caseId == caseId && $0.key == raise.key }) {
             flags.append(
                 MemoryFlag(
-                    caseId: caseId, kind: raise.kind, about: raise.about, state: .open, raisedAt: raise.raisedAt.storedInstant, dueAt: raise.dueAt.storedInstant,
+                    caseId: caseId, kind: raise.kind, about: raise.about, state: .open, raisedAt: raise.raisedAt.storedInstant,
+                    dueAt: raise.dueAt.storedInstant,
                     raisedBy: raise.raisedBy))
         }
         for alert in AlertRules.alerts(for: evaluation, caseId: CaseID(caseId), now: now) { write(alert) }

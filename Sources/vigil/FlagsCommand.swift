@@ -45,7 +45,8 @@ enum CallsTable {
         let header = ["CASE", "CALL", "CONTACT", "GRADE", "YOUNGEST", "ACCESS", "OWNER", "RAISED", "DUE", ""]
         let rows = listing.calls.map { call in
             [
-                call.caseId.description, DisplayText.escaped(call.key.label), call.contact, (call.imminentDanger ? "IMMINENT " : "") + call.grade.label,
+                call.caseId.description, DisplayText.escaped(call.key.label), call.contact,
+                (call.imminentDanger ? "IMMINENT " : "") + call.grade.label,
                 call.youngestChildAge.map(String.init) ?? "?", call.childAccess.rawValue, DisplayText.escaped(call.owner),
                 Timestamp.format(call.raisedAt), Timestamp.format(call.dueAt),
                 (call.overdue ? "OVERDUE" : "") + (call.caseClosed ? " closed case, call not made" : ""),

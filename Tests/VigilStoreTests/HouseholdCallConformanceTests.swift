@@ -38,22 +38,26 @@ struct HouseholdCallConformanceTests {
         #expect(flags.map(\.raisedBy) == [.referral, .referral] && flags.map(\.raisedAt) == [t0, t0 + 60])
         let raisedAlerts = try await store.alerts(state: nil, limit: 50).map(\.alert).filter { $0.kind == .flagRaised }
         #expect(
-            Set(raisedAlerts.map(\.flagRef)) == [Subject.address(Self.north).reference, Subject.address(Self.south).reference], "one alert per household")
+            Set(raisedAlerts.map(\.flagRef)) == [Subject.address(Self.north).reference, Subject.address(Self.south).reference],
+            "one alert per household")
         #expect(!raisedAlerts.contains { $0.alertId.contains("Sample Street") || $0.message.contains("Sample Street") }, "no address in a webhook")
 
         let unnamed = await #expect(throws: StoreError.self) {
-            try await store.recordNotification(id, flag: .socialCare, by: AuditActor(name: "dc-one", remote: "test"), method: "phone", reference: "X", at: t0 + 120)
+            try await store.recordNotification(
+                id, flag: .socialCare, by: AuditActor(name: "dc-one", remote: "test"), method: "phone", reference: "X", at: t0 + 120)
         }
         #expect(unnamed?.code == .invalidInput && unnamed?.message.contains("41 Sample Street") == true)
 
         try await store.recordNotification(
-            id, flag: FlagKey(.socialCare, named: "41 sample street, ZZ2 2BB"), by: AuditActor(name: "dc-one", remote: "test"), method: "phone", reference: "SC-S",
+            id, flag: FlagKey(.socialCare, named: "41 sample street, ZZ2 2BB"), by: AuditActor(name: "dc-one", remote: "test"), method: "phone",
+            reference: "SC-S",
             at: t0 + 120)
         let calls = try await store.openCalls(asOf: t0 + 180)
         #expect(calls.map(\.key) == [FlagKey(.socialCare, about: .address(Self.north))], "the north household's call is still to make")
 
         try await store.recordDeferral(
-            id, flag: FlagKey(.socialCare, named: "3 Example Terrace, Northtown, ZZ9 9ZZ"), by: AuditActor(name: "sam-supervisor", remote: "test"), reason: "warrant first",
+            id, flag: FlagKey(.socialCare, named: "3 Example Terrace, Northtown, ZZ9 9ZZ"), by: AuditActor(name: "sam-supervisor", remote: "test"),
+            reason: "warrant first",
             reviewBy: t0 + 7200, at: t0 + 180)
         let detail = try await store.caseDetail(id, asOf: t0 + 240)
         #expect(detail.notifications.map(\.flagKey) == [FlagKey(.socialCare, about: .address(Self.south))])
@@ -76,7 +80,8 @@ struct HouseholdCallConformanceTests {
         defer { dispose() }
         let id = try #require(accepted(try await store.importReferrals([Self.referral("A", at: nil, received: t0)], sources: [], now: t0)[0]))
         #expect(try await store.caseDetail(id, asOf: t0).summary.flags.map(\.key) == [.socialCare], "no household known: one call for the case")
-        try await store.recordDeferral(id, flag: .socialCare, by: AuditActor(name: "sam-supervisor", remote: "test"), reason: "warrant first", reviewBy: t0 + 7200, at: t0 + 30)
+        try await store.recordDeferral(
+            id, flag: .socialCare, by: AuditActor(name: "sam-supervisor", remote: "test"), reason: "warrant first", reviewBy: t0 + 7200, at: t0 + 30)
 
         _ = try await store.importReferrals([Self.referral("B", at: Self.south, received: t0 + 60)], sources: [], now: t0 + 60)
         _ = try await store.importReferrals([Self.referral("C", at: Self.north, received: t0 + 90)], sources: [], now: t0 + 90)
@@ -106,7 +111,9 @@ struct HouseholdCallConformanceTests {
         _ = try await store.importReferrals([referral("T2", teacher, received: t0 + 90)], sources: [], now: t0 + 90)
         let flags = try await store.caseDetail(id, asOf: t0 + 120).summary.flags
         #expect(flags.map(\.key) == [FlagKey(.lado, about: teacher), FlagKey(.lado, about: coach)])
-        try await store.withdrawFlag(id, flag: FlagKey(.lado, named: "Cal Coachman (DOB 1979-05-05)"), reason: "not a coach", by: AuditActor(name: "sam", remote: "test"), at: t0 + 150)
+        try await store.withdrawFlag(
+            id, flag: FlagKey(.lado, named: "Cal Coachman (DOB 1979-05-05)"), reason: "not a coach", by: AuditActor(name: "sam", remote: "test"),
+            at: t0 + 150)
         #expect(try await store.caseDetail(id, asOf: t0 + 150).summary.flags.map(\.state) == [.open, .withdrawn])
     }
 }
