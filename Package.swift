@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         .target(name: "VigilCore"),
@@ -52,6 +54,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "CSQLiteConfig",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "VigilPostgres",
+            dependencies: [
+                "VigilCore", "VigilStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -110,7 +123,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilStore", "VigilSQLite"]),
+        .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilStore", "VigilSQLite", "VigilPostgres"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
         .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),

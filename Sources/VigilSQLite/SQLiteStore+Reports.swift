@@ -144,39 +144,14 @@ extension SQLiteStore {
         }
     }
 
-    /// The matrix by counting index ranges instead of evaluating every case: for each grade, the
-    /// receipt times are cut where a waiting band starts and where the grade's target runs out (which is
-    /// also where Low and Medium are promoted); every case between two cuts shares band, effective grade
-    /// and overdue, so one `COUNT` over that range of the (grade, received) index places them all.
+    /// The matrix by counting ranges of the (grade, received) index (`AgedBacklogRanges`).
     private func aged(_ db: Database, asOf: Date) throws -> AgedBacklog {
-        let now = asOf.millis
         let count = try db.cachedStatement(
             sql: """
                 SELECT COUNT(*) FROM cases WHERE status = 'open' AND grade_rank = ? AND received_at >= ? AND received_at < ?
                 """)
-        var cells: [AgedBacklogCell] = []
-        for grade in Grade.allCases {
-            let targetCut = now - Int64(targets.target(for: grade) * 1000)
-            let bandCuts = WaitingBand.allCases.dropFirst().map { now - Int64($0.lowerBound * 1000) + 1 }
-            let cuts = Array(Set(bandCuts + [targetCut])).sorted()
-            let starts = [Int64.min] + cuts
-            for (index, start) in starts.enumerated() {
-                let end = index + 1 < starts.count ? starts[index + 1] : Int64.max
-                guard let cases = try Int.fetchOne(count, arguments: [grade.rawValue, start, end]), cases > 0 else { continue }
-                let sample = index == 0 ? end - 1 : start
-                let sampleReceived = Date(millis: sample)
-                let overdue = asOf > targets.dueAt(grade: grade, receivedAt: sampleReceived)
-                let effective = targets.effectiveGrade(grade: grade, receivedAt: sampleReceived, asOf: asOf)
-                let band = WaitingBand(waited: Double(now - sample) / 1000)
-                cells.append(AgedBacklogCell(effectiveGrade: effective, band: band, cases: cases, overdue: overdue ? cases : 0))
-            }
-        }
-        let merged = Dictionary(grouping: cells) { [$0.effectiveGrade.rawValue, $0.band.rawValue] }.values.map { group in
-            AgedBacklogCell(
-                effectiveGrade: group[0].effectiveGrade, band: group[0].band, cases: group.reduce(0) { $0 + $1.cases },
-                overdue: group.reduce(0) { $0 + $1.overdue })
-        }
-        return AgedBacklog(asOf: asOf, counted: merged)
+        let matrix = AgedBacklogRanges(targets: targets, asOf: asOf)
+        return matrix.matrix(counts: try matrix.ranges.map { try Int.fetchOne(count, arguments: [$0.grade.rawValue, $0.start, $0.end]) ?? 0 })
     }
 
     /// Very High and High cases past their target, longest waiting first: one range of the

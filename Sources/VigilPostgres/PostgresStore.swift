@@ -1,0 +1,101 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Logging
+import PostgresNIO
+import ServiceLifecycle
+public import VigilCore
+public import VigilStore
+
+/// The store on PostgreSQL, for several `vigil serve` and `vigil work` processes on several hosts sharing
+/// one backlog. Its `PostgresClient` is a `Service`: `run()` owns the connection pool's lifetime, so the
+/// store runs in the process's `ServiceGroup`, started before the workers and stopped after them.
+/// Decisions come from VigilCore exactly as in the SQLite store; PostgreSQL gives the concurrency: claims
+/// under `FOR UPDATE SKIP LOCKED`, a case's changes under its row lock, the audit chain sealed in one order.
+public final class PostgresStore: Store {
+    let client: PostgresClient
+    let logger: Logger
+    /// The response-time targets cases are graded and aged with.
+    public let targets: ActionTargets
+    /// The key the audit chain is anchored with (kept outside the database).
+    let auditKey: AuditKey
+    /// The most checks one case may have (`SQLiteStore.maxChecksPerCase`).
+    public let maxChecksPerCase: Int
+
+    private init(client: PostgresClient, logger: Logger, targets: ActionTargets, auditKey: AuditKey, maxChecksPerCase: Int) {
+        self.client = client
+        self.logger = logger
+        self.targets = targets
+        self.auditKey = auditKey
+        self.maxChecksPerCase = maxChecksPerCase
+    }
+
+    /// Migrates the database at `location` (over a connection of its own) and returns a store whose
+    /// pool opens at most `connections` connections once `run()` runs.
+    public static func open(
+        _ location: PostgresLocation, targets: ActionTargets = .standard, auditKey: AuditKey, maxChecksPerCase: Int = 500,
+        connections: Int = 8, logger: Logger = Logger(label: "vigil.postgres")
+    ) async throws -> PostgresStore {
+        let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 1, logger: logger)
+        do {
+            try await PostgresSchema.migrate(connection, logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        return PostgresStore(
+            client: PostgresClient(configuration: try location.clientConfiguration(connections: connections), backgroundLogger: logger),
+            logger: logger, targets: targets, auditKey: auditKey, maxChecksPerCase: maxChecksPerCase)
+    }
+
+    /// Runs the connection pool until the task is cancelled (the service group's shutdown).
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Runs `work` in one transaction on a pooled connection; an error rolls it back.
+    func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.withTransaction(logger: logger) { try await work($0) }
+        }
+    }
+
+    /// Runs `work` in one transaction that writes audit entries, then seals them into the chain.
+    func audited<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        let result = try await transaction(work)
+        try await sealAudit()
+        return result
+    }
+
+    /// Runs `work` in one read-only transaction that sees a single snapshot, so the figures it reads agree.
+    func snapshot<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        try await transaction { connection in
+            try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
+            return try await work(connection)
+        }
+    }
+
+    /// Runs one statement outside an explicit transaction and collects its rows.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and collects its rows.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await self.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// Runs `query` for its effect.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await rows(query, logger: logger)
+    }
+}
