@@ -123,12 +123,18 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilStore", "VigilSQLite", "VigilPostgres"]),
+        .target(
+            name: "VigilTesting",
+            dependencies: [
+                "VigilCore", "VigilStore", "VigilSQLite", "VigilPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
         .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilSQLite", "VigilCore"]),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSQLite", "VigilPostgres", "VigilCore", "VigilTesting"]),
         .testTarget(
             name: "VigilSQLiteTests",
             dependencies: ["VigilSQLite", "VigilStore", "VigilCore", "VigilTesting", .product(name: "GRDB", package: "GRDB.swift")]

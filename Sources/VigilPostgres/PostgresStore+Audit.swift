@@ -56,7 +56,8 @@ extension PostgresStore {
                 """, logger: self.logger)
             for row in unsealed {
                 let (id, at, actor, action, caseId, detail, remote) = try row.decode((Int64, Int64, String, String, Int64?, String, String).self)
-                let event = AuditEvent(at: Date(millis: at), actor: actor, action: action, caseId: caseId.map(CaseID.init), detail: detail, remote: remote)
+                let event = AuditEvent(
+                    at: Date(millis: at), actor: actor, action: action, caseId: caseId.map(CaseID.init), detail: detail, remote: remote)
                 let hash = AuditChain.hash(previous: previous, event, key: key)
                 position += 1
                 try await connection.run(

@@ -96,9 +96,11 @@ extension PostgresStore {
 
     /// A check's state and attempt counters, locked for the caller's transaction; nil when there is none.
     func checkRow(_ connection: PostgresConnection, _ checkId: Int64) async throws -> CheckRow? {
-        guard let row = try await connection.rows(
-            "SELECT state, attempts, max_attempts FROM checks WHERE id = \(checkId) FOR UPDATE", logger: logger
-        ).first else { return nil }
+        guard
+            let row = try await connection.rows(
+                "SELECT state, attempts, max_attempts FROM checks WHERE id = \(checkId) FOR UPDATE", logger: logger
+            ).first
+        else { return nil }
         let (state, attempts, maxAttempts) = try row.decode((String, Int, Int).self)
         return CheckState(rawValue: state).map { CheckRow(state: $0, attempts: attempts, maxAttempts: maxAttempts) }
     }
@@ -175,7 +177,8 @@ extension PostgresStore {
             }
             let (caseId, source) = try located.decode((Int64, String).self)
             try await self.write(connection, transition, checkId: checkId, caseId: caseId, source: source, from: row, now: now)
-            try await self.insertAudit(connection, AuditEvent(at: now, by: actor, .checkRetry, caseId: CaseID(caseId), detail: "#\(checkId) \(source)"))
+            try await self.insertAudit(
+                connection, AuditEvent(at: now, by: actor, .checkRetry, caseId: CaseID(caseId), detail: "#\(checkId) \(source)"))
             return try await self.checkRecords(connection, caseId: caseId).first { $0.id == checkId }!
         }
     }

@@ -149,7 +149,9 @@ extension PostgresStore {
     }
 
     /// The case's flags as stored: row id, key, state and due time.
-    private func flagRows(_ connection: PostgresConnection, _ id: CaseID) async throws -> [(rowId: Int64, key: FlagKey, state: FlagState, dueAt: Date)] {
+    private func flagRows(
+        _ connection: PostgresConnection, _ id: CaseID
+    ) async throws -> [(rowId: Int64, key: FlagKey, state: FlagState, dueAt: Date)] {
         try await connection.rows("SELECT id, kind, about, state, due_at FROM flags WHERE case_id = \(id.rawValue) ORDER BY id", logger: logger)
             .compactMap { row in
                 let (rowId, kind, about, state, due) = try row.decode((Int64, String, String?, String, Int64).self)

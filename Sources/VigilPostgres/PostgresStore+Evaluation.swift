@@ -19,7 +19,8 @@ extension PostgresStore {
         }
         let received = try caseRow.decode(Int64.self)
         var facts = FactSet()
-        for row in try await connection.rows("SELECT fact, value, provenance, at, about FROM facts WHERE case_id = \(id) ORDER BY id", logger: logger) {
+        for row in try await connection.rows("SELECT fact, value, provenance, at, about FROM facts WHERE case_id = \(id) ORDER BY id", logger: logger)
+        {
             let (fact, value, provenance, at, about) = try row.decode((String, Bool, String, Int64, String?).self)
             guard let kind = FactKind(rawValue: fact) else { continue }
             facts.insert(
@@ -28,7 +29,9 @@ extension PostgresStore {
                     about: about.map(Subject.init(rawValue:))))
         }
         var children: [Child] = []
-        for row in try await connection.rows("SELECT age, relation, provenance, about FROM children WHERE case_id = \(id) ORDER BY id", logger: logger) {
+        for row in try await connection.rows(
+            "SELECT age, relation, provenance, about FROM children WHERE case_id = \(id) ORDER BY id", logger: logger)
+        {
             let (age, relation, provenance, about) = try row.decode((Int?, String, String, String?).self)
             guard let relation = ChildRelation(rawValue: relation) else { continue }
             children.append(

@@ -106,7 +106,8 @@ extension PostgresStore {
         try await rows(
             "SELECT day, very_high, high, medium, low, referrals_in, closed, reconstructed FROM daily_snapshots WHERE day >= \(since) ORDER BY day"
         ).map { row in
-            let (day, veryHigh, high, medium, low, received, closed, reconstructed) = try row.decode((String, Int, Int, Int, Int, Int, Int, Bool).self)
+            let (day, veryHigh, high, medium, low, received, closed, reconstructed) = try row.decode(
+                (String, Int, Int, Int, Int, Int, Int, Bool).self)
             return DailySnapshot(
                 day: day, open: [.veryHigh: veryHigh, .high: high, .medium: medium, .low: low], referralsIn: received, closed: closed,
                 reconstructed: reconstructed)

@@ -56,10 +56,15 @@ public final class PostgresStore: Store {
         await client.run()
     }
 
-    /// Runs `work` in one transaction on a pooled connection; an error rolls it back.
+    /// Runs `work` in one transaction on a pooled connection; an error rolls it back, and the error `work`
+    /// threw (a `StoreError`, say) is what the caller sees.
     func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await connection.withTransaction(logger: logger) { try await work($0) }
+        do {
+            return try await client.withConnection { connection in
+                try await connection.withTransaction(logger: logger) { try await work($0) }
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
         }
     }
 

@@ -1,5 +1,6 @@
 public import Foundation
 public import VigilCore
+import VigilPostgres
 import VigilSQLite
 public import VigilStore
 
@@ -9,17 +10,42 @@ public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case memory
     /// The embedded SQLite store, on a file in a new temporary folder.
     case sqlite
+    /// The PostgreSQL store, on a new database of the test run's cluster.
+    case postgres
+
+    /// The kinds this run can make: PostgreSQL when the run has a cluster (`Scripts/test.sh` always starts
+    /// one, and `PostgresClusterTests` fails a scripted run without it).
+    public static var allCases: [StoreKind] { [.memory, .sqlite] + (PostgresTestDatabase.cluster == nil ? [] : [.postgres]) }
+
+    /// The kinds on a file or server, for what only a real database shows.
+    public static var persistent: [StoreKind] { allCases.filter { $0 != .memory } }
 
     public var description: String { rawValue }
 
-    /// A fresh, empty store of this kind and a closure that disposes of it.
-    public func make() throws -> (any Store, @Sendable () -> Void) {
+    /// Runs `body` with a fresh, empty store of this kind, disposing of it afterwards; a PostgreSQL store's
+    /// connection pool runs as a child task for the duration.
+    public func withStore(_ body: (any Store) async throws -> Void) async throws {
         switch self {
         case .memory:
-            return (MemoryStore(), {})
+            try await body(MemoryStore())
         case .sqlite:
             let (path, dispose) = try scratchDatabasePath()
-            return (try SQLiteStore(path: path), dispose)
+            defer { dispose() }
+            try await body(try SQLiteStore(path: path))
+        case .postgres:
+            try await PostgresTestDatabase.with { location in
+                let store = try await PostgresStore.open(location, auditKey: AuditKey.generate())
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await store.run() }
+                    do {
+                        try await body(store)
+                    } catch {
+                        group.cancelAll()
+                        throw error
+                    }
+                    group.cancelAll()
+                }
+            }
         }
     }
 }
