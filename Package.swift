@@ -115,8 +115,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilIntake", "VigilStore", "VigilSQLite", "VigilImport", "VigilActions", "VigilServer", "VigilIntel",
-                "VigilIntelStub",
+                "VigilCore", "VigilIntake", "VigilStore", "VigilSQLite", "VigilPostgres", "VigilImport", "VigilActions", "VigilServer",
+                "VigilIntel", "VigilIntelStub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

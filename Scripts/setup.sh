@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing Vigil needs on a fresh Debian machine with Swift 6:
 # libcurl's and SQLite's development packages, the sqlite3 tool (tests tamper with the audit log
-# through it), pkg-config, and the curl tool (scripts wait for a server's /healthz with it). Safe to
-# run again.
+# through it), pkg-config and the curl tool (scripts wait for a server's /healthz with it); with
+# --with-postgres also Debian's PostgreSQL server (the tests start a throwaway cluster of it,
+# Scripts/pg-cluster.sh). Safe to run again.
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config curl)
+[ "${1:-}" = "--with-postgres" ] && packages+=(postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

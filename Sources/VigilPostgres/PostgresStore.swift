@@ -46,14 +46,23 @@ public final class PostgresStore: Store {
             throw error
         }
         try await connection.close()
+        // The pool warns when a lease is asked for before `run()` has begun, which a one-shot command's first
+        // query can be (it then waits, as it should); the pool's own errors are still logged.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
         return PostgresStore(
-            client: PostgresClient(configuration: try location.clientConfiguration(connections: connections), backgroundLogger: logger),
+            client: PostgresClient(configuration: try location.clientConfiguration(connections: connections), backgroundLogger: background),
             logger: logger, targets: targets, auditKey: auditKey, maxChecksPerCase: maxChecksPerCase)
     }
 
-    /// Runs the connection pool until the task is cancelled (the service group's shutdown).
+    /// Runs the connection pool until the process shuts down gracefully (or the task is cancelled); in a
+    /// `ServiceGroup` it comes first, so it starts before the services that use it and stops after them.
     public func run() async throws {
-        await client.run()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
     }
 
     /// Runs `work` in one transaction on a pooled connection; an error rolls it back, and the error `work`

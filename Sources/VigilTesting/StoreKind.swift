@@ -17,9 +17,6 @@ public enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     /// one, and `PostgresClusterTests` fails a scripted run without it).
     public static var allCases: [StoreKind] { [.memory, .sqlite] + (PostgresTestDatabase.cluster == nil ? [] : [.postgres]) }
 
-    /// The kinds on a file or server, for what only a real database shows.
-    public static var persistent: [StoreKind] { allCases.filter { $0 != .memory } }
-
     public var description: String { rawValue }
 
     /// Runs `body` with a fresh, empty store of this kind, disposing of it afterwards; a PostgreSQL store's

@@ -33,33 +33,35 @@ struct AlertsCommand: AsyncParsableCommand {
             guard let state = AlertState(rawValue: name) else { throw ValidationError("--state: '\(name)' is not pending, delivered or failed") }
             return state
         }
-        let target = try store.open()
-        let actor = try CommandLineActor.actor(by)
-        if retryFailed {
-            let queued = try await target.retryFailedAlerts(now: Date())
-            try await CommandLineActor.audit(target, actor: actor, action: .alertsRetry, caseId: nil, detail: "\(queued) failed alert(s) queued")
-            print("\(queued) failed alert(s) queued for delivery")
-            return
-        }
-        let alerts = try await target.alerts(state: filter, limit: limit ?? 50)
-        let counts = try await target.alertCounts()
-        try await CommandLineActor.audit(target, actor: actor, action: .alertsList, caseId: nil, detail: filter.map { "state \($0.rawValue)" } ?? "")
-        if json {
-            try FileOutput.printJSON(alerts)
-            return
-        }
-        print(AlertState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
-        for record in alerts {
-            let delivery =
-                switch record.state {
-                case .delivered: "delivered \(record.deliveredAt.map(Timestamp.format) ?? "")"
-                case .pending: "pending, \(record.attempts) attempt(s)" + (record.nextAttemptAt.map { ", next at \(Timestamp.format($0))" } ?? "")
-                case .failed: "FAILED after \(record.attempts) attempt(s)"
-                }
-            print(
-                DisplayText.escaped(
-                    "\(Timestamp.format(record.alert.raisedAt))  \(record.alert.alertId)  \(delivery)  \(record.alert.message)"
-                        + (record.lastError.map { "  last error: \($0)" } ?? "")))
+        try await store.withStore { target in
+            let actor = try CommandLineActor.actor(by)
+            if retryFailed {
+                let queued = try await target.retryFailedAlerts(now: Date())
+                try await CommandLineActor.audit(target, actor: actor, action: .alertsRetry, caseId: nil, detail: "\(queued) failed alert(s) queued")
+                print("\(queued) failed alert(s) queued for delivery")
+                return
+            }
+            let alerts = try await target.alerts(state: filter, limit: limit ?? 50)
+            let counts = try await target.alertCounts()
+            try await CommandLineActor.audit(
+                target, actor: actor, action: .alertsList, caseId: nil, detail: filter.map { "state \($0.rawValue)" } ?? "")
+            if json {
+                try FileOutput.printJSON(alerts)
+                return
+            }
+            print(AlertState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+            for record in alerts {
+                let delivery =
+                    switch record.state {
+                    case .delivered: "delivered \(record.deliveredAt.map(Timestamp.format) ?? "")"
+                    case .pending: "pending, \(record.attempts) attempt(s)" + (record.nextAttemptAt.map { ", next at \(Timestamp.format($0))" } ?? "")
+                    case .failed: "FAILED after \(record.attempts) attempt(s)"
+                    }
+                print(
+                    DisplayText.escaped(
+                        "\(Timestamp.format(record.alert.raisedAt))  \(record.alert.alertId)  \(delivery)  \(record.alert.message)"
+                            + (record.lastError.map { "  last error: \($0)" } ?? "")))
+            }
         }
     }
 }

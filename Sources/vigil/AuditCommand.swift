@@ -30,7 +30,7 @@ struct AuditCommand: AsyncParsableCommand {
             let file = AuditCheckpointFile(path: checkpoint ?? store.checkpointPath)
             let saved = try file.load()
             if checkpoint != nil, saved == nil { throw ValidationError("--checkpoint: \(file.path) does not exist") }
-            let result = try await store.open().verifyAudit(against: saved)
+            let result = try await store.withStore { try await $0.verifyAudit(against: saved) }
             if json {
                 try FileOutput.printJSON(result)
             } else {
@@ -70,7 +70,7 @@ struct AuditCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let file = AuditCheckpointFile(path: out ?? store.checkpointPath)
             do {
-                let checkpoint = try await file.refresh(from: try store.open(), at: Date())
+                let checkpoint = try await store.withStore { try await file.refresh(from: $0, at: Date()) }
                 print("audit checkpoint \(file.path): \(checkpoint.entries) entries, last #\(checkpoint.lastId)")
             } catch let problem as CheckpointProblem {
                 FileOutput.standardError("\(problem)\n")
@@ -95,21 +95,22 @@ struct AuditCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let target = try store.open()
-            let actor = try CommandLineActor.actor(by)
-            let id = try caseId.map(parseCaseID)
-            let entries = try await target.audit(caseId: id)
-            try await CommandLineActor.audit(target, actor: actor, action: .auditRead, caseId: id, detail: "CLI")
-            if json {
-                try FileOutput.printJSON(entries)
-            } else {
-                for entry in entries {
-                    // Every field escaped: a rationale with newlines or terminal codes cannot forge an entry.
-                    print(
-                        DisplayText.escaped(
-                            "#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
-                                + (entry.caseId.map { " \($0)" } ?? "") + (entry.detail.isEmpty ? "" : " — \(entry.detail)")
-                                + " [\(entry.remote)]"))
+            try await store.withStore { target in
+                let actor = try CommandLineActor.actor(by)
+                let id = try caseId.map(parseCaseID)
+                let entries = try await target.audit(caseId: id)
+                try await CommandLineActor.audit(target, actor: actor, action: .auditRead, caseId: id, detail: "CLI")
+                if json {
+                    try FileOutput.printJSON(entries)
+                } else {
+                    for entry in entries {
+                        // Every field escaped: a rationale with newlines or terminal codes cannot forge an entry.
+                        print(
+                            DisplayText.escaped(
+                                "#\(entry.id) \(Timestamp.format(entry.at)) \(entry.actor) \(entry.action)"
+                                    + (entry.caseId.map { " \($0)" } ?? "") + (entry.detail.isEmpty ? "" : " — \(entry.detail)")
+                                    + " [\(entry.remote)]"))
+                    }
                 }
             }
         }

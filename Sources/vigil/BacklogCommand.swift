@@ -43,18 +43,19 @@ struct BacklogCommand: AsyncParsableCommand {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
         let json = json
         if aged {
-            let target = try store.open()
-            let actor = try CommandLineActor.actor(by)
-            let matrix = try await target.agedBacklog(asOf: moment)
-            try await CommandLineActor.audit(
-                target, actor: actor, action: .backlogAged, caseId: nil,
-                detail: "as of \(Timestamp.format(moment))\(csv ? ", CSV" : json ? ", JSON" : "")")
-            if json {
-                try FileOutput.printJSON(matrix)
-            } else if csv {
-                print(AgedBacklogCSV.text(matrix), terminator: "")
-            } else {
-                print(AgedBacklogTable.render(matrix))
+            try await store.withStore { target in
+                let actor = try CommandLineActor.actor(by)
+                let matrix = try await target.agedBacklog(asOf: moment)
+                try await CommandLineActor.audit(
+                    target, actor: actor, action: .backlogAged, caseId: nil,
+                    detail: "as of \(Timestamp.format(moment))\(csv ? ", CSV" : json ? ", JSON" : "")")
+                if json {
+                    try FileOutput.printJSON(matrix)
+                } else if csv {
+                    print(AgedBacklogCSV.text(matrix), terminator: "")
+                } else {
+                    print(AgedBacklogTable.render(matrix))
+                }
             }
             return
         }
@@ -64,13 +65,14 @@ struct BacklogCommand: AsyncParsableCommand {
                 try Self.show(try await Self.fetch(client, asOf: moment, limit: limit), json: json)
             }
         } else {
-            let target = try store.open()
-            let actor = try CommandLineActor.actor(by)
-            let cases = try await target.backlog(asOf: moment, limit: limit)
-            try await CommandLineActor.audit(
-                target, actor: actor, action: .backlogList, caseId: nil,
-                detail: "as of \(Timestamp.format(moment))\(limit.map { ", limit \($0)" } ?? "")")
-            try Self.show(BacklogListing(asOf: moment, cases: cases), json: json)
+            try await store.withStore { target in
+                let actor = try CommandLineActor.actor(by)
+                let cases = try await target.backlog(asOf: moment, limit: limit)
+                try await CommandLineActor.audit(
+                    target, actor: actor, action: .backlogList, caseId: nil,
+                    detail: "as of \(Timestamp.format(moment))\(limit.map { ", limit \($0)" } ?? "")")
+                try Self.show(BacklogListing(asOf: moment, cases: cases), json: json)
+            }
         }
     }
 

@@ -18,10 +18,11 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let target = try store.open()
-        let actor = try await CommandLineActor.caseActor(by, in: target)
-        try await CommandLineActor.actions(target).release(id, by: actor)
-        print("\(id) released to the backlog")
+        try await store.withStore { target in
+            let actor = try await CommandLineActor.caseActor(by, in: target)
+            try await CommandLineActor.actions(target).release(id, by: actor)
+            print("\(id) released to the backlog")
+        }
     }
 }
 
@@ -73,25 +74,26 @@ struct NotifyCommand: AsyncParsableCommand {
         guard let named = FlagKind(name: flag).map({ FlagKey($0, named: about) }) else {
             throw ValidationError("--flag must be socialCare or lado")
         }
-        let target = try store.open()
-        let officer = try await CommandLineActor.caseActor(by, in: target)
-        if withdraw {
-            guard let reason else { throw ValidationError("--withdraw needs --reason") }
-            try await CommandLineActor.actions(target).withdraw(id, flag: named, reason: reason, by: officer)
-            print("\(id): \(named) call withdrawn")
-        } else if deferral {
-            guard let reason, let reviewBy else {
-                throw ValidationError("--defer needs --reason and --review-by")
+        try await store.withStore { target in
+            let officer = try await CommandLineActor.caseActor(by, in: target)
+            if withdraw {
+                guard let reason else { throw ValidationError("--withdraw needs --reason") }
+                try await CommandLineActor.actions(target).withdraw(id, flag: named, reason: reason, by: officer)
+                print("\(id): \(named) call withdrawn")
+            } else if deferral {
+                guard let reason, let reviewBy else {
+                    throw ValidationError("--defer needs --reason and --review-by")
+                }
+                let review = try parseTimestamp(reviewBy, option: "--review-by")
+                try await CommandLineActor.actions(target).deferNotification(id, flag: named, reason: reason, reviewBy: review, by: officer)
+                print("\(id): \(named) notification deferred until review by \(Timestamp.format(review))")
+            } else {
+                guard let method, let reference else {
+                    throw ValidationError("a notification needs --method and --reference (or use --defer)")
+                }
+                try await CommandLineActor.actions(target).notify(id, flag: named, method: method, reference: reference, by: officer)
+                print("\(id): \(named) notified (\(method), ref \(reference))")
             }
-            let review = try parseTimestamp(reviewBy, option: "--review-by")
-            try await CommandLineActor.actions(target).deferNotification(id, flag: named, reason: reason, reviewBy: review, by: officer)
-            print("\(id): \(named) notification deferred until review by \(Timestamp.format(review))")
-        } else {
-            guard let method, let reference else {
-                throw ValidationError("a notification needs --method and --reference (or use --defer)")
-            }
-            try await CommandLineActor.actions(target).notify(id, flag: named, method: method, reference: reference, by: officer)
-            print("\(id): \(named) notified (\(method), ref \(reference))")
         }
     }
 }
@@ -116,10 +118,11 @@ struct DecideCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let target = try store.open()
-        let officer = try await CommandLineActor.caseActor(by, in: target)
-        try await CommandLineActor.actions(target).decide(id, decision: decision, rationale: rationale, by: officer)
-        print("\(id): decision \(decision) recorded")
+        try await store.withStore { target in
+            let officer = try await CommandLineActor.caseActor(by, in: target)
+            try await CommandLineActor.actions(target).decide(id, decision: decision, rationale: rationale, by: officer)
+            print("\(id): decision \(decision) recorded")
+        }
     }
 }
 
@@ -170,10 +173,11 @@ struct CloseCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        let target = try store.open()
-        let officer = try await CommandLineActor.caseActor(by, in: target)
-        try await CommandLineActor.actions(target).close(id, outcome: coded, overrideReason: overrideReason, by: officer)
-        print("\(id) closed: \(coded.text)")
+        try await store.withStore { target in
+            let officer = try await CommandLineActor.caseActor(by, in: target)
+            try await CommandLineActor.actions(target).close(id, outcome: coded, overrideReason: overrideReason, by: officer)
+            print("\(id) closed: \(coded.text)")
+        }
     }
 }
 
@@ -194,9 +198,10 @@ struct ReopenCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let target = try store.open()
-        try await CommandLineActor.actions(target).reopen(id, reason: reason, by: try await CommandLineActor.caseActor(by, in: target))
-        print("\(id) reopened: back in the backlog")
+        try await store.withStore { target in
+            try await CommandLineActor.actions(target).reopen(id, reason: reason, by: try await CommandLineActor.caseActor(by, in: target))
+            print("\(id) reopened: back in the backlog")
+        }
     }
 }
 
@@ -232,10 +237,11 @@ struct StrategyCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
         let held = try parseTimestamp(heldAt, option: "--held-at")
-        let target = try store.open()
-        let officer = try await CommandLineActor.caseActor(by, in: target)
-        try await CommandLineActor.actions(target).recordStrategy(id, heldAt: held, with: with, outcome: outcome, note: note, by: officer)
-        print("\(id): strategy discussion of \(Timestamp.format(held)) recorded (\(outcome))")
+        try await store.withStore { target in
+            let officer = try await CommandLineActor.caseActor(by, in: target)
+            try await CommandLineActor.actions(target).recordStrategy(id, heldAt: held, with: with, outcome: outcome, note: note, by: officer)
+            print("\(id): strategy discussion of \(Timestamp.format(held)) recorded (\(outcome))")
+        }
     }
 }
 
@@ -276,13 +282,14 @@ struct FactCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let id = try parseCaseID(caseId)
-        let target = try store.open()
-        let officer = try await CommandLineActor.caseActor(by, in: target)
-        try await CommandLineActor.actions(target).recordFinding(
-            id, facts: facts, children: children, note: note, subject: subject, address: address, by: officer)
-        let summary = try await target.caseDetail(id, asOf: Date()).summary
-        print(
-            "\(id): finding recorded; grade \(summary.grade.label)\(summary.provisional ? " (provisional)" : ""), flags: \(summary.flags.map { "\($0.kind.rawValue):\($0.state.rawValue)" }.joined(separator: " "))"
-        )
+        try await store.withStore { target in
+            let officer = try await CommandLineActor.caseActor(by, in: target)
+            try await CommandLineActor.actions(target).recordFinding(
+                id, facts: facts, children: children, note: note, subject: subject, address: address, by: officer)
+            let summary = try await target.caseDetail(id, asOf: Date()).summary
+            print(
+                "\(id): finding recorded; grade \(summary.grade.label)\(summary.provisional ? " (provisional)" : ""), flags: \(summary.flags.map { "\($0.kind.rawValue):\($0.state.rawValue)" }.joined(separator: " "))"
+            )
+        }
     }
 }

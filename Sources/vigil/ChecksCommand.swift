@@ -29,16 +29,17 @@ struct ChecksCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let target = try store.open()
-            let id = try parseCaseID(caseId)
-            let checks = try await target.checks(of: id)
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .caseChecks, caseId: id)
-            if json {
-                try FileOutput.printJSON(checks)
-            } else if checks.isEmpty {
-                print("no checks")
-            } else {
-                for check in checks { print(CheckText.line(check)) }
+            try await store.withStore { target in
+                let id = try parseCaseID(caseId)
+                let checks = try await target.checks(of: id)
+                try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .caseChecks, caseId: id)
+                if json {
+                    try FileOutput.printJSON(checks)
+                } else if checks.isEmpty {
+                    print("no checks")
+                } else {
+                    for check in checks { print(CheckText.line(check)) }
+                }
             }
         }
     }
@@ -56,9 +57,10 @@ struct ChecksCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let target = try store.open()
-            let check = try await CommandLineActor.actions(target).retryCheck(checkId, by: try await CommandLineActor.caseActor(by, in: target))
-            print(CheckText.line(check))
+            try await store.withStore { target in
+                let check = try await CommandLineActor.actions(target).retryCheck(checkId, by: try await CommandLineActor.caseActor(by, in: target))
+                print(CheckText.line(check))
+            }
         }
     }
 }

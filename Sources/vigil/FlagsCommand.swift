@@ -25,14 +25,15 @@ struct FlagsCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let moment = try asOf.map { try parseTimestamp($0, option: "--as-of") } ?? Date()
-        let target = try store.open()
-        let actor = try CommandLineActor.actor(by)
-        let listing = CallListing(asOf: moment, calls: try await target.openCalls(asOf: moment))
-        try await CommandLineActor.audit(target, actor: actor, action: .flagsList, caseId: nil, detail: "as of \(Timestamp.format(moment))")
-        if json {
-            try FileOutput.printJSON(listing)
-        } else {
-            print(CallsTable.render(listing))
+        try await store.withStore { target in
+            let actor = try CommandLineActor.actor(by)
+            let listing = CallListing(asOf: moment, calls: try await target.openCalls(asOf: moment))
+            try await CommandLineActor.audit(target, actor: actor, action: .flagsList, caseId: nil, detail: "as of \(Timestamp.format(moment))")
+            if json {
+                try FileOutput.printJSON(listing)
+            } else {
+                print(CallsTable.render(listing))
+            }
         }
     }
 }

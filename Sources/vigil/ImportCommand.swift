@@ -50,7 +50,14 @@ struct ImportCommand: AsyncParsableCommand {
             try await importThrough(server: server, token: token, format: intakeFormat)
             return
         }
-        let target = dryRun ? nil : try store.open()
+        let (report, fatal) = dryRun ? try await importLocally(into: nil) : try await store.withStore { try await importLocally(into: $0) }
+        try finish(report, fatal: fatal)
+    }
+
+    /// Reads, grades and stores each file into `target` (nowhere for a dry run); the report, and whether a
+    /// file could not be read at all.
+    private func importLocally(into target: (any Store)?) async throws -> (ImportReport, Bool) {
+        let intakeFormat = IntakeFormat(rawValue: format.lowercased()) ?? .nca
         let sources = try intel.sources()
         var report = ImportReport()
         var fatal = false
@@ -67,11 +74,9 @@ struct ImportCommand: AsyncParsableCommand {
                 fatal = true
                 continue
             }
-            try await importFile(
-                file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources),
-                report: &report)
+            try await importFile(file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources), report: &report)
         }
-        try finish(report, fatal: fatal)
+        return (report, fatal)
     }
 
     /// Prints the report and exits 0, 2 (some record rejected) or 1 (a file could not be read).

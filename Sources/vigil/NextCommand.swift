@@ -33,9 +33,10 @@ struct NextCommand: AsyncParsableCommand {
             return
         }
         guard let officer, !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer is required") }
-        let target = try store.open()
-        let entry = try await CommandLineActor.actions(target).claimNext(by: try await CommandLineActor.caseActor(officer, in: target))
-        Self.show(entry, json: json, raw: String(decoding: try VigilJSON.encoder.encode(ClaimResult(claimed: entry)), as: UTF8.self))
+        try await store.withStore { target in
+            let entry = try await CommandLineActor.actions(target).claimNext(by: try await CommandLineActor.caseActor(officer, in: target))
+            Self.show(entry, json: json, raw: String(decoding: try VigilJSON.encoder.encode(ClaimResult(claimed: entry)), as: UTF8.self))
+        }
     }
 
     private static func show(_ entry: BacklogEntry?, json: Bool, raw: String) {

@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     mutating func run() async throws {
         var logger = Logger.vigil("vigil.serve")
         logger.logLevel = min(logger.logLevel, .info)
-        let target = try store.open()
+        let target = try await store.open()
         let sources = try intel.sources()
         let metrics = ServerMetrics()
         let serving = StartSignal()

@@ -32,11 +32,12 @@ struct ShowCommand: AsyncParsableCommand {
             }
             return
         }
-        let target = try store.open()
-        let actor = try CommandLineActor.actor(by)
-        let detail = try await target.caseDetail(id, asOf: Date())
-        try await CommandLineActor.audit(target, actor: actor, action: .caseShow, caseId: id)
-        try Self.show(detail, json: json)
+        try await store.withStore { target in
+            let actor = try CommandLineActor.actor(by)
+            let detail = try await target.caseDetail(id, asOf: Date())
+            try await CommandLineActor.audit(target, actor: actor, action: .caseShow, caseId: id)
+            try Self.show(detail, json: json)
+        }
     }
 
     private static func show(_ detail: CaseDetail, json: Bool) throws {

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import VigilCore
+import VigilPostgres
 import VigilSQLite
 import VigilStore
 
 /// `--db PATH` (default `vigil.sqlite`, or the `VIGIL_DB` environment variable) and the audit key that
 /// anchors its audit chain.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database file (default: $VIGIL_DB or vigil.sqlite).")
+    @Option(name: .long, help: "SQLite database file, or postgres://user@host:port/database (default: $VIGIL_DB or vigil.sqlite).")
     var db: String?
 
     @Option(
@@ -36,21 +37,33 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Hours from raising a social-care flag to its call being due (1–168).", transform: NumberOption.whole(1...168))
     var socialCareDueHours = 24
 
-    /// The database path in force.
+    /// The database in force: a SQLite file, or a `postgres://` address.
     var path: String { db ?? ProcessInfo.processInfo.environment["VIGIL_DB"] ?? "vigil.sqlite" }
 
-    /// The default place of the database's exported audit checkpoint: beside it.
-    var checkpointPath: String { path + ".audit-checkpoint.json" }
+    /// True when the store is on PostgreSQL.
+    var isPostgres: Bool { PostgresLocation.isPostgres(path) }
 
-    /// The audit key in force: `$VIGIL_AUDIT_KEY`, else the key file.
+    /// The default place of the exported audit checkpoint: beside the SQLite file, or beside the audit key
+    /// file of a PostgreSQL store.
+    var checkpointPath: String { (isPostgres ? auditKeyPath ?? "vigil" : path) + ".audit-checkpoint.json" }
+
+    /// The audit key file named by `--audit-key-file` or `$VIGIL_AUDIT_KEY_FILE`.
+    private var auditKeyPath: String? { auditKeyFile ?? ProcessInfo.processInfo.environment["VIGIL_AUDIT_KEY_FILE"] }
+
+    /// The audit key in force: `$VIGIL_AUDIT_KEY`, else the key file. A PostgreSQL store has no file of its
+    /// own to keep one beside, and every host must hold the same key, so it needs one named.
     func auditKey() throws -> AuditKey {
         let environment = ProcessInfo.processInfo.environment
         if auditKeyFile == nil, let hex = environment["VIGIL_AUDIT_KEY"] {
             guard let key = AuditKey(hex: hex) else { throw ValidationError("$VIGIL_AUDIT_KEY must be 64 hex digits") }
             return key
         }
+        guard let file = auditKeyPath ?? (isPostgres ? nil : AuditKey.defaultPath(database: path)) else {
+            throw ValidationError(
+                "a PostgreSQL store needs its audit key named, the same on every host: --audit-key-file, $VIGIL_AUDIT_KEY_FILE or $VIGIL_AUDIT_KEY")
+        }
         do {
-            return try AuditKey.load(path: auditKeyFile ?? environment["VIGIL_AUDIT_KEY_FILE"] ?? AuditKey.defaultPath(database: path))
+            return try AuditKey.load(path: file)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -81,14 +94,30 @@ struct StoreOptions: ParsableArguments {
         return targets
     }
 
-    /// Opens the store.
-    func open() throws -> any Store {
+    /// Opens the store (migrating it if needed). A PostgreSQL store's connection pool runs only while its
+    /// `run()` does: a long-running command puts it first in its `ServiceGroup`, others use `withStore`.
+    func open() async throws -> any Store {
         let key = try auditKey()
         let targets = try targets()
         do {
+            if isPostgres {
+                return try await PostgresStore.open(
+                    try PostgresLocation(path), targets: targets, auditKey: key, maxChecksPerCase: maxChecksPerCase)
+            }
             return try SQLiteStore(path: path, targets: targets, auditKey: key, maxChecksPerCase: maxChecksPerCase)
         } catch {
-            throw ValidationError("cannot open database \(path): \(error)")
+            throw ValidationError("cannot open database \(isPostgres ? (try? PostgresLocation(path).description) ?? path : path): \(error)")
+        }
+    }
+
+    /// Runs `body` with the store open, its connection pool (PostgreSQL) running for the duration.
+    func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
+        let store = try await open()
+        guard let postgres = store as? PostgresStore else { return try await body(store) }
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { try await postgres.run() }
+            defer { group.cancelAll() }
+            return try await body(store)
         }
     }
 }

@@ -43,16 +43,17 @@ struct UserCommand: AsyncParsableCommand {
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
                 throw ValidationError("a user name is letters, digits, '.', '_' or '-'")
             }
-            let target = try store.open()
-            let token = AccessToken.generate()
-            _ = try await target.addUser(name: name, role: parsed, tokenHash: AccessToken.hash(token), now: Date())
-            try await CommandLineActor.audit(
-                target, actor: try CommandLineActor.actor(by), action: .userAdd, caseId: nil,
-                detail: "\(name) as \(parsed.rawValue)")
-            if json {
-                try FileOutput.printJSON(Output(name: name, role: parsed, token: token))
-            } else {
-                print("added \(name) (\(parsed.rawValue)); token, shown this once only:\n\(token)")
+            try await store.withStore { target in
+                let token = AccessToken.generate()
+                _ = try await target.addUser(name: name, role: parsed, tokenHash: AccessToken.hash(token), now: Date())
+                try await CommandLineActor.audit(
+                    target, actor: try CommandLineActor.actor(by), action: .userAdd, caseId: nil,
+                    detail: "\(name) as \(parsed.rawValue)")
+                if json {
+                    try FileOutput.printJSON(Output(name: name, role: parsed, token: token))
+                } else {
+                    print("added \(name) (\(parsed.rawValue)); token, shown this once only:\n\(token)")
+                }
             }
         }
     }
@@ -67,7 +68,7 @@ struct UserCommand: AsyncParsableCommand {
         var json = false
 
         mutating func run() async throws {
-            let users = try await store.open().users()
+            let users = try await store.withStore { try await $0.users() }
             if json {
                 try FileOutput.printJSON(users)
             } else {
@@ -93,10 +94,11 @@ struct UserCommand: AsyncParsableCommand {
         var by: String?
 
         mutating func run() async throws {
-            let target = try store.open()
-            try await target.revokeUser(name: name, now: Date())
-            try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .userRevoke, caseId: nil, detail: name)
-            print("revoked \(name)")
+            try await store.withStore { target in
+                try await target.revokeUser(name: name, now: Date())
+                try await CommandLineActor.audit(target, actor: try CommandLineActor.actor(by), action: .userRevoke, caseId: nil, detail: name)
+                print("revoked \(name)")
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ struct WorkCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let logger = Logger.vigil("vigil.work")
         let engine = CurlEngine(logger: logger)
-        let target = try store.open()
+        let target = try await store.open()
         let worker = ResearchWorker(
             store: target, engine: engine, sources: try intel.sources(),
             configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
