@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests and demos, from Debian's postgresql package:
-#   pg-cluster.sh start       initdb in a new temporary folder, start it on a free loopback port, and print
-#                             "URL FOLDER" (URL: postgres://vigil@127.0.0.1:PORT/postgres, trust login)
+#   pg-cluster.sh start [--durable]
+#                             initdb in a new temporary folder, start it on a free loopback port, and print
+#                             "URL FOLDER" (URL: postgres://vigil@127.0.0.1:PORT/postgres, trust login);
+#                             --durable keeps PostgreSQL's default fsync and synchronous commit (benchmarks)
 #   pg-cluster.sh stop FOLDER stop that cluster at once and remove its folder
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the package's `postgres` user.
 set -euo pipefail
@@ -21,9 +23,11 @@ case "${1:-}" in
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$bin/initdb" -D "$folder/data" -U vigil --auth=trust -E UTF8 --no-locale >"$folder/initdb.log" 2>&1 \
       || { cat "$folder/initdb.log" >&2; exit 1; }
-    # fsync off: the cluster is thrown away, and crash tests kill Vigil's processes, never the server.
+    # Without --durable, fsync off: the cluster is thrown away, and tests kill Vigil's processes, never the server.
+    durability="-c fsync=off -c synchronous_commit=off"
+    [ "${2:-}" = "--durable" ] && durability=""
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 60 \
-      -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off" \
+      -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=300 $durability" \
       start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
     echo "postgres://vigil@127.0.0.1:$port/postgres $folder"
     ;;

@@ -5,15 +5,18 @@ public import Foundation
 #endif
 import Logging
 import PostgresNIO
+import Synchronization
 public import VigilCore
 public import VigilStore
 
 /// The audit log across processes. An entry is written in the transaction of the change it records, with
 /// no link yet; sealing then gives each written entry, in id order, the next chain position and its hashes
 /// (`AuditChain.hash` under the audit key), under a transaction-level advisory lock, so however many
-/// processes write, there is one chain order and no writer waits on the chain's head. Every store call that
-/// audits seals after it commits; an entry a crash left unsealed is sealed by the next call (and `audit`
-/// and `verifyAudit` seal first). An entry's `id` as the API shows it is its chain position.
+/// processes write, there is one chain order and no writer waits on the chain's head. A process seals after
+/// an audited change when it has not sealed within the last second, and at shutdown; `appendAudit`,
+/// `audit`, `verifyAudit` and `auditCheckpoint` seal first, and an entry a crash left unsealed is sealed by
+/// the next of them; until then the trigger that refuses updates and deletes guards it. An entry's `id` as
+/// the API shows it is its chain position.
 extension PostgresStore {
     /// The advisory lock key sealing holds ("audit" in ASCII).
     static let sealLock: Int64 = 0x61_75_64_69_74
@@ -38,8 +41,20 @@ extension PostgresStore {
         return try rows[0].decode(Int64.self)
     }
 
+    /// Seals unless this process sealed within the last second: a busy server seals about once a second,
+    /// not once per claim.
+    func sealIfDue() async throws {
+        let now = ContinuousClock.now
+        let due = lastSeal.withLock { last in
+            guard last.map({ now - $0 >= .seconds(1) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { try await sealAudit() }
+    }
+
     /// Seals every written entry after the chain's head, in id order, a thousand per transaction.
-    func sealAudit() async throws {
+    public func sealAudit() async throws {
         let key = auditKey
         while try await transaction({ connection -> Bool in
             try await connection.run("SELECT pg_advisory_xact_lock(\(Self.sealLock))", logger: self.logger)

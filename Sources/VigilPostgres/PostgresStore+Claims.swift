@@ -32,7 +32,7 @@ extension PostgresStore {
             SELECT id FROM held
             """)
         guard let id = try claimed.first?.decode(Int64.self) else { return nil }
-        try await sealAudit()
+        try await sealIfDue()
         return try await snapshot { try await self.entries($0, caseIds: [id], asOf: now).first }
     }
 

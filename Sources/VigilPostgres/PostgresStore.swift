@@ -6,6 +6,7 @@ import Foundation
 public import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 public import VigilCore
 public import VigilStore
 
@@ -23,6 +24,8 @@ public final class PostgresStore: Store {
     let auditKey: AuditKey
     /// The most checks one case may have (`SQLiteStore.maxChecksPerCase`).
     public let maxChecksPerCase: Int
+    /// When this process last sealed the audit log after a change (`sealIfDue`).
+    let lastSeal = Mutex<ContinuousClock.Instant?>(nil)
 
     private init(client: PostgresClient, logger: Logger, targets: ActionTargets, auditKey: AuditKey, maxChecksPerCase: Int) {
         self.client = client
@@ -55,14 +58,23 @@ public final class PostgresStore: Store {
             logger: logger, targets: targets, auditKey: auditKey, maxChecksPerCase: maxChecksPerCase)
     }
 
-    /// Runs the connection pool until the process shuts down gracefully (or the task is cancelled); in a
-    /// `ServiceGroup` it comes first, so it starts before the services that use it and stops after them.
+    /// Runs the connection pool until the process shuts down gracefully (then seals the audit log once
+    /// more) or the task is cancelled; in a `ServiceGroup` it comes first, so it starts before the services
+    /// that use it and stops after them.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
-            try? await gracefulShutdown()
+            if (try? await gracefulShutdown()) != nil { try? await sealAudit() }
             group.cancelAll()
         }
+    }
+
+    /// Runs `work` in one transaction that writes audit entries, then seals them into the chain if this
+    /// process has not sealed within the last second (`PostgresStore+Audit.swift`).
+    func audited<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        let result = try await transaction(work)
+        try await sealIfDue()
+        return result
     }
 
     /// Runs `work` in one transaction on a pooled connection; an error rolls it back, and the error `work`
@@ -75,13 +87,6 @@ public final class PostgresStore: Store {
         } catch let error as PostgresTransactionError {
             throw error.closureError ?? error
         }
-    }
-
-    /// Runs `work` in one transaction that writes audit entries, then seals them into the chain.
-    func audited<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
-        let result = try await transaction(work)
-        try await sealAudit()
-        return result
     }
 
     /// Runs `work` in one read-only transaction that sees a single snapshot, so the figures it reads agree.

@@ -1,12 +1,11 @@
 import ArgumentParser
-import VigilSQLite
 import Foundation
 import VigilCore
 import VigilImport
 import VigilIntake
 import VigilStore
 
-/// `vigil bench claim --cases N --claimers K [--json]`: K concurrent claimers drain N cases.
+/// `vigil bench claim --cases N --claimers K [--db postgres://…] [--json]`: K concurrent claimers drain N cases.
 struct BenchClaimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claim",
@@ -22,14 +21,17 @@ struct BenchClaimCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @OptionGroup var target: BenchTarget
+
     mutating func run() async throws {
-        let scratch = try ScratchDatabase()
-        defer { scratch.remove() }
-        let store = try await scratch.seededStore(packages: cases, prefix: "C")
-        let openCases = try await store.backlog(asOf: Date(), limit: nil).count
-        let result = try await ClaimDrain.run(claimers: claimers) {
-            try await store.claimNext(by: AuditActor(name: "bench", remote: "bench"), now: Date())?.caseId
+        let (cases, claimers, json) = (cases, claimers, json)
+        try await target.withStore(connections: claimers + 2) { store in
+            try await seed(store, packages: cases, prefix: "C")
+            let openCases = try await store.backlog(asOf: Date(), limit: nil).count
+            let result = try await ClaimDrain.run(claimers: claimers) {
+                try await store.claimNext(by: AuditActor(name: "bench", remote: "bench"), now: Date())?.caseId
+            }
+            try result.print(cases: openCases, json: json, via: "claimers")
         }
-        try result.print(cases: openCases, json: json, via: "claimers")
     }
 }

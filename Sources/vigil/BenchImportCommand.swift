@@ -3,14 +3,14 @@ import Foundation
 import VigilCore
 import VigilImport
 import VigilIntake
-import VigilSQLite
 import VigilStore
 
-/// `vigil bench import --records N [--json]`: parse + grade + link + store of synthetic NCA packages.
+/// `vigil bench import --records N [--with-checks] [--importers K] [--db postgres://…] [--json]`: parse + grade +
+/// link + store of synthetic NCA packages.
 struct BenchImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Referrals/s for parse + grade + link + store of synthetic NCA packages into a scratch SQLite file."
+        abstract: "Referrals/s for parse + grade + link + store of synthetic NCA packages into a scratch SQLite file (or PostgreSQL)."
     )
 
     @Option(help: "How many packages.", transform: NumberOption.seedCount)
@@ -21,6 +21,13 @@ struct BenchImportCommand: AsyncParsableCommand {
 
     @Flag(help: "Print JSON.")
     var json = false
+
+    @Option(
+        help: "How many importers send the batch at once, each the same file (1–16): every record is stored once, the rest are duplicates.",
+        transform: NumberOption.whole(1...16))
+    var importers = 1
+
+    @OptionGroup var target: BenchTarget
 
     /// The measurement.
     struct Result: Encodable {
@@ -40,35 +47,41 @@ struct BenchImportCommand: AsyncParsableCommand {
     mutating func run() async throws {
         var generator = SyntheticPackages()
         let batch = generator.jsonLines(count: records, prefix: "I")
-        let scratch = try ScratchDatabase()
-        defer { scratch.remove() }
-        let store = try SQLiteStore(path: scratch.path)
-        let clock = ContinuousClock()
-        let writtenBefore = ProcessIO.storageBytesWritten()
-        let started = clock.now
-        var accepted = 0
-        var cases = Set<CaseID>()
-        let sources = withChecks ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
-        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca, now: Date())) { _, outcomes in
-            for case .accepted(let caseId)? in outcomes {
-                accepted += 1
-                cases.insert(caseId)
+        let (records, importers, withChecks, json, onPostgres) = (records, importers, withChecks, json, target.isPostgres)
+        try await target.withStore(connections: importers + 1) { store in
+            let clock = ContinuousClock()
+            let writtenBefore = ProcessIO.storageBytesWritten()
+            let started = clock.now
+            let sources = withChecks ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
+            let outcomes = try await withThrowingTaskGroup(of: [CaseID].self) { group in
+                for _ in 0..<importers {
+                    group.addTask {
+                        var accepted: [CaseID] = []
+                        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca, now: Date())) {
+                            _, outcomes in
+                            for case .accepted(let caseId)? in outcomes { accepted.append(caseId) }
+                        }
+                        return accepted
+                    }
+                }
+                return try await group.reduce(into: [CaseID]()) { $0 += $1 }
             }
-        }
-        let total = (clock.now - started).seconds
-        let written = ProcessIO.megabytesWritten(since: writtenBefore)
-        let checks = try await store.researchState().pending
-        let result = Result(
-            records: records, accepted: accepted, cases: cases.count, checks: checks, seconds: total, recordsPerSecond: Double(records) / total,
-            checksPlanned: withChecks, writtenMB: written)
-        if json {
-            try FileOutput.printJSON(result)
-        } else {
-            print(
-                String(
-                    format: "%d records (%d accepted into %d cases, %d checks planned) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
-                    records, accepted, cases.count, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : "")
-                    + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
+            let total = (clock.now - started).seconds
+            let written = onPostgres ? nil : ProcessIO.megabytesWritten(since: writtenBefore)
+            let checks = try await store.researchState().pending
+            let result = Result(
+                records: records, accepted: outcomes.count, cases: Set(outcomes).count, checks: checks, seconds: total,
+                recordsPerSecond: Double(records) / total, checksPlanned: withChecks, writtenMB: written)
+            if json {
+                try FileOutput.printJSON(result)
+            } else {
+                print(
+                    String(
+                        format:
+                            "%d records (%d accepted into %d cases, %d checks planned) in %.2f s: %.0f referrals/s (parse + grade + link + store%@)",
+                        records, result.accepted, result.cases, checks, total, result.recordsPerSecond, withChecks ? " + plan checks" : "")
+                        + (written.map { String(format: "; %.0f MB written", $0) } ?? ""))
+            }
         }
     }
 }

@@ -1,7 +1,5 @@
 import Foundation
 import VigilCore
-import VigilImport
-import VigilIntake
 import VigilSQLite
 import VigilStore
 
@@ -26,10 +24,7 @@ struct ScratchDatabase {
     /// through the real pipeline, planning checks from `sources`.
     func seededStore(packages: Int, prefix: String, sources: [IntelSourceSpec] = []) async throws -> SQLiteStore {
         let store = try SQLiteStore(path: path)
-        var generator = SyntheticPackages()
-        try await ImportPipeline(store: store, sources: sources).run(
-            try BatchReader.open(generator.jsonLines(count: packages, prefix: prefix), format: .nca, now: Date())
-        ) { _, _ in }
+        try await seed(store, packages: packages, prefix: prefix, sources: sources)
         return store
     }
 }

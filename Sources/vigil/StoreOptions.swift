@@ -110,14 +110,17 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Runs `body` with the store open, its connection pool (PostgreSQL) running for the duration.
+    /// Runs `body` with the store open, its connection pool (PostgreSQL) running for the duration and the
+    /// audit entries it wrote sealed before it returns.
     func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
         let store = try await open()
         guard let postgres = store as? PostgresStore else { return try await body(store) }
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { try await postgres.run() }
             defer { group.cancelAll() }
-            return try await body(store)
+            let result = try await body(store)
+            try await postgres.sealAudit()
+            return result
         }
     }
 }
