@@ -162,8 +162,8 @@ let package = Package(
         .testTarget(
             name: "VigilIntegrationTests",
             dependencies: [
-                "vigil", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilCore", "VigilServer", "VigilIntel", "VigilIntake",
-                "VigilTesting",
+                "vigil", "VigilIntelStub", "VigilStore", "VigilSQLite", "VigilPostgres", "VigilCore", "VigilServer", "VigilIntel",
+                "VigilIntake", "VigilTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -241,26 +241,4 @@ struct HardeningCommandTests {
         let verified = try await VigilProcess.run(["audit", "verify", "--db", db, "--checkpoint", checkpoint])
         #expect(verified.status == 0 && verified.stdout.contains("the 2 of checkpoint"), "\(verified.stdout)")
     }
-
-    /// A port nothing listens on now.
-    func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Waits until `vigil serve` answers `/healthz` on `port`.
-    func waitUntilServing(_ port: Int) async throws {
-        for _ in 0..<200 {
-            if try await VigilProcess.runTool("curl", ["-sf", "http://127.0.0.1:\(port)/healthz"]).contains("ok") { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("vigil serve did not start on \(port)")
-    }
 }
