@@ -108,4 +108,9 @@ public enum ClosingRules {
         return "case \(caseId) has its \(names) call\(unsettled.count == 1 ? "" : "s") still to make; "
             + "make \(unsettled.count == 1 ? "it" : "them") first, or a supervisor closes it with an override reason"
     }
+
+    /// What the audit log says of a closing: the outcome, and the override when calls were still to make.
+    public static func auditDetail(_ outcome: CaseOutcome, override: String?) -> String {
+        outcome.text + (override.map { "; override with calls still to make: \($0)" } ?? "")
+    }
 }

@@ -128,7 +128,7 @@ extension SQLiteStore {
                 db,
                 AuditEvent(
                     at: at, by: officer, .caseClose, caseId: id,
-                    detail: outcome.text + (override.map { "; override with calls still to make: \($0)" } ?? "")))
+                    detail: ClosingRules.auditDetail(outcome, override: override)))
         }
     }
 

@@ -165,7 +165,7 @@ extension MemoryStore {
         appendAuditEntry(
             AuditEvent(
                 at: at, by: officer, .caseClose, caseId: id,
-                detail: outcome.text + (override.map { "; override with calls still to make: \($0)" } ?? "")))
+                detail: ClosingRules.auditDetail(outcome, override: override)))
     }
 
     public func reopen(_ id: CaseID, reason: String, by officer: AuditActor, at: Date) async throws {
