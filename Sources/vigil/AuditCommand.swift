@@ -20,7 +20,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: "The exported checkpoint to check against (default: <db>.audit-checkpoint.json when it exists).")
+        @Option(
+            help:
+                "The exported checkpoint to check against (default: <db>.audit-checkpoint.json when it exists; for PostgreSQL beside the audit key file)."
+        )
         var checkpoint: String?
 
         @Flag(help: "Print JSON.")
@@ -64,7 +67,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: "Where to write it (default: <db>.audit-checkpoint.json).")
+        @Option(help: "Where to write it (default: <db>.audit-checkpoint.json; for PostgreSQL beside the audit key file).")
         var out: String?
 
         mutating func run() async throws {
