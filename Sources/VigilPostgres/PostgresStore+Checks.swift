@@ -39,6 +39,8 @@ extension PostgresStore {
                 LIMIT \(limit - ids.count) FOR UPDATE OF k SKIP LOCKED
                 """, logger: self.logger
             ).map { try $0.decode(Int64.self) }
+            // RETURNING gives rows in no set order: the leases keep the order they were chosen in.
+            let order = Dictionary(uniqueKeysWithValues: (ids + pending).enumerated().map { ($1, $0) })
             return try await connection.rows(
                 """
                 UPDATE checks SET state = 'running', attempts = attempts + 1, lease_owner = \(owner),
@@ -49,7 +51,7 @@ extension PostgresStore {
             ).map { row in
                 let (id, caseId, source, query, attempt, maxAttempts) = try row.decode((Int64, Int64, String, String, Int, Int).self)
                 return CheckLease(checkId: id, caseId: CaseID(caseId), source: source, query: query, attempt: attempt, maxAttempts: maxAttempts)
-            }.sorted { (ids + pending).firstIndex(of: $0.checkId)! < (ids + pending).firstIndex(of: $1.checkId)! }
+            }.sorted { order[$0.checkId, default: 0] < order[$1.checkId, default: 0] }
         }
     }
 
