@@ -123,13 +123,8 @@ public struct ResearchWorker: Service {
                 if !tickPending {
                     tickPending = true
                     let interval = configuration.pollInterval
-                    let store = store
                     group.addTask {
-                        if let wakeups = store as? any ResearchWakeups {
-                            await wakeups.researchMayBeDue(within: interval)
-                        } else {
-                            try? await Task.sleep(for: interval)
-                        }
+                        try? await Task.sleep(for: interval)
                         return .tick
                     }
                 }

@@ -26,10 +26,6 @@ public final class PostgresStore: Store {
     public let maxChecksPerCase: Int
     /// When this process last sealed the audit log after a change (`sealIfDue`).
     let lastSeal = Mutex<ContinuousClock.Instant?>(nil)
-    /// When this process last sent a research wake-up (`notifyResearch`).
-    let lastNotify = Mutex<ContinuousClock.Instant?>(nil)
-    /// Workers waiting for a research wake-up (`researchMayBeDue`).
-    let researchWaiters = Mutex(ResearchWaiters())
 
     private init(client: PostgresClient, logger: Logger, targets: ActionTargets, auditKey: AuditKey, maxChecksPerCase: Int) {
         self.client = client
@@ -62,13 +58,12 @@ public final class PostgresStore: Store {
             logger: logger, targets: targets, auditKey: auditKey, maxChecksPerCase: maxChecksPerCase)
     }
 
-    /// Runs the connection pool and the research listener until the process shuts down gracefully (then
-    /// seals the audit log once more) or the task is cancelled; in a `ServiceGroup` it comes first, so it
-    /// starts before the services that use it and stops after them.
+    /// Runs the connection pool until the process shuts down gracefully (then seals the audit log once
+    /// more) or the task is cancelled; in a `ServiceGroup` it comes first, so it starts before the services
+    /// that use it and stops after them.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
-            group.addTask { await self.listenForResearch() }
             if (try? await gracefulShutdown()) != nil { try? await sealAudit() }
             group.cancelAll()
         }
