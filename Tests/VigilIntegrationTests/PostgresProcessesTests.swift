@@ -134,8 +134,10 @@ struct PostgresProcessesTests {
                         }
                     }
                 }
-                for server in servers { kill(server.0.processIdentifier, SIGTERM) }
-                kill(workers[1].0.processIdentifier, SIGTERM)
+                // The survivors are stopped outright: this test is about crashes, and a graceful stop of a
+                // PostgreSQL-backed process does not always finish (docs/POSTGRES.md, "Not yet").
+                for server in servers { kill(server.0.processIdentifier, SIGKILL) }
+                kill(workers[1].0.processIdentifier, SIGKILL)
                 for server in servers { _ = await VigilProcess.finish(server) }
                 _ = await VigilProcess.finish(workers[1])
             }
