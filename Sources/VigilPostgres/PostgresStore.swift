@@ -60,13 +60,13 @@ public final class PostgresStore: Store {
 
     /// Runs the connection pool until the process shuts down gracefully (then seals the audit log once
     /// more) or the task is cancelled; in a `ServiceGroup` it comes first, so it starts before the services
-    /// that use it and stops after them.
+    /// that use it and stops after them. The pool and the last seal run in a group of their own: the pool
+    /// closes when it sees a graceful shutdown, so the seal must finish before the pool is told.
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
-            if (try? await gracefulShutdown()) != nil { try? await sealAudit() }
-            group.cancelAll()
-        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: client), .init(service: SealOnShutdown(store: self))], logger: logger))
+        try await group.run()
     }
 
     /// Runs `work` in one transaction that writes audit entries, then seals them into the chain if this
@@ -116,5 +116,16 @@ extension PostgresConnection {
     /// Runs `query` for its effect.
     func run(_ query: PostgresQuery, logger: Logger) async throws {
         _ = try await rows(query, logger: logger)
+    }
+}
+
+/// Seals the audit log when the process shuts down gracefully. In the store's own `ServiceGroup` it comes
+/// after the pool, so it is told first and the pool still serves its last transactions.
+private struct SealOnShutdown: Service {
+    let store: PostgresStore
+
+    func run() async throws {
+        guard (try? await gracefulShutdown()) != nil else { return }
+        try? await store.sealAudit()
     }
 }

@@ -72,6 +72,24 @@ struct VigilProcess {
         }
     }
 
+    /// Sends SIGTERM and waits for the process to end; one still running after `grace` is killed outright,
+    /// so a process that does not stop fails the caller's status check rather than hanging the suite.
+    static func terminate(_ started: (Process, Pipe, Pipe), grace: Duration = .seconds(30)) async -> Outcome {
+        let pid = started.0.processIdentifier
+        kill(pid, SIGTERM)
+        return await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask { await finish(started) }
+            group.addTask {
+                try? await Task.sleep(for: grace)
+                if !Task.isCancelled { kill(pid, SIGKILL) }
+                return nil
+            }
+            let outcome = await group.first { $0 != nil } ?? nil
+            group.cancelAll()
+            return outcome ?? Outcome(status: -1, stdout: "", stderr: "")
+        }
+    }
+
     /// Runs `vigil` to completion.
     static func run(_ arguments: [String], environment: [String] = []) async throws -> Outcome {
         await finish(try start(arguments, environment: environment))
