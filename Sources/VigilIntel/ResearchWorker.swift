@@ -123,8 +123,13 @@ public struct ResearchWorker: Service {
                 if !tickPending {
                     tickPending = true
                     let interval = configuration.pollInterval
+                    let store = store
                     group.addTask {
-                        try? await Task.sleep(for: interval)
+                        if let wakeups = store as? any ResearchWakeups {
+                            await wakeups.researchMayBeDue(within: interval)
+                        } else {
+                            try? await Task.sleep(for: interval)
+                        }
                         return .tick
                     }
                 }

@@ -152,6 +152,7 @@ extension PostgresStore {
         guard try await connection.rows(update, logger: logger).count == 1 else {
             throw StoreError(.invalidState, "check \(checkId) changed while it was being updated")
         }
+        if case .reopen = transition { try await notifyResearch(connection) }
         if regrade, transition.regradesCase {
             try await reassess(connection, caseId: caseId, trigger: .check(source), now: now)
         }

@@ -160,6 +160,7 @@ extension PostgresStore {
             FROM unnest(\(planned.map(\.source))::text[], \(planned.map(\.queryText))::text[], \(planned.map(\.maxAttempts))::integer[])
                 AS u(s, q, m)
             """, logger: logger)
+        try await notifyResearch(connection)
     }
 
     /// The cases sharing any of `keys`: open ones (in id order), then closed ones with how they closed.

@@ -26,6 +26,10 @@ public final class PostgresStore: Store {
     public let maxChecksPerCase: Int
     /// When this process last sealed the audit log after a change (`sealIfDue`).
     let lastSeal = Mutex<ContinuousClock.Instant?>(nil)
+    /// When this process last sent a research wake-up (`notifyResearch`).
+    let lastNotify = Mutex<ContinuousClock.Instant?>(nil)
+    /// Workers waiting for a research wake-up (`researchMayBeDue`).
+    let researchWaiters = Mutex(ResearchWaiters())
 
     private init(client: PostgresClient, logger: Logger, targets: ActionTargets, auditKey: AuditKey, maxChecksPerCase: Int) {
         self.client = client
@@ -58,14 +62,16 @@ public final class PostgresStore: Store {
             logger: logger, targets: targets, auditKey: auditKey, maxChecksPerCase: maxChecksPerCase)
     }
 
-    /// Runs the connection pool until the process shuts down gracefully (then seals the audit log once
-    /// more) or the task is cancelled; in a `ServiceGroup` it comes first, so it starts before the services
-    /// that use it and stops after them. The pool and the last seal run in a group of their own: the pool
-    /// closes when it sees a graceful shutdown, so the seal must finish before the pool is told.
+    /// Runs the connection pool and the research listener until the process shuts down gracefully (then
+    /// seals the audit log once more) or the task is cancelled; in a `ServiceGroup` it comes first, so it
+    /// starts before the services that use it and stops after them. The pool, the listener and the last
+    /// seal run as a group of their own, told of a shutdown in reverse order: the pool closes as soon as it
+    /// hears of one, so the seal must finish first.
     public func run() async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: SealOnShutdown(store: self))], logger: logger))
+                services: [.init(service: client), .init(service: ResearchListener(store: self)), .init(service: SealOnShutdown(store: self))],
+                logger: logger))
         try await group.run()
     }
 

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilPostgres
+import VigilStore
+import VigilTesting
+
+/// Research wake-ups between processes on PostgreSQL (two stores with pools of their own stand for two
+/// processes).
+@Suite("PostgreSQL research wake-ups", .enabled(if: PostgresTestDatabase.cluster != nil))
+struct PostgresWakeupTests {
+    @Test("checks planned through one store wake a worker waiting on another before its poll would")
+    func wakeAcrossStores() async throws {
+        try await PostgresTestDatabase.with { location in
+            let key = AuditKey.generate()
+            let importer = try await PostgresStore.open(location, auditKey: key)
+            let worker = try await PostgresStore.open(location, auditKey: key)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await importer.run() }
+                group.addTask { try await worker.run() }
+                defer { group.cancelAll() }
+                let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
+                let ip = IPObservation(ipAddress: "198.51.100.77", at: t0 - 3600, port: 51413)
+                // The listener connects in the background: a wake-up sent before it listens is missed, so the
+                // worker waits for several referrals in turn, 3 s each, and one wake-up must come early.
+                var woken = false
+                for attempt in 0..<10 where !woken {
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    async let waited: Void = worker.researchMayBeDue(within: .seconds(3))
+                    try await Task.sleep(for: .milliseconds(200))
+                    _ = try await importer.importReferrals(
+                        [submission("WAKE-\(attempt)", source: .p2p, facts: [.distribution], research: ResearchInputs(ips: [ip]))],
+                        sources: sources, now: t0)
+                    await waited
+                    woken = clock.now - started < .milliseconds(2500)
+                }
+                #expect(woken, "a worker waiting 3 s was woken by the import's NOTIFY")
+            }
+        }
+    }
+}
