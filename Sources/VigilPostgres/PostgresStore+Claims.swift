@@ -13,7 +13,8 @@ extension PostgresStore {
     /// are exactly the order, with no `OR`) and locks the first row no other claimer holds (`SKIP LOCKED`),
     /// and the same statement marks it held, writes the claim's history row and its audit entry. Promotions
     /// already due are written first (`promoteAgedCases`), so a claim never ranks a case below the grade it
-    /// has aged into, however long since the promoter last ran.
+    /// has aged into, however long since the promoter last ran. The statement returns the claimed case's
+    /// whole entry, so a claim costs two round trips: the promotion sweep and the claim.
     public func claimNext(by officer: AuditActor, now: Date) async throws -> BacklogEntry? {
         try await promoteAgedCases(now: now)
         let claimed = try await rows(
@@ -24,18 +25,16 @@ extension PostgresStore {
                 LIMIT 1 FOR UPDATE SKIP LOCKED),
             held AS (
                 UPDATE cases c SET claimed_by = \(officer.name), claimed_at = \(now.millis), updated_at = \(now.millis)
-                FROM next WHERE c.id = next.id RETURNING c.id),
+                FROM next WHERE c.id = next.id RETURNING c.*),
             history AS (INSERT INTO claims (case_id, officer, claimed_at) SELECT id, \(officer.name), \(now.millis) FROM held),
             audited AS (
                 INSERT INTO audit_log (at, actor, action, case_id, detail, remote)
                 SELECT \(now.millis), \(officer.name), \(AuditAction.caseClaim.rawValue), id, '', \(officer.remote) FROM held)
-            SELECT id FROM held
+            SELECT \(unescaped: BacklogEntryRow.columns("held")) FROM held
             """)
-        guard let id = try claimed.first?.decode(Int64.self) else { return nil }
+        guard let row = claimed.first else { return nil }
         try await sealIfDue()
-        // The case is this claimer's now: its entry needs no snapshot of its own (a transaction would add three
-        // round trips to every claim).
-        return try await client.withConnection { try await self.entries($0, caseIds: [id], asOf: now).first }
+        return try BacklogEntryRow.decode(row, targets: targets, asOf: now)
     }
 
     /// Gives every case whose promotion instant has passed the rank VigilCore planned for it, a thousand at a

@@ -58,8 +58,8 @@ extension PostgresStore {
     public func recordFinding(_ id: CaseID, _ finding: OfficerFinding, by officer: AuditActor, at: Date) async throws {
         try await audited { connection in
             guard try await self.requireCase(connection, id).status == "open" else { throw StoreError(.invalidState, "case \(id) is closed") }
-            try await self.insertFacts(connection, caseId: id.rawValue, finding.observations.map { $0.recorded(at: at) })
-            try await self.insertChildren(connection, caseId: id.rawValue, finding.children, at: at)
+            try await self.insertFacts(connection, finding.observations.map { (id.rawValue, $0.recorded(at: at)) })
+            try await self.insertChildren(connection, finding.children.map { (id.rawValue, $0) }, at: at)
             try await self.reassess(connection, caseId: id.rawValue, trigger: .officer(officer.name), now: at)
             try await self.insertAudit(connection, AuditEvent(at: at, by: officer, .caseFact, caseId: id, detail: finding.summary))
         }

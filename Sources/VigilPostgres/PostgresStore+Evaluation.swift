@@ -59,40 +59,43 @@ extension PostgresStore {
         return LoadedCase(id: CaseID(id), state: state, checkKeys: keys)
     }
 
-    /// Inserts observations as fact rows, in one statement.
-    func insertFacts(_ connection: PostgresConnection, caseId: Int64, _ observations: [FactObservation]) async throws {
-        guard !observations.isEmpty else { return }
+    /// Inserts observations as fact rows, each with its case, in one statement.
+    func insertFacts(_ connection: PostgresConnection, _ rows: [(caseId: Int64, observation: FactObservation)]) async throws {
+        guard !rows.isEmpty else { return }
+        let observations = rows.map(\.observation)
         try await connection.run(
             """
             INSERT INTO facts (case_id, fact, value, provenance, at, about)
-            SELECT \(caseId), f, v, p, a, NULLIF(s, '')
-            FROM unnest(\(observations.map(\.fact.rawValue))::text[], \(observations.map(\.value))::boolean[],
+            SELECT c, f, v, p, a, NULLIF(s, '')
+            FROM unnest(\(rows.map(\.caseId))::bigint[], \(observations.map(\.fact.rawValue))::text[], \(observations.map(\.value))::boolean[],
                 \(observations.map(\.provenance.rawValue))::text[], \(observations.map(\.at.millis))::bigint[],
-                \(observations.map { $0.about?.rawValue ?? "" })::text[]) AS u(f, v, p, a, s)
+                \(observations.map { $0.about?.rawValue ?? "" })::text[]) AS u(c, f, v, p, a, s)
             """, logger: logger)
     }
 
-    /// Inserts children rows, in one statement.
-    func insertChildren(_ connection: PostgresConnection, caseId: Int64, _ children: [Child], at: Date) async throws {
-        guard !children.isEmpty else { return }
+    /// Inserts children rows, each with its case, in one statement.
+    func insertChildren(_ connection: PostgresConnection, _ rows: [(caseId: Int64, child: Child)], at: Date) async throws {
+        guard !rows.isEmpty else { return }
+        let children = rows.map(\.child)
         try await connection.run(
             """
             INSERT INTO children (case_id, at, age, relation, provenance, about)
-            SELECT \(caseId), \(at.millis), NULLIF(g, -1), r, p, NULLIF(s, '')
-            FROM unnest(\(children.map { $0.age ?? -1 })::integer[], \(children.map(\.relation.rawValue))::text[],
-                \(children.map(\.provenance.rawValue))::text[], \(children.map { $0.about?.rawValue ?? "" })::text[]) AS u(g, r, p, s)
+            SELECT c, \(at.millis), NULLIF(g, -1), r, p, NULLIF(s, '')
+            FROM unnest(\(rows.map(\.caseId))::bigint[], \(children.map { $0.age ?? -1 })::integer[], \(children.map(\.relation.rawValue))::text[],
+                \(children.map(\.provenance.rawValue))::text[], \(children.map { $0.about?.rawValue ?? "" })::text[]) AS u(c, g, r, p, s)
             """, logger: logger)
     }
 
-    /// Inserts the addresses sources resolved for a case.
-    func insertAddresses(_ connection: PostgresConnection, caseId: Int64, _ addresses: [CaseAddress]) async throws {
-        guard !addresses.isEmpty else { return }
+    /// Inserts the addresses known for cases, each with its case, in one statement.
+    func insertAddresses(_ connection: PostgresConnection, _ rows: [(caseId: Int64, address: CaseAddress)]) async throws {
+        guard !rows.isEmpty else { return }
+        let addresses = rows.map(\.address)
         try await connection.run(
             """
             INSERT INTO case_addresses (case_id, address, address_type, provenance)
-            SELECT \(caseId), a, NULLIF(t, ''), p
-            FROM unnest(\(addresses.map(\.address.rawValue))::text[], \(addresses.map { $0.type?.rawValue ?? "" })::text[],
-                \(addresses.map(\.provenance.rawValue))::text[]) AS u(a, t, p)
+            SELECT c, a, NULLIF(t, ''), p
+            FROM unnest(\(rows.map(\.caseId))::bigint[], \(addresses.map(\.address.rawValue))::text[],
+                \(addresses.map { $0.type?.rawValue ?? "" })::text[], \(addresses.map(\.provenance.rawValue))::text[]) AS u(c, a, t, p)
             """, logger: logger)
     }
 
@@ -109,44 +112,54 @@ extension PostgresStore {
                 research_failed = \(assessment.failedChecks.joined(separator: ",")), updated_at = \(now.millis)
             WHERE id = \(caseId)
             """, logger: logger)
-        try await recordAssessment(evaluation, AssessmentText(assessment), to: connection, caseId: caseId, trigger: trigger, now: now)
+        try await recordAssessments(connection, [(caseId, evaluation, AssessmentText(assessment))], trigger: trigger, now: now)
     }
 
-    /// Appends the assessment to the case's history, places and raises flags, and writes the alerts the
-    /// evaluation calls for.
-    func recordAssessment(
-        _ evaluation: CaseEvaluation, _ text: AssessmentText, to connection: PostgresConnection, caseId: Int64, trigger: Provenance, now: Date
+    /// Appends each assessment to its case's history, places and raises flags, and writes the alerts the
+    /// evaluations call for: a statement per table, however many cases.
+    func recordAssessments(
+        _ connection: PostgresConnection, _ rows: [(caseId: Int64, evaluation: CaseEvaluation, text: AssessmentText)], trigger: Provenance,
+        now: Date
     ) async throws {
-        let assessment = evaluation.assessment
+        guard !rows.isEmpty else { return }
+        let assessments = rows.map(\.evaluation.assessment)
         try await connection.run(
             """
             INSERT INTO assessments (case_id, grade_rank, policy, path, provisional, pending_checks, facts_used, trigger, at)
-            VALUES (\(caseId), \(assessment.grade.rawValue), \(assessment.policy), \(assessment.path), \(assessment.provisional),
-                \(text.pendingChecks), \(text.factsUsed), \(trigger.rawValue), \(now.millis))
+            SELECT c, g, p, h, v, k, f, \(trigger.rawValue), \(now.millis)
+            FROM unnest(\(rows.map(\.caseId))::bigint[], \(assessments.map(\.grade.rawValue))::integer[], \(assessments.map(\.policy))::text[],
+                \(assessments.map(\.path))::text[], \(assessments.map(\.provisional))::boolean[], \(rows.map(\.text.pendingChecks))::text[],
+                \(rows.map(\.text.factsUsed))::text[]) AS u(c, g, p, h, v, k, f)
             """, logger: logger)
-        for placed in evaluation.flagsToPlace {
-            let about = placed.about?.rawValue
-            try await connection.run(
-                "UPDATE flags SET about = \(about) WHERE case_id = \(caseId) AND kind = \(placed.kind.rawValue) AND about IS NULL", logger: logger)
-            try await connection.run(
-                """
-                UPDATE notifications SET flag_about = \(about)
-                WHERE case_id = \(caseId) AND flag_kind = \(placed.kind.rawValue) AND flag_about IS NULL
-                """, logger: logger)
-            try await connection.run(
-                "UPDATE decisions SET flag_about = \(about) WHERE case_id = \(caseId) AND flag_kind = \(placed.kind.rawValue) AND flag_about IS NULL",
-                logger: logger)
+        for row in rows {
+            for placed in row.evaluation.flagsToPlace {
+                let (caseId, about) = (row.caseId, placed.about?.rawValue)
+                try await connection.run(
+                    "UPDATE flags SET about = \(about) WHERE case_id = \(caseId) AND kind = \(placed.kind.rawValue) AND about IS NULL", logger: logger)
+                try await connection.run(
+                    """
+                    UPDATE notifications SET flag_about = \(about)
+                    WHERE case_id = \(caseId) AND flag_kind = \(placed.kind.rawValue) AND flag_about IS NULL
+                    """, logger: logger)
+                try await connection.run(
+                    "UPDATE decisions SET flag_about = \(about) WHERE case_id = \(caseId) AND flag_kind = \(placed.kind.rawValue) AND flag_about IS NULL",
+                    logger: logger)
+            }
         }
-        for flag in evaluation.flagsToRaise {
+        let raised = rows.flatMap { row in row.evaluation.flagsToRaise.map { (caseId: row.caseId, flag: $0) } }
+        if !raised.isEmpty {
+            let flags = raised.map(\.flag)
             try await connection.run(
                 """
                 INSERT INTO flags (case_id, kind, about, state, raised_at, due_at, raised_by)
-                VALUES (\(caseId), \(flag.kind.rawValue), \(flag.about?.rawValue), 'open', \(flag.raisedAt.millis), \(flag.dueAt.millis),
-                    \(flag.raisedBy.rawValue))
+                SELECT c, k, NULLIF(a, ''), 'open', r, d, b
+                FROM unnest(\(raised.map(\.caseId))::bigint[], \(flags.map(\.kind.rawValue))::text[], \(flags.map { $0.about?.rawValue ?? "" })::text[],
+                    \(flags.map(\.raisedAt.millis))::bigint[], \(flags.map(\.dueAt.millis))::bigint[], \(flags.map(\.raisedBy.rawValue))::text[])
+                    AS u(c, k, a, r, d, b)
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
-        try await insertAlerts(connection, AlertRules.alerts(for: evaluation, caseId: CaseID(caseId), now: now))
+        try await insertAlerts(connection, rows.flatMap { AlertRules.alerts(for: $0.evaluation, caseId: CaseID($0.caseId), now: now) })
     }
 
     /// Re-assesses a case from its rows (locking it) and records the result.
@@ -156,21 +169,22 @@ extension PostgresStore {
         try await apply(evaluation, to: connection, caseId: caseId, trigger: trigger, now: now)
     }
 
-    /// Writes each alert as pending, due at once, unless an alert of its id exists; returns how many were new.
+    /// Writes each alert as pending, due at once, unless an alert of its id exists, in one statement; returns
+    /// how many were new.
     @discardableResult
     func insertAlerts(_ connection: PostgresConnection, _ alerts: [Alert]) async throws -> Int {
-        var written = 0
-        for alert in alerts {
-            written += try await connection.rows(
-                """
-                INSERT INTO alerts (alert_id, kind, case_id, grade_rank, flag_kind, flag_ref, due_at, message, raised_at, next_attempt_at)
-                VALUES (\(alert.alertId), \(alert.kind.rawValue), \(alert.caseId.rawValue), \(alert.grade.rawValue), \(alert.flag?.rawValue),
-                    \(alert.flagRef), \(alert.dueAt?.millis), \(alert.message), \(alert.raisedAt.millis), \(alert.raisedAt.millis))
-                ON CONFLICT (alert_id) DO NOTHING RETURNING id
-                """, logger: logger
-            ).count
-        }
-        return written
+        guard !alerts.isEmpty else { return 0 }
+        return try await connection.rows(
+            """
+            INSERT INTO alerts (alert_id, kind, case_id, grade_rank, flag_kind, flag_ref, due_at, message, raised_at, next_attempt_at)
+            SELECT i, k, c, g, NULLIF(f, ''), NULLIF(r, ''), NULLIF(d, -1), m, t, t
+            FROM unnest(\(alerts.map(\.alertId))::text[], \(alerts.map(\.kind.rawValue))::text[], \(alerts.map(\.caseId.rawValue))::bigint[],
+                \(alerts.map(\.grade.rawValue))::integer[], \(alerts.map { $0.flag?.rawValue ?? "" })::text[], \(alerts.map { $0.flagRef ?? "" })::text[],
+                \(alerts.map { $0.dueAt?.millis ?? -1 })::bigint[], \(alerts.map(\.message))::text[], \(alerts.map(\.raisedAt.millis))::bigint[])
+                AS u(i, k, c, g, f, r, d, m, t)
+            ON CONFLICT (alert_id) DO NOTHING RETURNING id
+            """, logger: logger
+        ).count
     }
 
     /// Throws `notFound` unless the case exists; returns its status and holder.

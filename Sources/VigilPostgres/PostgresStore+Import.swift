@@ -11,14 +11,18 @@ extension PostgresStore {
     /// Imports a chunk in one transaction. Each record first takes transaction-level advisory locks on its
     /// identity and its link keys, so importers on several hosts sending the same or linked referrals at
     /// once decide one after another: every record is stored once, the others see it as a duplicate, and
-    /// linked referrals join one case. If the database refuses any record, the chunk is redone with a
+    /// linked referrals join one case. Records that touch nothing stored and nothing else in the chunk open
+    /// their cases together, a statement per table (`openUnrelated`); the rest are decided one at a time, in
+    /// order. If the database refuses any record, the chunk is redone with a
     /// savepoint per record, so the failing record is refused alone and every good record lands.
     public func importReferrals(_ referrals: [PlannedReferral], now: Date) async throws -> [ImportOutcome] {
         do {
             return try await transaction { connection in
-                var outcomes: [ImportOutcome] = []
-                for referral in referrals { outcomes.append(try await self.importOne(connection, referral, now: now)) }
-                return outcomes
+                var outcomes = try await self.openUnrelated(connection, referrals, now: now)
+                for (index, referral) in referrals.enumerated() where outcomes[index] == nil {
+                    outcomes[index] = try await self.importOne(connection, referral, now: now)
+                }
+                return referrals.indices.compactMap { outcomes[$0] }
             }
         } catch {
             return try await transaction { connection in
@@ -38,11 +42,9 @@ extension PostgresStore {
         }
     }
 
-    private func importOne(_ connection: PostgresConnection, _ planned: PlannedReferral, now: Date) async throws -> ImportOutcome {
+    func importOne(_ connection: PostgresConnection, _ planned: PlannedReferral, now: Date) async throws -> ImportOutcome {
         let referral = planned.submission.referral
-        let identity = "referral:\(referral.source.rawValue):\(referral.ref)"
-        let supplemented = referral.supplements.map { "referral:\(referral.source.rawValue):\($0)" }
-        try await lock(connection, [identity] + (supplemented.map { [$0] } ?? []) + referral.linkKeys.map { "key:\($0.rawValue)" })
+        try await lock(connection, lockNames(referral))
         var stored: StoredReferral?
         for row in try await connection.rows(
             "SELECT case_id, content_digest FROM referrals WHERE source = \(referral.source.rawValue) AND ref = \(referral.ref)", logger: logger)
@@ -73,29 +75,22 @@ extension PostgresStore {
         case .conflict(let id): return .conflict(id)
         case .refused(let field, let reason): return .refused(field: field, reason: reason)
         case .open(let opening):
-            caseId = try await insertCase(connection, opening, now: now)
-            try await recordAssessment(opening.evaluation, opening.assessmentText, to: connection, caseId: caseId, trigger: .referral, now: now)
-            try await insertReferral(connection, planned.submission, caseId: caseId, now: now)
-            try await addLinkKeys(connection, referral.linkKeys, caseId: caseId)
-            try await insertFacts(connection, caseId: caseId, opening.observations)
-            try await insertAddresses(connection, caseId: caseId, referral.addresses)
-            for previous in opening.previousCases {
-                try await connection.run(
-                    """
-                    INSERT INTO previous_cases (case_id, previous_case_id, closed_at, outcome)
-                    VALUES (\(caseId), \(previous.caseId.rawValue), \(previous.closedAt.millis), \(previous.outcome))
-                    """, logger: logger)
-            }
-            try await insertChildren(connection, caseId: caseId, referral.children, at: now)
-            try await insertChecks(connection, caseId: caseId, opening.checks, now: now)
+            caseId = try await writeOpenings(connection, [(planned, opening)], now: now)[0]
         case .join(let id):
             caseId = id.rawValue
             let plan = IntakePlanner.join(
                 planned, into: try await loadCase(connection, caseId), now: now, targets: targets, maxChecksPerCase: maxChecksPerCase)
-            try await insertReferral(connection, planned.submission, caseId: caseId, now: now)
+            try await insertReferrals(connection, [(caseId, planned.submission)], now: now)
             try await apply(plan, to: connection, trigger: .referral, now: now)
         }
         return .accepted(CaseID(caseId))
+    }
+
+    /// The advisory-lock names a record takes: its identity, the identity it supplements, its link keys.
+    func lockNames(_ referral: Referral) -> [String] {
+        let identity = "referral:\(referral.source.rawValue):\(referral.ref)"
+        let supplemented = referral.supplements.map { "referral:\(referral.source.rawValue):\($0)" }
+        return [identity] + (supplemented.map { [$0] } ?? []) + referral.linkKeys.map { "key:\($0.rawValue)" }
     }
 
     /// Takes transaction-level advisory locks on `names`, in the order of their hashes so that two
@@ -108,31 +103,62 @@ extension PostgresStore {
             """, logger: logger)
     }
 
-    /// Inserts the referral's row, its payload kept verbatim.
-    private func insertReferral(_ connection: PostgresConnection, _ submission: ReferralSubmission, caseId: Int64, now: Date) async throws {
-        let referral = submission.referral
+    /// Writes new cases, each with its referral (payload kept verbatim), first assessment, flags, alerts,
+    /// link keys, facts, addresses, previous cases, children and checks, a statement per table however
+    /// many cases; returns their ids in order. The ids are drawn from the cases' sequence first, so every
+    /// row of a case can name it in the same statement as the others.
+    func writeOpenings(_ connection: PostgresConnection, _ openings: [(planned: PlannedReferral, opening: CaseOpening)], now: Date) async throws
+        -> [Int64]
+    {
+        guard !openings.isEmpty else { return [] }
+        let ids = try await connection.rows(
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, \(openings.count))", logger: logger
+        ).map { try $0.decode(Int64.self) }
+        let evaluations = openings.map(\.opening.evaluation)
+        try await connection.run(
+            """
+            INSERT INTO cases (id, grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
+                due_at, promoted_rank, imminent_rank)
+            SELECT i, g, e, NULLIF(p, -1), a, y, r, v, \(now.millis), d, NULLIF(m, -1), n
+            FROM unnest(\(ids)::bigint[], \(evaluations.map(\.assessment.grade.rawValue))::integer[], \(evaluations.map(\.effectiveGrade.rawValue))::integer[],
+                \(evaluations.map { $0.promotionAt?.millis ?? -1 })::bigint[], \(evaluations.map(\.childAccess.backlogRank))::integer[],
+                \(evaluations.map { $0.youngestChildAge ?? BacklogKey.unknownAgeRank })::integer[], \(openings.map(\.opening.receivedAt.millis))::bigint[],
+                \(evaluations.map(\.assessment.provisional))::boolean[], \(evaluations.map(\.dueAt.millis))::bigint[],
+                \(evaluations.map { $0.promotedGrade?.rawValue ?? -1 })::integer[], \(evaluations.map { BacklogKey.imminentRank($0.imminentDanger) })::integer[])
+                AS u(i, g, e, p, a, y, r, v, d, m, n)
+            """, logger: logger)
+        let numbered = zip(ids, openings).map { (caseId: $0, planned: $1.planned, opening: $1.opening) }
+        try await recordAssessments(
+            connection, numbered.map { ($0.caseId, $0.opening.evaluation, $0.opening.assessmentText) }, trigger: .referral, now: now)
+        try await insertReferrals(connection, zip(ids, openings).map { ($0, $1.planned.submission) }, now: now)
+        try await addLinkKeys(connection, numbered.flatMap { row in row.planned.submission.referral.linkKeys.map { (row.caseId, $0) } })
+        try await insertFacts(connection, numbered.flatMap { row in row.opening.observations.map { (row.caseId, $0) } })
+        try await insertAddresses(connection, numbered.flatMap { row in row.planned.submission.referral.addresses.map { (row.caseId, $0) } })
+        let previous = numbered.flatMap { row in row.opening.previousCases.map { (caseId: row.caseId, previous: $0) } }
+        if !previous.isEmpty {
+            try await connection.run(
+                """
+                INSERT INTO previous_cases (case_id, previous_case_id, closed_at, outcome)
+                SELECT * FROM unnest(\(previous.map(\.caseId))::bigint[], \(previous.map(\.previous.caseId.rawValue))::bigint[],
+                    \(previous.map(\.previous.closedAt.millis))::bigint[], \(previous.map(\.previous.outcome))::text[])
+                """, logger: logger)
+        }
+        try await insertChildren(connection, numbered.flatMap { row in row.planned.submission.referral.children.map { (row.caseId, $0) } }, at: now)
+        try await insertChecks(connection, numbered.flatMap { row in row.opening.checks.map { (row.caseId, $0) } }, now: now)
+        return ids
+    }
+
+    /// Inserts referral rows, each with its case, payloads kept verbatim, in one statement.
+    private func insertReferrals(_ connection: PostgresConnection, _ rows: [(caseId: Int64, submission: ReferralSubmission)], now: Date) async throws {
+        let submissions = rows.map(\.submission)
         try await connection.run(
             """
             INSERT INTO referrals (source, ref, case_id, received_at, imported_at, payload, content_digest, supplements)
-            VALUES (\(referral.source.rawValue), \(referral.ref), \(caseId), \(referral.receivedAt.millis), \(now.millis), \(submission.raw),
-                \(submission.contentDigest), \(referral.supplements))
+            SELECT s, r, c, t, \(now.millis), p, d, NULLIF(u, '')
+            FROM unnest(\(submissions.map(\.referral.source.rawValue))::text[], \(submissions.map(\.referral.ref))::text[], \(rows.map(\.caseId))::bigint[],
+                \(submissions.map(\.referral.receivedAt.millis))::bigint[], \(submissions.map(\.raw))::text[], \(submissions.map(\.contentDigest))::text[],
+                \(submissions.map { $0.referral.supplements ?? "" })::text[]) AS x(s, r, c, t, p, d, u)
             """, logger: logger)
-    }
-
-    /// Inserts a new case with its backlog columns already graded.
-    private func insertCase(_ connection: PostgresConnection, _ opening: CaseOpening, now: Date) async throws -> Int64 {
-        let evaluation = opening.evaluation
-        let rows = try await connection.rows(
-            """
-            INSERT INTO cases (grade_rank, effective_rank, promote_at, access_rank, youngest_rank, received_at, provisional, updated_at,
-                due_at, promoted_rank, imminent_rank)
-            VALUES (\(evaluation.assessment.grade.rawValue), \(evaluation.effectiveGrade.rawValue), \(evaluation.promotionAt?.millis),
-                \(evaluation.childAccess.backlogRank), \(evaluation.youngestChildAge ?? BacklogKey.unknownAgeRank), \(opening.receivedAt.millis),
-                \(evaluation.assessment.provisional), \(now.millis), \(evaluation.dueAt.millis),
-                \(evaluation.promotedGrade?.rawValue), \(BacklogKey.imminentRank(evaluation.imminentDanger)))
-            RETURNING id
-            """, logger: logger)
-        return try rows[0].decode(Int64.self)
     }
 
     /// Writes a `CaseUpdatePlan`: an earlier receipt, facts, children, addresses, link keys and checks
@@ -142,23 +168,24 @@ extension PostgresStore {
         if let received = plan.earlierReceipt {
             try await connection.run("UPDATE cases SET received_at = \(received.millis) WHERE id = \(caseId)", logger: logger)
         }
-        try await insertFacts(connection, caseId: caseId, plan.observations)
-        try await insertChildren(connection, caseId: caseId, plan.children, at: now)
-        try await insertAddresses(connection, caseId: caseId, plan.addresses)
-        try await addLinkKeys(connection, plan.linkKeys, caseId: caseId)
-        try await insertChecks(connection, caseId: caseId, plan.checks, now: now)
+        try await insertFacts(connection, plan.observations.map { (caseId, $0) })
+        try await insertChildren(connection, plan.children.map { (caseId, $0) }, at: now)
+        try await insertAddresses(connection, plan.addresses.map { (caseId, $0) })
+        try await addLinkKeys(connection, plan.linkKeys.map { (caseId, $0) })
+        try await insertChecks(connection, plan.checks.map { (caseId, $0) }, now: now)
         try await apply(plan.evaluation, to: connection, caseId: caseId, trigger: trigger, now: now)
     }
 
-    /// Creates pending check rows due now, as planned, in one statement.
-    func insertChecks(_ connection: PostgresConnection, caseId: Int64, _ planned: [PlannedCheck], now: Date) async throws {
-        guard !planned.isEmpty else { return }
+    /// Creates pending check rows due now, as planned, each with its case, in one statement.
+    func insertChecks(_ connection: PostgresConnection, _ rows: [(caseId: Int64, check: PlannedCheck)], now: Date) async throws {
+        guard !rows.isEmpty else { return }
+        let planned = rows.map(\.check)
         try await connection.run(
             """
             INSERT INTO checks (case_id, source, query, state, max_attempts, next_attempt_at, created_at)
-            SELECT \(caseId), s, q, 'pending', m, \(now.millis), \(now.millis)
-            FROM unnest(\(planned.map(\.source))::text[], \(planned.map(\.queryText))::text[], \(planned.map(\.maxAttempts))::integer[])
-                AS u(s, q, m)
+            SELECT c, s, q, 'pending', m, \(now.millis), \(now.millis)
+            FROM unnest(\(rows.map(\.caseId))::bigint[], \(planned.map(\.source))::text[], \(planned.map(\.queryText))::text[],
+                \(planned.map(\.maxAttempts))::integer[]) AS u(c, s, q, m)
             """, logger: logger)
         try await notifyResearch(connection)
     }
@@ -195,12 +222,12 @@ extension PostgresStore {
         return ConnectedCase(caseId: CaseID(id), closed: PreviousCase(caseId: CaseID(id), closedAt: Date(millis: at), outcome: outcome))
     }
 
-    /// Adds link keys the case does not hold yet.
-    func addLinkKeys(_ connection: PostgresConnection, _ keys: [LinkKey], caseId: Int64) async throws {
-        guard !keys.isEmpty else { return }
+    /// Adds link keys, each to its case, that the case does not hold yet.
+    func addLinkKeys(_ connection: PostgresConnection, _ rows: [(caseId: Int64, key: LinkKey)]) async throws {
+        guard !rows.isEmpty else { return }
         try await connection.run(
             """
-            INSERT INTO link_keys (key, case_id) SELECT DISTINCT k, \(caseId) FROM unnest(\(keys.map(\.rawValue))::text[]) AS u(k)
+            INSERT INTO link_keys (key, case_id) SELECT DISTINCT k, c FROM unnest(\(rows.map(\.key.rawValue))::text[], \(rows.map(\.caseId))::bigint[]) AS u(k, c)
             ON CONFLICT DO NOTHING
             """, logger: logger)
     }

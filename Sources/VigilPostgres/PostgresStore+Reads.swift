@@ -8,31 +8,20 @@ public import VigilCore
 public import VigilStore
 
 extension PostgresStore {
-    /// A case's effective rank at the moment bound in its place: its promoted rank once its due instant has
-    /// passed, else its grade's rank; true for any moment, before or after the promoter wrote it.
-    static func effectiveRank(_ asOf: Date) -> PostgresQuery {
-        "CASE WHEN promoted_rank IS NOT NULL AND due_at < \(asOf.millis) THEN promoted_rank ELSE grade_rank END"
-    }
-
-    /// Open cases: unclaimed in backlog order at `asOf`, then claimed.
+    /// Open cases: unclaimed in backlog order at `asOf`, then claimed, read whole in one statement.
     public func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry] {
-        try await snapshot { connection in
-            let order = try await connection.rows(
-                """
-                SELECT id FROM cases WHERE status = 'open'
-                ORDER BY claimed_by IS NOT NULL, imminent_rank,
-                    CASE WHEN promoted_rank IS NOT NULL AND due_at < \(asOf.millis) THEN promoted_rank ELSE grade_rank END DESC,
-                    access_rank, youngest_rank, received_at, id
-                LIMIT \(limit.map(Int64.init)) OFFSET \(offset)
-                """, logger: self.logger
-            ).map { try $0.decode(Int64.self) }
-            let byId = Dictionary(
-                uniqueKeysWithValues: try await self.entries(connection, caseIds: order, asOf: asOf).map { ($0.caseId.rawValue, $0) })
-            return order.enumerated().compactMap { index, id in
-                var entry = byId[id]
-                entry?.position = offset + index + 1
-                return entry
-            }
+        try await rows(
+            """
+            SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM cases c WHERE c.status = 'open'
+            ORDER BY c.claimed_by IS NOT NULL, c.imminent_rank,
+                CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < \(asOf.millis) THEN c.promoted_rank ELSE c.grade_rank END DESC,
+                c.access_rank, c.youngest_rank, c.received_at, c.id
+            LIMIT \(limit.map(Int64.init)) OFFSET \(offset)
+            """
+        ).enumerated().map { index, row in
+            var entry = try BacklogEntryRow.decode(row, targets: targets, asOf: asOf)
+            entry.position = offset + index + 1
+            return entry
         }
     }
 
@@ -83,49 +72,9 @@ extension PostgresStore {
     /// Backlog entries (unnumbered) of the given cases.
     func entries(_ connection: PostgresConnection, caseIds: [Int64], asOf: Date) async throws -> [BacklogEntry] {
         guard !caseIds.isEmpty else { return [] }
-        var refs: [Int64: [String]] = [:]
-        for row in try await connection.rows(
-            "SELECT case_id, ref FROM referrals WHERE case_id = ANY(\(caseIds)::bigint[]) ORDER BY id", logger: logger)
-        {
-            let (caseId, ref) = try row.decode((Int64, String).self)
-            refs[caseId, default: []].append(ref)
-        }
-        var flags: [Int64: [FlagSummary]] = [:]
-        for row in try await connection.rows(
-            """
-            SELECT case_id, kind, state, raised_at, due_at, raised_by, about FROM flags WHERE case_id = ANY(\(caseIds)::bigint[]) ORDER BY id
-            """, logger: logger)
-        {
-            let (caseId, kind, state, raised, due, raisedBy, about) = try row.decode((Int64, String, String, Int64, Int64, String, String?).self)
-            guard let kind = FlagKind(rawValue: kind), let state = FlagState(rawValue: state) else { continue }
-            let standing = FlagLifecycle.standing(state: state, dueAt: Date(millis: due), asOf: asOf)
-            flags[caseId, default: []].append(
-                FlagSummary(
-                    kind: kind, state: standing.state, raisedAt: Date(millis: raised), dueAt: standing.dueAt, overdue: standing.overdue,
-                    raisedBy: Provenance(rawValue: raisedBy), about: about.map(Subject.init(rawValue:))))
-        }
-        var entries: [BacklogEntry] = []
-        for row in try await connection.rows(
-            """
-            SELECT id, status, grade_rank, access_rank, youngest_rank, received_at, provisional, claimed_by, imminent_rank, research_failed
-            FROM cases WHERE id = ANY(\(caseIds)::bigint[])
-            """, logger: logger)
-        {
-            let (id, status, gradeRank, access, youngest, receivedAt, provisional, claimedBy, imminent, failed) = try row.decode(
-                (Int64, String, Int, Int, Int, Int64, Bool, String?, Int, String).self)
-            let grade = Grade(rawValue: gradeRank) ?? .low
-            let received = Date(millis: receivedAt)
-            let due = targets.dueAt(grade: grade, receivedAt: received)
-            entries.append(
-                BacklogEntry(
-                    position: nil, caseId: CaseID(id), refs: refs[id] ?? [], grade: grade,
-                    effectiveGrade: targets.effectiveGrade(grade: grade, receivedAt: received, asOf: asOf), provisional: provisional,
-                    imminentDanger: imminent == BacklogKey.imminentRank(true), childAccess: TriState(backlogRank: access) ?? .unknown,
-                    youngestChildAge: youngest == BacklogKey.unknownAgeRank ? nil : youngest, receivedAt: received, dueAt: due,
-                    overdue: status == "open" && asOf > due, claimedBy: claimedBy, flags: flags[id] ?? [],
-                    researchFailed: failed.split(separator: ",").map(String.init)))
-        }
-        return entries
+        return try await connection.rows(
+            "SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM cases c WHERE c.id = ANY(\(caseIds)::bigint[])", logger: logger
+        ).map { try BacklogEntryRow.decode($0, targets: targets, asOf: asOf) }
     }
 
     /// Everything known about one case; an open case is numbered by counting the open cases ahead of it.
