@@ -53,7 +53,8 @@ extension PostgresStore {
         if due { try await sealAudit() }
     }
 
-    /// Seals every written entry after the chain's head, in id order, a thousand per transaction.
+    /// Seals every written entry after the chain's head, in id order, a thousand per transaction and one
+    /// statement.
     public func sealAudit() async throws {
         let key = auditKey
         while try await transaction({ connection -> Bool in
@@ -69,16 +70,26 @@ extension PostgresStore {
                 """
                 SELECT id, at, actor, action, case_id, detail, remote FROM audit_log WHERE position IS NULL ORDER BY id LIMIT 1000
                 """, logger: self.logger)
+            var links: (ids: [Int64], positions: [Int64], previous: [String], hashes: [String]) = ([], [], [], [])
             for row in unsealed {
                 let (id, at, actor, action, caseId, detail, remote) = try row.decode((Int64, Int64, String, String, Int64?, String, String).self)
                 let event = AuditEvent(
                     at: Date(millis: at), actor: actor, action: action, caseId: caseId.map(CaseID.init), detail: detail, remote: remote)
                 let hash = AuditChain.hash(previous: previous, event, key: key)
                 position += 1
-                try await connection.run(
-                    "UPDATE audit_log SET position = \(position), previous_hash = \(previous), hash = \(hash) WHERE id = \(id)",
-                    logger: self.logger)
+                links.ids.append(id)
+                links.positions.append(position)
+                links.previous.append(previous)
+                links.hashes.append(hash)
                 previous = hash
+            }
+            if !unsealed.isEmpty {
+                try await connection.run(
+                    """
+                    UPDATE audit_log a SET position = u.p, previous_hash = u.v, hash = u.h
+                    FROM unnest(\(links.ids)::bigint[], \(links.positions)::bigint[], \(links.previous)::text[], \(links.hashes)::text[]) AS u(i, p, v, h)
+                    WHERE a.id = u.i
+                    """, logger: self.logger)
             }
             return unsealed.count == 1000
         }) {}
