@@ -27,11 +27,11 @@ struct BenchClaimCommand: AsyncParsableCommand {
         let (cases, claimers, json) = (cases, claimers, json)
         try await target.withStore(connections: claimers + 2) { store in
             try await seed(store, packages: cases, prefix: "C")
-            let openCases = try await store.backlog(asOf: Date(), limit: nil).count
-            let result = try await ClaimDrain.run(claimers: claimers) {
+            let order = try await store.backlog(asOf: Date(), limit: nil).map(\.caseId)
+            let result = try await ClaimDrain.run(claimers: claimers, order: order) {
                 try await store.claimNext(by: AuditActor(name: "bench", remote: "bench"), now: Date())?.caseId
             }
-            try result.print(cases: openCases, json: json, via: "claimers")
+            try result.print(cases: order.count, json: json, via: "claimers")
         }
     }
 }

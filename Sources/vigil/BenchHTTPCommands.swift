@@ -34,43 +34,47 @@ struct BenchHTTPClaimCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @OptionGroup var target: BenchTarget
+
     mutating func run() async throws {
-        let scratch = try ScratchDatabase()
-        defer { scratch.remove() }
-        let planned = research ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
-        let store = try await scratch.seededStore(packages: cases, prefix: "H", sources: planned)
-        let openCases = try await store.backlog(asOf: Date(), limit: nil).count
-        let token = try await LoopbackAPI.token(store, role: .investigator)
-        let (clients, json) = (clients, json)
-        let logger = Logger.vigil("vigil.bench")
-        var stub: IntelStubServer?
-        var researchServices: [any Service] = []
-        if research {
-            let port = try FreePort.find()
-            let engine = CurlEngine(logger: logger)
-            let simulatedSources = IntelStubServer(options: .init(port: port, latencyMs: 50), logger: logger)
-            stub = simulatedSources
-            researchServices = [
-                simulatedSources, engine,
-                ResearchWorker(
-                    store: store, engine: engine, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)"),
-                    configuration: .init(concurrency: 64, owner: "bench"), logger: logger),
-            ]
-        }
-        try await LoopbackAPI.run(store: store, sources: [], alongside: researchServices) { [stub] base, engine in
-            let request = CurlRequest(
-                url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
-                timeoutMs: 30000)
-            let result = try await ClaimDrain.run(claimers: clients) {
-                let response = try await engine.perform(request)
-                guard response.status == 200,
-                    let body = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-                else { throw ValidationError("HTTP \(response.status)") }
-                return ((body["case"] as? [String: Any])?["caseId"] as? String).flatMap(CaseID.init(text:))
+        let (cases, clients, json, research) = (cases, clients, json, research)
+        try await target.withStore(connections: clients + 4) { store in
+            let planned = research ? IntelSourceSpec.defaults(baseURL: IntelOptions.defaultBaseURL) : []
+            try await seed(store, packages: cases, prefix: "H", sources: planned)
+            // Research re-grades cases while they are claimed, so the order is checked only without it.
+            let order = research ? nil : try await store.backlog(asOf: Date(), limit: nil).map(\.caseId)
+            let openCases = try await store.backlog(asOf: Date(), limit: nil).count
+            let token = try await LoopbackAPI.token(store, role: .investigator)
+            let logger = Logger.vigil("vigil.bench")
+            var stub: IntelStubServer?
+            var researchServices: [any Service] = []
+            if research {
+                let port = try FreePort.find()
+                let engine = CurlEngine(logger: logger)
+                let simulatedSources = IntelStubServer(options: .init(port: port, latencyMs: 50), logger: logger)
+                stub = simulatedSources
+                researchServices = [
+                    simulatedSources, engine,
+                    ResearchWorker(
+                        store: store, engine: engine, sources: IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(port)"),
+                        configuration: .init(concurrency: 64, owner: "bench"), logger: logger),
+                ]
             }
-            var shown = result
-            shown.checksAnswered = stub.map { $0.log.entries.filter { $0.status != nil }.count }
-            try shown.print(cases: openCases, json: json, via: "HTTP clients")
+            try await LoopbackAPI.run(store: store, sources: [], alongside: researchServices) { [stub] base, engine in
+                let request = CurlRequest(
+                    url: "\(base)/api/v1/cases/next", method: "POST", headers: ["Authorization: Bearer \(token)"],
+                    timeoutMs: 30000)
+                let result = try await ClaimDrain.run(claimers: clients, order: order) {
+                    let response = try await engine.perform(request)
+                    guard response.status == 200,
+                        let body = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                    else { throw ValidationError("HTTP \(response.status)") }
+                    return ((body["case"] as? [String: Any])?["caseId"] as? String).flatMap(CaseID.init(text:))
+                }
+                var shown = result
+                shown.checksAnswered = stub.map { $0.log.entries.filter { $0.status != nil }.count }
+                try shown.print(cases: openCases, json: json, via: "HTTP clients")
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ enum ClaimDrain {
         var claimsPerSecond: Double
         var p50Ms: Double
         var p99Ms: Double
+        /// Pairs claimed against the backlog order (`OrderInversions`), when the order was fixed; must be 0.
+        var orderInversions: Int?
         /// Source requests answered by research running beside the claims, when it ran.
         var checksAnswered: Int?
 
@@ -29,37 +31,43 @@ enum ClaimDrain {
                     String(
                         format: "%d claims of %d cases by %d %@ in %.2f s: %.0f claims/s, p50 %.2f ms, p99 %.2f ms, %d double claims",
                         claims, expected, claimers, via, seconds, claimsPerSecond, p50Ms, p99Ms, doubleClaims)
+                        + (orderInversions.map { ", \($0) order inversions" } ?? "")
                         + (checksAnswered.map { "; research answered \($0) checks meanwhile" } ?? ""))
             }
-            if doubleClaims > 0 || claims != expected { throw ExitCode.failure }
+            if doubleClaims > 0 || (orderInversions ?? 0) > 0 || claims != expected { throw ExitCode.failure }
         }
     }
 
-    /// Runs `claimers` loops of `claim` until each gets nil.
-    static func run(claimers: Int, claim: @escaping @Sendable () async throws -> CaseID?) async throws -> Result {
+    /// Runs `claimers` loops of `claim` until each gets nil; `order`, when given, is the backlog as the
+    /// drain begins, against which inversions are counted.
+    static func run(claimers: Int, order: [CaseID]?, claim: @escaping @Sendable () async throws -> CaseID?) async throws -> Result {
         let clock = ContinuousClock()
         let started = clock.now
-        let perClaimer = try await withThrowingTaskGroup(of: ([CaseID], [Double]).self) { group in
+        let perClaimer = try await withThrowingTaskGroup(of: [(id: CaseID, began: Double, ended: Double)].self) { group in
             for _ in 0..<claimers {
                 group.addTask {
-                    var ids: [CaseID] = []
-                    var latencies: [Double] = []
+                    var claims: [(id: CaseID, began: Double, ended: Double)] = []
                     while true {
-                        let before = clock.now
+                        let before = (clock.now - started).seconds
                         guard let id = try await claim() else { break }
-                        latencies.append((clock.now - before).seconds * 1000)
-                        ids.append(id)
+                        claims.append((id, before, (clock.now - started).seconds))
                     }
-                    return (ids, latencies)
+                    return claims
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let elapsed = (clock.now - started).seconds
-        let ids = perClaimer.flatMap(\.0)
-        let latencies = perClaimer.flatMap(\.1).sorted()
+        let claims = perClaimer.flatMap { $0 }
+        let ids = claims.map(\.id)
+        let latencies = claims.map { ($0.ended - $0.began) * 1000 }.sorted()
+        let inversions = order.map { order in
+            let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            return OrderInversions.count(claims.map { .init(began: $0.began, ended: $0.ended, rank: rank[$0.id] ?? order.count) })
+        }
         return Result(
             cases: ids.count, claimers: claimers, claims: ids.count, doubleClaims: ids.count - Set(ids).count,
-            seconds: elapsed, claimsPerSecond: Double(ids.count) / elapsed, p50Ms: percentile(latencies, 0.50), p99Ms: percentile(latencies, 0.99))
+            seconds: elapsed, claimsPerSecond: Double(ids.count) / elapsed, p50Ms: percentile(latencies, 0.50), p99Ms: percentile(latencies, 0.99),
+            orderInversions: inversions)
     }
 }

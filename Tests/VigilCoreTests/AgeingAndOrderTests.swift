@@ -79,4 +79,17 @@ struct AgeingAndOrderTests {
         let fresh = key(.medium, .unknown, nil, now, 1)
         #expect(aged < fresh)
     }
+
+    @Test("order inversions: overlapping claims may finish in any order; a later claim taking a lower-ranked case counts once per case it passed")
+    func orderInversions() {
+        typealias Claim = OrderInversions.Claim
+        let inOrder = (0..<5).map { Claim(began: Double($0), ended: Double($0) + 0.5, rank: $0) }
+        #expect(OrderInversions.count(inOrder) == 0)
+        let overlapping = [Claim(began: 0, ended: 2, rank: 0), Claim(began: 1, ended: 1.5, rank: 1)]
+        #expect(OrderInversions.count(overlapping) == 0, "the second claim began before the first ended")
+        let swapped = [Claim(began: 0, ended: 1, rank: 1), Claim(began: 2, ended: 3, rank: 0)]
+        #expect(OrderInversions.count(swapped) == 1)
+        let skipped = [Claim(began: 0, ended: 1, rank: 3), Claim(began: 2, ended: 3, rank: 0), Claim(began: 4, ended: 5, rank: 1)]
+        #expect(OrderInversions.count(skipped) == 2, "rank 3 was taken while ranks 0 and 1 waited")
+    }
 }
