@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests and demos, from Debian's postgresql package:
-#   pg-cluster.sh start [--durable]
+#   pg-cluster.sh start [--durable] [--listen ADDRESS]
 #                             initdb in a new temporary folder, start it on a free loopback port, and print
 #                             "URL FOLDER" (URL: postgres://vigil@127.0.0.1:PORT/postgres, trust login);
-#                             --durable keeps PostgreSQL's default fsync and synchronous commit (benchmarks)
+#                             --durable keeps PostgreSQL's default fsync and synchronous commit (benchmarks);
+#                             --listen also listens on ADDRESS and trusts logins from its /24 (test hosts in
+#                             network namespaces, Scripts/cluster-demo.sh)
 #   pg-cluster.sh stop FOLDER stop that cluster at once and remove its folder
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the package's `postgres` user.
 set -euo pipefail
@@ -25,9 +27,22 @@ case "${1:-}" in
       || { cat "$folder/initdb.log" >&2; exit 1; }
     # Without --durable, fsync off: the cluster is thrown away, and tests kill Vigil's processes, never the server.
     durability="-c fsync=off -c synchronous_commit=off"
-    [ "${2:-}" = "--durable" ] && durability=""
+    listen=127.0.0.1
+    shift
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --durable) durability="" ;;
+        --listen)
+          listen="127.0.0.1,$2"
+          echo "host all all ${2%.*}.0/24 trust" >>"$folder/data/pg_hba.conf"
+          shift
+          ;;
+        *) echo "pg-cluster: unknown option $1" >&2; exit 2 ;;
+      esac
+      shift
+    done
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 60 \
-      -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=300 $durability" \
+      -o "-p $port -k $folder -c listen_addresses=$listen -c max_connections=300 $durability" \
       start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
     echo "postgres://vigil@127.0.0.1:$port/postgres $folder"
     ;;

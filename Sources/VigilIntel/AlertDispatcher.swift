@@ -142,7 +142,7 @@ public struct AlertDispatcher: Service {
                 logger.warning("alert \(lease.alert.alertId) attempt \(lease.attempt) was overtaken; its outcome is discarded")
             }
         } catch {
-            logger.error("cannot record alert \(lease.alert.alertId) attempt \(lease.attempt): \(error)")
+            logger.error("cannot record alert \(lease.alert.alertId) attempt \(lease.attempt): \(String(reflecting: error))")
         }
     }
 }

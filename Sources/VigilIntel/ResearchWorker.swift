@@ -183,7 +183,7 @@ public struct ResearchWorker: Service {
                 logger.warning("stale lease: answer of check \(answer.lease.checkId) attempt \(answer.lease.attempt) discarded")
             }
         } catch {
-            logger.error("cannot record \(answers.count) answer(s) (checks \(answers.map(\.lease.checkId))): \(error)")
+            logger.error("cannot record \(answers.count) answer(s) (checks \(answers.map(\.lease.checkId))): \(String(reflecting: error))")
         }
     }
 

@@ -10,6 +10,8 @@ import Synchronization
 public final class IntelStubServer: Service, Sendable {
     /// How the stub behaves.
     public struct Options: Sendable {
+        /// Address to listen on.
+        public var host: String
         /// Port to listen on (0: any free port; see `port()`).
         public var port: Int
         /// Canned answers.
@@ -23,9 +25,10 @@ public final class IntelStubServer: Service, Sendable {
 
         /// Creates options.
         public init(
-            port: Int = 0, fixtures: StubFixtures = StubFixtures(), fixturesOnly: Bool = false, latencyMs: Int = 0,
+            host: String = "127.0.0.1", port: Int = 0, fixtures: StubFixtures = StubFixtures(), fixturesOnly: Bool = false, latencyMs: Int = 0,
             failRate: Double = 0
         ) {
+            self.host = host
             self.port = port
             self.fixtures = fixtures
             self.fixturesOnly = fixturesOnly
@@ -77,7 +80,7 @@ public final class IntelStubServer: Service, Sendable {
         }
         let application = Application(
             router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: options.port), serverName: "vigil-intel-stub"),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "vigil-intel-stub"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let waiters = self.boundPort.withLock { state in

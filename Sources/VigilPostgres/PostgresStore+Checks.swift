@@ -63,10 +63,17 @@ extension PostgresStore {
         try await recordAnswers([CheckAnswer(lease: lease, outcome: .failed(error: error, retryAt: retryAt))], sources: [], now: now)[0]
     }
 
+    /// Records a batch of answers in one transaction, in the order of their cases: each case's row is
+    /// locked before its check's, as every other writer does, so two processes recording answers about the
+    /// same cases wait for each other rather than deadlock.
     public func recordAnswers(_ answers: [CheckAnswer], sources: [IntelSourceSpec], now: Date) async throws -> [Bool] {
         try await transaction { connection in
-            var recorded: [Bool] = []
-            for answer in answers { recorded.append(try await self.record(connection, answer, sources: sources, now: now)) }
+            var recorded = [Bool](repeating: false, count: answers.count)
+            for index in answers.indices.sorted(by: { (answers[$0].lease.caseId, answers[$0].lease.checkId) < (answers[$1].lease.caseId, answers[$1].lease.checkId) }) {
+                let caseId = answers[index].lease.caseId.rawValue
+                try await connection.run("SELECT id FROM cases WHERE id = \(caseId) FOR UPDATE", logger: self.logger)
+                recorded[index] = try await self.record(connection, answers[index], sources: sources, now: now)
+            }
             return recorded
         }
     }

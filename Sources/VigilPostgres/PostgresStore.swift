@@ -45,7 +45,13 @@ public final class PostgresStore: Store {
         _ location: PostgresLocation, targets: ActionTargets = .standard, auditKey: AuditKey, maxChecksPerCase: Int = 500,
         connections: Int = 8, logger: Logger = Logger(label: "vigil.postgres")
     ) async throws -> PostgresStore {
-        let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 1, logger: logger)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 1, logger: logger)
+        } catch let error as PSQLError {
+            // PSQLError's own description hides its cause; the reflected one names it (refused, timed out, …).
+            throw StoreError(.unavailable, String(reflecting: error))
+        }
         do {
             try await PostgresSchema.migrate(connection, logger: logger)
         } catch {
@@ -84,15 +90,31 @@ public final class PostgresStore: Store {
     }
 
     /// Runs `work` in one transaction on a pooled connection; an error rolls it back, and the error `work`
-    /// threw (a `StoreError`, say) is what the caller sees.
+    /// threw (a `StoreError`, say) is what the caller sees. A transaction PostgreSQL ended to break a
+    /// deadlock (or a serialization failure) is run again from the start, up to three times in all: its
+    /// writes were rolled back, and `work` decides everything afresh from what it reads.
     func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in
-                try await connection.withTransaction(logger: logger) { try await work($0) }
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.withTransaction(logger: logger) { try await work($0) }
+                }
+            } catch let error as PostgresTransactionError {
+                let cause = error.closureError ?? error.commitError ?? error
+                if attempt < 3, Self.isRetryable(cause) {
+                    attempt += 1
+                    continue
+                }
+                throw error.closureError ?? error
             }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
         }
+    }
+
+    /// Whether PostgreSQL ended a transaction to break a deadlock or a serialization conflict.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
     }
 
     /// Runs `work` in one read-only transaction that sees a single snapshot, so the figures it reads agree.

@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidState = Code("invalidState")
         /// The request's own values are unacceptable (e.g. a review time in the past).
         public static let invalidInput = Code("invalidInput")
+        /// The database cannot be reached, or refused the connection.
+        public static let unavailable = Code("unavailable")
     }
 
     /// The failure's code.

@@ -5,14 +5,17 @@ import Logging
 import ServiceLifecycle
 import VigilIntelStub
 
-/// `vigil intel-stub --port P [--fixtures FILE] [--fixtures-only] [--latency-ms L] [--fail-rate R]`.
+/// `vigil intel-stub [--host H] --port P [--fixtures FILE] [--fixtures-only] [--latency-ms L] [--fail-rate R]`.
 struct IntelStubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intel-stub",
         abstract: "Serve simulated intelligence sources over HTTP (POST /<source>) for demos, tests and benchmarks."
     )
 
-    @Option(help: "Port to listen on (127.0.0.1; 0: any free port).", transform: NumberOption.port)
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).", transform: NumberOption.port)
     var port = 8089
 
     @Option(help: "Fixtures file (FORMATS.md §5).")
@@ -31,7 +34,7 @@ struct IntelStubCommand: AsyncParsableCommand {
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         let stub = IntelStubServer(
             options: .init(
-                port: port, fixtures: try loadFixtures(fixtures), fixturesOnly: fixturesOnly,
+                host: host, port: port, fixtures: try loadFixtures(fixtures), fixturesOnly: fixturesOnly,
                 latencyMs: latencyMs, failRate: failRate), logger: Logger.vigil("vigil.intel-stub"))
         let group = ServiceGroup(
             services: [stub], gracefulShutdownSignals: [.sigterm, .sigint],
