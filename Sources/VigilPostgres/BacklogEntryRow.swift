@@ -24,7 +24,10 @@ enum BacklogEntryRow {
 
     /// The entry (unnumbered) a row of `columns` describes, as of `asOf`.
     static func decode(_ row: PostgresRow, targets: ActionTargets, asOf: Date) throws -> BacklogEntry {
-        let (id, status, gradeRank, access, youngest, receivedAt, provisional, claimedBy, imminent, failed, refs, kinds, states, raised, due, raisedBy, about) =
+        let (
+            id, status, gradeRank, access, youngest, receivedAt, provisional, claimedBy, imminent, failed, refs, kinds, states, raised, due, raisedBy,
+            about
+        ) =
             try row.decode(
                 (Int64, String, Int, Int, Int, Int64, Bool, String?, Int, String, [String], [String], [String], [Int64], [Int64], [String], [String])
                     .self)

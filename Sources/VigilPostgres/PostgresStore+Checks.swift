@@ -69,7 +69,9 @@ extension PostgresStore {
     public func recordAnswers(_ answers: [CheckAnswer], sources: [IntelSourceSpec], now: Date) async throws -> [Bool] {
         try await transaction { connection in
             var recorded = [Bool](repeating: false, count: answers.count)
-            for index in answers.indices.sorted(by: { (answers[$0].lease.caseId, answers[$0].lease.checkId) < (answers[$1].lease.caseId, answers[$1].lease.checkId) }) {
+            for index in answers.indices.sorted(by: {
+                (answers[$0].lease.caseId, answers[$0].lease.checkId) < (answers[$1].lease.caseId, answers[$1].lease.checkId)
+            }) {
                 let caseId = answers[index].lease.caseId.rawValue
                 try await connection.run("SELECT id FROM cases WHERE id = \(caseId) FOR UPDATE", logger: self.logger)
                 recorded[index] = try await self.record(connection, answers[index], sources: sources, now: now)

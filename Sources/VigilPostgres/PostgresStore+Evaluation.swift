@@ -135,7 +135,8 @@ extension PostgresStore {
             for placed in row.evaluation.flagsToPlace {
                 let (caseId, about) = (row.caseId, placed.about?.rawValue)
                 try await connection.run(
-                    "UPDATE flags SET about = \(about) WHERE case_id = \(caseId) AND kind = \(placed.kind.rawValue) AND about IS NULL", logger: logger)
+                    "UPDATE flags SET about = \(about) WHERE case_id = \(caseId) AND kind = \(placed.kind.rawValue) AND about IS NULL", logger: logger
+                )
                 try await connection.run(
                     """
                     UPDATE notifications SET flag_about = \(about)

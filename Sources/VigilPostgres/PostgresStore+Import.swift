@@ -107,7 +107,9 @@ extension PostgresStore {
     /// link keys, facts, addresses, previous cases, children and checks, a statement per table however
     /// many cases; returns their ids in order. The ids are drawn from the cases' sequence first, so every
     /// row of a case can name it in the same statement as the others.
-    func writeOpenings(_ connection: PostgresConnection, _ openings: [(planned: PlannedReferral, opening: CaseOpening)], now: Date) async throws
+    func writeOpenings(
+        _ connection: PostgresConnection, _ openings: [(planned: PlannedReferral, opening: CaseOpening)], now: Date
+    ) async throws
         -> [Int64]
     {
         guard !openings.isEmpty else { return [] }
@@ -149,7 +151,8 @@ extension PostgresStore {
     }
 
     /// Inserts referral rows, each with its case, payloads kept verbatim, in one statement.
-    private func insertReferrals(_ connection: PostgresConnection, _ rows: [(caseId: Int64, submission: ReferralSubmission)], now: Date) async throws {
+    private func insertReferrals(_ connection: PostgresConnection, _ rows: [(caseId: Int64, submission: ReferralSubmission)], now: Date) async throws
+    {
         let submissions = rows.map(\.submission)
         try await connection.run(
             """

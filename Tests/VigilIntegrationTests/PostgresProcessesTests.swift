@@ -31,8 +31,9 @@ struct PostgresProcessesTests {
                 // Attempts, timeouts and slow retries generous enough that a machine busy with the rest of the
                 // suite fails no check for good; a dead process's leases still expire within seconds.
                 try quickSourceConfiguration(
-                    base: "http://127.0.0.1:\(await stub.port())", maxAttempts: 8, timeoutMs: 6000, slowRetries: 20, slowRetryMs: 1000)
-                    .write(to: URL(fileURLWithPath: config))
+                    base: "http://127.0.0.1:\(await stub.port())", maxAttempts: 8, timeoutMs: 6000, slowRetries: 20, slowRetryMs: 1000
+                )
+                .write(to: URL(fileURLWithPath: config))
                 let keyFile = folder.path("audit.key")
                 let key = try AuditKey.load(path: keyFile)
                 let db = "postgres://\(location.username)@\(location.host):\(location.port)/\(location.database)"

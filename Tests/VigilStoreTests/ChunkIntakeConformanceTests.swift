@@ -23,7 +23,8 @@ struct ChunkIntakeConformanceTests {
             let ip = IPObservation(ipAddress: "198.51.100.9", at: t0, port: 443)
             let chunk = [
                 submission(
-                    "C", received: t0 + 10, facts: [.distribution, .childAccessHousehold], children: [Child(age: 7, relation: .household, provenance: .referral)],
+                    "C", received: t0 + 10, facts: [.distribution, .childAccessHousehold],
+                    children: [Child(age: 7, relation: .household, provenance: .referral)],
                     links: [phone("003")], research: ResearchInputs(ips: [ip])),
                 submission("A", links: [phone("001")]),
                 submission("D", received: t0 + 20, links: [phone("002")]),
