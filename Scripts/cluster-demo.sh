@@ -119,7 +119,7 @@ log "killed server s1 and worker w1 with $inflight checks in flight"
 for _ in $(seq 1 900); do [ "$(sql "SELECT count(*) FROM checks WHERE state IN ('pending', 'running')")" = 0 ] && break; sleep 0.2; done
 stopped=0
 for name in s2 w2; do
-  kill -TERM "${pid[$name]}"
+  kill -TERM "${pid[$name]}" 2>/dev/null || true
   for _ in $(seq 1 150); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.2; done
   if kill -0 "${pid[$name]}" 2>/dev/null; then log "$name did not stop on SIGTERM"; else wait "${pid[$name]}" && stopped=$((stopped + 1)); fi
 done

@@ -84,7 +84,9 @@ public struct ResearchWorker: Service {
     /// running, nothing due within `ResearchState.settledHorizon`).
     /// Answers are recorded in batches by one write at a time: those that arrive while a batch is being
     /// written go in the next, so research never has more than one transaction queued at the store's
-    /// writer ahead of an investigator's claim.
+    /// writer ahead of an investigator's claim. A worker holds at most `concurrency` leases, counting the
+    /// answers still waiting to be recorded: when recording falls behind, leasing waits, so an answer never
+    /// waits so long that its lease expires and another worker runs the check again.
     public func run() async throws {
         if let signal = configuration.startSignal {
             await cancelWhenGracefulShutdown { await signal.wait() }
@@ -93,12 +95,12 @@ public struct ResearchWorker: Service {
         try await withThrowingTaskGroup(of: Event.self) { group in
             var inFlight = 0
             var unrecorded: [CheckAnswer] = []
-            var recording = false
+            var recording = 0
             var tickPending = false
             while !Task.isCancelled {
                 let stopping = Task.isShuttingDownGracefully
-                if !recording, !unrecorded.isEmpty {
-                    recording = true
+                if recording == 0, !unrecorded.isEmpty {
+                    recording = unrecorded.count
                     let batch = unrecorded
                     unrecorded = []
                     group.addTask {
@@ -106,9 +108,10 @@ public struct ResearchWorker: Service {
                         return .recorded
                     }
                 }
-                if !stopping, inFlight == 0 || configuration.concurrency - inFlight >= leaseBatch {
+                let held = inFlight + unrecorded.count + recording
+                if !stopping, held == 0 || configuration.concurrency - held >= leaseBatch {
                     let leases = try await store.leaseChecks(
-                        owner: configuration.owner, limit: configuration.concurrency - inFlight,
+                        owner: configuration.owner, limit: configuration.concurrency - held,
                         now: now(), leaseDuration: leaseDuration)
                     for lease in leases {
                         inFlight += 1
@@ -116,7 +119,7 @@ public struct ResearchWorker: Service {
                     }
                     if !leases.isEmpty { continue }
                 }
-                if inFlight == 0, !recording {
+                if inFlight == 0, recording == 0 {
                     if stopping { break }
                     if configuration.untilIdle, try await store.researchState().isSettled(at: now()) { break }
                 }
@@ -137,7 +140,7 @@ public struct ResearchWorker: Service {
                 case .attemptFinished(let answer)?:
                     inFlight -= 1
                     unrecorded.append(answer)
-                case .recorded?: recording = false
+                case .recorded?: recording = 0
                 case .tick?: tickPending = false
                 case nil: break
                 }

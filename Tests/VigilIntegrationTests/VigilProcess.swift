@@ -60,9 +60,17 @@ struct VigilProcess {
     static func finish(_ started: (Process, Pipe, Pipe)) async -> Outcome {
         let (process, out, err) = started
         return await withCheckedContinuation { continuation in
+            // Both pipes are drained at once: a process blocked writing a full standard error would never
+            // close its standard output.
+            let stderrRead = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var stderr = Data()
+            Thread {
+                stderr = err.fileHandleForReading.readDataToEndOfFile()
+                stderrRead.signal()
+            }.start()
             Thread {
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                stderrRead.wait()
                 process.waitUntilExit()
                 continuation.resume(
                     returning: Outcome(
