@@ -23,7 +23,8 @@ struct HardeningCommandTests {
         let leads = VigilProcess.samples.appendingPathComponent("p2p-leads.jsonl").path
         #expect(try await VigilProcess.run(["import", "--db", db, leads, "--format", "p2p"]).status == 0)
         let config = folder.path("sources.json")
-        try quickSourceConfiguration(base: base, maxAttempts: 2, timeoutMs: 2000, backoffMaxMs: 100).write(to: URL(fileURLWithPath: config))
+        // A timeout long enough that a machine busy with the rest of the suite still gets the source's answer.
+        try quickSourceConfiguration(base: base, maxAttempts: 2, timeoutMs: 10_000, backoffMaxMs: 100).write(to: URL(fileURLWithPath: config))
         return (db, config)
     }
 
