@@ -28,22 +28,27 @@ extension PostgresStore: ResearchWakeups {
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let cancelled = researchWaiters.withLock { state in
-                    guard !Task.isCancelled else { return true }
+                let now = researchWaiters.withLock { state in
+                    guard !Task.isCancelled, !state.unheard else {
+                        state.unheard = false
+                        return true
+                    }
                     state.waiting[id] = continuation
                     return false
                 }
-                if cancelled { continuation.resume() }
+                if now { continuation.resume() }
             }
         } onCancel: {
             researchWaiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
         }
     }
 
-    /// Wakes every waiting worker.
+    /// Wakes every waiting worker; with none waiting (a worker between two waits, leasing), the next wait
+    /// returns at once, so a wake-up is never lost in the gap.
     func wakeResearch() {
         let waiting = researchWaiters.withLock { state in
             defer { state.waiting = [:] }
+            state.unheard = state.waiting.isEmpty
             return Array(state.waiting.values)
         }
         for continuation in waiting { continuation.resume() }
@@ -76,10 +81,11 @@ extension PostgresStore: ResearchWakeups {
     }
 }
 
-/// Workers waiting for a research wake-up, by waiter.
+/// Workers waiting for a research wake-up, by waiter, and whether a wake-up came while none waited.
 struct ResearchWaiters {
     var next = 0
     var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+    var unheard = false
 }
 
 /// Listens for research wake-ups for the life of the store's pool, and stops when told of a shutdown.

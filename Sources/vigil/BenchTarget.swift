@@ -19,10 +19,17 @@ struct BenchTarget: ParsableArguments {
     /// Runs `body` with the store, its pool (PostgreSQL) holding up to `connections` connections and running
     /// for the duration.
     func withStore<T: Sendable>(connections: Int = 8, _ body: (any Store) async throws -> T) async throws -> T {
+        try await withStores(1, connections: connections) { try await body($0[0]) }
+    }
+
+    /// Runs `body` with `count` stores on one database, as `count` processes would have them: on SQLite
+    /// each with connections of its own to the scratch file, on PostgreSQL each with a pool of its own,
+    /// running for the duration.
+    func withStores<T: Sendable>(_ count: Int, connections: Int = 8, _ body: ([any Store]) async throws -> T) async throws -> T {
         guard let db else {
             let scratch = try ScratchDatabase()
             defer { scratch.remove() }
-            return try await body(try SQLiteStore(path: scratch.path))
+            return try await body(try (0..<count).map { _ in try SQLiteStore(path: scratch.path) })
         }
         let location: PostgresLocation
         do {
@@ -30,11 +37,13 @@ struct BenchTarget: ParsableArguments {
         } catch {
             throw ValidationError("--db: \(error)")
         }
-        let store = try await PostgresStore.open(location, auditKey: AuditKey.generate(), connections: connections)
+        let key = AuditKey.generate()
+        var stores: [PostgresStore] = []
+        for _ in 0..<count { stores.append(try await PostgresStore.open(location, auditKey: key, connections: connections)) }
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await store.run() }
+            for store in stores { group.addTask { try await store.run() } }
             defer { group.cancelAll() }
-            return try await body(store)
+            return try await body(stores)
         }
     }
 }

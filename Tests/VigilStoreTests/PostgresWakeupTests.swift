@@ -39,4 +39,33 @@ struct PostgresWakeupTests {
             }
         }
     }
+
+    @Test("a wake-up that comes while no worker waits is kept: the next wait returns at once")
+    func wakeWhileNobodyWaits() async throws {
+        try await PostgresTestDatabase.with { location in
+            let key = AuditKey.generate()
+            let importer = try await PostgresStore.open(location, auditKey: key)
+            let worker = try await PostgresStore.open(location, auditKey: key)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await importer.run() }
+                group.addTask { try await worker.run() }
+                defer { group.cancelAll() }
+                let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
+                let ip = IPObservation(ipAddress: "198.51.100.78", at: t0 - 3600, port: 51413)
+                // The listener connects in the background, so a first import may be missed; one of ten must be kept.
+                var kept = false
+                for attempt in 0..<10 where !kept {
+                    _ = try await importer.importReferrals(
+                        [submission("KEPT-\(attempt)", source: .p2p, facts: [.distribution], research: ResearchInputs(ips: [ip]))],
+                        sources: sources, now: t0)
+                    try await Task.sleep(for: .milliseconds(300))
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    await worker.researchMayBeDue(within: .seconds(3))
+                    kept = clock.now - started < .milliseconds(2500)
+                }
+                #expect(kept, "the wake-up sent while nobody waited ended the next wait at once")
+            }
+        }
+    }
 }
