@@ -6,7 +6,8 @@ public import VigilStore
 /// Research wake-ups across processes: a transaction that plans checks sends `NOTIFY vigil_research` (at
 /// most once per process every 100 ms, never from a per-row trigger), delivered when it commits; every
 /// running store listens on one pooled connection and wakes the workers waiting in `researchMayBeDue`.
-/// Workers still poll, so a wake-up lost while the listener reconnects only delays research to the poll.
+/// A wake-up that comes while no worker waits is kept for the next wait. Workers still poll, so a wake-up
+/// lost while the listener reconnects only delays research to the poll.
 extension PostgresStore: ResearchWakeups {
     /// The channel.
     static let researchChannel = "vigil_research"
@@ -29,7 +30,8 @@ extension PostgresStore: ResearchWakeups {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = researchWaiters.withLock { state in
-                    guard !Task.isCancelled, !state.unheard else {
+                    if Task.isCancelled { return true }
+                    if state.unheard {
                         state.unheard = false
                         return true
                     }
