@@ -8,33 +8,29 @@ public import VigilCore
 public import VigilStore
 
 extension PostgresStore {
-    /// Claims the first unclaimed case of the backlog order in one statement, with no explicit
-    /// transaction: the `MATERIALIZED` CTE walks the `cases_backlog` partial index (whose predicate and key
-    /// are exactly the order, with no `OR`) and locks the first row no other claimer holds (`SKIP LOCKED`),
-    /// and the same statement marks it held, writes the claim's history row and its audit entry. Promotions
-    /// already due are written first (`promoteAgedCases`), so a claim never ranks a case below the grade it
-    /// has aged into, however long since the promoter last ran. The statement returns the claimed case's
-    /// whole entry, so a claim costs two round trips: the promotion sweep and the claim.
+    /// Claims the first unclaimed case of the backlog order with `ClaimStatement`, one statement and no
+    /// explicit transaction. The statement refuses to claim while a promotion is already due (in its own
+    /// snapshot), so a claim never ranks a case below the grade it has aged into, however long since the
+    /// last sweep; when it refuses, or finds nothing, the due promotions are written (`promoteAgedCases`)
+    /// and the claim runs once more without the refusal. A claim is therefore one round trip whenever no
+    /// promotion is due.
     public func claimNext(by officer: AuditActor, now: Date) async throws -> BacklogEntry? {
-        try await promoteAgedCases(now: now)
-        let claimed = try await rows(
-            """
-            WITH next AS MATERIALIZED (
-                SELECT id FROM cases WHERE status = 'open' AND claimed_by IS NULL
-                ORDER BY imminent_rank, effective_rank DESC, access_rank, youngest_rank, received_at, id
-                LIMIT 1 FOR UPDATE SKIP LOCKED),
-            held AS (
-                UPDATE cases c SET claimed_by = \(officer.name), claimed_at = \(now.millis), updated_at = \(now.millis)
-                FROM next WHERE c.id = next.id RETURNING c.*),
-            history AS (INSERT INTO claims (case_id, officer, claimed_at) SELECT id, \(officer.name), \(now.millis) FROM held),
-            audited AS (
-                INSERT INTO audit_log (at, actor, action, case_id, detail, remote)
-                SELECT \(now.millis), \(officer.name), \(AuditAction.caseClaim.rawValue), id, '', \(officer.remote) FROM held)
-            SELECT \(unescaped: BacklogEntryRow.columns("held")) FROM held
-            """)
-        guard let row = claimed.first else { return nil }
+        var row = try await claimFirst(by: officer, now: now, promotionProbe: now.millis)
+        if row == nil {
+            try await promoteAgedCases(now: now)
+            row = try await claimFirst(by: officer, now: now, promotionProbe: .min)
+        }
+        guard let row else { return nil }
         try await sealIfDue()
         return try BacklogEntryRow.decode(row, targets: targets, asOf: now)
+    }
+
+    /// Runs `ClaimStatement` and returns the claimed case's row, if it claimed one.
+    private func claimFirst(by officer: AuditActor, now: Date, promotionProbe: Int64) async throws -> PostgresRow? {
+        let statement = ClaimStatement(promotionProbe: promotionProbe, officer: officer.name, at: now.millis, remote: officer.remote)
+        var claimed: PostgresRow?
+        for try await row in try await client.execute(statement, logger: logger) { claimed = row }
+        return claimed
     }
 
     /// Gives every case whose promotion instant has passed the rank VigilCore planned for it, a thousand at a

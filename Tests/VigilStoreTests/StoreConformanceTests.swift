@@ -139,6 +139,24 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "a promotion that falls due between claims is honoured by the next claim, however many claims came before",
+        arguments: StoreKind.allCases)
+    func promotionBetweenClaims(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let before = t0 + 29 * day
+            _ = try await store.importReferrals([submission("old-low", received: t0)], sources: [], now: t0 + 60)
+            let mediums = (0..<10).map { submission("medium-\($0)", received: before - 600 + Double($0), facts: [.distribution]) }
+            _ = try await store.importReferrals(mediums, sources: [], now: before)
+            for index in 0..<8 {
+                #expect(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: before)?.refs == ["medium-\(index)"])
+            }
+            let after = t0 + 40 * day
+            #expect(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: after)?.refs == ["old-low"])
+            #expect(try await store.claimNext(by: AuditActor(name: "ann", remote: "test"), now: after)?.refs == ["medium-8"])
+        }
+    }
+
     @Test("release returns a case to the backlog; releasing an unclaimed case is refused", arguments: StoreKind.allCases)
     func release(kind: StoreKind) async throws {
         try await kind.withStore { store in
