@@ -9,16 +9,27 @@ import VigilStore
 
 /// How one statement reads whole backlog entries: a case's columns with its refs and its flags gathered in
 /// arrays, for any row source shaped like `cases` (the table, or the rows a claim's `UPDATE` returned).
+/// A statement selects `columns(alias)` from `source(table, alias)`: the flags are gathered by one lateral
+/// scan of the case's flags, not one per array.
 enum BacklogEntryRow {
     /// The select list for the row source `alias`.
     static func columns(_ alias: String) -> String {
-        let flags = { (column: String) in "ARRAY(SELECT \(column) FROM flags f WHERE f.case_id = \(alias).id ORDER BY f.id)" }
+        """
+        \(alias).id, \(alias).status, \(alias).grade_rank, \(alias).access_rank, \(alias).youngest_rank, \(alias).received_at,
+        \(alias).provisional, \(alias).claimed_by, \(alias).imminent_rank, \(alias).research_failed,
+        ARRAY(SELECT r.ref FROM referrals r WHERE r.case_id = \(alias).id ORDER BY r.id),
+        fl.kinds, fl.states, fl.raised, fl.due, fl.raised_by, fl.about
+        """
+    }
+
+    /// The row source `table AS alias` joined to its case's flags, gathered in id order (empty arrays for none).
+    static func source(_ table: String, _ alias: String) -> String {
+        let gathered = { (column: String, name: String) in "COALESCE(array_agg(\(column) ORDER BY f.id), '{}') AS \(name)" }
         return """
-            \(alias).id, \(alias).status, \(alias).grade_rank, \(alias).access_rank, \(alias).youngest_rank, \(alias).received_at,
-            \(alias).provisional, \(alias).claimed_by, \(alias).imminent_rank, \(alias).research_failed,
-            ARRAY(SELECT r.ref FROM referrals r WHERE r.case_id = \(alias).id ORDER BY r.id),
-            \(flags("f.kind")), \(flags("f.state")), \(flags("f.raised_at")), \(flags("f.due_at")), \(flags("f.raised_by")),
-            \(flags("COALESCE(f.about, '')"))
+            \(table) \(alias) CROSS JOIN LATERAL (
+                SELECT \(gathered("f.kind", "kinds")), \(gathered("f.state", "states")), \(gathered("f.raised_at", "raised")),
+                    \(gathered("f.due_at", "due")), \(gathered("f.raised_by", "raised_by")), \(gathered("COALESCE(f.about, '')", "about"))
+                FROM flags f WHERE f.case_id = \(alias).id) fl
             """
     }
 

@@ -26,7 +26,7 @@ struct ClaimStatement: PostgresPreparedStatement {
         audited AS (
             INSERT INTO audit_log (at, actor, action, case_id, detail, remote)
             SELECT $3, $2, $4, id, '', $5 FROM held)
-        SELECT \(BacklogEntryRow.columns("held")) FROM held
+        SELECT \(BacklogEntryRow.columns("held")) FROM \(BacklogEntryRow.source("held", "held"))
         """
 
     static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .int8, .text, .text]

@@ -8,15 +8,18 @@ public import VigilCore
 public import VigilStore
 
 extension PostgresStore {
-    /// Open cases: unclaimed in backlog order at `asOf`, then claimed, read whole in one statement.
+    /// Open cases: unclaimed in backlog order at `asOf`, then claimed, read whole in one statement. The page
+    /// is cut first, so only its cases' flags are gathered.
     public func backlog(asOf: Date, offset: Int, limit: Int?) async throws -> [BacklogEntry] {
         try await rows(
             """
-            SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM cases c WHERE c.status = 'open'
-            ORDER BY c.claimed_by IS NOT NULL, c.imminent_rank,
-                CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < \(asOf.millis) THEN c.promoted_rank ELSE c.grade_rank END DESC,
-                c.access_rank, c.youngest_rank, c.received_at, c.id
-            LIMIT \(limit.map(Int64.init)) OFFSET \(offset)
+            WITH page AS MATERIALIZED (
+                SELECT c.*,
+                    CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < \(asOf.millis) THEN c.promoted_rank ELSE c.grade_rank END AS listing_rank
+                FROM cases c WHERE c.status = 'open'
+                ORDER BY \(unescaped: Self.listingOrder) LIMIT \(limit.map(Int64.init)) OFFSET \(offset))
+            SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM \(unescaped: BacklogEntryRow.source("page", "c"))
+            ORDER BY \(unescaped: Self.listingOrder)
             """
         ).enumerated().map { index, row in
             var entry = try BacklogEntryRow.decode(row, targets: targets, asOf: asOf)
@@ -24,6 +27,10 @@ extension PostgresStore {
             return entry
         }
     }
+
+    /// The listing's order over a row source shaped like `cases` with its `listing_rank` (the effective
+    /// grade's rank).
+    static let listingOrder = "claimed_by IS NOT NULL, imminent_rank, listing_rank DESC, access_rank, youngest_rank, received_at, id"
 
     /// Counts by grade, effective grade, overdue, open flags and checks.
     public func backlogStatistics(asOf: Date) async throws -> BacklogStatistics {
@@ -73,7 +80,7 @@ extension PostgresStore {
     func entries(_ connection: PostgresConnection, caseIds: [Int64], asOf: Date) async throws -> [BacklogEntry] {
         guard !caseIds.isEmpty else { return [] }
         return try await connection.rows(
-            "SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM cases c WHERE c.id = ANY(\(caseIds)::bigint[])", logger: logger
+            "SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM \(unescaped: BacklogEntryRow.source("cases", "c")) WHERE c.id = ANY(\(caseIds)::bigint[])", logger: logger
         ).map { try BacklogEntryRow.decode($0, targets: targets, asOf: asOf) }
     }
 
