@@ -74,6 +74,14 @@ public enum BatchReader {
         }
     }
 
+    /// Splits a segment of a JSON Lines file — whole lines, the first numbered `firstLine` — into records
+    /// without parsing them yet; every non-blank line is a record, so a line that is not JSON is that
+    /// record's error, never the segment's.
+    public static func openLines(_ data: [UInt8], format: IntakeFormat, firstLine: Int, now: Date) -> Batch {
+        let start = firstLine == 1 && data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
+    }
+
     /// Parses one JSON record's bytes: syntax, then the format's own validation.
     static func record(_ bytes: [UInt8], range: Range<Int>, line: Int, format: IntakeFormat, now: Date) -> IntakeRecord {
         var parser = JSONParser(bytes: bytes, range: range, firstLine: line)

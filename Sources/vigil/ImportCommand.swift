@@ -50,44 +50,52 @@ struct ImportCommand: AsyncParsableCommand {
             try await importThrough(server: server, token: token, format: intakeFormat)
             return
         }
-        let (report, fatal) = dryRun ? try await importLocally(into: nil) : try await store.withStore { try await importLocally(into: $0) }
-        try finish(report, fatal: fatal)
+        let (counts, records, fatal) =
+            dryRun ? try await importLocally(into: nil) : try await store.withStore { try await importLocally(into: $0) }
+        try finish(counts, records: records, fatal: fatal)
     }
 
-    /// Reads, grades and stores each file into `target` (nowhere for a dry run); the report, and whether a
-    /// file could not be read at all.
-    private func importLocally(into target: (any Store)?) async throws -> (ImportReport, Bool) {
+    /// Reads, grades and stores each file into `target` (nowhere for a dry run), a bounded segment at a
+    /// time (`BatchFile`), spooling the report (`SpooledImportReport`, written out with `--json`); the
+    /// report's counts, how many records it holds, and whether a file could not be read at all.
+    private func importLocally(into target: (any Store)?) async throws -> (ImportReport, Int, Bool) {
         let intakeFormat = IntakeFormat(rawValue: format.lowercased()) ?? .nca
-        let sources = try intel.sources()
-        var report = ImportReport()
+        let pipeline = ImportPipeline(store: target, sources: try intel.sources())
+        let report = try SpooledImportReport(onRejected: json ? nil : { FileOutput.tellRejected($0) })
+        let showProgress = !json && FileOutput.standardErrorIsTerminal
         var fatal = false
         for file in files {
-            guard let data = Self.contents(of: file) else {
-                fatal = true
-                continue
-            }
-            let batch: Batch
+            var done = 0
             do {
-                batch = try BatchReader.open(Array(data), format: intakeFormat, now: Date())
-            } catch {
+                try await BatchFile(path: file, format: intakeFormat).forEachBatch(now: Date.init) { batch in
+                    try await pipeline.run(batch) { records, outcomes in
+                        try report.add(file: file, format: intakeFormat, records: records, outcomes: outcomes)
+                        done += records.count
+                        if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\r\(file): \(done) records") }
+                    }
+                }
+            } catch is BatchFile.Unreadable {
+                FileOutput.standardError("\(file): cannot read the file\n")
+                fatal = true
+            } catch let error as BatchReadError {
                 FileOutput.standardError("\(file): \(error.description); nothing of this file was imported\n")
                 fatal = true
-                continue
             }
-            try await importFile(file, batch, format: intakeFormat, into: ImportPipeline(store: target, sources: sources), report: &report)
+            if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\n") }
         }
-        return (report, fatal)
+        if json { try report.writeJSON(to: .standardOutput) }
+        return (report.counts, report.recordCount, fatal)
     }
 
-    /// Prints the report and exits 0, 2 (some record rejected) or 1 (a file could not be read).
-    private func finish(_ report: ImportReport, fatal: Bool) throws {
-        if json {
-            print(String(decoding: report.jsonBytes, as: UTF8.self))
-        } else {
-            printSummary(report)
+    /// Prints the summary line (unless `--json`) and exits 0, 2 (some record rejected) or 1 (a file could
+    /// not be read).
+    private func finish(_ counts: ImportReport, records: Int, fatal: Bool) throws {
+        if !json {
+            let verb = dryRun ? "valid (dry run, nothing stored)" : "accepted"
+            print("\(records) records: \(counts.accepted) \(verb), \(counts.duplicates) duplicates, \(counts.rejected) rejected")
         }
         if fatal { throw ExitCode.failure }
-        if report.rejected > 0 { throw ExitCode(2) }
+        if counts.rejected > 0 { throw ExitCode(2) }
     }
 
     /// A batch file's bytes, or nil after saying on standard error that it cannot be read.
@@ -139,26 +147,16 @@ struct ImportCommand: AsyncParsableCommand {
             }
             return (report, fatal)
         }
-        try finish(report, fatal: fatal)
-    }
-
-    private func importFile(
-        _ file: String, _ batch: Batch, format: IntakeFormat, into pipeline: ImportPipeline,
-        report: inout ImportReport
-    ) async throws {
-        let showProgress = !json && FileOutput.standardErrorIsTerminal && batch.count > 5 * ImportPipeline.chunkSize
-        var done = 0
-        var collected = report
-        try await pipeline.run(batch) { records, outcomes in
-            collected.add(file: file, format: format, records: records, outcomes: outcomes)
-            done += records.count
-            if showProgress { FileOutput.standardError("\r\(file): \(done)/\(batch.count) records") }
+        if json {
+            print(String(decoding: report.jsonBytes, as: UTF8.self))
+        } else {
+            printUploadSummary(report)
         }
-        if showProgress { FileOutput.standardError("\n") }
-        report = collected
+        try finish(report, records: report.records.count, fatal: fatal)
     }
 
-    private func printSummary(_ report: ImportReport) {
+    /// Tells which lines a server acknowledged (when some were not) and each rejected record.
+    private func printUploadSummary(_ report: ImportReport) {
         if let unacknowledged = report.unacknowledged {
             for range in (report.acknowledged ?? []) + unacknowledged {
                 let lines = range.firstLine.map { first in range.lastLine.map { ", lines \(first)-\($0)" } ?? "" } ?? ""
@@ -166,15 +164,6 @@ struct ImportCommand: AsyncParsableCommand {
             }
             FileOutput.standardError("Sending the same file again is safe: records already stored are reported as duplicates.\n")
         }
-        for record in report.records where record.status == "rejected" {
-            for error in record.errors {
-                let field = error.field.isEmpty ? "record" : error.field
-                FileOutput.standardError(
-                    "\(record.file):\(record.line): \(record.ref.map { "[\(DisplayText.escaped($0))] " } ?? "")\(field): \(DisplayText.escaped(error.message))\n"
-                )
-            }
-        }
-        let verb = dryRun ? "valid (dry run, nothing stored)" : "accepted"
-        print("\(report.records.count) records: \(report.accepted) \(verb), \(report.duplicates) duplicates, \(report.rejected) rejected")
+        for record in report.records where record.status == "rejected" { FileOutput.tellRejected(record) }
     }
 }

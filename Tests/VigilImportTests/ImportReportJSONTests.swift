@@ -4,6 +4,7 @@ import VigilCore
 import VigilImport
 import VigilIntake
 import VigilStore
+import VigilTesting
 
 @Suite("import report JSON")
 struct ImportReportJSONTests {
@@ -52,5 +53,35 @@ struct ImportReportJSONTests {
             conflict.errors == [
                 FieldError(field: "packageId", message: "a different referral with this ref is already stored in C-000007; nothing was overwritten")
             ])
+    }
+}
+
+@Suite("spooled import reports")
+struct SpooledImportReportTests {
+    @Test("a spooled report writes the same JSON as the report held in memory, and hears of each rejection once")
+    func sameJSONAsInMemory() throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples/nca-packages.jsonl")
+        var bytes = Array(try Data(contentsOf: samples))
+        bytes += Array("{broken\n".utf8)
+        let records = try BatchReader.read(bytes, format: .nca, now: Date(timeIntervalSince1970: 1_800_000_000))
+        var inMemory = ImportReport()
+        inMemory.add(file: "b.jsonl", format: .nca, records: records, outcomes: records.map { _ in nil })
+        var told: [Int] = []
+        let spooled = try SpooledImportReport(flushBytes: 512) { told.append($0.line) }
+        for start in stride(from: 0, to: records.count, by: 7) {
+            let chunk = Array(records[start..<min(start + 7, records.count)])
+            try spooled.add(file: "b.jsonl", format: .nca, records: chunk, outcomes: chunk.map { _ in nil })
+        }
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("report.json").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let output = try #require(FileHandle(forWritingAtPath: path))
+        try spooled.writeJSON(to: output)
+        try output.close()
+        let written = try #require(FileManager.default.contents(atPath: path))
+        #expect(Array(written) == inMemory.jsonBytes + [UInt8(ascii: "\n")])
+        #expect(spooled.recordCount == records.count && inMemory.rejected >= 1)
+        #expect(told == inMemory.records.filter { $0.status == "rejected" }.map(\.line))
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilImport
+import VigilIntake
+import VigilTesting
+
+@Suite("batch files read in segments")
+struct BatchFileTests {
+    /// Sample packages with a BOM, blank lines, CRLF endings, a line that is not JSON, a line longer than
+    /// the smallest segment, and no line end after the last record.
+    private static func awkwardFile() throws -> [UInt8] {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples/nca-packages.jsonl")
+        let lines = try String(contentsOf: samples, encoding: .utf8).split(separator: "\n").prefix(40).map(String.init)
+        var text = "\u{FEFF}" + lines[0] + "\n\n" + lines[1] + "\r\n"
+        text += "this is not JSON\n   \n" + String(repeating: " ", count: 5000) + lines[2] + "\n"
+        text += lines[3...].joined(separator: "\n")
+        return Array(text.utf8)
+    }
+
+    /// The records, as (line, ref, errors or nil) triples a comparison can read.
+    private static func summary(_ records: [IntakeRecord]) -> [String] {
+        records.map { record in
+            switch record.result {
+            case .success: "\(record.line) \(record.ref ?? "-") ok"
+            case .failure(let rejection): "\(record.line) \(record.ref ?? "-") \(rejection.errors.map { "\($0.field): \($0.message)" })"
+            }
+        }
+    }
+
+    @Test("a JSON Lines file read in segments of any size gives the records, lines and errors of the file read whole", arguments: [64, 1000, 1 << 20])
+    func segmentsMatchWholeFile(segmentBytes: Int) async throws {
+        let folder = try TemporaryFolder()
+        let bytes = try Self.awkwardFile()
+        let path = folder.url.appendingPathComponent("batch.jsonl").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let whole = Self.summary(try BatchReader.read(bytes, format: .nca, now: now))
+        var segments: [String] = []
+        var batches = 0
+        try await BatchFile(path: path, format: .nca, segmentBytes: segmentBytes).forEachBatch(now: { now }) { batch in
+            batches += 1
+            segments += Self.summary(batch.records(0..<batch.count))
+        }
+        #expect(segments == whole)
+        #expect(whole.count == 41 && whole.contains { $0.hasPrefix("4 - ") && $0.contains("invalid JSON") })
+        #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
+    }
+
+    @Test("a JSON array or CSV file is read whole; a missing file is unreadable")
+    func wholeFiles() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("leads.csv").path
+        let csv = "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
+        var batches = 0
+        try await BatchFile(path: path, format: .p2p, segmentBytes: 8).forEachBatch(now: Date.init) { _ in batches += 1 }
+        #expect(batches == 1)
+        await #expect(throws: BatchFile.Unreadable.self) {
+            try await BatchFile(path: folder.url.appendingPathComponent("absent.jsonl").path, format: .nca).forEachBatch(now: Date.init) { _ in }
+        }
+    }
+}
