@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchImportCommand.self, BenchClaimCommand.self, BenchIntelCommand.self, BenchHTTPClaimCommand.self,
             BenchHTTPImportCommand.self, BenchServeMemoryCommand.self, BenchDashboardCommand.self, BenchAlertsCommand.self,
-            BenchResearchStartCommand.self,
+            BenchResearchStartCommand.self, BenchPackagesCommand.self,
         ]
     )
 }

@@ -18,6 +18,8 @@ struct SyntheticPackages {
 
     private var random = Generator(state: 0x5EED)
     private let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+    /// Seconds between two consecutive packages' received times.
+    var secondsApart: Double = 37
 
     /// `count` packages as JSON Lines numbered from `firstIndex`, refs `BENCH-<prefix>-<n>`. A package's
     /// subject (address, name, account range) follows from its number, so batches that go on numbering
@@ -33,7 +35,7 @@ struct SyntheticPackages {
     }
 
     private mutating func package(index: Int, prefix: String) -> String {
-        let received = Timestamp.format(start.addingTimeInterval(Double(index) * 37))
+        let received = Timestamp.format(start.addingTimeInterval(Double(index) * secondsApart))
         let type = Int.random(in: 0..<50, using: &random) == 0 ? "CAR" : "NOCAP"
         let octet = Int.random(in: 1...254, using: &random)
         let user = Int.random(in: 0..<(index + 1) * 20, using: &random)
