@@ -133,7 +133,8 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
         .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
-        .testTarget(name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
+        .testTarget(
+            name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilSQLite", "VigilPostgres", "VigilCore", "VigilTesting"]),
         .testTarget(
             name: "VigilSQLiteTests",

@@ -80,7 +80,8 @@ extension PostgresStore {
     func entries(_ connection: PostgresConnection, caseIds: [Int64], asOf: Date) async throws -> [BacklogEntry] {
         guard !caseIds.isEmpty else { return [] }
         return try await connection.rows(
-            "SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM \(unescaped: BacklogEntryRow.source("cases", "c")) WHERE c.id = ANY(\(caseIds)::bigint[])", logger: logger
+            "SELECT \(unescaped: BacklogEntryRow.columns("c")) FROM \(unescaped: BacklogEntryRow.source("cases", "c")) WHERE c.id = ANY(\(caseIds)::bigint[])",
+            logger: logger
         ).map { try BacklogEntryRow.decode($0, targets: targets, asOf: asOf) }
     }
 

@@ -5,8 +5,10 @@ public import VigilStore
 public struct APIContext: RequestContext {
     /// Hummingbird's own per-request storage.
     public var coreContext: CoreRequestContextStorage
-    /// The client's address, recorded in the audit log.
+    /// The client's address and port, recorded in the audit log.
     public var remote: String
+    /// The client's IP address alone, which sign-in attempts are counted by.
+    public var clientAddress: String
     /// The authenticated user.
     public var user: UserRecord?
     /// The dashboard session the request came with, if any.
@@ -16,6 +18,7 @@ public struct APIContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remote = source.channel.remoteAddress?.description ?? "unknown"
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
         user = nil
         session = nil
     }

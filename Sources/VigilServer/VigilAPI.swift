@@ -20,6 +20,7 @@ public enum VigilAPI {
     ) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
         router.get("healthz") { _, _ in try APIBody.json(["status": "ok"]) }
         router.get("metrics") { _, _ in

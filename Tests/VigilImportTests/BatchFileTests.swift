@@ -29,7 +29,8 @@ struct BatchFileTests {
         }
     }
 
-    @Test("a JSON Lines file read in segments of any size gives the records, lines and errors of the file read whole", arguments: [64, 1000, 1 << 20])
+    @Test(
+        "a JSON Lines file read in segments of any size gives the records, lines and errors of the file read whole", arguments: [64, 1000, 1 << 20])
     func segmentsMatchWholeFile(segmentBytes: Int) async throws {
         let folder = try TemporaryFolder()
         let bytes = try Self.awkwardFile()
@@ -52,7 +53,8 @@ struct BatchFileTests {
     func wholeFiles() async throws {
         let folder = try TemporaryFolder()
         let path = folder.url.appendingPathComponent("leads.csv").path
-        let csv = "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"
+        let csv =
+            "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"
         #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
         var batches = 0
         try await BatchFile(path: path, format: .p2p, segmentBytes: 8).forEachBatch(now: Date.init) { _ in batches += 1 }

@@ -87,6 +87,16 @@ struct DashboardRoutes {
     }
 
     private func signIn(_ request: Request, context: APIContext) async throws -> Response {
+        let attempts = configuration.signInAttempts
+        if let retryAt = await attempts.retryAt(for: context.clientAddress, now: now()) {
+            try await context.audit(
+                store, at: now(), .sessionRefused, detail: "dashboard sign-in refused: too many failed attempts from this address")
+            var response = try signInPage(
+                next: "/", error: "Too many failed sign-ins from this address. Try again after \(Timestamp.format(retryAt)).",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(max(1, Int(retryAt.timeIntervalSince(now()).rounded(.up))))
+            return response
+        }
         let fields = try await WebForm.fields(request)
         let next = fields["next"] ?? "/"
         guard let expected = request.cookies[WebCookies.signIn]?.value, let sent = fields["csrf"], AccessToken.secretsEqual(sent, expected) else {
@@ -95,9 +105,11 @@ struct DashboardRoutes {
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let hash = AccessToken.hash(token)
         guard !token.isEmpty, let user = try await store.user(tokenHash: hash) else {
+            await attempts.recordFailure(from: context.clientAddress, now: now())
             try await context.audit(store, at: now(), .sessionRefused, detail: "dashboard sign-in with an unknown or revoked token")
             return try signInPage(next: next, error: "That token is unknown or has been revoked.", status: .unauthorized)
         }
+        await attempts.recordSuccess(from: context.clientAddress)
         let (id, _) = await sessions.start(for: user, tokenHash: hash, now: now())
         var signedIn = context
         signedIn.user = user
@@ -268,11 +280,17 @@ public struct DashboardConfiguration: Sendable {
     public var trendDays: Int
     /// True when this process delivers alerts to webhooks (`--alert-url`).
     public var deliversAlerts: Bool
+    /// Failed sign-ins per client address, and when an address is refused.
+    public var signInAttempts: SignInAttempts
 
     /// Creates a configuration.
-    public init(secureCookies: Bool = false, sessions: WebSessions = WebSessions(), trendDays: Int = 90, deliversAlerts: Bool = false) {
+    public init(
+        secureCookies: Bool = false, sessions: WebSessions = WebSessions(), trendDays: Int = 90, deliversAlerts: Bool = false,
+        signInAttempts: SignInAttempts = SignInAttempts()
+    ) {
         self.secureCookies = secureCookies
         self.sessions = sessions
+        self.signInAttempts = signInAttempts
         self.trendDays = trendDays
         self.deliversAlerts = deliversAlerts
     }
