@@ -1,7 +1,11 @@
 import Foundation
 import HTTPTypes
 import Testing
+import VigilCore
+import VigilImport
+import VigilIntake
 import VigilServer
+import VigilStore
 
 @Suite("security: headers on every response, sign-in throttled per address")
 struct SecurityTests {
@@ -21,6 +25,33 @@ struct SecurityTests {
                 #expect(page.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
                 #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
             }
+        }
+    }
+
+    @Test("markup in a referral's free-text fields is shown as text on every page that shows it")
+    func escaping() async throws {
+        try await WebHarness.run { web in
+            let markup = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+            var line = String(decoding: try sample("nca-packages.jsonl"), as: UTF8.self).split(separator: "\n")[0]
+                .replacingOccurrences(of: "NCA-2026-00000", with: "NCA-MARKUP-1")
+                .replacingOccurrences(of: "\"Tess\"", with: "\"Tess\(markup.replacingOccurrences(of: "\"", with: "\\\""))\"")
+                .replacingOccurrences(of: "Example Social", with: "Example \(markup)")
+            line += "\n"
+            var caseId: CaseID?
+            try await ImportPipeline(store: web.store, sources: []).run(try BatchReader.open(Array(line.utf8), format: .nca, now: Date())) {
+                _, outcomes in
+                if case .accepted(let id)? = outcomes.first ?? nil { caseId = id }
+            }
+            let id = try #require(caseId)
+            let browser = try await web.signedIn("sam-supervisor")
+            let entry = try #require(try await web.store.backlog(asOf: Date(), limit: nil).first { $0.caseId == id })
+            for path in ["/cases/\(id)", "/", "/cases?grade=\(entry.effectiveGrade.name)"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(!page.text.contains("<script") && !page.text.contains("<img"), "\(path)")
+            }
+            let casePage = try await browser.get("/cases/\(id)")
+            #expect(casePage.text.contains("&lt;script&gt;"))
         }
     }
 
