@@ -9,7 +9,7 @@ public struct BatchFile: Sendable {
     public struct Unreadable: Error {}
 
     /// A reader of the file at `path`, in segments of about `segmentBytes`.
-    public init(path: String, format: IntakeFormat, segmentBytes: Int = 8 << 20) {
+    public init(path: String, format: IntakeFormat, segmentBytes: Int = 16 << 20) {
         self.path = path
         self.format = format
         self.segmentBytes = segmentBytes
@@ -21,7 +21,7 @@ public struct BatchFile: Sendable {
     public let format: IntakeFormat
     /// About how many bytes a JSON Lines segment holds (a segment ends at the last line end in it; a
     /// single line longer than this is held whole).
-    public var segmentBytes = 8 << 20
+    public var segmentBytes = 16 << 20
 
     /// Hands `body` the file's batches in file order, each record numbered with its line in the file;
     /// throws `Unreadable`, or `BatchReadError` for a JSON array or CSV file that cannot be read at all.

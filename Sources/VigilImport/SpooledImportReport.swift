@@ -14,13 +14,15 @@ public final class SpooledImportReport {
     private let spool: FileHandle
     private let onRejected: ((ImportReport.Record) -> Void)?
     private let flushBytes: Int
+    private let keepsRecords: Bool
     private var pending: [UInt8] = []
     private var written = 0
 
     /// A report spooling to a new temporary file, removed from the folder at once (the open handle keeps
     /// it until the process ends). `onRejected` hears of each rejected record as it is added; the spool is
-    /// written whenever `flushBytes` of records are waiting.
-    public init(flushBytes: Int = 1 << 20, onRejected: ((ImportReport.Record) -> Void)? = nil) throws {
+    /// written whenever `flushBytes` of records are waiting. Without `keepsRecords` only the counts are
+    /// kept (a report that will never be written as JSON).
+    public init(keepsRecords: Bool = true, flushBytes: Int = 1 << 20, onRejected: ((ImportReport.Record) -> Void)? = nil) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-report-\(UUID().uuidString)").path
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forUpdatingAtPath: path) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
@@ -28,6 +30,7 @@ public final class SpooledImportReport {
         try FileManager.default.removeItem(atPath: path)
         spool = handle
         self.onRejected = onRejected
+        self.keepsRecords = keepsRecords
         self.flushBytes = flushBytes
     }
 
@@ -39,8 +42,10 @@ public final class SpooledImportReport {
         counts.duplicates += chunk.duplicates
         counts.rejected += chunk.rejected
         for record in chunk.records {
-            if written > 0 { pending.append(UInt8(ascii: ",")) }
-            ImportReport.appendJSON(record, to: &pending)
+            if keepsRecords {
+                if written > 0 { pending.append(UInt8(ascii: ",")) }
+                ImportReport.appendJSON(record, to: &pending)
+            }
             written += 1
             if record.status == "rejected" { onRejected?(record) }
         }

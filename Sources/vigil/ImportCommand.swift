@@ -61,7 +61,7 @@ struct ImportCommand: AsyncParsableCommand {
     private func importLocally(into target: (any Store)?) async throws -> (ImportReport, Int, Bool) {
         let intakeFormat = IntakeFormat(rawValue: format.lowercased()) ?? .nca
         let pipeline = ImportPipeline(store: target, sources: try intel.sources())
-        let report = try SpooledImportReport(onRejected: json ? nil : { FileOutput.tellRejected($0) })
+        let report = try SpooledImportReport(keepsRecords: json, onRejected: json ? nil : { FileOutput.tellRejected($0) })
         let showProgress = !json && FileOutput.standardErrorIsTerminal
         var fatal = false
         for file in files {
