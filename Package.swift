@@ -127,7 +127,7 @@ let package = Package(
             name: "VigilTesting",
             dependencies: [
                 "VigilCore", "VigilStore", "VigilSQLite", "VigilPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),

@@ -19,9 +19,7 @@ struct AlertCommandTests {
         var logger = Logger(label: "stub")
         logger.logLevel = .critical
         let stub = IntelStubServer(options: .init(latencyMs: latencyMs), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stub.run() }
-            defer { group.cancelAll() }
+        try await withRunningServices([stub], logger: logger) {
             try await body(stub, await stub.port())
         }
     }

@@ -19,9 +19,7 @@ struct ClientCommandTests {
         let application = try VigilAPI.application(
             store: store, sources: [], host: "127.0.0.1", port: 0, logger: logger,
             onRunning: { await port.set($0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService() }
-            defer { group.cancelAll() }
+        try await withRunningServices([application], logger: logger) {
             try await body("http://127.0.0.1:\(await port.get())")
         }
     }

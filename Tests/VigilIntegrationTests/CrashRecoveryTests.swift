@@ -19,9 +19,7 @@ struct CrashRecoveryTests {
         var logger = Logger(label: "stub")
         logger.logLevel = .critical
         let stub = IntelStubServer(options: .init(latencyMs: 400), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stub.run() }
-            defer { group.cancelAll() }
+        try await withRunningServices([stub], logger: logger) {
             let config = folder.path("sources.json")
             try quickSourceConfiguration(base: "http://127.0.0.1:\(await stub.port())").write(to: URL(fileURLWithPath: config))
             let db = folder.path("v.sqlite")

@@ -33,9 +33,7 @@ struct HardeningCommandTests {
         var logger = Logger(label: "stub")
         logger.logLevel = .critical
         let stub = IntelStubServer(options: .init(), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stub.run() }
-            defer { group.cancelAll() }
+        try await withRunningServices([stub], logger: logger) {
             try await body(stub, "http://127.0.0.1:\(await stub.port())")
         }
     }
@@ -74,9 +72,7 @@ struct HardeningCommandTests {
         let other = try SQLiteStore(path: folder.path("other.sqlite"))
         let ready = AnnouncedPort()
         let api = try VigilAPI.application(store: other, sources: [], host: "127.0.0.1", port: 0, logger: logger, onRunning: { await ready.set($0) })
-        let db = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await api.runService() }
-            defer { group.cancelAll() }
+        let db = try await withRunningServices([api], logger: logger) {
             let (db, config) = try await leadsDatabase(folder, sourcesAt: "http://127.0.0.1:\(await ready.get())")
             let work = try await VigilProcess.run(["work", "--db", db, "--intel-config", config, "--until-idle"])
             #expect(work.status == 0, "\(work.stderr)")

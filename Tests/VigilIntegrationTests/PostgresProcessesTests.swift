@@ -24,9 +24,7 @@ struct PostgresProcessesTests {
         logger.logLevel = .critical
         let stub = IntelStubServer(options: .init(latencyMs: 300), logger: logger)
         try await PostgresTestDatabase.with { location in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await stub.run() }
-                defer { group.cancelAll() }
+            try await withRunningServices([stub], logger: logger) {
                 let config = folder.path("sources.json")
                 // Attempts, timeouts and slow retries generous enough that a machine busy with the rest of the
                 // suite fails no check for good; a dead process's leases still expire within seconds.

@@ -47,9 +47,7 @@ struct ResearchCommandTests {
         logger.logLevel = .critical
         let fixtures = try StubFixtures(data: Data(#"{"subscriber": [{"match": {"ipAddress": "198.51.100.77"}, "status": 503}]}"#.utf8))
         let stub = IntelStubServer(options: .init(fixtures: fixtures, fixturesOnly: true), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stub.run() }
-            defer { group.cancelAll() }
+        try await withRunningServices([stub], logger: logger) {
             let base = "http://127.0.0.1:\(await stub.port())"
             let db = folder.path("v.sqlite")
             let config = folder.path("sources.json")

@@ -22,9 +22,7 @@ struct AlertDeliveryTests {
                 urls: urls, pollInterval: .milliseconds(20), sweepInterval: .milliseconds(50), maxAttempts: maxAttempts, backoffBaseMs: 20,
                 backoffMaxMs: 40),
             logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await dispatcher.run() }
-            defer { group.cancelAll() }
+        try await withRunningServices([dispatcher], logger: logger) {
             try await body()
         }
     }

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import VigilIntel
+import VigilTesting
 
 /// A real local HTTP server with well-behaved and badly-behaved routes.
 func testServer() -> some ApplicationProtocol {
@@ -58,17 +59,8 @@ func withEngine(_ body: @escaping @Sendable (CurlEngine, String) async throws ->
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     let server = testServer()
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await engine.run() }
-        group.addTask { try await server.runService() }
-        let base = "http://127.0.0.1:\(await ServerPort.shared.get())"
-        do {
-            try await body(engine, base)
-        } catch {
-            group.cancelAll()
-            throw error
-        }
-        group.cancelAll()
+    try await withRunningServices([engine, server], logger: logger) {
+        try await body(engine, "http://127.0.0.1:\(await ServerPort.shared.get())")
     }
 }
 

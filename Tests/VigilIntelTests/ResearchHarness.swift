@@ -6,6 +6,7 @@ import VigilIntel
 import VigilIntelStub
 import VigilSQLite
 import VigilStore
+import VigilTesting
 
 /// A fresh SQLite store, the stub in-process and a running CurlEngine, for end-to-end research tests; the
 /// sources are the built-in set without slow retries (a test of slow retries adds them).
@@ -29,21 +30,13 @@ struct ResearchHarness {
         let stub = IntelStubServer(options: options, logger: logger)
         let engine = CurlEngine(logger: logger)
         let store = try SQLiteStore(path: folder.appendingPathComponent("r.sqlite").path)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stub.run() }
-            group.addTask { try await engine.run() }
+        try await withRunningServices([engine, stub], logger: logger) {
             let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())").map { source in
                 var quick = source
                 quick.slowRetries = 0
                 return quick
             }
-            do {
-                try await body(ResearchHarness(store: store, stub: stub, engine: engine, sources: sources))
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+            try await body(ResearchHarness(store: store, stub: stub, engine: engine, sources: sources))
         }
     }
 

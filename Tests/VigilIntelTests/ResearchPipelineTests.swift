@@ -172,9 +172,7 @@ struct ResearchPipelineTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let healthy = IntelStubServer(options: .init(), logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await healthy.run() }
-                defer { group.cancelAll() }
+            try await withRunningServices([healthy], logger: logger) {
                 let base = "http://127.0.0.1:\(await healthy.port())"
                 let back = slow.map { source in
                     var moved = source

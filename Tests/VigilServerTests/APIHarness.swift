@@ -66,18 +66,9 @@ struct APIHarness: Sendable {
                 store: store, sources: sources, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
                 onRunning: { await ports.set($0) })
             let engine = CurlEngine(logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await application.runService() }
-                group.addTask { try await engine.run() }
-                let harness = APIHarness(
-                    store: store, live: (engine, "http://127.0.0.1:\(await ports.get())"), routerClient: nil, tokens: tokensByRole)
-                do {
-                    try await body(harness)
-                } catch {
-                    group.cancelAll()
-                    throw error
-                }
-                group.cancelAll()
+            try await withRunningServices([engine, application], logger: logger) {
+                try await body(
+                    APIHarness(store: store, live: (engine, "http://127.0.0.1:\(await ports.get())"), routerClient: nil, tokens: tokensByRole))
             }
         }
     }

@@ -55,10 +55,7 @@ struct MetricsTests {
         let stub = IntelStubServer(options: .init(fixtures: fixtures, fixturesOnly: true), logger: logger)
         let engine = CurlEngine(logger: logger)
         let metrics = ServerMetrics()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await stub.run() }
-            group.addTask { try await engine.run() }
-            defer { group.cancelAll() }
+        try await withRunningServices([stub, engine], logger: logger) {
             var sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:\(await stub.port())")
             sources[0].maxAttempts = 1
             let referral = Referral(
