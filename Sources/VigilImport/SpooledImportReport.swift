@@ -60,15 +60,15 @@ public final class SpooledImportReport {
         try flush()
         var opening: [UInt8] = []
         counts.appendJSONOpening(to: &opening)
-        output.write(Data(opening))
+        try output.write(contentsOf: opening)
         try spool.seek(toOffset: 0)
         while let block = try spool.read(upToCount: 1 << 20), !block.isEmpty {
-            output.write(block)
+            try output.write(contentsOf: block)
         }
         var closing: [UInt8] = []
         counts.appendJSONClosing(to: &closing)
         closing.append(UInt8(ascii: "\n"))
-        output.write(Data(closing))
+        try output.write(contentsOf: closing)
     }
 
     private func flush() throws {
