@@ -23,7 +23,7 @@ public import VigilCore
 ///
 /// A store is a `Service`: a process runs it in its `ServiceGroup` before the services that use it, and
 /// its `run()` owns what the store needs while the process lives (a connection pool, shutdown upkeep).
-public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore, AlertStore {
+public protocol Store: Service, CheckStore, UserStore, AuditStore, ReportStore, AlertStore, IntegrityStore {
     /// The response-time targets the store grades and ages cases with.
     var targets: ActionTargets { get }
 

@@ -11,7 +11,7 @@ struct VigilCommand: AsyncParsableCommand {
             AlertsCommand.self,
             ChecksCommand.self,
             WorkCommand.self, IntelStubCommand.self,
-            DemoCommand.self, ServeCommand.self, UserCommand.self, AuditCommand.self, BenchCommand.self,
+            DemoCommand.self, ServeCommand.self, UserCommand.self, AuditCommand.self, IntegrityCommand.self, BenchCommand.self,
         ]
     )
 }
