@@ -6,7 +6,7 @@
 # Scripts/pg-cluster.sh). Safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config curl)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 pkg-config curl python3)
 [ "${1:-}" = "--with-postgres" ] && packages+=(postgresql)
 missing=()
 for package in "${packages[@]}"; do

@@ -147,18 +147,7 @@ struct PostgresProcessesTests {
         "Scripts/cluster-demo.sh: the same processes, each in a network namespace of its own where the machine allows it, pass its verdict"
     )
     func clusterDemo() async throws {
-        let script = VigilProcess.samples.deletingLastPathComponent().appendingPathComponent("Scripts/cluster-demo.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["VIGIL_BIN"] = VigilProcess.binary.path
-        process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outcome = await VigilProcess.finish((process, out, err))
+        let outcome = try await VigilProcess.runScript("Scripts/cluster-demo.sh")
         #expect(outcome.status == 0 && outcome.stdout.hasPrefix("PASS:"), "\(outcome.stdout)\n\(outcome.stderr)")
     }
 }

@@ -80,6 +80,22 @@ struct VigilProcess {
         }
     }
 
+    /// Runs one of the repository's scripts (a path under the repository root) with `arguments`, the
+    /// `vigil` under test in `$VIGIL_BIN`, and waits for it.
+    static func runScript(_ script: String, _ arguments: [String] = []) async throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [samples.deletingLastPathComponent().appendingPathComponent(script).path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["VIGIL_BIN"] = binary.path
+        process.environment = environment
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return await finish((process, out, err))
+    }
+
     /// Sends SIGTERM and waits for the process to end; one still running after `grace` is killed outright,
     /// so a process that does not stop fails the caller's status check rather than hanging the suite.
     static func terminate(_ started: (Process, Pipe, Pipe), grace: Duration = .seconds(30)) async -> Outcome {

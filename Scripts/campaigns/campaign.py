@@ -1,0 +1,163 @@
+"""What every campaign in Scripts/campaigns/ shares: the vigil binary, a scratch folder whose processes
+are always stopped, free ports, API users, process measurements, the store's integrity check, and the
+one-line verdict each campaign ends with (PASS or FAIL, exit 0 or 1).
+
+Standard library only, so that a campaign runs wherever Vigil builds."""
+
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def vigil_binary():
+    """$VIGIL_BIN, else a release build of vigil (built when missing or stale)."""
+    if os.environ.get("VIGIL_BIN"):
+        return os.environ["VIGIL_BIN"]
+    subprocess.run(["swift", "build", "-c", "release", "--product", "vigil"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    return os.path.join(path, "vigil")
+
+
+def free_port():
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def verdict(name, failures, summary):
+    """Prints the campaign's one line, and exits 1 when anything failed."""
+    if failures:
+        print(f"FAIL: {name}: {'; '.join(failures[:5])}" + (f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""))
+        sys.exit(1)
+    print(f"PASS: {name}: {summary}")
+    sys.exit(0)
+
+
+class Campaign:
+    """A scratch folder and the processes started in it; leaving the `with` block kills every process
+    still running and removes the folder."""
+
+    def __init__(self, name, seed=None):
+        self.name = name
+        self.vigil = vigil_binary()
+        self.folder = tempfile.mkdtemp(prefix=f"vigil-{name}-")
+        self.processes = []
+        self.seed = int(os.environ.get("CAMPAIGN_SEED", seed if seed is not None else time.time_ns() % 1_000_000))
+        self.random = random.Random(self.seed)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        subprocess.run(["rm", "-rf", self.folder])
+        return False
+
+    def sleep(self):
+        """A short random pause (10–60 ms) between polls, so that kills land at varied moments."""
+        time.sleep(self.random.uniform(0.01, 0.06))
+
+    def path(self, name):
+        """A file in the scratch folder."""
+        return os.path.join(self.folder, name)
+
+    def run(self, *args, check=True, **kwargs):
+        """Runs vigil to its end; its output as text."""
+        result = subprocess.run([self.vigil, *args], capture_output=True, text=True, **kwargs)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"vigil {' '.join(args)} exited {result.returncode}: {result.stderr.strip()[-500:]}")
+        return result
+
+    def start(self, *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None):
+        """Starts vigil in the background; it is killed when the campaign ends."""
+        process = subprocess.Popen([self.vigil, *args], stdout=stdout, stderr=stderr, env=env)
+        self.processes.append(process)
+        return process
+
+    def serve(self, db, *args, stderr=subprocess.DEVNULL):
+        """Starts `vigil serve` on a free port and waits for /healthz; (process, base URL)."""
+        port = free_port()
+        process = self.start("serve", "--db", db, "--port", str(port), *args, stderr=stderr)
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http_ok(base + "/healthz"), 30, f"vigil serve on {base}")
+        return process, base
+
+    def stub(self, *args):
+        """Starts `vigil intel-stub` on a free port; (process, base URL)."""
+        port = free_port()
+        process = self.start("intel-stub", "--port", str(port), *args)
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http_ok(base + "/_log"), 30, f"the stub on {base}")
+        return process, base
+
+    def token(self, db, name, role):
+        """Adds an API user and returns its token."""
+        return json.loads(self.run("user", "add", "--db", db, name, "--role", role, "--json").stdout)["token"]
+
+    def integrity(self, db):
+        """`vigil integrity` on the store: a list of what is wrong (empty when nothing is)."""
+        result = self.run("integrity", "--db", db, check=False)
+        if result.returncode == 0:
+            return []
+        return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()] or [f"exit {result.returncode}"]
+
+
+def http_ok(url):
+    """True when a GET answers 2xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= response.status < 300
+    except OSError:
+        return False
+
+
+def wait_until(condition, seconds, what):
+    """Polls until `condition()` holds; raises after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def query(db, sql):
+    """One value from a SQLite database, read beside a live writer (WAL)."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+def kill9(process):
+    """SIGKILL, and reap."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def rss_mib(pid):
+    """Resident memory of a process in MiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def open_files(pid):
+    """Open file descriptors of a process."""
+    return len(os.listdir(f"/proc/{pid}/fd"))

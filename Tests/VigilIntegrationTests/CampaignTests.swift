@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+
+/// The short forms of the reliability campaigns in `Scripts/campaigns/` (docs/RELIABILITY.md gives their
+/// full forms and figures): each script prints one verdict line and exits non-zero on any loss.
+@Suite("reliability campaigns, short forms", .serialized)
+struct CampaignTests {
+    /// Runs a campaign and expects its PASS verdict.
+    private func expectPass(_ campaign: String, _ arguments: [String]) async throws {
+        let outcome = try await VigilProcess.runScript("Scripts/campaigns/\(campaign)", arguments)
+        #expect(outcome.status == 0 && outcome.stdout.hasPrefix("PASS: \(campaign)"), "\(outcome.stdout)\n\(outcome.stderr.suffix(3000))")
+    }
+
+    @Test("crash-import: 3,000 records, two kills of vigil import and two of vigil serve; every record stored once, integrity ok")
+    func crashImport() async throws {
+        try await expectPass("crash-import", ["3000", "2"])
+    }
+}
