@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Vigil needs on a fresh Debian machine with Swift 6:
 # libcurl's and SQLite's development packages, the sqlite3 tool (tests tamper with the audit log
-# through it), pkg-config and the curl tool (scripts wait for a server's /healthz with it); with
-# --with-postgres also Debian's PostgreSQL server (the tests start a throwaway cluster of it,
+# through it), pkg-config, the curl tool (scripts wait for a server's /healthz with it) and python3
+# (the campaigns of Scripts/campaigns/ and small helpers of other scripts); with --with-postgres also Debian's PostgreSQL server (the tests start a throwaway cluster of it,
 # Scripts/pg-cluster.sh). Safe to run again.
 set -euo pipefail
 
