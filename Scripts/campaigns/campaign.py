@@ -73,6 +73,10 @@ class Campaign:
         """A short random pause (10–60 ms) between polls, so that kills land at varied moments."""
         time.sleep(self.random.uniform(0.01, 0.06))
 
+    def sleep_between(self, low, high):
+        """A random pause between `low` and `high` seconds."""
+        time.sleep(self.random.uniform(low, high))
+
     def path(self, name):
         """A file in the scratch folder."""
         return os.path.join(self.folder, name)

@@ -15,6 +15,10 @@ public struct ResearchWorker: Service {
         public var concurrency: Int
         /// Return once research is settled: no check running, none due within `ResearchState.settledHorizon`.
         public var untilIdle: Bool
+        /// With `untilIdle`, also wait until no alert is due within the same horizon (when this process
+        /// delivers alerts, so that the alerts research raised go out before it returns, and an alert
+        /// leased by a process that died is taken over once its lease expires).
+        public var untilAlertsSettled: Bool
         /// How often to look for new work when there is nothing to wait for.
         public var pollInterval: Duration
         /// This worker's name in leases.
@@ -24,11 +28,12 @@ public struct ResearchWorker: Service {
 
         /// Creates a configuration.
         public init(
-            concurrency: Int = 64, untilIdle: Bool = false, pollInterval: Duration = .milliseconds(200),
+            concurrency: Int = 64, untilIdle: Bool = false, untilAlertsSettled: Bool = false, pollInterval: Duration = .milliseconds(200),
             owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", startSignal: StartSignal? = nil
         ) {
             self.concurrency = concurrency
             self.untilIdle = untilIdle
+            self.untilAlertsSettled = untilAlertsSettled
             self.pollInterval = pollInterval
             self.owner = owner
             self.startSignal = startSignal
@@ -121,7 +126,7 @@ public struct ResearchWorker: Service {
                 }
                 if inFlight == 0, recording == 0 {
                     if stopping { break }
-                    if configuration.untilIdle, try await store.researchState().isSettled(at: now()) { break }
+                    if configuration.untilIdle, try await isSettled() { break }
                 }
                 if !tickPending {
                     tickPending = true
@@ -147,6 +152,14 @@ public struct ResearchWorker: Service {
             }
             group.cancelAll()
         }
+    }
+
+    /// True when research is settled at this instant, and alerts too when the configuration waits for them.
+    private func isSettled() async throws -> Bool {
+        let instant = now()
+        guard try await store.researchState().isSettled(at: instant) else { return false }
+        guard configuration.untilAlertsSettled, let due = try await store.nextAlertAttempt() else { return true }
+        return due > instant + ResearchState.settledHorizon
     }
 
     /// One attempt of one check: ask the source and say what came of it. An attempt whose worker is stopping

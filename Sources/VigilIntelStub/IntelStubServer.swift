@@ -125,8 +125,9 @@ public final class IntelStubServer: Service, Sendable {
         else {
             return json(400, ["error": "an alert must carry an alertId"])
         }
+        let arrivedAt = Date()
         if options.latencyMs > 0 { try await Task.sleep(for: .milliseconds(options.latencyMs)) }
-        alerts.append(AlertReceipts.Receipt(alertId: alertId, raisedAt: body["raisedAt"] as? String ?? "", receivedAt: Date()))
+        alerts.append(AlertReceipts.Receipt(alertId: alertId, raisedAt: body["raisedAt"] as? String ?? "", receivedAt: arrivedAt))
         logger.info("alert \(alertId) received")
         return Response(status: .noContent)
     }

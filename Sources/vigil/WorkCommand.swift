@@ -23,7 +23,10 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "Checks in flight at once (1–4096).", transform: NumberOption.concurrency)
     var concurrency = 64
 
-    @Flag(help: "Return once no check is running and none is due within 5 minutes (what is left waits for a slow retry).")
+    @Flag(
+        help:
+            "Return once no check is running and none is due within 5 minutes (what is left waits for a slow retry); with --alert-url, once no alert is due within 5 minutes either."
+    )
     var untilIdle = false
 
     mutating func run() async throws {
@@ -32,7 +35,7 @@ struct WorkCommand: AsyncParsableCommand {
         let target = try await store.open()
         let worker = ResearchWorker(
             store: target, engine: engine, sources: try intel.sources(),
-            configuration: .init(concurrency: concurrency, untilIdle: untilIdle), logger: logger)
+            configuration: .init(concurrency: concurrency, untilIdle: untilIdle, untilAlertsSettled: try !alerting.urls().isEmpty), logger: logger)
         let dispatcher = try alerting.dispatcher(store: target, engine: engine, logger: logger)
         let group = ServiceGroup(
             configuration: .init(

@@ -15,4 +15,9 @@ struct CampaignTests {
     func crashImport() async throws {
         try await expectPass("crash-import", ["3000", "2"])
     }
+
+    @Test("crash-research: 8 packages' research with two kills of vigil work; every check done, every alert delivered, none asked twice at once")
+    func crashResearch() async throws {
+        try await expectPass("crash-research", ["8", "2"])
+    }
 }
