@@ -29,7 +29,8 @@ public struct BatchFile: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Unreadable() }
         defer { try? handle.close() }
         var pending = try read(handle)
-        guard let first = pending.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }), first == UInt8(ascii: "{") else {
+        while !pending.contains(0x0A), case let block = try read(handle), !block.isEmpty { pending += block }
+        guard BatchLayout.of(pending[...], format: format) == .jsonLines else {
             while case let block = try read(handle), !block.isEmpty { pending += block }
             try await body(try BatchReader.open(pending, format: format, now: now()))
             return

@@ -54,23 +54,17 @@ public enum BatchReader {
     /// their messages then carry the file's own line numbers. `now` is the import's time: a record's times
     /// may lie at most a day after it.
     public static func open(_ data: [UInt8], format: IntakeFormat, firstLine: Int = 1, now: Date) throws(BatchReadError) -> Batch {
-        var start = 0
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        guard let first = data[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
-            return Batch(storage: .parsed([]))
-        }
-        guard first == UInt8(ascii: "{") || firstLine == 1 else {
+        let start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard data[start...].contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return Batch(storage: .parsed([])) }
+        let layout = BatchLayout.of(data[...], format: format)
+        guard layout == .jsonLines || firstLine == 1 else {
             throw BatchReadError(description: "a first line number applies to JSON Lines only; send a JSON array or CSV file whole")
         }
-        switch first {
-        case UInt8(ascii: "["): return Batch(storage: .parsed(try readArray(data, from: start, format: format, now: now)))
-        case UInt8(ascii: "{"):
+        switch layout {
+        case .jsonArray: return Batch(storage: .parsed(try readArray(data, from: start, format: format, now: now)))
+        case .jsonLines:
             return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
-        default:
-            guard format == .p2p else {
-                throw BatchReadError(description: "an NCA batch must be JSON Lines or a JSON array")
-            }
-            return Batch(storage: .parsed(try readCSV(data, from: start, now: now)))
+        case .csv: return Batch(storage: .parsed(try readCSV(data, from: start, now: now)))
         }
     }
 

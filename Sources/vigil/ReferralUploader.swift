@@ -41,10 +41,9 @@ struct ReferralUploader: Sendable {
     /// failed) is an answer of its own; once the server cannot be reached, or refuses the caller, the rest
     /// of the file is not sent.
     func upload(_ data: [UInt8]) async throws -> Outcome {
-        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
-        guard first == UInt8(ascii: "{") else {
-            let type = first == UInt8(ascii: "[") ? "application/json" : "text/csv"
-            return Outcome(answers: [try await send(data[...], type: type, lines: nil)])
+        let layout = BatchLayout.of(data[...], format: format)
+        guard layout == .jsonLines else {
+            return Outcome(answers: [try await send(data[...], type: layout == .jsonArray ? "application/json" : "text/csv", lines: nil)])
         }
         let parts = JSONLinesPart.split(data, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest)
         let answers = try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in

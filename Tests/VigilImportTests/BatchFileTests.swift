@@ -49,6 +49,33 @@ struct BatchFileTests {
         #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
     }
 
+    @Test("a JSON Lines file whose first line is not JSON is still JSON Lines: that line is rejected, the rest land")
+    func malformedFirstLine() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("batch.jsonl").path
+        let samples = Array(try Self.awkwardFile().dropFirst(3))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("not JSON, not CSV\n".utf8 + samples)))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var records: [IntakeRecord] = []
+        try await BatchFile(path: path, format: .nca).forEachBatch(now: { now }) { batch in records += batch.records(0..<batch.count) }
+        #expect(records.first?.line == 1 && Self.summary([records[0]])[0].contains("invalid JSON"))
+        let outcome = { (record: IntakeRecord) in "\(record.ref ?? "-") \((try? record.result.get()) != nil)" }
+        let alone = try BatchReader.read(samples, format: .nca, now: now)
+        #expect(records.dropFirst().map(\.line) == alone.map { $0.line + 1 }, "the records after it keep the file's line numbers")
+        #expect(records.dropFirst().map(outcome) == alone.map(outcome), "and read as in the file without it")
+    }
+
+    @Test(
+        "the layout is told from the first line: [ is an array, a P2P first line without { is a CSV header, anything else JSON Lines",
+        arguments: [
+            ("[{}]", IntakeFormat.nca, BatchLayout.jsonArray), ("\u{FEFF}\n  [", .p2p, .jsonArray), ("{\"leadId\": 1}", .p2p, .jsonLines),
+            ("leadId,tool\n{", .p2p, .csv), ("\u{FEFF}leadId,tool", .p2p, .csv), ("not JSON\n{}", .nca, .jsonLines),
+            ("garbage {\n", .p2p, .jsonLines), ("", .nca, .jsonLines),
+        ])
+    func layout(text: String, format: IntakeFormat, expected: BatchLayout) {
+        #expect(BatchLayout.of(Array(text.utf8)[...], format: format) == expected)
+    }
+
     @Test("a JSON array or CSV file is read whole; a missing file is unreadable")
     func wholeFiles() async throws {
         let folder = try TemporaryFolder()

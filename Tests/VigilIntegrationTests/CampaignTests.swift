@@ -20,4 +20,14 @@ struct CampaignTests {
     func crashResearch() async throws {
         try await expectPass("crash-research", ["8", "2"])
     }
+
+    @Test("hostile-sources: every failure mode of a source, one package each; no crash or hang, bounded memory, readable errors, no bogus fact")
+    func hostileSources() async throws {
+        try await expectPass("hostile-sources", ["1", "200"])
+    }
+
+    @Test("bad-input: every malformed input class, with a 4 MiB line, through the CLI and the API; reported line by line, good records land")
+    func badInput() async throws {
+        try await expectPass("bad-input", ["4"])
+    }
 }
