@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTesting
 
 /// The short forms of the reliability campaigns in `Scripts/campaigns/` (docs/RELIABILITY.md gives their
 /// full forms and figures): each script prints one verdict line and exits non-zero on any loss.
@@ -29,5 +30,14 @@ struct CampaignTests {
     @Test("bad-input: every malformed input class, with a 4 MiB line, through the CLI and the API; reported line by line, good records land")
     func badInput() async throws {
         try await expectPass("bad-input", ["4"])
+    }
+
+    @Test("soak: 30 seconds of mixed load sampled every 3 s; no failed request, the server up, descriptors flat")
+    func soak() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await expectPass("soak", ["0.5", "3", folder.path("soak.svg")])
+        let plot = try String(contentsOfFile: folder.path("soak.svg"), encoding: .utf8)
+        #expect(plot.hasPrefix("<svg") && plot.contains("RSS (MiB)") && plot.contains("claim"), "the plot holds RSS and the routes")
     }
 }
