@@ -123,6 +123,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "VigilFuzzTargets", dependencies: ["VigilCore", "VigilIntake", "VigilIntel"]),
         .target(
             name: "VigilTesting",
             dependencies: [
@@ -131,7 +132,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
-        .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore"]),
+        .testTarget(name: "VigilIntakeTests", dependencies: ["VigilIntake", "VigilCore", "VigilFuzzTargets"]),
         .testTarget(name: "VigilActionsTests", dependencies: ["VigilActions", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
         .testTarget(
             name: "VigilImportTests", dependencies: ["VigilImport", "VigilIntake", "VigilStore", "VigilSQLite", "VigilCore", "VigilTesting"]),
@@ -176,3 +177,15 @@ let package = Package(
 for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + strict
 }
+
+// The libFuzzer harness, declared only for a fuzzing build (it has no `main` of its own; libFuzzer's is
+// linked in): `VIGIL_FUZZ=1 swift build --build-path .build-fuzz --product vigil-fuzz --sanitize fuzzer
+// --sanitize address`, as Scripts/campaigns/fuzz runs it.
+if Context.environment["VIGIL_FUZZ"] != nil {
+    package.products.append(.executable(name: "vigil-fuzz", targets: ["VigilFuzz"]))
+    package.targets.append(
+        .executableTarget(
+            name: "VigilFuzz", dependencies: ["VigilFuzzTargets"], path: "Fuzz/VigilFuzz",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+}
+

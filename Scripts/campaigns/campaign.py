@@ -52,11 +52,18 @@ class Campaign:
 
     def __init__(self, name, seed=None):
         self.name = name
-        self.vigil = vigil_binary()
+        self._vigil = None
         self.folder = tempfile.mkdtemp(prefix=f"vigil-{name}-")
         self.processes = []
         self.seed = int(os.environ.get("CAMPAIGN_SEED", seed if seed is not None else time.time_ns() % 1_000_000))
         self.random = random.Random(self.seed)
+
+    @property
+    def vigil(self):
+        """The vigil binary, built on first use."""
+        if self._vigil is None:
+            self._vigil = vigil_binary()
+        return self._vigil
 
     def __enter__(self):
         return self

@@ -38,15 +38,11 @@ enum APIBody {
             throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the body as Content-Type: application/json")
         }
         let data = Data(try await request.body.collect(upTo: VigilAPI.maxBodyBytes).readableBytesView)
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw APIError.badRequest("the body must be a JSON object")
+        do {
+            return try StrictJSONBody.decode(Body.self, from: data, allowed: allowed)
+        } catch let refusal as StrictJSONBody.Refusal {
+            throw APIError.badRequest(refusal.description)
         }
-        let unknown = Set(object.keys).subtracting(allowed)
-        guard unknown.isEmpty else {
-            throw APIError.badRequest(
-                "unknown member(s) \(unknown.sorted().joined(separator: ", ")); allowed: \(allowed.sorted().joined(separator: ", "))")
-        }
-        return try JSONDecoder().decode(Body.self, from: data)
     }
 
     /// A case id from the path.
