@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import Testing
 import VigilCore
 import VigilImport
@@ -52,6 +53,33 @@ struct SecurityTests {
             }
             let casePage = try await browser.get("/cases/\(id)")
             #expect(casePage.text.contains("&lt;script&gt;"))
+        }
+    }
+
+    @Test("no token, mistyped token or session id reaches the server's logs, at any level")
+    func secretsStayOutOfLogs() async throws {
+        let logs = CapturedLogs.Lines()
+        let wrong = AccessToken.generate()
+        let secrets = CapturedLogs.Lines()
+        secrets.append(wrong)
+        try await WebHarness.run(logs: logs) { web in
+            let browser = try await web.signedIn("sam-supervisor")
+            let form = try await browser.get("/sign-in")
+            _ = try await browser.post("/sign-in", ["csrf": form.csrf ?? "", "next": "/", "token": wrong])
+            for path in ["/", "/cases", "/reports/aged-backlog.csv"] { #expect(try await browser.get(path).status == .ok) }
+            let token = try #require(web.tokens["sam-supervisor"])
+            for credential in [token, wrong] {
+                _ = try await web.client.execute(uri: "/api/v1/backlog?limit=1", method: .get, headers: [.authorization: "Bearer \(credential)"])
+            }
+            secrets.append(token)
+            secrets.append(try #require(await browser.cookies.values.first))
+            _ = try await browser.post("/sign-out", ["csrf": try #require(try await browser.get("/").csrf)])
+        }
+        let lines = logs.all
+        #expect(lines.contains { $0.contains("/api/v1/backlog") }, "requests are logged: \(lines.prefix(5))")
+        #expect(secrets.all.count == 3)
+        for secret in secrets.all {
+            #expect(!lines.contains { $0.contains(secret) }, "\(secret.prefix(6))… appears in: \(lines.filter { $0.contains(secret) }.prefix(3))")
         }
     }
 

@@ -24,7 +24,8 @@ struct WebHarness: Sendable {
         ("ada-admin", .admin),
     ]
 
-    static func run(_ body: @escaping @Sendable (WebHarness) async throws -> Void) async throws {
+    /// Runs `body` against the router; with `logs`, the server logs every line at every level into them.
+    static func run(logs: CapturedLogs.Lines? = nil, _ body: @escaping @Sendable (WebHarness) async throws -> Void) async throws {
         let store = MemoryStore()
         let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
         for (file, format) in [("nca-packages.jsonl", IntakeFormat.nca), ("nca-case-studies.jsonl", .nca), ("p2p-leads.jsonl", .p2p)] {
@@ -40,8 +41,10 @@ struct WebHarness: Sendable {
         }
         for _ in 0..<3 { _ = try await store.claimNext(by: AuditActor(name: "dc-one", remote: "test"), now: Date()) }
         try await store.recordDailySnapshots(now: Date(), maxDays: 60)
-        var logger = Logger(label: "web-test")
-        logger.logLevel = .critical
+        var logger = Logger(label: "web-test") { _ in
+            logs.map { CapturedLogs(lines: $0) as any LogHandler } ?? StreamLogHandler.standardError(label: "web-test")
+        }
+        logger.logLevel = logs == nil ? .critical : .trace
         let application = Application(router: try VigilAPI.router(store: store, sources: sources), logger: logger)
         let issued = tokens
         try await application.test(.router) { client in
