@@ -53,17 +53,26 @@ public struct ImportPipeline: Sendable {
 
     /// Runs the batch through parse and store, handing every chunk's results to `handle` in order.
     public func run(_ batch: Batch, handle: ChunkHandler) async throws {
-        let ranges = Self.chunkRanges(count: batch.count)
-        guard let store, let firstRange = ranges.first else {
-            for range in ranges {
+        var batches = [batch].makeIterator()
+        try await run(nextBatch: { batches.next() }, handle: handle)
+    }
+
+    /// Runs the batches `nextBatch` gives (nil after the last) through parse and store as one stream of
+    /// chunks, handing every chunk's results to `handle` in order: the next batch's first chunk is parsed
+    /// while the last chunk of the one before is written, so the pipeline never drains between batches.
+    public func run(nextBatch: @escaping () throws -> Batch?, handle: ChunkHandler) async throws {
+        var chunks = ChunkStream(nextBatch: nextBatch)
+        guard let store else {
+            while let (batch, range) = try chunks.next() {
                 try handle(batch.records(range), Array(repeating: nil, count: range.count))
             }
             return
         }
-        let prepare = { (range: Range<Int>) in
-            SharedChunkPreparation(batch, range: range, sources: sources, targets: store.targets, now: now())
+        guard let firstChunk = try chunks.next() else { return }
+        let prepare = { (chunk: (batch: Batch, range: Range<Int>)) in
+            SharedChunkPreparation(chunk.batch, range: chunk.range, sources: sources, targets: store.targets, now: now())
         }
-        let first = prepare(firstRange)
+        let first = prepare(firstChunk)
         let upkeep = store as? any WriteUpkeep
         async let helpedFirst: Void = first.prepareRemainingPieces()
         first.prepareRemainingPieces()
@@ -72,8 +81,8 @@ public struct ImportPipeline: Sendable {
             var current = first
             var reported: SharedChunkPreparation?
             var unreported: (chunk: SharedChunkPreparation, outcomes: [ImportOutcome])?
-            for index in ranges.indices {
-                let following = index + 1 < ranges.count ? prepare(ranges[index + 1]) : nil
+            while true {
+                let following = try chunks.next().map(prepare)
                 if let following {
                     helpers.addTask { [reported] in
                         following.prepareRemainingPieces()
@@ -97,6 +106,32 @@ public struct ImportPipeline: Sendable {
             if let unreported {
                 try Self.report(unreported.chunk, unreported.outcomes, to: handle)
             }
+        }
+    }
+
+    /// The chunks of a stream of batches, in order: the first batch's ramp up from `firstChunkSize`
+    /// (`chunkRanges`), then whole `chunkSize` chunks of every later batch.
+    private struct ChunkStream {
+        let nextBatch: () throws -> Batch?
+        private var batch: Batch?
+        private var ranges: [Range<Int>] = []
+        private var started = false
+
+        init(nextBatch: @escaping () throws -> Batch?) {
+            self.nextBatch = nextBatch
+        }
+
+        mutating func next() throws -> (batch: Batch, range: Range<Int>)? {
+            while ranges.isEmpty {
+                guard let following = try nextBatch() else { return nil }
+                ranges =
+                    started
+                    ? stride(from: 0, to: following.count, by: chunkSize).map { $0..<min($0 + chunkSize, following.count) }
+                    : chunkRanges(count: following.count)
+                started = started || following.count > 0
+                batch = following
+            }
+            return (batch!, ranges.removeFirst())
         }
     }
 

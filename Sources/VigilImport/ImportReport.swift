@@ -40,8 +40,9 @@ public struct ImportReport: Codable, Sendable {
     public struct SentLines: Codable, Sendable, Equatable {
         /// The batch file.
         public var file: String
-        /// The first and last line of the range; nil for a file sent whole.
+        /// The first line of the range; nil for a file sent whole.
         public var firstLine: Int?
+        /// The last line of the range; nil for a file sent whole, or for a range that runs to the file's end.
         public var lastLine: Int?
         /// Why the lines were not acknowledged; nil for acknowledged lines.
         public var reason: String?
@@ -51,6 +52,14 @@ public struct ImportReport: Codable, Sendable {
             self.file = file
             self.firstLine = lines?.lowerBound
             self.lastLine = lines?.upperBound
+            self.reason = reason
+        }
+
+        /// Creates a range from `fromLine` to the end of the file.
+        public init(file: String, fromLine: Int, reason: String?) {
+            self.file = file
+            self.firstLine = fromLine
+            self.lastLine = nil
             self.reason = reason
         }
     }

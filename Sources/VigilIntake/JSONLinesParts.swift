@@ -8,15 +8,15 @@ public struct JSONLinesPart: Sendable, Equatable {
     /// The part's bytes: whole lines, each with its line end.
     public var bytes: ArraySlice<UInt8>
 
-    /// Cuts `data` into consecutive parts of at most `maxLines` lines; a part also ends once it holds
-    /// `maxBytes` or more (a single line longer than that is a part of its own). Blank lines count, so
-    /// every part's line numbers are the file's.
-    public static func split(_ data: [UInt8], maxLines: Int, maxBytes: Int) -> [JSONLinesPart] {
+    /// Cuts `data`, whose first line is the file's line `firstLine`, into consecutive parts of at most
+    /// `maxLines` lines; a part also ends once it holds `maxBytes` or more (a single line longer than that
+    /// is a part of its own). Blank lines count, so every part's line numbers are the file's.
+    public static func split(_ data: [UInt8], firstLine: Int = 1, maxLines: Int, maxBytes: Int) -> [JSONLinesPart] {
         precondition(maxLines > 0 && maxBytes > 0, "parts must hold something")
         return data.withUnsafeBufferPointer { bytes -> [JSONLinesPart] in
             var parts: [JSONLinesPart] = []
-            var (partStart, partFirstLine) = (0, 1)
-            var (lineStart, line) = (0, 1)
+            var (partStart, partFirstLine) = (0, firstLine)
+            var (lineStart, line) = (0, firstLine)
             while lineStart < bytes.count {
                 let lineEnd = bytes.endOfLine(from: lineStart)
                 if line - partFirstLine + 1 == maxLines || lineEnd - partStart >= maxBytes || lineEnd == bytes.count {

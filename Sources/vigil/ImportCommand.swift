@@ -67,12 +67,11 @@ struct ImportCommand: AsyncParsableCommand {
         for file in files {
             var done = 0
             do {
-                try await BatchFile(path: file, format: intakeFormat).forEachBatch(now: Date.init) { batch in
-                    try await pipeline.run(batch) { records, outcomes in
-                        try report.add(file: file, format: intakeFormat, records: records, outcomes: outcomes)
-                        done += records.count
-                        if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\r\(file): \(done) records") }
-                    }
+                var reader = try BatchFile(path: file, format: intakeFormat).open()
+                try await pipeline.run(nextBatch: { try reader.next(now: Date()) }) { records, outcomes in
+                    try report.add(file: file, format: intakeFormat, records: records, outcomes: outcomes)
+                    done += records.count
+                    if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\r\(file): \(done) records") }
                 }
             } catch is BatchFile.Unreadable {
                 FileOutput.standardError("\(file): cannot read the file\n")
@@ -98,15 +97,6 @@ struct ImportCommand: AsyncParsableCommand {
         if counts.rejected > 0 { throw ExitCode(2) }
     }
 
-    /// A batch file's bytes, or nil after saying on standard error that it cannot be read.
-    private static func contents(of file: String) -> Data? {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            FileOutput.standardError("\(file): cannot read the file\n")
-            return nil
-        }
-        return data
-    }
-
     /// Sends each file to `POST /api/v1/referrals` of a running server (`ReferralUploader`: JSON Lines in
     /// parts, one after another); the server parses, grades and stores.
     private func importThrough(server: String, token: String, format: IntakeFormat) async throws {
@@ -118,11 +108,14 @@ struct ImportCommand: AsyncParsableCommand {
             var acknowledged: [ImportReport.SentLines] = []
             var unacknowledged: [ImportReport.SentLines] = []
             for file in files {
-                guard let data = Self.contents(of: file) else {
+                let upload: ReferralUploader.Outcome
+                do {
+                    upload = try await uploader.upload(file: file)
+                } catch is BatchFile.Unreadable {
+                    FileOutput.standardError("\(file): cannot read the file\n")
                     fatal = true
                     continue
                 }
-                let upload = try await uploader.upload(Array(data))
                 var stop: ServerRefusal?
                 for part in upload.answers {
                     switch part.answer {
@@ -136,9 +129,9 @@ struct ImportCommand: AsyncParsableCommand {
                         fatal = true
                     }
                 }
-                if let lines = upload.notSent, let stop {
+                if let first = upload.notSentFrom, let stop {
                     let why = stop.status == nil ? "the server could not be reached" : "the server refused this token or its role"
-                    unacknowledged.append(.init(file: file, lines: lines, reason: "not sent, since \(why)"))
+                    unacknowledged.append(.init(file: file, fromLine: first, reason: "not sent, since \(why)"))
                 }
             }
             if !unacknowledged.isEmpty {
@@ -159,7 +152,7 @@ struct ImportCommand: AsyncParsableCommand {
     private func printUploadSummary(_ report: ImportReport) {
         if let unacknowledged = report.unacknowledged {
             for range in (report.acknowledged ?? []) + unacknowledged {
-                let lines = range.firstLine.map { first in range.lastLine.map { ", lines \(first)-\($0)" } ?? "" } ?? ""
+                let lines = range.firstLine.map { first in range.lastLine.map { ", lines \(first)-\($0)" } ?? ", lines \(first) to the end" } ?? ""
                 FileOutput.standardError("\(range.file)\(lines): " + (range.reason.map { "not acknowledged: \($0)" } ?? "acknowledged") + "\n")
             }
             FileOutput.standardError("Sending the same file again is safe: records already stored are reported as duplicates.\n")

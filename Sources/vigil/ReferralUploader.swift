@@ -1,9 +1,12 @@
+import VigilImport
 import VigilIntake
 import VigilIntel
 
-/// Sends a batch file to `POST /api/v1/referrals` of a running server. A JSON Lines file goes in parts of
-/// at most `linesPerRequest` lines (so a file of any size fits under the server's body limit), each with
-/// `firstLine` so the server reports the file's own line numbers. A JSON array or CSV file goes whole.
+/// Sends a batch to `POST /api/v1/referrals` of a running server. A JSON Lines batch goes in parts of at
+/// most `linesPerRequest` lines (so a file of any size fits under the server's body limit), each with
+/// `firstLine` so the server reports the file's own line numbers; a file is read a segment at a time
+/// (`BatchFile`), so the uploader holds one segment and the parts in flight, never the whole file. A JSON
+/// array or CSV file goes whole.
 ///
 /// `vigil import --server` sends one part at a time, so the file's records are stored in file order: a
 /// later record with an earlier one's ref is the duplicate or conflict, as in a local import. With
@@ -12,7 +15,8 @@ import VigilIntel
 struct ReferralUploader: Sendable {
     /// Parts of at most this many lines.
     static let defaultLinesPerRequest = 10_000
-    /// A part also ends once it holds this many bytes (the server takes up to 64 MiB).
+    /// A part also ends once it holds this many bytes (the server takes up to 64 MiB); a file is read in
+    /// segments of this size.
     static let maxBytesPerRequest = 32 << 20
 
     let client: APIClient
@@ -32,54 +36,80 @@ struct ReferralUploader: Sendable {
     struct Outcome: Sendable {
         /// Each sent request's answer, in file order.
         var answers: [PartAnswer]
-        /// The file's lines left unsent because the server refused the caller (401, 403) or could not be
-        /// reached, which every later part would have met too.
-        var notSent: ClosedRange<Int>?
+        /// The first of the file's lines left unsent (they run to the end of the file) because the server
+        /// refused the caller (401, 403) or could not be reached, which every later part would have met too.
+        var notSentFrom: Int?
     }
 
-    /// Sends `data`, part after part. A part the server refuses or never answers (it crashed, the network
-    /// failed) is an answer of its own; once the server cannot be reached, or refuses the caller, the rest
-    /// of the file is not sent.
+    /// One request's body.
+    private struct Payload: Sendable {
+        var bytes: ArraySlice<UInt8>
+        var type: String
+        var lines: ClosedRange<Int>?
+    }
+
+    /// Sends the batch file at `path`, read a segment at a time.
+    func upload(file path: String) async throws -> Outcome {
+        var reader = try BatchFile(path: path, format: format, segmentBytes: Self.maxBytesPerRequest).open()
+        return try await upload { try reader.nextSegment() }
+    }
+
+    /// Sends a batch held in memory.
     func upload(_ data: [UInt8]) async throws -> Outcome {
-        let layout = BatchLayout.of(data[...], format: format)
-        guard layout == .jsonLines else {
-            return Outcome(answers: [try await send(data[...], type: layout == .jsonArray ? "application/json" : "text/csv", lines: nil)])
+        var segments = [BatchFile.Reader.Segment(bytes: data, firstLine: 1, layout: BatchLayout.of(data[...], format: format))].makeIterator()
+        return try await upload { segments.next() }
+    }
+
+    /// Sends the segments `nextSegment` gives, part after part. A part the server refuses or never answers
+    /// (it crashed, the network failed) is an answer of its own; once the server cannot be reached, or
+    /// refuses the caller, the rest of the batch is not sent.
+    private func upload(nextSegment: @escaping () throws -> BatchFile.Reader.Segment?) async throws -> Outcome {
+        var queued: [Payload] = []
+        let nextPayload = { () throws -> Payload? in
+            while queued.isEmpty, let segment = try nextSegment() {
+                guard segment.layout == .jsonLines else {
+                    return Payload(bytes: segment.bytes[...], type: segment.layout == .jsonArray ? "application/json" : "text/csv", lines: nil)
+                }
+                queued = JSONLinesPart.split(segment.bytes, firstLine: segment.firstLine, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest)
+                    .map { Payload(bytes: $0.bytes, type: "application/x-ndjson", lines: $0.firstLine...$0.lastLine) }
+            }
+            return queued.isEmpty ? nil : queued.removeFirst()
         }
-        let parts = JSONLinesPart.split(data, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest)
-        let answers = try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in
-            var answers = [PartAnswer?](repeating: nil, count: parts.count)
-            var running = 0
+        var answers: [Int: PartAnswer] = [:]
+        var notSentFrom: Int?
+        try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in
+            var (running, index) = (0, 0)
             var callerRefused = false
-            for (index, part) in parts.enumerated() {
+            while let payload = try nextPayload() {
                 if running == inFlight, let (done, answer) = try await group.next() {
                     answers[done] = answer
                     running -= 1
                     if case .failure(let refusal) = answer.answer, refusal.stopsTheUpload { callerRefused = true }
                 }
-                guard !callerRefused else { break }
-                group.addTask {
-                    (index, try await send(part.bytes, type: "application/x-ndjson", lines: part.firstLine...part.lastLine))
+                guard !callerRefused else {
+                    notSentFrom = payload.lines?.lowerBound ?? 1
+                    break
                 }
-                running += 1
+                group.addTask { [index] in (index, try await send(payload)) }
+                (running, index) = (running + 1, index + 1)
             }
             for try await (done, answer) in group {
                 answers[done] = answer
             }
-            return answers.compactMap { $0 }
         }
-        let notSent = answers.count < parts.count ? parts[answers.count].firstLine...parts[parts.count - 1].lastLine : nil
-        return Outcome(answers: answers, notSent: notSent)
+        return Outcome(answers: answers.keys.sorted().map { answers[$0]! }, notSentFrom: notSentFrom)
     }
 
-    private func send(_ bytes: ArraySlice<UInt8>, type: String, lines: ClosedRange<Int>?) async throws -> PartAnswer {
-        let query = "format=\(format.rawValue)" + (lines.map { "&firstLine=\($0.lowerBound)" } ?? "")
+    private func send(_ payload: Payload) async throws -> PartAnswer {
+        let query = "format=\(format.rawValue)" + (payload.lines.map { "&firstLine=\($0.lowerBound)" } ?? "")
         do {
-            let answer = try await client.send("POST", "/api/v1/referrals?\(query)", body: Array(bytes), contentType: type, accepting: [422])
-            return PartAnswer(lines: lines, answer: .success(answer))
+            let answer = try await client.send(
+                "POST", "/api/v1/referrals?\(query)", body: Array(payload.bytes), contentType: payload.type, accepting: [422])
+            return PartAnswer(lines: payload.lines, answer: .success(answer))
         } catch let refusal as ServerRefusal {
-            return PartAnswer(lines: lines, answer: .failure(refusal))
+            return PartAnswer(lines: payload.lines, answer: .failure(refusal))
         } catch let error as TransferError {
-            return PartAnswer(lines: lines, answer: .failure(ServerRefusal(status: nil, description: "\(client.base): no answer (\(error))")))
+            return PartAnswer(lines: payload.lines, answer: .failure(ServerRefusal(status: nil, description: "\(client.base): no answer (\(error))")))
         }
     }
 }

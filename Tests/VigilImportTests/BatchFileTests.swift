@@ -40,7 +40,8 @@ struct BatchFileTests {
         let whole = Self.summary(try BatchReader.read(bytes, format: .nca, now: now))
         var segments: [String] = []
         var batches = 0
-        try await BatchFile(path: path, format: .nca, segmentBytes: segmentBytes).forEachBatch(now: { now }) { batch in
+        var reader = try BatchFile(path: path, format: .nca, segmentBytes: segmentBytes).open()
+        while let batch = try reader.next(now: now) {
             batches += 1
             segments += Self.summary(batch.records(0..<batch.count))
         }
@@ -57,7 +58,8 @@ struct BatchFileTests {
         #expect(FileManager.default.createFile(atPath: path, contents: Data("not JSON, not CSV\n".utf8 + samples)))
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         var records: [IntakeRecord] = []
-        try await BatchFile(path: path, format: .nca).forEachBatch(now: { now }) { batch in records += batch.records(0..<batch.count) }
+        var reader = try BatchFile(path: path, format: .nca).open()
+        while let batch = try reader.next(now: now) { records += batch.records(0..<batch.count) }
         #expect(records.first?.line == 1 && Self.summary([records[0]])[0].contains("invalid JSON"))
         let outcome = { (record: IntakeRecord) in "\(record.ref ?? "-") \((try? record.result.get()) != nil)" }
         let alone = try BatchReader.read(samples, format: .nca, now: now)
@@ -84,10 +86,11 @@ struct BatchFileTests {
             "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"
         #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
         var batches = 0
-        try await BatchFile(path: path, format: .p2p, segmentBytes: 8).forEachBatch(now: Date.init) { _ in batches += 1 }
+        var reader = try BatchFile(path: path, format: .p2p, segmentBytes: 8).open()
+        while try reader.next(now: Date()) != nil { batches += 1 }
         #expect(batches == 1)
-        await #expect(throws: BatchFile.Unreadable.self) {
-            try await BatchFile(path: folder.url.appendingPathComponent("absent.jsonl").path, format: .nca).forEachBatch(now: Date.init) { _ in }
+        #expect(throws: BatchFile.Unreadable.self) {
+            _ = try BatchFile(path: folder.url.appendingPathComponent("absent.jsonl").path, format: .nca).open()
         }
     }
 }

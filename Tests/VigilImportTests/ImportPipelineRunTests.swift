@@ -23,16 +23,27 @@ struct ImportPipelineRunTests {
         return Array(lines.joined(separator: "\n").utf8)
     }
 
-    @Test("every record reaches the handler once, in line order, with an outcome exactly when it is valid, and lands in the store")
-    func everyRecordInOrder() async throws {
+    @Test(
+        "every record reaches the handler once, in line order, with an outcome exactly when it is valid, and lands in the store: from one batch, or from a file's segments run as one stream",
+        arguments: [nil, 64 << 10, 300 << 10])
+    func everyRecordInOrder(segmentBytes: Int?) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-pipeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path)
-        let batch = try BatchReader.open(try Self.batchText(), format: .nca, now: Date())
+        let file = folder.appendingPathComponent("batch.jsonl").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(try Self.batchText())))
+        var reader = try BatchFile(path: file, format: .nca, segmentBytes: segmentBytes ?? Int.max).open()
+        var batches = 0
+        let nextBatch = {
+            let batch = try reader.next(now: Date())
+            if batch != nil { batches += 1 }
+            return batch
+        }
         var lines: [Int] = []
         var accepted: [(ref: String, caseId: CaseID)] = []
-        try await ImportPipeline(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://192.0.2.1")).run(batch) { records, outcomes in
+        try await ImportPipeline(store: store, sources: IntelSourceSpec.defaults(baseURL: "http://192.0.2.1")).run(nextBatch: nextBatch) {
+            records, outcomes in
             #expect(records.count == outcomes.count)
             for (record, outcome) in zip(records, outcomes) {
                 lines.append(record.line)
@@ -48,6 +59,7 @@ struct ImportPipelineRunTests {
             #expect(detail.referrals.map(\.ref).contains(ref), "\(ref) stored in its case")
         }
         #expect(accepted[0].ref == "RUN-0-2026-00000" && accepted[accepted.count - 1].ref == "RUN-1299-2026-00099")
+        #expect(segmentBytes == nil ? batches == 1 : batches > 1, "\(batches) batches")
     }
 
     @Test("between writes the pipeline has the store catch up: earlier chunks reach the SQLite file itself, not only its WAL")

@@ -83,6 +83,8 @@ struct IntakeRulesTests {
         #expect(bySize.map { $0.firstLine...$0.lastLine } == [1...3, 4...4, 5...5])
         #expect(bySize.flatMap(\.bytes) == text)
         #expect(JSONLinesPart.split([], maxLines: 2, maxBytes: 10).isEmpty)
+        let later = JSONLinesPart.split(text, firstLine: 101, maxLines: 2, maxBytes: 1 << 20)
+        #expect(later.map { $0.firstLine...$0.lastLine } == [101...102, 103...104, 105...105], "a segment later in a file keeps the file's numbers")
     }
 
     @Test("JSON array: each element keeps its start line and exact bytes")
