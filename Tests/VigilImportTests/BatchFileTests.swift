@@ -33,6 +33,7 @@ struct BatchFileTests {
         "a JSON Lines file read in segments of any size gives the records, lines and errors of the file read whole", arguments: [64, 1000, 1 << 20])
     func segmentsMatchWholeFile(segmentBytes: Int) async throws {
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let bytes = try Self.awkwardFile()
         let path = folder.url.appendingPathComponent("batch.jsonl").path
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
@@ -53,6 +54,7 @@ struct BatchFileTests {
     @Test("a JSON Lines file whose first line is not JSON is still JSON Lines: that line is rejected, the rest land")
     func malformedFirstLine() async throws {
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let path = folder.url.appendingPathComponent("batch.jsonl").path
         let samples = Array(try Self.awkwardFile().dropFirst(3))
         #expect(FileManager.default.createFile(atPath: path, contents: Data("not JSON, not CSV\n".utf8 + samples)))
@@ -81,6 +83,7 @@ struct BatchFileTests {
     @Test("a JSON array or CSV file is read whole; a missing file is unreadable")
     func wholeFiles() async throws {
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let path = folder.url.appendingPathComponent("leads.csv").path
         let csv =
             "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"

@@ -74,6 +74,7 @@ struct SpooledImportReportTests {
             try spooled.add(file: "b.jsonl", format: .nca, records: chunk, outcomes: chunk.map { _ in nil })
         }
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let path = folder.url.appendingPathComponent("report.json").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let output = try #require(FileHandle(forWritingAtPath: path))
