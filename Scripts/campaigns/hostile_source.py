@@ -20,7 +20,7 @@ def _reply(status, body, headers=(), content_type="application/json"):
 GZIP_BOMB = gzip.compress(b"\0" * (256 * MIB), compresslevel=9)
 
 # mode → (what it does, how its checks end: "failed", "done", or "children": failed where the source yields
-# children, done (the children ignored) where it does not)
+# children; where it does not, the children are ignored)
 MODES = {
     "timeout": ("reads the request and never answers", "failed"),
     "status-500": ("answers HTTP 500", "failed"),
