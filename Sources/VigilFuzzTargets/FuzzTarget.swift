@@ -17,7 +17,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case json
     /// A source's answer body through `SourceAnswer`, the first byte choosing the source.
     case sourceAnswer = "source-answer"
-    /// An API request body through `StrictJSONBody` into the shape of a recorded finding.
+    /// An API request body through `StrictJSONBody` into a `FindingRequest`.
     case apiBody = "api-body"
 
     /// The target named by `$VIGIL_FUZZ_TARGET`.
@@ -34,20 +34,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     private static let csvHeader = Array(
         "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"
             .utf8)
-
-    /// The body shape of `POST /api/v1/cases/{id}/facts`, the API's richest.
-    private struct FindingBody: Decodable {
-        struct FoundChild: Decodable {
-            var age: Int?
-            var relation: String
-        }
-
-        var set: [String: String]?
-        var children: [FoundChild]?
-        var note: String
-        var subject: String?
-        var address: String?
-    }
 
     /// Parses `bytes` as this target reads them.
     public func run(_ bytes: [UInt8]) {
@@ -66,7 +52,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let response = CurlResponse(status: 200, contentType: "application/json", body: Array(bytes.dropFirst()))
             _ = SourceAnswer.findings(response, from: source, at: Self.now)
         case .apiBody:
-            _ = try? StrictJSONBody.decode(FindingBody.self, from: Data(bytes), allowed: ["set", "children", "note", "subject", "address"])
+            _ = try? StrictJSONBody.decode(FindingRequest.self, from: Data(bytes), allowed: FindingRequest.members)
         }
     }
 }

@@ -103,18 +103,7 @@ struct CaseRoutes {
         }
         api.post("cases/:id/facts") { request, context in
             let (id, actor) = try actingUser(context)
-            struct Body: Decodable {
-                struct FoundChild: Decodable {
-                    var age: Int?
-                    var relation: String
-                }
-                var set: [String: Bool]?
-                var children: [FoundChild]?
-                var note: String
-                var subject: String?
-                var address: String?
-            }
-            let body = try await APIBody.decode(Body.self, from: request, allowed: ["set", "children", "note", "subject", "address"])
+            let body = try await APIBody.decode(FindingRequest.self, from: request, allowed: FindingRequest.members)
             try await actions.recordFinding(
                 id, facts: (body.set ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value ? "yes" : "no")" },
                 children: (body.children ?? []).map { "\($0.age.map(String.init) ?? "?"):\($0.relation)" }, note: body.note,
