@@ -180,7 +180,7 @@ for target in package.targets where target.type != .system {
 
 // The libFuzzer harness, declared only for a fuzzing build (it has no `main` of its own; libFuzzer's is
 // linked in): `VIGIL_FUZZ=1 swift build --build-path .build-fuzz --product vigil-fuzz --sanitize fuzzer
-// --sanitize address`, as Scripts/campaigns/fuzz runs it.
+// --sanitize address -Xswiftc -sanitize=fuzzer,address`, as Scripts/campaigns/fuzz runs it.
 if Context.environment["VIGIL_FUZZ"] != nil {
     package.products.append(.executable(name: "vigil-fuzz", targets: ["VigilFuzz"]))
     package.targets.append(
