@@ -188,4 +188,3 @@ if Context.environment["VIGIL_FUZZ"] != nil {
             name: "VigilFuzz", dependencies: ["VigilFuzzTargets"], path: "Fuzz/VigilFuzz",
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
 }
-

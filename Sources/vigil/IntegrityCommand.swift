@@ -17,7 +17,8 @@ struct IntegrityCommand: AsyncParsableCommand {
         let (problems, audit) = try await store.withStore { store in
             (try await store.integrityProblems(), try await store.verifyAudit(against: checkpoint))
         }
-        let auditProblem = audit.isIntact ? nil : "audit log broken: " + (audit.firstBrokenId.map { "entry \($0) " } ?? "") + (audit.reason ?? "guards missing")
+        let auditProblem =
+            audit.isIntact ? nil : "audit log broken: " + (audit.firstBrokenId.map { "entry \($0) " } ?? "") + (audit.reason ?? "guards missing")
         let all = problems + (auditProblem.map { [$0] } ?? [])
         for problem in all { print("integrity FAILED: \(problem)") }
         if all.isEmpty { print("integrity ok: store consistent, audit log intact (\(audit.entries) entries)") }

@@ -70,8 +70,10 @@ struct ReferralUploader: Sendable {
                 guard segment.layout == .jsonLines else {
                     return Payload(bytes: segment.bytes[...], type: segment.layout == .jsonArray ? "application/json" : "text/csv", lines: nil)
                 }
-                queued = JSONLinesPart.split(segment.bytes, firstLine: segment.firstLine, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest)
-                    .map { Payload(bytes: $0.bytes, type: "application/x-ndjson", lines: $0.firstLine...$0.lastLine) }
+                queued = JSONLinesPart.split(
+                    segment.bytes, firstLine: segment.firstLine, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest
+                )
+                .map { Payload(bytes: $0.bytes, type: "application/x-ndjson", lines: $0.firstLine...$0.lastLine) }
             }
             return queued.isEmpty ? nil : queued.removeFirst()
         }

@@ -92,7 +92,8 @@ struct ClientCommandTests {
             #expect(refused.status == 1)
             #expect(
                 refused.stderr.contains("\(batch), lines 1-4: ") && refused.stderr.contains("(HTTP 401); nothing of these lines was imported")
-                    && refused.stderr.contains("\(batch), lines 5 to the end: not acknowledged: not sent, since the server refused this token or its role"),
+                    && refused.stderr.contains(
+                        "\(batch), lines 5 to the end: not acknowledged: not sent, since the server refused this token or its role"),
                 "\(refused.stderr)")
         }
     }

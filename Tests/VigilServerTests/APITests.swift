@@ -229,7 +229,9 @@ struct APITests {
                 body: Array("not JSON at all\n".utf8) + (try sample("nca-packages.jsonl")), contentType: "application/x-ndjson")
             let records = (garbageFirst.json as? [String: Any])?["records"] as? [[String: Any]] ?? []
             #expect(garbageFirst.status == 422 && records.first?["line"] as? Int == 5001 && records.first?["status"] as? String == "rejected")
-            #expect(records.count > 1 && records.dropFirst().allSatisfy { $0["status"] as? String == "accepted" }, "a part whose first line is not JSON still lands its records")
+            #expect(
+                records.count > 1 && records.dropFirst().allSatisfy { $0["status"] as? String == "accepted" },
+                "a part whose first line is not JSON still lands its records")
             let huge = [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1)
             let tooLarge = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: huge, contentType: "application/json")
             #expect(tooLarge.status == 413)

@@ -8,7 +8,8 @@ import VigilTesting
 /// retries finds nothing wrong with itself (the tampering side is per store: `SQLiteIntegrityTests`).
 @Suite("Store conformance: integrity")
 struct IntegrityConformanceTests {
-    @Test("after imports, a claim, an answer, a failure with a retry and a final failure, the store finds nothing wrong", arguments: StoreKind.allCases)
+    @Test(
+        "after imports, a claim, an answer, a failure with a retry and a final failure, the store finds nothing wrong", arguments: StoreKind.allCases)
     func consistentAfterWork(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let sources = IntelSourceSpec.defaults(baseURL: "http://127.0.0.1:1")
