@@ -90,6 +90,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        .target(name: "CMalloc"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -116,7 +117,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilIntake", "VigilStore", "VigilSQLite", "VigilPostgres", "VigilImport", "VigilActions", "VigilServer",
-                "VigilIntel", "VigilIntelStub",
+                "VigilIntel", "VigilIntelStub", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,15 +1,18 @@
 public import Foundation
 public import VigilIntake
 
-/// A batch file read from disk in bounded memory: a JSON Lines file in segments of whole lines, so its
-/// size never decides how much is held at once; a JSON array or CSV file (which cannot be split without
-/// parsing it) whole.
+/// A batch file read from disk in bounded memory: read a block at a time and cut into segments of whole
+/// records (`BatchSegmenter`: JSON Lines, a JSON array's elements, CSV rows), so its size never decides how
+/// much is held at once.
 public struct BatchFile: Sendable {
     /// A file that cannot be opened or read.
-    public struct Unreadable: Error {}
+    public struct Unreadable: Error {
+        /// A file that cannot be opened or read.
+        public init() {}
+    }
 
     /// A reader of the file at `path`, in segments of about `segmentBytes`.
-    public init(path: String, format: IntakeFormat, segmentBytes: Int = 16 << 20) {
+    public init(path: String, format: IntakeFormat, segmentBytes: Int = defaultSegmentBytes) {
         self.path = path
         self.format = format
         self.segmentBytes = segmentBytes
@@ -19,9 +22,13 @@ public struct BatchFile: Sendable {
     public let path: String
     /// The records' format.
     public let format: IntakeFormat
-    /// About how many bytes a JSON Lines segment holds (a segment ends at the last line end in it; a
-    /// single line longer than this is held whole).
-    public var segmentBytes = 16 << 20
+    /// About how many bytes a segment holds (a single record longer than this is held whole).
+    public var segmentBytes = defaultSegmentBytes
+
+    /// 2 MiB: 1,000 packages of about 1.5 KB (one `ImportPipeline.chunkSize` of records, the multiple a
+    /// segment is cut at), so the import's transactions stay full while the at most three segments it holds
+    /// at once (one read ahead, one being written, one being reported) stay a small part of its memory.
+    public static let defaultSegmentBytes = 2 << 20
 
     /// Opens the file; throws `Unreadable`.
     public func open() throws -> Reader {
@@ -33,86 +40,38 @@ public struct BatchFile: Sendable {
     public struct Reader {
         let file: BatchFile
         let handle: FileHandle
-        private var pending: [UInt8] = []
-        private var started = false
-        private var wholeFile = false
-        private var atEnd = false
-        private var hasLineEnd = false
-        private var firstLine = 1
+        private var segmenter: BatchSegmenter
 
         init(file: BatchFile, handle: FileHandle) {
             self.file = file
             self.handle = handle
-        }
-
-        /// A run of the file's bytes: whole lines of a JSON Lines file, or the whole of any other file.
-        public struct Segment: Sendable {
-            /// The bytes.
-            public var bytes: [UInt8]
-            /// The file's number of the segment's first line.
-            public var firstLine: Int
-            /// The file's layout.
-            public var layout: BatchLayout
-
-            /// A segment of `bytes` whose first line is the file's `firstLine`.
-            public init(bytes: [UInt8], firstLine: Int, layout: BatchLayout) {
-                self.bytes = bytes
-                self.firstLine = firstLine
-                self.layout = layout
-            }
+            self.segmenter = BatchSegmenter(format: file.format, segmentBytes: file.segmentBytes, recordMultiple: ImportPipeline.chunkSize)
         }
 
         /// The next batch, stamped with `now`; nil after the last. Throws `Unreadable`, or `BatchReadError`
-        /// for a JSON array or CSV file that cannot be read at all. The handle is closed at the end.
-        public mutating func next(now: Date) throws -> Batch? {
-            guard let segment = try nextSegment() else { return nil }
-            guard segment.layout == .jsonLines else { return try BatchReader.open(segment.bytes, format: file.format, now: now) }
-            return BatchReader.openLines(segment.bytes, format: file.format, firstLine: segment.firstLine, now: now)
+        /// for a CSV file whose header cannot be read or lacks a column. The handle is closed at the end.
+        public mutating func next(now: Date) async throws -> Batch? {
+            guard let segment = try await nextSegment() else { return nil }
+            return try BatchReader.open(segment, format: file.format, now: now)
         }
 
-        /// The next segment of the file's bytes, unparsed; nil after the last. Throws `Unreadable`.
-        public mutating func nextSegment() throws -> Segment? {
-            if !started {
-                started = true
-                while !hasLineEnd, !atEnd { try readBlock() }
-                wholeFile = BatchLayout.of(pending[...], format: file.format) != .jsonLines
+        /// The next segment of the file's records, unparsed; nil after the last. Throws `Unreadable`.
+        public mutating func nextSegment() async throws -> BatchSegmenter.Segment? {
+            let handle = handle
+            return try await segmenter.next {
+                let block: Data
+                do {
+                    block = try handle.read(upToCount: 1 << 20) ?? Data()
+                } catch {
+                    try? handle.close()
+                    throw Unreadable()
+                }
+                guard !block.isEmpty else {
+                    try? handle.close()
+                    return nil
+                }
+                return Array(block)
             }
-            if wholeFile {
-                guard !pending.isEmpty || !atEnd else { return nil }
-                while !atEnd { try readBlock() }
-                defer { finish() }
-                return Segment(bytes: pending, firstLine: 1, layout: BatchLayout.of(pending[...], format: file.format))
-            }
-            while !atEnd, pending.count < file.segmentBytes || !hasLineEnd { try readBlock() }
-            let cut = atEnd ? pending.count : pending.lastIndex(of: 0x0A)! + 1
-            guard cut > 0 else {
-                finish()
-                return nil
-            }
-            let segment = Segment(bytes: Array(pending[..<cut]), firstLine: firstLine, layout: .jsonLines)
-            pending.removeFirst(cut)
-            hasLineEnd = pending.contains(0x0A)
-            firstLine += segment.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            return segment
-        }
-
-        private mutating func readBlock() throws {
-            let block: Data
-            do {
-                block = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                finish()
-                throw Unreadable()
-            }
-            atEnd = block.isEmpty
-            hasLineEnd = hasLineEnd || block.contains(0x0A)
-            pending += block
-        }
-
-        private mutating func finish() {
-            pending = []
-            atEnd = true
-            try? handle.close()
         }
     }
 }

@@ -60,15 +60,15 @@ public struct ImportPipeline: Sendable {
     /// Runs the batches `nextBatch` gives (nil after the last) through parse and store as one stream of
     /// chunks, handing every chunk's results to `handle` in order: the next batch's first chunk is parsed
     /// while the last chunk of the one before is written, so the pipeline never drains between batches.
-    public func run(nextBatch: @escaping () throws -> Batch?, handle: ChunkHandler) async throws {
+    public func run(nextBatch: @escaping () async throws -> Batch?, handle: ChunkHandler) async throws {
         var chunks = ChunkStream(nextBatch: nextBatch)
         guard let store else {
-            while let (batch, range) = try chunks.next() {
+            while let (batch, range) = try await chunks.next() {
                 try handle(batch.records(range), Array(repeating: nil, count: range.count))
             }
             return
         }
-        guard let firstChunk = try chunks.next() else { return }
+        guard let firstChunk = try await chunks.next() else { return }
         let prepare = { (chunk: (batch: Batch, range: Range<Int>)) in
             SharedChunkPreparation(chunk.batch, range: chunk.range, sources: sources, targets: store.targets, now: now())
         }
@@ -82,7 +82,7 @@ public struct ImportPipeline: Sendable {
             var reported: SharedChunkPreparation?
             var unreported: (chunk: SharedChunkPreparation, outcomes: [ImportOutcome])?
             while true {
-                let following = try chunks.next().map(prepare)
+                let following = try await chunks.next().map(prepare)
                 if let following {
                     helpers.addTask { [reported] in
                         following.prepareRemainingPieces()
@@ -112,18 +112,18 @@ public struct ImportPipeline: Sendable {
     /// The chunks of a stream of batches, in order: the first batch's ramp up from `firstChunkSize`
     /// (`chunkRanges`), then whole `chunkSize` chunks of every later batch.
     private struct ChunkStream {
-        let nextBatch: () throws -> Batch?
+        let nextBatch: () async throws -> Batch?
         private var batch: Batch?
         private var ranges: [Range<Int>] = []
         private var started = false
 
-        init(nextBatch: @escaping () throws -> Batch?) {
+        init(nextBatch: @escaping () async throws -> Batch?) {
             self.nextBatch = nextBatch
         }
 
-        mutating func next() throws -> (batch: Batch, range: Range<Int>)? {
+        mutating func next() async throws -> (batch: Batch, range: Range<Int>)? {
             while ranges.isEmpty {
-                guard let following = try nextBatch() else { return nil }
+                guard let following = try await nextBatch() else { return nil }
                 ranges =
                     started
                     ? stride(from: 0, to: following.count, by: chunkSize).map { $0..<min($0 + chunkSize, following.count) }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import VigilCore
 public import VigilIntake
 public import VigilStore
@@ -55,20 +55,32 @@ public final class SpooledImportReport {
     /// How many records the report holds.
     public var recordCount: Int { written }
 
-    /// Writes the whole JSON report to `output`, reading the spool back in blocks.
-    public func writeJSON(to output: FileHandle) throws {
+    /// The whole JSON report, ready to be read back: nothing may be added after.
+    public func finishedJSON() throws -> SpooledJSON {
         try flush()
         var opening: [UInt8] = []
         counts.appendJSONOpening(to: &opening)
-        try output.write(contentsOf: opening)
-        try spool.seek(toOffset: 0)
-        while let block = try spool.read(upToCount: 1 << 20), !block.isEmpty {
-            try output.write(contentsOf: block)
-        }
         var closing: [UInt8] = []
         counts.appendJSONClosing(to: &closing)
         closing.append(UInt8(ascii: "\n"))
-        try output.write(contentsOf: closing)
+        return SpooledJSON(opening: opening, spool: spool, closing: closing)
+    }
+
+    /// A finished report's JSON: its counts around the spooled records, which are read back in blocks.
+    public struct SpooledJSON: Sendable {
+        let opening: [UInt8]
+        let spool: FileHandle
+        let closing: [UInt8]
+
+        /// Hands the JSON to `output` a block at a time, in order.
+        public func write(_ output: ([UInt8]) async throws -> Void) async throws {
+            try await output(opening)
+            try spool.seek(toOffset: 0)
+            while let block = try spool.read(upToCount: 1 << 20), !block.isEmpty {
+                try await output(Array(block))
+            }
+            try await output(closing)
+        }
     }
 
     private func flush() throws {

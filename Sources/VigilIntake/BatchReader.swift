@@ -12,7 +12,7 @@ public struct BatchReadError: Error, Sendable, CustomStringConvertible {
 /// caller can parse the next chunk while it stores the previous one; arrays and CSV are parsed whole.
 public struct Batch: Sendable {
     enum Storage {
-        case lines(data: [UInt8], lines: [(range: Range<Int>, number: Int)], format: IntakeFormat, now: Date)
+        case spans(data: [UInt8], spans: [RecordSpan], format: IntakeFormat, now: Date)
         case parsed([IntakeRecord])
     }
 
@@ -21,7 +21,7 @@ public struct Batch: Sendable {
     /// How many records the batch holds.
     public var count: Int {
         switch storage {
-        case .lines(_, let lines, _, _): lines.count
+        case .spans(_, let spans, _, _): spans.count
         case .parsed(let records): records.count
         }
     }
@@ -31,10 +31,14 @@ public struct Batch: Sendable {
     public func records(_ range: Range<Int>, onEveryCore: Bool = true) -> [IntakeRecord] {
         switch storage {
         case .parsed(let records): return Array(records[range])
-        case .lines(let data, let lines, let format, let now):
+        case .spans(let data, let spans, let format, let now):
             return BatchReader.parallelMap(range.count, onEveryCore: onEveryCore) { offset in
-                let line = lines[range.lowerBound + offset]
-                return BatchReader.record(data, range: line.range, line: line.number, format: format, now: now)
+                let span = spans[range.lowerBound + offset]
+                guard let problem = span.problem else {
+                    return BatchReader.record(data, range: span.range, line: span.line, format: format, now: now)
+                }
+                return IntakeRecord(
+                    line: span.line, ref: nil, result: .failure(IntakeRejection(errors: [FieldError(field: "", message: problem)])))
             }
         }
     }
@@ -61,9 +65,12 @@ public enum BatchReader {
             throw BatchReadError(description: "a first line number applies to JSON Lines only; send a JSON array or CSV file whole")
         }
         switch layout {
-        case .jsonArray: return Batch(storage: .parsed(try readArray(data, from: start, format: format, now: now)))
+        case .jsonArray:
+            var splitter = JSONArraySplitter()
+            let elements = data.withUnsafeBufferPointer { splitter.spans(in: $0, atEnd: true) }
+            return Batch(storage: .spans(data: data, spans: elements, format: format, now: now))
         case .jsonLines:
-            return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
+            return Batch(storage: .spans(data: data, spans: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
         case .csv: return Batch(storage: .parsed(try readCSV(data, from: start, now: now)))
         }
     }
@@ -73,7 +80,18 @@ public enum BatchReader {
     /// record's error, never the segment's.
     public static func openLines(_ data: [UInt8], format: IntakeFormat, firstLine: Int, now: Date) -> Batch {
         let start = firstLine == 1 && data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        return Batch(storage: .lines(data: data, lines: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
+        return Batch(storage: .spans(data: data, spans: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
+    }
+
+    /// Splits a segment of a larger batch (`BatchSegmenter`) into records without parsing JSON yet; a CSV
+    /// segment is parsed at once. Throws `BatchReadError` only for a CSV header that cannot be read or lacks
+    /// a column (the batch's first segment holds the header too, so nothing of it has been stored yet).
+    public static func open(_ segment: BatchSegmenter.Segment, format: IntakeFormat, now: Date) throws(BatchReadError) -> Batch {
+        switch segment.layout {
+        case .jsonLines: return openLines(segment.bytes, format: format, firstLine: segment.firstLine, now: now)
+        case .jsonArray: return Batch(storage: .spans(data: segment.bytes, spans: segment.elements, format: format, now: now))
+        case .csv: return Batch(storage: .parsed(try readCSV(segment.bytes, from: 0, rowsFirstLine: segment.firstLine, now: now)))
+        }
     }
 
     /// Parses one JSON record's bytes: syntax, then the format's own validation.
@@ -103,9 +121,9 @@ public enum BatchReader {
 
     /// The non-blank lines of JSON Lines with their numbers. (A request body of 10,000 packages is ~13 MB;
     /// a byte-by-byte search for line ends took ~10 ms of it before any parsing, `memchr` well under 1 ms.)
-    private static func splitLines(_ data: [UInt8], from start: Int, firstLine: Int) -> [(range: Range<Int>, number: Int)] {
-        data.withUnsafeBufferPointer { bytes -> [(range: Range<Int>, number: Int)] in
-            var lines: [(range: Range<Int>, number: Int)] = []
+    private static func splitLines(_ data: [UInt8], from start: Int, firstLine: Int) -> [RecordSpan] {
+        data.withUnsafeBufferPointer { bytes -> [RecordSpan] in
+            var lines: [RecordSpan] = []
             var lineStart = start
             var lineNumber = firstLine
             while lineStart < bytes.count {
@@ -113,7 +131,7 @@ public enum BatchReader {
                 var contentEnd = next > lineStart && bytes[next - 1] == 0x0A ? next - 1 : next
                 if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 if bytes[lineStart..<contentEnd].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
-                    lines.append((lineStart..<contentEnd, lineNumber))
+                    lines.append(RecordSpan(range: lineStart..<contentEnd, line: lineNumber))
                 }
                 lineStart = next
                 lineNumber += 1
@@ -138,25 +156,15 @@ public enum BatchReader {
         }
     }
 
-    private static func readArray(_ data: [UInt8], from start: Int, format: IntakeFormat, now: Date) throws(BatchReadError) -> [IntakeRecord] {
-        var parser = JSONParser(bytes: data, range: start..<data.count)
-        do {
-            return try parser.parseArrayElements().map { element in
-                record(
-                    element.value, raw: String(decoding: data[element.range], as: UTF8.self), line: element.line,
-                    format: format, now: now)
-            }
-        } catch {
-            throw BatchReadError(description: "line \(error.line): \(error.message); a JSON array batch must be valid JSON as a whole")
-        }
-    }
-
     /// Reads CSV with a header row; each row becomes an object of its non-empty cells (as strings). A
     /// malformed row (bad quoting, bad UTF-8, the wrong number of cells) is rejected with its line and the
-    /// rows after it still land; only a missing or unreadable header refuses the file.
-    private static func readCSV(_ data: [UInt8], from start: Int, now: Date) throws(BatchReadError) -> [IntakeRecord] {
+    /// rows after it still land; only a missing or unreadable header refuses the file. `rowsFirstLine` is
+    /// the file's number of the first row's line when `data` is a segment: the header, then rows from later
+    /// in the file.
+    private static func readCSV(_ data: [UInt8], from start: Int, rowsFirstLine: Int? = nil, now: Date) throws(BatchReadError) -> [IntakeRecord] {
         var rows = CSVRows(data, from: start)
         guard let headerRow = rows.next() else { return [] }
+        if let rowsFirstLine { rows.numberNextRow(rowsFirstLine) }
         let header: [String]
         switch headerRow.cells {
         case .success(let cells): header = cells

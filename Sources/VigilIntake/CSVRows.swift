@@ -13,17 +13,32 @@ struct CSVRows {
 
     private let bytes: [UInt8]
     private var index: Int
-    private var line: Int
+    private(set) var line: Int
+    private var quoteOpenAtEnd = false
 
-    /// Rows of `bytes` from `start`, whose first line is line 1.
-    init(_ bytes: [UInt8], from start: Int) {
+    /// Rows of `bytes` from `start`, whose first line is line `firstLine`.
+    init(_ bytes: [UInt8], from start: Int, firstLine: Int = 1) {
         self.bytes = bytes
         self.index = start
-        self.line = 1
+        self.line = firstLine
+    }
+
+    /// Where the next row starts.
+    var offset: Int { index }
+
+    /// Whether the last row read would read the same had more bytes followed: it ended at a line end, or
+    /// before the end of the bytes, and no quoted cell in it ran to their end. (Only such a row can be cut
+    /// from a batch that is still arriving.)
+    var isComplete: Bool { !quoteOpenAtEnd && (index < bytes.count || index > 0 && bytes[index - 1] == 0x0A) }
+
+    /// Makes the next row's first line `line` (a header read apart from the rows after it).
+    mutating func numberNextRow(_ line: Int) {
+        self.line = line
     }
 
     /// The next row, nil at the end of the file. A blank line is a row with one empty cell.
     mutating func next() -> Row? {
+        quoteOpenAtEnd = false
         guard index < bytes.count else { return nil }
         let rowStart = index
         let rowLine = line
@@ -70,7 +85,10 @@ struct CSVRows {
             let byte = bytes[index]
             index += 1
             if byte == UInt8(ascii: "\"") {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return cell }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    quoteOpenAtEnd = index == bytes.count
+                    return cell
+                }
                 cell.append(byte)
                 index += 1
             } else {
@@ -78,6 +96,7 @@ struct CSVRows {
                 cell.append(byte)
             }
         }
+        quoteOpenAtEnd = true
         return nil
     }
 

@@ -39,45 +39,6 @@ public struct JSONParser {
         return value
     }
 
-    /// An element of a top-level array: its start line, exact byte range and value.
-    public struct Element: Sendable {
-        /// Line of the element's first byte.
-        public var line: Int
-        /// The element's bytes in the input.
-        public var range: Range<Int>
-        /// The parsed element.
-        public var value: JSONValue
-    }
-
-    /// Parses a top-level array and returns its elements; any syntax error is fatal for the whole text.
-    public mutating func parseArrayElements() throws(JSONSyntaxError) -> [Element] {
-        skipWhitespace()
-        guard peek == UInt8(ascii: "[") else { throw error("expected '[' at the start of a JSON array batch") }
-        index += 1
-        var elements: [Element] = []
-        skipWhitespace()
-        if peek == UInt8(ascii: "]") {
-            index += 1
-        } else {
-            while true {
-                skipWhitespace()
-                let start = index
-                let startLine = line
-                depth = 1
-                let value = try parseValue()
-                elements.append(Element(line: startLine, range: start..<index, value: value))
-                skipWhitespace()
-                guard let next = peek else { throw error("unterminated array") }
-                index += 1
-                if next == UInt8(ascii: "]") { break }
-                guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']' between array elements") }
-            }
-        }
-        skipWhitespace()
-        guard index == end else { throw error("unexpected text after the JSON array") }
-        return elements
-    }
-
     private var peek: UInt8? { index < end ? bytes[index] : nil }
 
     private func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(line: line, message: message) }

@@ -55,15 +55,16 @@ public final class SQLiteStore: Store, WriteUpkeep {
             // WAL + NORMAL: a commit survives a crash of the process (not of the machine's power).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            // Per-record savepoints keep their undo information in memory instead of temp files,
-            // and the writer's 32 MiB page cache keeps the indexes' pages from being re-read or spilled
-            // mid-transaction; each reader connection gets 8 MiB, so a server's memory stays bounded.
+            // Per-record savepoints keep their undo information in memory instead of temp files. Every
+            // connection's page cache is 8 MiB: a 1,000-record import transaction dirties about 4 MiB, so the
+            // writer never spills mid-transaction, and pages it drops are re-read from the OS's cache (a 32 MiB
+            // writer cache imported no faster and held 24 MiB more: docs/BENCHMARKS.md).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // Imports dirty the same index pages chunk after chunk; checkpointing every 16,384 pages of WAL
             // (128 MiB at 8 KiB) instead of every 1,000 copies each such page into the database file once,
             // not every chunk. (The checkpointer connection below normally copies far sooner.)
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
-            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.targets = targets

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import VigilCore
+import VigilImport
 import VigilStore
 
 /// Reading and writing API bodies.
@@ -14,6 +15,16 @@ enum APIBody {
     /// A response of JSON text already written.
     static func json(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A finished import report, streamed from its spool.
+    static func json(report: SpooledImportReport.SpooledJSON, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody { writer in
+                try await report.write { try await writer.write(ByteBuffer(bytes: $0)) }
+                try await writer.finish(nil)
+            })
     }
 
     /// The whole body as bytes, refused with 413 past `VigilAPI.maxBodyBytes`. Each part of the body is

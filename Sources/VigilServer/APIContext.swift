@@ -23,6 +23,6 @@ public struct APIContext: RequestContext {
         session = nil
     }
 
-    /// Request bodies larger than this are refused with 413 (`POST /referrals` batches included).
+    /// Request bodies larger than this are refused with 413 (`POST /referrals` batches are streamed, with no limit).
     public var maxUploadSize: Int { VigilAPI.maxBodyBytes }
 }

@@ -27,23 +27,18 @@ struct ReferralAndResearchRoutes {
                 throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the batch as \(accepted.joined(separator: ", "))")
             }
             let firstLine = try APIBody.count(request, "firstLine", default: 1, minimum: 1, maximum: Int(Int32.max))
-            let bytes = try await APIBody.bytes(request)
-            let batch: Batch
-            do {
-                batch = try BatchReader.open(bytes, format: format, firstLine: firstLine, now: now())
-            } catch {
-                throw APIError.badRequest("\(error); nothing of the batch was imported")
-            }
-            var report = ImportReport()
-            try await ImportPipeline(store: store, sources: sources, now: now).run(batch) { records, outcomes in
-                report.add(file: "body", format: format, records: records, outcomes: outcomes)
+            let report = try SpooledImportReport()
+            var batches = BatchBody(request.body, format: format, firstLine: firstLine, now: now)
+            try await ImportPipeline(store: store, sources: sources, now: now).run(nextBatch: { try await batches.next() }) { records, outcomes in
+                try report.add(file: "body", format: format, records: records, outcomes: outcomes)
                 metrics.gradedAfter(ContinuousClock.now - received)
             }
-            metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: report.accepted)
+            let counts = report.counts
+            metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: counts.accepted)
             try await context.audit(
                 store, at: now(), .referralsImport,
-                detail: "\(report.accepted) accepted, \(report.duplicates) duplicates, \(report.rejected) rejected")
-            return APIBody.json(bytes: report.jsonBytes, status: report.rejected == 0 ? .ok : .unprocessableContent)
+                detail: "\(counts.accepted) accepted, \(counts.duplicates) duplicates, \(counts.rejected) rejected")
+            return APIBody.json(report: try report.finishedJSON(), status: counts.rejected == 0 ? .ok : .unprocessableContent)
         }
         api.post("checks/:id/retry") { _, context in
             let user = try context.require(.manageChecks)

@@ -68,7 +68,7 @@ struct ImportCommand: AsyncParsableCommand {
             var done = 0
             do {
                 var reader = try BatchFile(path: file, format: intakeFormat).open()
-                try await pipeline.run(nextBatch: { try reader.next(now: Date()) }) { records, outcomes in
+                try await pipeline.run(nextBatch: { try await reader.next(now: Date()) }) { records, outcomes in
                     try report.add(file: file, format: intakeFormat, records: records, outcomes: outcomes)
                     done += records.count
                     if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\r\(file): \(done) records") }
@@ -82,7 +82,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\n") }
         }
-        if json { try report.writeJSON(to: .standardOutput) }
+        if json { try await report.finishedJSON().write { try FileHandle.standardOutput.write(contentsOf: $0) } }
         return (report.counts, report.recordCount, fatal)
     }
 

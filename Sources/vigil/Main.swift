@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,6 +9,9 @@ import Glibc
 @main
 enum Main {
     static func main() async {
+        // The allocator's settings were applied as the program loaded (CMalloc's constructor); naming the
+        // module's function here is what links that constructor into the executable.
+        _ = vigil_malloc_policy_applied()
         do {
             var command = try VigilCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import Foundation
 import VigilImport
 import VigilIntake
 import VigilIntel
@@ -48,41 +49,60 @@ struct ReferralUploader: Sendable {
         var lines: ClosedRange<Int>?
     }
 
-    /// Sends the batch file at `path`, read a segment at a time.
+    /// Sends the batch file at `path`: JSON Lines read a segment at a time, a JSON array or CSV file whole.
     func upload(file path: String) async throws -> Outcome {
         var reader = try BatchFile(path: path, format: format, segmentBytes: Self.maxBytesPerRequest).open()
-        return try await upload { try reader.nextSegment() }
+        guard let first = try await reader.nextSegment() else { return Outcome(answers: [], notSentFrom: nil) }
+        guard first.layout == .jsonLines else {
+            guard let data = FileManager.default.contents(atPath: path) else { throw BatchFile.Unreadable() }
+            return try await upload(whole: Array(data), layout: first.layout)
+        }
+        var firstSegment: BatchSegmenter.Segment? = first
+        return try await upload {
+            defer { firstSegment = nil }
+            if let firstSegment { return firstSegment }
+            return try await reader.nextSegment()
+        }
     }
 
     /// Sends a batch held in memory.
     func upload(_ data: [UInt8]) async throws -> Outcome {
-        var segments = [BatchFile.Reader.Segment(bytes: data, firstLine: 1, layout: BatchLayout.of(data[...], format: format))].makeIterator()
+        let layout = BatchLayout.of(data[...], format: format)
+        guard layout == .jsonLines else { return try await upload(whole: data, layout: layout) }
+        var segments = [BatchSegmenter.Segment(lines: data, firstLine: 1)].makeIterator()
         return try await upload { segments.next() }
     }
 
-    /// Sends the segments `nextSegment` gives, part after part. A part the server refuses or never answers
-    /// (it crashed, the network failed) is an answer of its own; once the server cannot be reached, or
-    /// refuses the caller, the rest of the batch is not sent.
-    private func upload(nextSegment: @escaping () throws -> BatchFile.Reader.Segment?) async throws -> Outcome {
+    /// Sends a JSON array or CSV batch in one request.
+    private func upload(whole data: [UInt8], layout: BatchLayout) async throws -> Outcome {
+        var payloads = [Payload(bytes: data[...], type: layout == .jsonArray ? "application/json" : "text/csv", lines: nil)].makeIterator()
+        return try await upload(nextPayload: { payloads.next() })
+    }
+
+    /// Sends the JSON Lines segments `nextSegment` gives, in parts of at most `linesPerRequest` lines.
+    private func upload(nextSegment: @escaping () async throws -> BatchSegmenter.Segment?) async throws -> Outcome {
         var queued: [Payload] = []
-        let nextPayload = { () throws -> Payload? in
-            while queued.isEmpty, let segment = try nextSegment() {
-                guard segment.layout == .jsonLines else {
-                    return Payload(bytes: segment.bytes[...], type: segment.layout == .jsonArray ? "application/json" : "text/csv", lines: nil)
-                }
+        return try await upload(nextPayload: {
+            while queued.isEmpty, let segment = try await nextSegment() {
                 queued = JSONLinesPart.split(
                     segment.bytes, firstLine: segment.firstLine, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest
                 )
                 .map { Payload(bytes: $0.bytes, type: "application/x-ndjson", lines: $0.firstLine...$0.lastLine) }
             }
             return queued.isEmpty ? nil : queued.removeFirst()
-        }
+        })
+    }
+
+    /// Sends the payloads `nextPayload` gives, part after part. A part the server refuses or never answers
+    /// (it crashed, the network failed) is an answer of its own; once the server cannot be reached, or
+    /// refuses the caller, the rest of the batch is not sent.
+    private func upload(nextPayload: @escaping () async throws -> Payload?) async throws -> Outcome {
         var answers: [Int: PartAnswer] = [:]
         var notSentFrom: Int?
         try await withThrowingTaskGroup(of: (Int, PartAnswer).self) { group in
             var (running, index) = (0, 0)
             var callerRefused = false
-            while let payload = try nextPayload() {
+            while let payload = try await nextPayload() {
                 if running == inFlight, let (done, answer) = try await group.next() {
                     answers[done] = answer
                     running -= 1

@@ -42,7 +42,7 @@ struct BatchFileTests {
         var segments: [String] = []
         var batches = 0
         var reader = try BatchFile(path: path, format: .nca, segmentBytes: segmentBytes).open()
-        while let batch = try reader.next(now: now) {
+        while let batch = try await reader.next(now: now) {
             batches += 1
             segments += Self.summary(batch.records(0..<batch.count))
         }
@@ -61,7 +61,7 @@ struct BatchFileTests {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         var records: [IntakeRecord] = []
         var reader = try BatchFile(path: path, format: .nca).open()
-        while let batch = try reader.next(now: now) { records += batch.records(0..<batch.count) }
+        while let batch = try await reader.next(now: now) { records += batch.records(0..<batch.count) }
         #expect(records.first?.line == 1 && Self.summary([records[0]])[0].contains("invalid JSON"))
         let outcome = { (record: IntakeRecord) in "\(record.ref ?? "-") \((try? record.result.get()) != nil)" }
         let alone = try BatchReader.read(samples, format: .nca, now: now)
@@ -80,20 +80,70 @@ struct BatchFileTests {
         #expect(BatchLayout.of(Array(text.utf8)[...], format: format) == expected)
     }
 
-    @Test("a JSON array or CSV file is read whole; a missing file is unreadable")
-    func wholeFiles() async throws {
+    /// The records of the file holding `bytes`, read in segments of `segmentBytes`, and how many segments.
+    private static func readInSegments(_ bytes: [UInt8], format: IntakeFormat, segmentBytes: Int) async throws -> ([String], Int) {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let path = folder.url.appendingPathComponent("leads.csv").path
-        let csv =
-            "leadId,tool,network,detectedAt,ipAddress,port,clientId,firstSeen,lastSeen,observationCount,knownFileCount,categoryACount,country,region,isp,geoAsOf\n"
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
-        var batches = 0
-        var reader = try BatchFile(path: path, format: .p2p, segmentBytes: 8).open()
-        while try reader.next(now: Date()) != nil { batches += 1 }
-        #expect(batches == 1)
+        let path = folder.url.appendingPathComponent("batch").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        var (records, batches) = ([String](), 0)
+        var reader = try BatchFile(path: path, format: format, segmentBytes: segmentBytes).open()
+        while let batch = try await reader.next(now: Date(timeIntervalSince1970: 1_800_000_000)) {
+            batches += 1
+            records += summary(batch.records(0..<batch.count))
+        }
+        return (records, batches)
+    }
+
+    @Test(
+        "a JSON array file read in segments of any size gives the records, lines and errors of the array read whole",
+        arguments: [16, 700, 1 << 20])
+    func arrayInSegments(segmentBytes: Int) async throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples/nca-packages.jsonl")
+        let lines = try String(contentsOf: samples, encoding: .utf8).split(separator: "\n").prefix(20).map(String.init)
+        var text = "\u{FEFF}[\n  " + lines[0] + ",\n" + lines[1] + " , {\"packageId\": \"odd \\\" ] , } [\", \"x\": tru}\r\n,,"
+        text += lines[2...].joined(separator: ",\n  ") + "\n]\n"
+        let bytes = Array(text.utf8)
+        let whole = Self.summary(try BatchReader.read(bytes, format: .nca, now: Date(timeIntervalSince1970: 1_800_000_000)))
+        let (segments, batches) = try await Self.readInSegments(bytes, format: .nca, segmentBytes: segmentBytes)
+        #expect(segments == whole)
+        #expect(whole.count == 22 && whole.filter { $0.hasSuffix(" ok") }.count == 20, "\(whole)")
+        #expect(whole[2].hasPrefix("3 - ") && whole[2].contains("invalid JSON"), "\(whole[2])")
+        #expect(whole[3].hasPrefix("4 - ") && whole[3].contains("empty element"))
+        #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
+    }
+
+    @Test(
+        "a CSV file read in segments of any size gives the rows, lines and errors of the file read whole, each segment under the header",
+        arguments: [16, 300, 1 << 20])
+    func csvInSegments(segmentBytes: Int) async throws {
+        let header = "leadId,tool,network,detectedAt,ipAddress,firstSeen,lastSeen\r\n"
+        var text = "\u{FEFF}" + header
+        for index in 0..<30 {
+            let tool = index % 7 == 3 ? "\"Round\r\nUp\"" : index % 11 == 5 ? "bad\"quote" : "RoundUp"
+            text += "L-\(index),\(tool),BitTorrent,2026-03-01T09:00:00Z,192.0.2.\(index + 1),2026-02-01T09:00:00Z,2026-03-01T08:00:00Z\r\n"
+        }
+        text += "L-last,\"never closed,x\n"
+        let bytes = Array(text.utf8)
+        let whole = Self.summary(try BatchReader.read(bytes, format: .p2p, now: Date(timeIntervalSince1970: 1_800_000_000)))
+        let (segments, batches) = try await Self.readInSegments(bytes, format: .p2p, segmentBytes: segmentBytes)
+        #expect(segments == whole)
+        #expect(whole.count == 31 && whole.filter { $0.contains("malformed CSV row") }.count == 4, "\(whole)")
+        #expect(whole[4].hasPrefix("7 L-4 "), "a quoted line end moves the later rows' lines: \(whole[4])")
+        #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
+    }
+
+    @Test("a CSV file whose header lacks a column is refused before any row is read; a missing file is unreadable")
+    func refusedFiles() async throws {
+        await #expect(throws: BatchReadError.self) {
+            _ = try await Self.readInSegments(Array("leadId,tool\nL-1,x\n".utf8), format: .p2p, segmentBytes: 4)
+        }
+        let (rows, _) = try await Self.readInSegments(
+            Array("leadId,tool,network,detectedAt,ipAddress,firstSeen,lastSeen\n".utf8), format: .p2p, segmentBytes: 4)
+        #expect(rows.isEmpty)
         #expect(throws: BatchFile.Unreadable.self) {
-            _ = try BatchFile(path: folder.url.appendingPathComponent("absent.jsonl").path, format: .nca).open()
+            _ = try BatchFile(path: "/nonexistent/absent.jsonl", format: .nca).open()
         }
     }
 }

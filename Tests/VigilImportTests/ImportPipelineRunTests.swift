@@ -36,7 +36,7 @@ struct ImportPipelineRunTests {
         var reader = try BatchFile(path: file, format: .nca, segmentBytes: segmentBytes ?? Int.max).open()
         var batches = 0
         let nextBatch = {
-            let batch = try reader.next(now: Date())
+            let batch = try await reader.next(now: Date())
             if batch != nil { batches += 1 }
             return batch
         }

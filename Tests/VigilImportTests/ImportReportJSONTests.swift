@@ -59,7 +59,7 @@ struct ImportReportJSONTests {
 @Suite("spooled import reports")
 struct SpooledImportReportTests {
     @Test("a spooled report writes the same JSON as the report held in memory, and hears of each rejection once")
-    func sameJSONAsInMemory() throws {
+    func sameJSONAsInMemory() async throws {
         let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Samples/nca-packages.jsonl")
         var bytes = Array(try Data(contentsOf: samples))
@@ -73,15 +73,9 @@ struct SpooledImportReportTests {
             let chunk = Array(records[start..<min(start + 7, records.count)])
             try spooled.add(file: "b.jsonl", format: .nca, records: chunk, outcomes: chunk.map { _ in nil })
         }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let path = folder.url.appendingPathComponent("report.json").path
-        #expect(FileManager.default.createFile(atPath: path, contents: nil))
-        let output = try #require(FileHandle(forWritingAtPath: path))
-        try spooled.writeJSON(to: output)
-        try output.close()
-        let written = try #require(FileManager.default.contents(atPath: path))
-        #expect(Array(written) == inMemory.jsonBytes + [UInt8(ascii: "\n")])
+        var written: [UInt8] = []
+        try await spooled.finishedJSON().write { written += $0 }
+        #expect(written == inMemory.jsonBytes + [UInt8(ascii: "\n")])
         #expect(spooled.recordCount == records.count && inMemory.rejected >= 1)
         #expect(told == inMemory.records.filter { $0.status == "rejected" }.map(\.line))
     }

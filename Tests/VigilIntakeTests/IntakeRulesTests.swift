@@ -96,9 +96,22 @@ struct IntakeRulesTests {
         #expect(errors(records[1]).contains { $0.field == "packageType" })
     }
 
-    @Test("a broken JSON array is fatal for the file, naming its line")
-    func brokenArray() {
-        #expect(throws: BatchReadError.self) { try read("[\n" + ncaPackage() + ",\n{\"a\": ]", .nca) }
+    @Test(
+        "a JSON array's elements stand alone: a broken element, an empty one, a missing ']' and text after it are each an error with its line, and every whole element lands"
+    )
+    func brokenArray() throws {
+        let good = ncaPackage()
+        let text = "[\n" + good + ",\n{\"a\": tru},\n,\n" + ncaPackage { $0["packageId"] = "NCA-T-2" } + "\n] trailing\n"
+        let records = try read(text, .nca)
+        #expect(records.map(\.line) == [2, 3, 4, 5, 6])
+        #expect(records[0].ref == "NCA-T-1" && (try? records[0].result.get()) != nil)
+        #expect(errors(records[1]).first?.message.contains("invalid JSON") == true)
+        #expect(errors(records[2]).first?.message.contains("empty element") == true)
+        #expect(records[3].ref == "NCA-T-2" && (try? records[3].result.get()) != nil)
+        #expect(errors(records[4]).first?.message.contains("after the JSON array's closing") == true)
+        let truncated = try read("[\n" + good + ",\n  {\"packageId\": \"NCA-T-3\",\n", .nca)
+        #expect(truncated.map(\.line) == [2, 3] && (try? truncated[0].result.get()) != nil)
+        #expect(errors(truncated[1]).first?.message.contains("never closed") == true)
     }
 
     @Test("unknown fields are kept in the raw payload; canonical form ignores key order and spacing")
