@@ -68,7 +68,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "VigilImport", dependencies: ["VigilCore", "VigilIntake", "VigilStore"]),
+        .target(name: "VigilImport", dependencies: ["VigilCore", "VigilIntake", "VigilStore", "CMalloc"]),
         .target(name: "VigilActions", dependencies: ["VigilCore", "VigilStore"]),
         .target(
             name: "VigilServer",

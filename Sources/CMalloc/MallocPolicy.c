@@ -9,10 +9,10 @@
    is mapped on its own each time such a block is freed, so after the first segment every later one comes
    from an arena and its pages stay resident once it is freed; and it returns free memory at the top of an
    arena only past a threshold it raises too. Mapping blocks of 1 MiB and more on their own, and returning
-   free memory past 1 MiB, keeps an import's resident memory near what it holds (docs/BENCHMARKS.md: 100,000
-   packages, 216 MiB before, 128 MiB with these and bounded segments, at the same speed). Limiting the
-   number of arenas would save another 10 MiB but costs 15% of import speed, as threads then queue for one
-   allocator lock. A constructor sets them as the program loads, before anything is allocated in earnest. */
+   free memory past 1 MiB, keeps an import's resident memory near what it holds (docs/DECISIONS.md, "The
+   allocator"). Limiting the number of arenas would save a little more but costs 15% of import speed, as
+   threads then queue for one allocator lock. A constructor sets them as the program loads, before anything
+   is allocated in earnest. */
 static int applied = 0;
 
 __attribute__((constructor)) static void vigil_apply_malloc_policy(void) {
@@ -23,4 +23,10 @@ __attribute__((constructor)) static void vigil_apply_malloc_policy(void) {
 
 int vigil_malloc_policy_applied(void) {
     return applied;
+}
+
+void vigil_malloc_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }

@@ -1,3 +1,4 @@
+import CMalloc
 public import Foundation
 public import VigilCore
 public import VigilIntake
@@ -6,8 +7,10 @@ public import VigilStore
 /// Imports a batch chunk by chunk, parsing the next chunk, planning its checks and grading it while the store
 /// writes the current one. That parse runs on one thread while the write runs (a parse on every core took the
 /// writer's core: `bench http-import`, 8 alternated pairs, +4.6%), and the pipeline's own task joins it once the
-/// write is done (`SharedChunkPreparation`). The same helper then frees the chunk written before and has the store
-/// catch up (SQLite: copy WAL pages into the database file), so the writer's core is not shared three ways. The
+/// write is done (`SharedChunkPreparation`). The same helper then frees the chunk written before, hands the free
+/// memory back to the system (glibc's arenas otherwise keep what each thread freed, and a long import's resident
+/// memory grew by half), and has the store catch up (SQLite: copy WAL pages into the database file), so the
+/// writer's core is not shared three ways. The
 /// first chunk, with no write beside it, is prepared by two tasks at once; a dry run parses each chunk on every
 /// core. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the benchmark measures the
 /// real path.
@@ -87,6 +90,7 @@ public struct ImportPipeline: Sendable {
                     helpers.addTask { [reported] in
                         following.prepareRemainingPieces()
                         reported?.discard()
+                        vigil_malloc_release_free_memory()
                         await upkeep?.catchUpAfterWrites()
                     }
                 }

@@ -97,7 +97,9 @@ public struct BatchSegmenter {
             var lastEnd = 0
             while true {
                 let end = buffer.endOfLine(from: lastEnd)
-                guard end > lastEnd, atEnd || buffer[end - 1] == 0x0A, cut.offer(end: end) else { return }
+                guard end > lastEnd, atEnd || buffer[end - 1] == 0x0A,
+                    cut.offer(end: end, isRecord: buffer[lastEnd..<end].contains { !Self.isBlank($0) })
+                else { return }
                 lastEnd = end
             }
         }
@@ -115,7 +117,7 @@ public struct BatchSegmenter {
             dropSettled()
             return nil
         }
-        let count = cut.chosen(atEnd: atEnd).count
+        let count = cut.chosen(atEnd: atEnd).offers
         let taken = Array(queuedElements.prefix(count))
         queuedElements.removeFirst(count)
         let end = queuedElements.first.map { $0.range.lowerBound } ?? array.settledEnd
@@ -154,8 +156,8 @@ public struct BatchSegmenter {
         var lineAfter: [Int: Int] = [:]
         // A row is cut only once it is whole; a first row still open after `longestCSVRow` bytes (a quote that
         // never closes) is read as it stands, so it cannot hold the rest of the batch.
-        while rows.next() != nil, rows.isComplete || atEnd || cut.count == 0 && pending.count >= Self.longestCSVRow,
-            cut.offer(end: rows.offset)
+        while let row = rows.next(), rows.isComplete || atEnd || cut.records == 0 && pending.count >= Self.longestCSVRow,
+            cut.offer(end: rows.offset, isRecord: (try? row.cells.get()) != [""])
         {
             lineAfter[rows.offset] = rows.line
         }
@@ -165,6 +167,8 @@ public struct BatchSegmenter {
         // The first segment goes even without rows, so that a header lacking a column refuses the file.
         return Segment(bytes: csvHeader! + take(end), firstLine: firstLine, layout: .csv)
     }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
     /// A CSV row still open after this many bytes is read as it stands: a quote that never closes makes the
     /// row malformed and reading resumes at the line after its start, as it would at the end of the file.
@@ -180,15 +184,15 @@ public struct BatchSegmenter {
 
 /// Where a segment ends, chosen as its records' ends are offered in order: the records within `limit` bytes
 /// (at least one, however long), and of those a whole multiple of `multiple` when that many fit and more
-/// records follow, so that every import transaction but the batch's last is full.
+/// records follow, so that every import transaction but the batch's last is full. Blank lines and rows
+/// are offered too, but do not count as records.
 struct SegmentCut {
     let limit: Int
     let multiple: Int
-    private(set) var count = 0
-    private var end = 0
-    private var multipleCount = 0
-    private var multipleEnd = 0
-    /// Whether a record was refused: the segment is full.
+    private(set) var records = 0
+    private var taken = (offers: 0, end: 0)
+    private var atMultiple = (offers: 0, end: 0)
+    /// Whether an offer was refused: the segment is full.
     private(set) var isFull = false
 
     init(limit: Int, multiple: Int) {
@@ -196,20 +200,24 @@ struct SegmentCut {
         self.multiple = multiple
     }
 
-    /// Offers the next record, which ends at `recordEnd`; false (and the record not taken) once full.
-    mutating func offer(end recordEnd: Int) -> Bool {
-        guard count == 0 || recordEnd <= limit else {
+    /// Offers the next record (or blank line, not `isRecord`), which ends at `end`; false (and it not taken)
+    /// once full.
+    mutating func offer(end: Int, isRecord: Bool = true) -> Bool {
+        guard taken.end == 0 || end <= limit else {
             isFull = true
             return false
         }
-        (count, end) = (count + 1, recordEnd)
-        if count % multiple == 0 { (multipleCount, multipleEnd) = (count, end) }
+        taken = (taken.offers + 1, end)
+        guard isRecord else { return true }
+        records += 1
+        if records % multiple == 0 { atMultiple = taken }
         return true
     }
 
-    /// How many records the segment takes and where it ends: every record offered at the end of the batch
-    /// when none was refused, else the last whole multiple when there is one.
-    func chosen(atEnd: Bool) -> (count: Int, end: Int) {
-        atEnd && !isFull || multipleCount == 0 ? (count, end) : (multipleCount, multipleEnd)
+    /// How many offers the segment takes and where it ends: everything offered at the end of the batch when
+    /// nothing was refused, else up to the last whole multiple of records when there is one; no offers and
+    /// 0 when nothing was offered.
+    func chosen(atEnd: Bool) -> (offers: Int, end: Int) {
+        atMultiple.offers == 0 || atEnd && !isFull ? taken : atMultiple
     }
 }

@@ -55,15 +55,16 @@ public final class SQLiteStore: Store, WriteUpkeep {
             // WAL + NORMAL: a commit survives a crash of the process (not of the machine's power).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            // Per-record savepoints keep their undo information in memory instead of temp files. Every
-            // connection's page cache is 8 MiB: a 1,000-record import transaction dirties about 4 MiB, so the
-            // writer never spills mid-transaction, and pages it drops are re-read from the OS's cache (a 32 MiB
-            // writer cache imported no faster and held 24 MiB more: docs/BENCHMARKS.md).
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // Imports dirty the same index pages chunk after chunk; checkpointing every 16,384 pages of WAL
             // (128 MiB at 8 KiB) instead of every 1,000 copies each such page into the database file once,
             // not every chunk. (The checkpointer connection below normally copies far sooner.)
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            // Every connection's page cache is 8 MiB: a 1,000-record import transaction dirties about 4 MiB,
+            // so the writer never spills mid-transaction, and pages it drops come back from the OS's cache (a
+            // 32 MiB writer cache imported no faster). Temporary storage stays SQLite's default: a statement's
+            // undo information is kept in memory up to 64 KiB, so a per-record savepoint's never leaves it,
+            // and only a large statement's (moving 16,384 link keys into their index) goes to a file, which
+            // keeps tens of MiB out of a long import's memory (docs/DECISIONS.md, "Bounded imports").
             try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         pool = try DatabasePool(path: path, configuration: configuration)

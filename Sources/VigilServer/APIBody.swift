@@ -27,21 +27,6 @@ enum APIBody {
             })
     }
 
-    /// The whole body as bytes, refused with 413 past `VigilAPI.maxBodyBytes`. Each part of the body is
-    /// copied once, straight into the array (sized from Content-Length when the client sends one), instead
-    /// of being gathered into one buffer and copied again: a batch's body is tens of MB.
-    static func bytes(_ request: Request) async throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        if let length = request.headers[.contentLength].flatMap(Int.init), length <= VigilAPI.maxBodyBytes {
-            bytes.reserveCapacity(length)
-        }
-        for try await part in request.body {
-            guard bytes.count + part.readableBytes <= VigilAPI.maxBodyBytes else { throw NIOTooManyBytesError(maxBytes: VigilAPI.maxBodyBytes) }
-            part.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
-        }
-        return bytes
-    }
-
     /// Decodes a JSON body strictly: the content type must be JSON, the body an object of only the
     /// `allowed` members, and the members of the right types.
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, allowed: Set<String>) async throws -> Body {

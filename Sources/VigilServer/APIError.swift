@@ -74,7 +74,7 @@ struct APIErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             throw APIError(error.status, "http\(error.status.code)", error.body ?? error.status.reasonPhrase)
         } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "contentTooLarge", "the body is larger than \(VigilAPI.maxBodyBytes >> 20) MiB; split the batch")
+            throw APIError(.contentTooLarge, "contentTooLarge", "the body is larger than \(VigilAPI.maxBodyBytes >> 20) MiB")
         } catch let error as DecodingError {
             throw APIError.badRequest("the JSON body does not fit: \(Self.describe(error))")
         } catch {

@@ -7,7 +7,8 @@ public import VigilStore
 
 /// The HTTP API under `/api/v1` (JSON, bearer tokens, roles) and `/healthz`.
 public enum VigilAPI {
-    /// The largest request body accepted (a batch of ~40,000 NCA packages); larger ones get 413.
+    /// The largest request body accepted; larger ones get 413. A batch (`POST /referrals`) is read as it
+    /// arrives (`BatchBody`) and has no limit.
     public static let maxBodyBytes = 64 << 20
     /// Most cases in one page of `GET /api/v1/backlog` (and its default): a server holding any backlog
     /// answers a listing in bounded memory; clients follow `next`.

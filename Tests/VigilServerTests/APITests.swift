@@ -232,9 +232,16 @@ struct APITests {
             #expect(
                 records.count > 1 && records.dropFirst().allSatisfy { $0["status"] as? String == "accepted" },
                 "a part whose first line is not JSON still lands its records")
-            let huge = [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1)
-            let tooLarge = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: huge, contentType: "application/json")
-            #expect(tooLarge.status == 413)
+            let padded =
+                [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1) + Array("\n".utf8)
+                + (try sample("nca-packages.jsonl")).prefix { $0 != 0x0A }
+            let large = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, body: padded, contentType: "application/x-ndjson")
+            let landed = (large.json as? [String: Any])?["records"] as? [[String: Any]] ?? []
+            #expect(large.status == 200 && landed.count == 1 && landed.first?["line"] as? Int == 2, "a batch body past 64 MiB is read as it arrives")
+            let tooLarge = try await api.call(
+                "POST", "/api/v1/cases/C-000001/facts", as: .investigator, body: [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 1),
+                contentType: "application/json")
+            #expect(tooLarge.status == 413, "other bodies are still capped")
             #expect(try await api.call("GET", "/healthz", as: nil).status == 200, "still serving")
         }
     }

@@ -6,4 +6,7 @@
    the C library is not glibc or glibc refused them. */
 int vigil_malloc_policy_applied(void);
 
+/* Returns the free memory of every arena to the system (glibc's malloc_trim; nothing elsewhere). */
+void vigil_malloc_release_free_memory(void);
+
 #endif
