@@ -39,6 +39,7 @@ public struct BatchSegmenter {
         self.format = format
         self.segmentBytes = segmentBytes
         self.recordMultiple = recordMultiple
+        self.nextLook = segmentBytes
     }
 
     private let format: IntakeFormat
@@ -53,6 +54,8 @@ public struct BatchSegmenter {
     private var sentCSVSegment = false
     private var finished = false
     private var ended = false
+    /// How many bytes the buffer must hold before the next look for a segment.
+    private var nextLook: Int
 
     /// Adds the batch's next bytes.
     mutating func append(_ bytes: some Sequence<UInt8>) {
@@ -72,21 +75,24 @@ public struct BatchSegmenter {
     /// The next segment; nil when more bytes are needed, or, once the batch has ended (`atEnd`), when every
     /// record has been handed out.
     mutating func next(atEnd: Bool) -> Segment? {
-        guard !finished else { return nil }
-        if layout == nil {
-            guard atEnd || pending.contains(0x0A) else { return nil }
+        guard !finished, atEnd || pending.count >= nextLook else { return nil }
+        if layout == nil, atEnd || pending.contains(0x0A) {
             layout = BatchLayout.of(pending[...], format: format)
         }
         let segment: Segment?
-        switch layout! {
+        switch layout {
         case .jsonLines: segment = nextLines(atEnd: atEnd)
         case .jsonArray: segment = nextElements(atEnd: atEnd)
         case .csv: segment = nextRows(atEnd: atEnd)
+        case nil: segment = nil
         }
         if atEnd, segment == nil {
             finished = true
             pending = []
         }
+        // A look that cut nothing (a record longer than a segment is still arriving) waits until the buffer
+        // has doubled, so a long record is scanned a few times, not once per block.
+        nextLook = segment == nil ? 2 * pending.count : segmentBytes
         return segment
     }
 

@@ -203,7 +203,7 @@ struct APITests {
                 ("GET", "/api/v1/backlog?asOf=yesterday", .supervisor, nil, "application/json", 400),
                 ("POST", "/api/v1/referrals", .importer, "{}", "application/json", 400),
                 ("POST", "/api/v1/referrals?format=nca", .importer, "a,b\n1,2\n", "text/csv", 415),
-                ("POST", "/api/v1/referrals?format=nca", .importer, "[{\"broken\": ", "application/json", 400),
+                ("POST", "/api/v1/referrals?format=p2p", .importer, "leadId,tool\nL-1,x\n", "text/csv", 400),
                 ("POST", "/api/v1/referrals?format=nca&firstLine=0", .importer, "{}", "application/x-ndjson", 400),
                 ("POST", "/api/v1/referrals?format=nca&firstLine=two", .importer, "{}", "application/x-ndjson", 400),
                 ("POST", "/api/v1/referrals?format=nca&firstLine=5", .importer, "[{}]", "application/json", 400),
@@ -214,6 +214,10 @@ struct APITests {
                 let message = ((answer.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
                 #expect(message?.isEmpty == false, "\(method) \(path): a person-readable message")
             }
+            let truncated = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, json: "[{\"broken\": ", contentType: "application/json")
+            let rejected = ((truncated.json as? [String: Any])?["records"] as? [[String: Any]])?.first
+            let reason = ((rejected?["errors"] as? [[String: Any]])?.first?["message"] as? String) ?? ""
+            #expect(truncated.status == 422 && reason.contains("never closed"), "a JSON array cut short rejects its unfinished element: \(reason)")
             let mixed = try await api.call(
                 "POST", "/api/v1/referrals?format=nca", as: .importer, body: try sample("bad/nca-mixed.jsonl"),
                 contentType: "application/x-ndjson")
