@@ -61,7 +61,7 @@ public final class SQLiteStore: Store, WriteUpkeep {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             // Every connection's page cache is 8 MiB: a 1,000-record import transaction dirties about 4 MiB,
             // so the writer never spills mid-transaction, and pages it drops come back from the OS's cache (a
-            // 32 MiB writer cache imported no faster). Temporary storage stays SQLite's default: a statement's
+            // 32 MiB writer cache imported a file no faster). Temporary storage stays SQLite's default: a statement's
             // undo information is kept in memory up to 64 KiB, so a per-record savepoint's never leaves it,
             // and only a large statement's (moving 16,384 link keys into their index) goes to a file, which
             // keeps tens of MiB out of a long import's memory (docs/DECISIONS.md, "Bounded imports").
