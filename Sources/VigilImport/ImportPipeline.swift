@@ -10,9 +10,8 @@ public import VigilStore
 /// write is done (`SharedChunkPreparation`). The same helper then frees the chunk written before, hands the free
 /// memory back to the system (glibc's arenas otherwise keep what each thread freed, and a long import's resident
 /// memory grew by half), and has the store catch up (SQLite: copy WAL pages into the database file), so the
-/// writer's core is not shared three ways. The
-/// first chunk, with no write beside it, is prepared by two tasks at once; a dry run parses each chunk on every
-/// core. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the benchmark measures the
+/// writer's core is not shared three ways. The first chunk, with no write beside it, is prepared by two tasks at
+/// once; a dry run parses each chunk on every core. Used by `vigil import`, `POST /api/v1/referrals` and `vigil bench import`, so the benchmark measures the
 /// real path.
 public struct ImportPipeline: Sendable {
     /// A pipeline into `store` (nil: validate only) planning checks from `sources`, stamping each chunk

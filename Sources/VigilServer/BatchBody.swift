@@ -27,6 +27,7 @@ struct BatchBody {
     /// or a CSV header that cannot be read or lacks a column (both found in the first segment, before
     /// anything is stored).
     mutating func next() async throws -> Batch? {
+        // The segmenter reads through a copy of the iterator: it cannot reach `self` while it is changing it.
         var parts = parts
         defer { self.parts = parts }
         guard let segment = try await segmenter.next(reading: { try await parts.next().map { Array($0.readableBytesView) } }) else {
