@@ -214,7 +214,8 @@ struct APITests {
                 let message = ((answer.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
                 #expect(message?.isEmpty == false, "\(method) \(path): a person-readable message")
             }
-            let truncated = try await api.call("POST", "/api/v1/referrals?format=nca", as: .importer, json: "[{\"broken\": ", contentType: "application/json")
+            let truncated = try await api.call(
+                "POST", "/api/v1/referrals?format=nca", as: .importer, json: "[{\"broken\": ", contentType: "application/json")
             let rejected = ((truncated.json as? [String: Any])?["records"] as? [[String: Any]])?.first
             let reason = ((rejected?["errors"] as? [[String: Any]])?.first?["message"] as? String) ?? ""
             #expect(truncated.status == 422 && reason.contains("never closed"), "a JSON array cut short rejects its unfinished element: \(reason)")
