@@ -31,11 +31,6 @@ struct JSONArraySplitter {
     private var elementEnd = 0
     private var sawElement = false
 
-    /// A splitter of a batch whose first line is line `firstLine`.
-    init(firstLine: Int = 1) {
-        line = firstLine
-    }
-
     /// The elements, and breaks of the array's syntax, whose end lies in `bytes` (the buffer, grown since the last call); at the end of the batch
     /// (`atEnd`) also the unfinished element and a missing `]`.
     mutating func spans(in bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> [RecordSpan] {
