@@ -37,6 +37,14 @@ public struct LinkKey: Sendable, Hashable, Codable, Comparable, CustomStringConv
         return client.isEmpty ? nil : LinkKey(rawValue: "p2p:\(network.lowercased()):\(client)")
     }
 
+    /// A device identifier (`deviceId` of a CyberTipline report): its type case-folded, its value as given.
+    public static func device(type: String, value: String) -> LinkKey? {
+        let kind = trimmed(type).lowercased()
+        let identifier = trimmed(value)
+        guard !kind.isEmpty, !identifier.isEmpty else { return nil }
+        return LinkKey(rawValue: "device:\(kind):\(identifier)")
+    }
+
     /// A resolved installation address: normalised postcode and first line.
     public static func installationAddress(postcode: String, line1: String) -> LinkKey? {
         let post = normalisedPostcode(postcode)
@@ -59,7 +67,7 @@ public struct LinkKey: Sendable, Hashable, Codable, Comparable, CustomStringConv
 
     /// `text` lower-cased, its runs of letters and digits joined by single spaces. ASCII text is done
     /// byte by byte, with the same result as the general path.
-    static func words(_ text: String) -> String {
+    public static func words(_ text: String) -> String {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
             return text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
         }

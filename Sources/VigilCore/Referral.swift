@@ -10,6 +10,8 @@ public enum ReferralSource: String, Sendable, Codable, CaseIterable {
     case nca
     /// A P2P monitoring tool's detection lead.
     case p2p
+    /// A CyberTipline report read from NCMEC's own XML (`--format cybertip-xml`); its ref is NCMEC's report id.
+    case ncmec
 }
 
 /// A referral in normalised form: the facts it carries, its children, its link keys and what research

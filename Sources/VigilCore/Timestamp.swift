@@ -120,6 +120,17 @@ public enum Timestamp {
         return day >= 1 && day <= daysIn(month: month, year: year)
     }
 
+    /// Whole years of age at `instant` (in UTC) of someone born on `dateOfBirth` (`YYYY-MM-DD`); nil for a
+    /// malformed date or a birth after the instant.
+    public static func age(bornOn dateOfBirth: String, at instant: Date) -> Int? {
+        guard isCalendarDate(dateOfBirth) else { return nil }
+        let parts = dateOfBirth.split(separator: "-").compactMap { Int($0) }
+        let seconds = Int((instant.timeIntervalSince1970).rounded(.down))
+        let (year, month, day) = civilFromDays(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
+        let age = year - parts[0] - ((month, day) < (parts[1], parts[2]) ? 1 : 0)
+        return age >= 0 ? age : nil
+    }
+
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

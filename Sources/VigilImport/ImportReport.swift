@@ -129,7 +129,7 @@ public struct ImportReport: Codable, Sendable {
                 file: file, line: line, ref: ref,
                 errors: [
                     FieldError(
-                        field: format == .nca ? "packageId" : "leadId",
+                        field: format.refField,
                         message: "a different referral with this ref is already stored in \(id); nothing was overwritten")
                 ])
         case .refused(let field, let reason):

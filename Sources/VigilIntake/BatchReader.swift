@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 public import Foundation
 import VigilCore
@@ -17,6 +18,11 @@ public struct Batch: Sendable {
     }
 
     let storage: Storage
+
+    /// A batch of records already parsed (a CyberTipline report directory's, read document by document).
+    public init(records: [IntakeRecord]) { storage = .parsed(records) }
+
+    init(storage: Storage) { self.storage = storage }
 
     /// How many records the batch holds.
     public var count: Int {
@@ -69,6 +75,10 @@ public enum BatchReader {
             var splitter = JSONArraySplitter()
             let elements = data.withUnsafeBufferPointer { splitter.spans(in: $0, atEnd: true) }
             return Batch(storage: .spans(data: data, spans: elements, format: format, now: now))
+        case .xml:
+            var splitter = XMLRecordSplitter()
+            let records = data.withUnsafeBufferPointer { splitter.spans(in: $0, atEnd: true) }
+            return Batch(storage: .spans(data: data, spans: records, format: format, now: now))
         case .jsonLines:
             return Batch(storage: .spans(data: data, spans: splitLines(data, from: start, firstLine: firstLine), format: format, now: now))
         case .csv: return Batch(storage: .parsed(try readCSV(data, from: start, now: now)))
@@ -89,13 +99,14 @@ public enum BatchReader {
     public static func open(_ segment: BatchSegmenter.Segment, format: IntakeFormat, now: Date) throws(BatchReadError) -> Batch {
         switch segment.layout {
         case .jsonLines: return openLines(segment.bytes, format: format, firstLine: segment.firstLine, now: now)
-        case .jsonArray: return Batch(storage: .spans(data: segment.bytes, spans: segment.elements, format: format, now: now))
+        case .jsonArray, .xml: return Batch(storage: .spans(data: segment.bytes, spans: segment.elements, format: format, now: now))
         case .csv: return Batch(storage: .parsed(try readCSV(segment.bytes, from: 0, rowsFirstLine: segment.firstLine, now: now)))
         }
     }
 
     /// Parses one JSON record's bytes: syntax, then the format's own validation.
     static func record(_ bytes: [UInt8], range: Range<Int>, line: Int, format: IntakeFormat, now: Date) -> IntakeRecord {
+        if format == .cybertipXML { return xmlRecord(bytes[range], line: line, now: now) }
         var parser = JSONParser(bytes: bytes, range: range, firstLine: line)
         do {
             let value = try parser.parseDocument()
@@ -111,12 +122,32 @@ public enum BatchReader {
     }
 
     static func record(_ value: JSONValue, raw: String, line: Int, format: IntakeFormat, now: Date) -> IntakeRecord {
-        let refField = format == .nca ? "packageId" : "leadId"
         var ref: String?
-        if case .string(let text)? = value[refField] { ref = text }
+        if case .string(let text)? = value[format.refField] { ref = text }
         let parsed = format == .nca ? NCAPackageParser.parse(value, now: now) : P2PLeadParser.parse(value, now: now)
         let result = parsed.map { ReferralSubmission(referral: $0, raw: raw, contentDigest: value.contentDigest) }
         return IntakeRecord(line: line, ref: ref, result: result)
+    }
+
+    /// Parses one XML record (`cybertip-xml`): well-formedness, then the CyberTipline validation. The raw
+    /// payload is the record's text; its digest is that of its canonical form, so the same report laid out
+    /// or quoted otherwise is still a duplicate.
+    static func xmlRecord(_ bytes: ArraySlice<UInt8>, line: Int, now: Date) -> IntakeRecord {
+        switch MarkupTreeBuilder.parse(bytes, firstLine: line) {
+        case .failure(let failure):
+            return IntakeRecord(
+                line: line, ref: nil,
+                result: .failure(IntakeRejection(errors: [FieldError(field: "", message: "line \(failure.line): \(failure.message)")])))
+        case .success(let element):
+            return xmlRecord(element, raw: String(decoding: bytes, as: UTF8.self), line: line, now: now)
+        }
+    }
+
+    /// Validates and reads an XML record already parsed into `element`, with `raw` as its stored payload.
+    public static func xmlRecord(_ element: MarkupElement, raw: String, line: Int, now: Date) -> IntakeRecord {
+        let digest = SHA256.hash(data: Array(element.canonicalText.utf8)).withUnsafeBytes { HexText.lowercase(raw: $0) }
+        let result = CybertipXMLParser.parse(element, now: now).map { ReferralSubmission(referral: $0, raw: raw, contentDigest: digest) }
+        return IntakeRecord(line: line, ref: CybertipXMLParser.reportId(element), result: result)
     }
 
     /// The non-blank lines of JSON Lines with their numbers. (A request body of 10,000 packages is ~13 MB;

@@ -1,19 +1,19 @@
 /// Cuts a batch that arrives a block at a time (a file read from disk, a request body off the network) into
 /// segments of whole records, in every layout: JSON Lines at line ends, a JSON array between its elements
-/// (`JSONArraySplitter`), CSV between rows, each CSV segment headed by the file's header row. What it holds
+/// (`JSONArraySplitter`), an XML batch between its records (`XMLRecordSplitter`), CSV between rows, each CSV segment headed by the file's header row. What it holds
 /// is the segment being cut and the bytes after it, never the batch, so a batch of any size is read in the
 /// same memory.
 public struct BatchSegmenter {
     /// A run of whole records, with what is needed to read them on their own.
     public struct Segment: Sendable {
-        /// The bytes: whole lines (JSON Lines), elements with the separators between them (a JSON array,
-        /// positions in `elements`), or the header row followed by whole rows (CSV).
+        /// The bytes: whole lines (JSON Lines), elements with the separators between them (a JSON array or
+        /// an XML batch, positions in `elements`), or the header row followed by whole rows (CSV).
         public var bytes: [UInt8]
         /// The file's number of the segment's first line (CSV: of its first row after the header).
         public var firstLine: Int
         /// The batch's layout.
         public var layout: BatchLayout
-        /// A JSON array's elements and breaks of its syntax, in order (positions in `bytes`).
+        /// A JSON array's or XML batch's records and breaks of its syntax, in order (positions in `bytes`).
         var elements: [RecordSpan] = []
 
         /// A segment of JSON Lines whose first line is the file's `firstLine`.
@@ -48,7 +48,7 @@ public struct BatchSegmenter {
     private var pending: [UInt8] = []
     private var layout: BatchLayout?
     private var firstLine: Int
-    private var array = JSONArraySplitter()
+    private var splitter: any RecordSplitter = JSONArraySplitter()
     private var queuedElements: [RecordSpan] = []
     private var csvHeader: [UInt8]?
     private var sentCSVSegment = false
@@ -78,11 +78,12 @@ public struct BatchSegmenter {
         guard !finished, atEnd || pending.count >= nextLook else { return nil }
         if layout == nil, atEnd || pending.contains(0x0A) {
             layout = BatchLayout.of(pending[...], format: format)
+            if layout == .xml { splitter = XMLRecordSplitter() }
         }
         let segment: Segment?
         switch layout {
         case .jsonLines: segment = nextLines(atEnd: atEnd)
-        case .jsonArray: segment = nextElements(atEnd: atEnd)
+        case .jsonArray, .xml: segment = nextElements(atEnd: atEnd)
         case .csv: segment = nextRows(atEnd: atEnd)
         case nil: segment = nil
         }
@@ -116,7 +117,7 @@ public struct BatchSegmenter {
     }
 
     private mutating func nextElements(atEnd: Bool) -> Segment? {
-        queuedElements += pending.withUnsafeBufferPointer { array.spans(in: $0, atEnd: atEnd) }
+        queuedElements += pending.withUnsafeBufferPointer { splitter.spans(in: $0, atEnd: atEnd) }
         var cut = SegmentCut(limit: segmentBytes, multiple: recordMultiple)
         for element in queuedElements where !cut.offer(end: element.range.upperBound) { break }
         guard !queuedElements.isEmpty, atEnd || cut.isFull || pending.count >= segmentBytes else {
@@ -126,23 +127,23 @@ public struct BatchSegmenter {
         let count = cut.chosen(atEnd: atEnd).offers
         let taken = Array(queuedElements.prefix(count))
         queuedElements.removeFirst(count)
-        let end = queuedElements.first.map { $0.range.lowerBound } ?? array.settledEnd
-        array.dropFirst(end)
+        let end = queuedElements.first.map { $0.range.lowerBound } ?? splitter.settledEnd
+        splitter.dropFirst(end)
         queuedElements = queuedElements.map { piece in
             var moved = piece
             moved.range = (piece.range.lowerBound - end)..<(piece.range.upperBound - end)
             return moved
         }
-        return Segment(bytes: take(end), firstLine: taken[0].line, layout: .jsonArray, elements: taken)
+        return Segment(bytes: take(end), firstLine: taken[0].line, layout: layout ?? .jsonArray, elements: taken)
     }
 
-    /// Drops what precedes the array's next element (its `[`, separators, white space), so a batch whose
-    /// elements never end cannot grow the buffer with bytes already read past.
+    /// Drops what precedes the next record (a JSON array's `[`, separators, white space), so a batch whose
+    /// records never end cannot grow the buffer with bytes already read past.
     private mutating func dropSettled() {
         guard queuedElements.isEmpty else { return }
-        let settled = array.settledEnd
+        let settled = splitter.settledEnd
         guard settled >= 1 << 16 else { return }
-        array.dropFirst(settled)
+        splitter.dropFirst(settled)
         pending.removeFirst(settled)
     }
 

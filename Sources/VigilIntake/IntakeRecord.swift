@@ -27,10 +27,30 @@ public struct IntakeRejection: Error, Sendable, Hashable {
     public init(errors: [FieldError]) { self.errors = errors }
 }
 
-/// The two batch formats `vigil import --format` takes.
+/// The batch formats `vigil import --format` takes.
 public enum IntakeFormat: String, Sendable, CaseIterable {
     /// NCA referral packages: JSON Lines or a JSON array.
     case nca
     /// P2P detection leads: JSON Lines, a JSON array, or CSV with a header row.
     case p2p
+    /// NCMEC CyberTipline reports in NCMEC's own XML, each in an `<ncaReferral>` envelope (FORMATS.md §7).
+    case cybertipXML = "cybertip-xml"
+
+    /// The field that names a record.
+    public var refField: String {
+        switch self {
+        case .nca: "packageId"
+        case .p2p: "leadId"
+        case .cybertipXML: "reportId"
+        }
+    }
+
+    /// Where the format's referrals come from.
+    public var source: ReferralSource {
+        switch self {
+        case .nca: .nca
+        case .p2p: .p2p
+        case .cybertipXML: .ncmec
+        }
+    }
 }

@@ -3,7 +3,7 @@
 /// element's error (as a broken line of JSON Lines is), never the batch's. It works on a buffer that grows
 /// at its end and loses whole elements at its start (`dropFirst`), so a batch of any size is split in the
 /// memory of the elements not yet taken.
-struct JSONArraySplitter {
+struct JSONArraySplitter: RecordSplitter {
     private enum Place {
         /// Before the opening `[` (after a byte order mark).
         case beforeArray

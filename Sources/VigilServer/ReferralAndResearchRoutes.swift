@@ -19,10 +19,13 @@ struct ReferralAndResearchRoutes {
             _ = try context.require(.importReferrals)
             let received = ContinuousClock.now
             guard let format = request.uri.queryParameters.get("format").flatMap({ IntakeFormat(rawValue: $0.lowercased()) }) else {
-                throw APIError.badRequest("add ?format=nca or ?format=p2p")
+                throw APIError.badRequest("add ?format=nca, ?format=p2p or ?format=cybertip-xml")
             }
             let type = request.headers[.contentType]?.lowercased() ?? ""
-            let accepted = ["application/json", "application/x-ndjson", "application/jsonl"] + (format == .p2p ? ["text/csv"] : [])
+            let accepted =
+                format == .cybertipXML
+                ? ["text/xml", "application/xml"]
+                : ["application/json", "application/x-ndjson", "application/jsonl"] + (format == .p2p ? ["text/csv"] : [])
             guard accepted.contains(where: { type.hasPrefix($0) }) else {
                 throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the batch as \(accepted.joined(separator: ", "))")
             }
@@ -34,7 +37,7 @@ struct ReferralAndResearchRoutes {
                 metrics.gradedAfter(ContinuousClock.now - received)
             }
             let counts = report.counts
-            metrics.referralsReceived(source: format == .nca ? .nca : .p2p, count: counts.accepted)
+            metrics.referralsReceived(source: format.source, count: counts.accepted)
             try await context.audit(
                 store, at: now(), .referralsImport,
                 detail: "\(counts.accepted) accepted, \(counts.duplicates) duplicates, \(counts.rejected) rejected")

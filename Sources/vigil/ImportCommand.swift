@@ -5,7 +5,7 @@ import VigilImport
 import VigilIntake
 import VigilStore
 
-/// `vigil import FILE… --format nca|p2p [--json] [--dry-run]`.
+/// `vigil import FILE… --format nca|p2p|cybertip-xml [--received-at TIME] [--json] [--dry-run]`.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -24,11 +24,22 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var remote: ServerOptions
 
-    @Argument(help: "Batch files: JSON Lines or a JSON array (nca, p2p), or CSV with a header row (p2p).")
+    @Argument(
+        help: """
+            Batch files: JSON Lines or a JSON array (nca, p2p), CSV with a header row (p2p), or NCMEC CyberTipline XML             (cybertip-xml): a file of <ncaReferral> records, or a report directory (report.xml, file-details-*.xml,             optional report-response.xml and envelope.xml) or a directory of them.
+            """)
     var files: [String]
 
-    @Option(help: "Batch format: nca or p2p.")
+    @Option(help: "Batch format: nca, p2p or cybertip-xml.")
     var format: String
+
+    @Option(
+        help: "cybertip-xml report directories: the received time (RFC 3339) of reports whose envelope.xml gives none.",
+        transform: { text in
+            guard case .success(let date) = Timestamp.parse(text) else { throw ValidationError("--received-at takes an RFC 3339 time with a zone") }
+            return date
+        })
+    var receivedAt: Date?
 
     @Flag(help: "Print the JSON report of FORMATS.md §6 instead of a summary.")
     var json = false
@@ -43,7 +54,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         guard let intakeFormat = IntakeFormat(rawValue: format.lowercased()) else {
-            throw ValidationError("--format must be nca or p2p")
+            throw ValidationError("--format must be nca, p2p or cybertip-xml")
         }
         if let (server, token) = try remote.target() {
             guard !dryRun else { throw ValidationError("--dry-run works on a local database only") }
@@ -67,11 +78,20 @@ struct ImportCommand: AsyncParsableCommand {
         for file in files {
             var done = 0
             do {
-                var reader = try BatchFile(path: file, format: intakeFormat).open()
-                try await pipeline.run(nextBatch: { try await reader.next(now: Date()) }) { records, outcomes in
+                let add: ImportPipeline.ChunkHandler = { records, outcomes in
                     try report.add(file: file, format: intakeFormat, records: records, outcomes: outcomes)
-                    done += records.count
-                    if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\r\(file): \(done) records") }
+                }
+                if intakeFormat == .cybertipXML, CybertipDirectory.isDirectory(file) {
+                    var batches = try CybertipDirectory(path: file, receivedAt: receivedAt).batches(size: ImportPipeline.chunkSize, now: Date())
+                        .makeIterator()
+                    try await pipeline.run(nextBatch: { batches.next() }, handle: add)
+                } else {
+                    var reader = try BatchFile(path: file, format: intakeFormat).open()
+                    try await pipeline.run(nextBatch: { try await reader.next(now: Date()) }) { records, outcomes in
+                        try add(records, outcomes)
+                        done += records.count
+                        if showProgress, done > 5 * ImportPipeline.chunkSize { FileOutput.standardError("\r\(file): \(done) records") }
+                    }
                 }
             } catch is BatchFile.Unreadable {
                 FileOutput.standardError("\(file): cannot read the file\n")

@@ -49,7 +49,7 @@ struct ReferralUploader: Sendable {
         var lines: ClosedRange<Int>?
     }
 
-    /// Sends the batch file at `path`: JSON Lines read a segment at a time, a JSON array or CSV file whole.
+    /// Sends the batch file at `path`: JSON Lines read a segment at a time, a JSON array, CSV or XML file whole.
     func upload(file path: String) async throws -> Outcome {
         var reader = try BatchFile(path: path, format: format, segmentBytes: Self.maxBytesPerRequest).open()
         guard let first = try await reader.nextSegment() else { return Outcome(answers: [], notSentFrom: nil) }
@@ -73,9 +73,15 @@ struct ReferralUploader: Sendable {
         return try await upload { segments.next() }
     }
 
-    /// Sends a JSON array or CSV batch in one request.
+    /// Sends a JSON array, CSV or XML batch in one request.
     private func upload(whole data: [UInt8], layout: BatchLayout) async throws -> Outcome {
-        var payloads = [Payload(bytes: data[...], type: layout == .jsonArray ? "application/json" : "text/csv", lines: nil)].makeIterator()
+        let type =
+            switch layout {
+            case .jsonArray, .jsonLines: "application/json"
+            case .csv: "text/csv"
+            case .xml: "text/xml; charset=utf-8"
+            }
+        var payloads = [Payload(bytes: data[...], type: type, lines: nil)].makeIterator()
         return try await upload(nextPayload: { payloads.next() })
     }
 
