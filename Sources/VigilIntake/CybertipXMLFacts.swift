@@ -142,13 +142,13 @@ extension CybertipXMLParser {
         return person?.first("dateOfBirth").flatMap { Timestamp.age(bornOn: $0.trimmedText, at: instant) }
     }
 
-    /// A person's addresses as comparable keys: the line's words, the zip code normalised, the country.
-    private static func addressKeys(_ person: MarkupElement?) -> [String] {
+    /// A person's addresses as household keys (N2).
+    private static func addressKeys(_ person: MarkupElement?) -> [HouseholdAddress] {
         (person?.all("address") ?? []).compactMap { address in
             guard let line = address.first("address")?.trimmedText, let zip = address.first("zipCode")?.trimmedText,
                 !line.isEmpty, !zip.isEmpty
             else { return nil }
-            return "\(LinkKey.words(line))|\(LinkKey.normalisedPostcode(zip))|\(address.first("country")?.trimmedText.uppercased() ?? "")"
+            return HouseholdAddress(line: line, postcode: zip, country: address.first("country")?.trimmedText)
         }
     }
 }

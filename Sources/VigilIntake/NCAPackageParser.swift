@@ -11,6 +11,7 @@ public enum NCAPackageParser {
     static let molestation = "Child Sexual Molestation"
     static let contactAnnotations: Set<String> = ["physicalharm", "livestreaming"]
     static let communicationAnnotations: Set<String> = ["sextortion", "csamsolicitation"]
+    static let obsceneMaterial = "Unsolicited Obscene Material Sent to a Child"
 
     /// Parses and validates a package imported at `now` (times after a day past it are refused).
     public static func parse(_ record: JSONValue, now: Date) -> Result<Referral, IntakeRejection> {
@@ -129,6 +130,7 @@ public enum NCAPackageParser {
         guard let tip = reader.object(record, "cybertip", at: "cybertip", required: true) else { return }
         _ = reader.identifier(tip, "reportId", at: "cybertip.reportId", required: true)
         _ = reader.timestamp(tip, "dateReceived", at: "cybertip.dateReceived")
+        readLawEnforcementFields(tip, &reader, &facts, &children)
         let info = reader.object(tip, "reportedInformation", at: "cybertip.reportedInformation", required: true)
         let infoPath = "cybertip.reportedInformation"
         _ = reader.string(
@@ -138,7 +140,7 @@ public enum NCAPackageParser {
         let summaryPath = "\(infoPath).incidentSummary"
         let summary = reader.object(info, "incidentSummary", at: summaryPath, required: info != nil)
         let incidentType = reader.string(summary, "incidentType", at: "\(summaryPath).incidentType", required: summary != nil)
-        _ = reader.timestamp(summary, "incidentDateTime", at: "\(summaryPath).incidentDateTime")
+        let incidentAt = reader.timestamp(summary, "incidentDateTime", at: "\(summaryPath).incidentDateTime")
         if let escalation = reader.string(summary, "escalateToHighPriority", at: "\(summaryPath).escalateToHighPriority"),
             !escalation.isEmpty
         {
@@ -152,20 +154,26 @@ public enum NCAPackageParser {
         }
         if let incidentType {
             if incidentType.lowercased() == molestation.lowercased() { facts.insert(.contactAbuseIndicators) }
-            if incidentType.lowercased() == enticement.lowercased() { facts.insert(.sexualCommunicationWithChild) }
+            if incidentType.lowercased() == enticement.lowercased() || incidentType.lowercased() == obsceneMaterial.lowercased() {
+                facts.insert(.sexualCommunicationWithChild)
+            }
         }
 
         let peoplePath = "\(infoPath).reportedPeople.reportedPersons"
         let people = reader.object(info, "reportedPeople", at: "\(infoPath).reportedPeople")
+        var suspects = SuspectKeys()
         for (index, person) in reader.array(people, "reportedPersons", at: peoplePath).enumerated() {
-            readPerson(person, at: "\(peoplePath)[\(index)]", &reader, &facts, &links, &research)
+            readPerson(person, at: "\(peoplePath)[\(index)]", &reader, &facts, &links, &research, &suspects)
         }
+        readVictims(info, at: "\(infoPath).victims", incidentAt: incidentAt ?? Date.distantPast, suspects, &reader, &facts, &children)
 
         let recipientsPath = "\(infoPath).intendedRecipients.intendedRecipients"
         let recipients = reader.object(info, "intendedRecipients", at: "\(infoPath).intendedRecipients")
         for (index, recipient) in reader.array(recipients, "intendedRecipients", at: recipientsPath).enumerated() {
             let path = "\(recipientsPath)[\(index)]"
-            let age = reader.integer(recipient, "approximateAge", at: "\(path).approximateAge", in: 0...130)
+            let givenAge = reader.integer(recipient, "approximateAge", at: "\(path).approximateAge", in: 0...130)
+            let birth = reader.date(recipient, "dateOfBirth", at: "\(path).dateOfBirth")
+            let age = givenAge ?? birth.flatMap { date in incidentAt.flatMap { Timestamp.age(bornOn: date, at: $0) } }
             _ = reader.string(
                 reader.object(recipient, "screenName", at: "\(path).screenName"), "value",
                 at: "\(path).screenName.value")
@@ -195,7 +203,7 @@ public enum NCAPackageParser {
 
     private static func readPerson(
         _ person: JSONValue, at path: String, _ reader: inout FieldReader,
-        _ facts: inout Set<FactKind>, _ links: inout [LinkKey], _ research: inout ResearchInputs
+        _ facts: inout Set<FactKind>, _ links: inout [LinkKey], _ research: inout ResearchInputs, _ suspects: inout SuspectKeys
     ) {
         guard case .object = person else {
             reader.fail(path, "must be an object")
@@ -215,6 +223,7 @@ public enum NCAPackageParser {
             facts.insert(.sexualOffenceHistory)
         }
         if let service, let userId, let key = LinkKey.espAccount(service: service, userId: userId) { links.append(key) }
+        if let userId { suspects.userIds.insert(userId) }
         let name = [first, last].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         if !name.isEmpty { research.persons.append(PersonIdentity(name: name, dateOfBirth: birth)) }
         if let screenName, !screenName.isEmpty { research.identifiers.usernames.append(screenName) }
@@ -238,9 +247,10 @@ public enum NCAPackageParser {
             _ = reader.string(entry, "street2", at: "\(addressPath).street2")
             let city = reader.string(entry, "city", at: "\(addressPath).city")
             let postcode = reader.string(entry, "postalCode", at: "\(addressPath).postalCode")
-            _ = reader.string(entry, "country", at: "\(addressPath).country")
+            let country = reader.string(entry, "country", at: "\(addressPath).country")
             if let street, let postcode, !street.isEmpty, !postcode.isEmpty {
                 research.addresses.append(PostalAddress(line1: street, town: city, postcode: postcode, addressType: nil))
+                suspects.addresses.insert(HouseholdAddress(line: street, postcode: postcode, country: country))
             }
         }
         let sourceInfo = reader.object(person, "sourceInformation", at: "\(path).sourceInformation")
