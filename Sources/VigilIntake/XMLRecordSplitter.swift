@@ -76,7 +76,9 @@ struct XMLRecordSplitter: RecordSplitter {
                     endStrayText(at: index, found: &found)
                     switch kind {
                     case .comment: place = .skipping(terminator: Array("-->".utf8))
-                    case .cdata: place = .skipping(terminator: Array("]]>".utf8))
+                    case .cdata:
+                        if recordStart == nil { (tagStart, tagLine, skippedProblem) = (index, line, "text outside any record") }
+                        place = .skipping(terminator: Array("]]>".utf8))
                     case .instruction: place = .skipping(terminator: Array("?>".utf8))
                     case .declaration:
                         (tagStart, tagLine) = (index, line)

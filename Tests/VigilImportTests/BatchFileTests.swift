@@ -115,6 +115,37 @@ struct BatchFileTests {
     }
 
     @Test(
+        "an XML batch read in segments of any size gives the records, lines and errors of the batch read whole",
+        arguments: [16, 5000, 1 << 20])
+    func xmlInSegments(segmentBytes: Int) async throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples/cybertip-xml/reports.xml")
+        var text = try String(contentsOf: samples, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "</ncaReferrals>",
+            with: "<ncaReferral reportId=\"9\"><report><broken></report></ncaReferral>\n<![CDATA[ <ncaReferral> ]]>\n</ncaReferrals>\n<extra/>")
+        let bytes = Array(text.utf8)
+        let now = try Timestamp.parse("2026-12-01T00:00:00Z").get()
+        let whole = Self.summary(try BatchReader.read(bytes, format: .cybertipXML, now: now))
+        var (segments, batches) = ([String](), 0)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.url.appendingPathComponent("batch.xml").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        var reader = try BatchFile(path: path, format: .cybertipXML, segmentBytes: segmentBytes).open()
+        while let batch = try await reader.next(now: now) {
+            batches += 1
+            segments += Self.summary(batch.records(0..<batch.count))
+        }
+        #expect(segments == whole)
+        #expect(whole.count == 14 && whole.filter { $0.hasSuffix(" ok") }.count == 11, "\(whole)")
+        #expect(whole[11].contains("not well-formed"), "\(whole[11])")
+        #expect(whole[12].contains("text outside any record"), "\(whole[12])")
+        #expect(whole[13].contains("closing </ncaReferrals>"), "\(whole[13])")
+        #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
+    }
+
+    @Test(
         "a CSV file read in segments of any size gives the rows, lines and errors of the file read whole, each segment under the header",
         arguments: [16, 300, 1 << 20])
     func csvInSegments(segmentBytes: Int) async throws {
