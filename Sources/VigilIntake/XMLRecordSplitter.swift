@@ -74,19 +74,18 @@ struct XMLRecordSplitter: RecordSplitter {
                 if byte == UInt8(ascii: "<") {
                     guard let kind = Self.markupKind(in: bytes, at: index, atEnd: atEnd) else { break scanning }
                     endStrayText(at: index, found: &found)
+                    (tagStart, tagLine) = (index, line)
                     switch kind {
                     case .comment: place = .skipping(terminator: Array("-->".utf8))
                     case .cdata:
-                        if recordStart == nil { (tagStart, tagLine, skippedProblem) = (index, line, "text outside any record") }
+                        if recordStart == nil { skippedProblem = "text outside any record" }
                         place = .skipping(terminator: Array("]]>".utf8))
                     case .instruction: place = .skipping(terminator: Array("?>".utf8))
                     case .declaration:
-                        (tagStart, tagLine) = (index, line)
                         skippedProblem = "a DOCTYPE or other declaration is not accepted in an XML batch"
                         let internalSubset = bytes[index..<bytes.count].prefix { $0 != UInt8(ascii: ">") }.contains(UInt8(ascii: "["))
                         place = .skipping(terminator: internalSubset ? Array("]>".utf8) : Array(">".utf8))
                     case .tag:
-                        (tagStart, tagLine) = (index, line)
                         place = .tag(quote: nil)
                     }
                 } else if recordStart == nil, !Self.isBlank(byte), strayTextStart == nil {
@@ -112,7 +111,7 @@ struct XMLRecordSplitter: RecordSplitter {
     var settledEnd: Int {
         if let recordStart { return recordStart }
         if let strayTextStart { return strayTextStart }
-        return place == .text ? index : tagStart
+        return place == .text || place == .ignoringRest ? index : tagStart
     }
 
     /// Forgets the buffer's first `count` bytes (the caller dropped them): positions move down by `count`.

@@ -5,16 +5,20 @@ import VigilImport
 import VigilIntake
 import VigilStore
 
-/// `vigil bench import --records N [--with-checks] [--importers K] [--db postgres://…] [--json]`: parse + grade +
-/// link + store of synthetic NCA packages.
+/// `vigil bench import --records N [--format nca|cybertip-xml] [--with-checks] [--importers K] [--db postgres://…]
+/// [--json]`: parse + grade + link + store of synthetic NCA packages or CyberTipline XML reports.
 struct BenchImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Referrals/s for parse + grade + link + store of synthetic NCA packages into a scratch SQLite file (or PostgreSQL)."
+        abstract:
+            "Referrals/s for parse + grade + link + store of synthetic NCA packages (or CyberTipline XML reports) into a scratch SQLite file (or PostgreSQL)."
     )
 
-    @Option(help: "How many packages.", transform: NumberOption.seedCount)
+    @Option(help: "How many packages or reports.", transform: NumberOption.seedCount)
     var records = 100_000
+
+    @Option(help: "nca (JSON Lines packages) or cybertip-xml (NCMEC XML reports, each with two file details).", transform: SyntheticPackages.format)
+    var format = IntakeFormat.nca
 
     @Flag(help: "Also plan each referral's intelligence checks (the built-in source set), as `vigil import` does.")
     var withChecks = false
@@ -46,8 +50,9 @@ struct BenchImportCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         var generator = SyntheticPackages()
-        let batch = generator.jsonLines(count: records, prefix: "I")
-        let (records, importers, withChecks, json, onPostgres) = (records, importers, withChecks, json, target.isPostgres)
+        let batch = generator.batch(format, count: records, prefix: "I")
+        let (records, format, importers, withChecks, json) = (records, format, importers, withChecks, json)
+        let onPostgres = target.isPostgres
         try await target.withStore(connections: importers + 1) { store in
             let clock = ContinuousClock()
             let writtenBefore = ProcessIO.storageBytesWritten()
@@ -57,7 +62,7 @@ struct BenchImportCommand: AsyncParsableCommand {
                 for _ in 0..<importers {
                     group.addTask {
                         var accepted: [CaseID] = []
-                        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: .nca, now: Date())) {
+                        try await ImportPipeline(store: store, sources: sources).run(try BatchReader.open(batch, format: format, now: Date())) {
                             _, outcomes in
                             for case .accepted(let caseId)? in outcomes { accepted.append(caseId) }
                         }

@@ -1,13 +1,18 @@
 import ArgumentParser
 import Foundation
+import VigilIntake
 
-/// `vigil bench packages --records N`: writes N synthetic NCA packages as JSON Lines to standard output,
-/// a block at a time, for imports of any size (the reliability campaigns and the large-file benchmark).
+/// `vigil bench packages --records N [--format nca|cybertip-xml]`: writes N synthetic NCA packages as JSON
+/// Lines (or CyberTipline XML reports) to standard output, a block at a time, for imports of any size (the
+/// reliability campaigns and the large-file benchmarks).
 struct BenchPackagesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "packages",
-        abstract: "Writes N synthetic NCA packages (JSON Lines) to standard output, received 19 s apart from 2026-01-01."
+        abstract: "Writes N synthetic NCA packages (JSON Lines) or CyberTipline XML reports to standard output, received 19 s apart from 2026-01-01."
     )
+
+    @Option(help: "nca (JSON Lines packages) or cybertip-xml (NCMEC XML reports).", transform: SyntheticPackages.format)
+    var format = IntakeFormat.nca
 
     @Option(help: "How many packages.", transform: NumberOption.whole(1...100_000_000))
     var records = 100_000
@@ -21,7 +26,7 @@ struct BenchPackagesCommand: AsyncParsableCommand {
         var written = 0
         while written < records {
             let count = min(10_000, records - written)
-            FileHandle.standardOutput.write(Data(generator.jsonLines(count: count, prefix: prefix, firstIndex: written)))
+            FileHandle.standardOutput.write(Data(generator.batch(format, count: count, prefix: prefix, firstIndex: written)))
             written += count
         }
     }

@@ -1,5 +1,7 @@
+import ArgumentParser
 import Foundation
 import VigilCore
+import VigilIntake
 
 /// Deterministic synthetic NCA packages for benchmarks: documentation-range IPs, `example.*` domains,
 /// random hashes, invented names.
@@ -32,6 +34,92 @@ struct SyntheticPackages {
             out.append(0x0A)
         }
         return out
+    }
+
+    /// `count` records of `format` (NCA packages or CyberTipline XML reports) numbered from `firstIndex`.
+    mutating func batch(_ format: IntakeFormat, count: Int, prefix: String, firstIndex: Int = 0) -> [UInt8] {
+        format == .cybertipXML
+            ? cybertipXML(count: count, prefix: prefix, firstIndex: firstIndex) : jsonLines(count: count, prefix: prefix, firstIndex: firstIndex)
+    }
+
+    /// A benchmark's `--format`: the synthetic formats, nca or cybertip-xml.
+    static func format(_ text: String) throws -> IntakeFormat {
+        guard let format = IntakeFormat(rawValue: text.lowercased()), format != .p2p else {
+            throw ValidationError("--format must be nca or cybertip-xml")
+        }
+        return format
+    }
+
+    /// `count` CyberTipline reports in NCMEC's XML, each in its `<ncaReferral>` envelope with two file
+    /// details (one reported, one supplemental), numbered from `firstIndex`, report ids `BENCH-<prefix>-<n>`;
+    /// a stream of records with no root, so that blocks of it join into one batch.
+    mutating func cybertipXML(count: Int, prefix: String, firstIndex: Int = 0) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 3000)
+        for index in firstIndex..<(firstIndex + count) {
+            out.append(contentsOf: cybertipReport(index: index, prefix: prefix).utf8)
+        }
+        return out
+    }
+
+    private mutating func cybertipReport(index: Int, prefix: String) -> String {
+        let received = Timestamp.format(start.addingTimeInterval(Double(index) * secondsApart))
+        let incident = Timestamp.format(start.addingTimeInterval(Double(index) * secondsApart - 86_400))
+        let octet = Int.random(in: 1...254, using: &random)
+        let user = Int.random(in: 0..<(index + 1) * 20, using: &random)
+        let hashes = (0..<2).map { _ in (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max, using: &random), radix: 16) }.joined() }
+        let incidentType =
+            Int.random(in: 0..<10, using: &random) == 0
+            ? "Online Enticement of Children for Sexual Acts" : "Child Pornography (possession, manufacture, and distribution)"
+        let victim =
+            Int.random(in: 0..<6, using: &random) == 0
+            ? "<victim><victimPerson><firstName>Bench</firstName><age>\(Int.random(in: 3...17, using: &random))</age></victimPerson></victim>" : ""
+        let annotations = ["", "<reportAnnotations><sextortion/></reportAnnotations>", ""].randomElement(using: &random)!
+        let id = "BENCH-\(prefix)-\(index)"
+        let file = { (hash: String, relevance: String, isPublic: Bool) in
+            """
+              <fileDetails>
+                <reportId>\(id)</reportId>
+                <fileId>\(hash)</fileId>
+                <originalFileName>file\(index).bin</originalFileName>
+                <fileViewedByEsp>true</fileViewedByEsp>
+                <publiclyAvailable>\(isPublic)</publiclyAvailable>
+                <fileRelevance>\(relevance)</fileRelevance>
+                <originalFileHash hashType="MD5">\(hash)</originalFileHash>
+                <ipCaptureEvent><ipAddress>203.0.113.\(octet)</ipAddress><eventName>Upload</eventName><dateTime>\(incident)</dateTime></ipCaptureEvent>
+              </fileDetails>
+
+            """
+        }
+        return """
+            <ncaReferral reportId="\(id)" disseminatedAt="\(received)">
+              <report>
+                <incidentSummary>
+                  <incidentType>\(incidentType)</incidentType>
+                  <platform>Example Chat</platform>
+                  \(annotations)
+                  <incidentDateTime>\(incident)</incidentDateTime>
+                </incidentSummary>
+                <reporter><reportingPerson><email>safety@chat.example.com</email></reportingPerson></reporter>
+                <personOrUserReported>
+                  <personOrUserReportedPerson>
+                    <firstName>Bench</firstName>
+                    <lastName>Person\(index)</lastName>
+                    <phone type="Mobile" countryCallingCode="+44">7700\(String(900_000 + index % 100_000))</phone>
+                    <email>bench\(user)@example.com</email>
+                    <address><address>\(index % 997) Example Row</address><city>Exampleton</city><zipCode>ZZ\(index % 97) 0XA</zipCode><country>GB</country></address>
+                    <dateOfBirth>1980-01-01</dateOfBirth>
+                  </personOrUserReportedPerson>
+                  <espIdentifier>u\(user)</espIdentifier>
+                  <espService>Example Chat</espService>
+                  <screenName>bench_user_\(user)</screenName>
+                  <ipCaptureEvent><ipAddress>198.51.100.\(octet)</ipAddress><eventName>Login</eventName><dateTime>\(incident)</dateTime><port>443</port></ipCaptureEvent>
+                </personOrUserReported>
+                \(victim)
+              </report>
+            \(file(hashes[0], "Reported", Bool.random(using: &random)))\(file(hashes[1], "Supplemental Reported", false))</ncaReferral>
+
+            """
     }
 
     private mutating func package(index: Int, prefix: String) -> String {

@@ -115,15 +115,17 @@ struct BatchFileTests {
     }
 
     @Test(
-        "an XML batch read in segments of any size gives the records, lines and errors of the batch read whole",
-        arguments: [16, 5000, 1 << 20])
-    func xmlInSegments(segmentBytes: Int) async throws {
+        "an XML batch, with a root or a stream of records, read in segments of any size gives the records, lines and errors of the batch read whole",
+        arguments: [16, 5000, 1 << 20], [true, false])
+    func xmlInSegments(segmentBytes: Int, rooted: Bool) async throws {
         let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Samples/cybertip-xml/reports.xml")
         var text = try String(contentsOf: samples, encoding: .utf8)
-        text = text.replacingOccurrences(
-            of: "</ncaReferrals>",
-            with: "<ncaReferral reportId=\"9\"><report><broken></report></ncaReferral>\n<![CDATA[ <ncaReferral> ]]>\n</ncaReferrals>\n<extra/>")
+        let broken = "<ncaReferral reportId=\"9\"><report><broken></report></ncaReferral>\n<![CDATA[ <ncaReferral> ]]>\n"
+        text =
+            rooted
+            ? text.replacingOccurrences(of: "</ncaReferrals>", with: broken + "</ncaReferrals>\n<extra/>")
+            : text.replacingOccurrences(of: "<ncaReferrals>", with: broken).replacingOccurrences(of: "</ncaReferrals>\n", with: "")
         let bytes = Array(text.utf8)
         let now = try Timestamp.parse("2026-12-01T00:00:00Z").get()
         let whole = Self.summary(try BatchReader.read(bytes, format: .cybertipXML, now: now))
@@ -138,10 +140,10 @@ struct BatchFileTests {
             segments += Self.summary(batch.records(0..<batch.count))
         }
         #expect(segments == whole)
-        #expect(whole.count == 14 && whole.filter { $0.hasSuffix(" ok") }.count == 11, "\(whole)")
-        #expect(whole[11].contains("not well-formed"), "\(whole[11])")
-        #expect(whole[12].contains("text outside any record"), "\(whole[12])")
-        #expect(whole[13].contains("closing </ncaReferrals>"), "\(whole[13])")
+        #expect(whole.count == (rooted ? 14 : 13) && whole.filter { $0.hasSuffix(" ok") }.count == 11, "\(whole)")
+        #expect(whole[rooted ? 11 : 0].contains("not well-formed"), "\(whole)")
+        #expect(whole[rooted ? 12 : 1].contains("text outside any record"), "\(whole)")
+        #expect(!rooted || whole[13].contains("closing </ncaReferrals>"), "\(whole)")
         #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
     }
 
