@@ -2,7 +2,7 @@ public import Foundation
 import VigilCore
 public import VigilIntake
 
-/// A CyberTipline report stored as NCMEC's separate documents (FORMATS.md §7): a directory holding
+/// A CyberTipline report stored as NCMEC's separate documents (docs/CYBERTIP-XML.md): a directory holding
 /// `report.xml`, any `file-details-*.xml`, optionally `report-response.xml` (the submit answer, with the
 /// report id) and `envelope.xml` (an empty `<ncaReferral reportId=… disseminatedAt=…/>`), or a directory of
 /// such directories. Each report becomes one record of the stream layout, stored as its payload, with its

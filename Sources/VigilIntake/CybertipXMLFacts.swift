@@ -7,7 +7,8 @@ import VigilCore
 
 /// What a valid CyberTipline report says, by rules C1–C9 and N1–N4 of `../shared/CYBERTIP-XML.md` §1.7:
 /// facts, children, link keys and research inputs. Files whose `fileRelevance` is `Supplemental Reported`
-/// are context: their annotations and publication never count as material.
+/// are context: their annotations and publication never count as material. A victim in the reported
+/// person's household is placed at the household's address, other children with the reported person.
 extension CybertipXMLParser {
     static func referral(_ report: MarkupElement, files: [MarkupElement], reportId: String, receivedAt: Date) -> Referral {
         let summary = report.first("incidentSummary")
@@ -49,15 +50,19 @@ extension CybertipXMLParser {
         // N1, N2
         let suspectIdentifiers = Set(suspects.compactMap { $0.first("espIdentifier")?.trimmedText }.filter { !$0.isEmpty })
         let suspectAddresses = Set(suspects.flatMap { addressKeys($0.first("personOrUserReportedPerson")) })
+        var householdVictims = Set<Int>()
         for victim in report.all("victim") {
             let age = age(victim.first("victimPerson"), at: incidentAt)
             if let age, age >= 18 { continue }
             facts.insert(.identifiedChildVictim)
-            children.append(Child(age: age, relation: .victim, provenance: .referral))
             let guardian = victim.all("associatedAccount").contains {
                 $0[attribute: "type"] == "Parent/Guardian" && $0.first("espIdentifier").map { suspectIdentifiers.contains($0.trimmedText) } == true
             }
-            if guardian || !suspectAddresses.isDisjoint(with: addressKeys(victim.first("victimPerson"))) { facts.insert(.childAccessHousehold) }
+            if guardian || !suspectAddresses.isDisjoint(with: addressKeys(victim.first("victimPerson"))) {
+                facts.insert(.childAccessHousehold)
+                householdVictims.insert(children.count)
+            }
+            children.append(Child(age: age, relation: .victim, provenance: .referral))
         }
 
         var research = ResearchInputs()
@@ -77,7 +82,7 @@ extension CybertipXMLParser {
         let observations = facts.sorted { $0.rawValue < $1.rawValue }.map {
             FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt, about: $0 == .childAccessHousehold ? home : subject)
         }
-        for index in children.indices { children[index].about = subject }
+        for index in children.indices { children[index].about = householdVictims.contains(index) ? home : subject }
         return Referral(
             source: .ncmec, ref: reportId, receivedAt: receivedAt, observations: observations, children: children, linkKeys: links,
             research: research)

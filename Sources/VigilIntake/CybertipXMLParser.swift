@@ -6,7 +6,7 @@ public import Foundation
 public import VigilCore
 
 /// Turns one CyberTipline record of an XML batch — an `<ncaReferral>` holding NCMEC's `<report>`, its
-/// `<fileDetails>` and optionally the `<reportResponse>` (FORMATS.md §7) — into a `Referral`, or every
+/// `<fileDetails>` and optionally the `<reportResponse>` (docs/CYBERTIP-XML.md) — into a `Referral`, or every
 /// error it has. Validates it as NCMEC documents it (`CybertipValidator` and the rules of batched reports,
 /// phones, emails and files below), then reads facts by rules C1–C9 and N1–N4 of `../shared/CYBERTIP-XML.md`.
 /// What the ESP's XML cannot say (offence history, occupation, household) stays unknown, never no.

@@ -33,7 +33,7 @@ public enum IntakeFormat: String, Sendable, CaseIterable {
     case nca
     /// P2P detection leads: JSON Lines, a JSON array, or CSV with a header row.
     case p2p
-    /// NCMEC CyberTipline reports in NCMEC's own XML, each in an `<ncaReferral>` envelope (FORMATS.md §7).
+    /// NCMEC CyberTipline reports in NCMEC's own XML, each in an `<ncaReferral>` envelope (docs/CYBERTIP-XML.md).
     case cybertipXML = "cybertip-xml"
 
     /// The field that names a record.

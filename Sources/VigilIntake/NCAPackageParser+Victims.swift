@@ -25,10 +25,11 @@ extension NCAPackageParser {
     /// `reportedInformation.victims.victims[]`: every victim under 18 or of unknown age is an identified
     /// child victim (N1), aged from `approximateAge` or from `dateOfBirth` at the incident; one whose
     /// `Parent/Guardian` associated account is a reported person's, or who lives at a reported person's
-    /// address, is in the suspect's household (N2).
+    /// address, is in the suspect's household (N2): its index in `children` joins `householdVictims`, so the
+    /// child is placed at the household's address.
     static func readVictims(
         _ info: JSONValue?, at path: String, incidentAt: Date, _ suspects: SuspectKeys, _ reader: inout FieldReader,
-        _ facts: inout Set<FactKind>, _ children: inout [Child]
+        _ facts: inout Set<FactKind>, _ children: inout [Child], _ householdVictims: inout Set<Int>
     ) {
         let victims = reader.object(info, "victims", at: path)
         for (index, victim) in reader.array(victims, "victims", at: "\(path).victims").enumerated() {
@@ -64,7 +65,10 @@ extension NCAPackageParser {
             let age = givenAge ?? birth.flatMap { Timestamp.age(bornOn: $0, at: incidentAt) }
             if let age, age >= 18 { continue }
             facts.insert(.identifiedChildVictim)
-            if household { facts.insert(.childAccessHousehold) }
+            if household {
+                facts.insert(.childAccessHousehold)
+                householdVictims.insert(children.count)
+            }
             children.append(Child(age: age, relation: .victim, provenance: .referral))
         }
     }

@@ -49,7 +49,8 @@ public enum NCAPackageParser {
         for category in ["A", "B", "C"] {
             _ = reader.integer(counts, category, at: "ukCategoryCounts.\(category)", in: 0...Int.max)
         }
-        readCybertip(record, &reader, &facts, &children, &links, &research)
+        var householdVictims = Set<Int>()
+        readCybertip(record, &reader, &facts, &children, &links, &research, &householdVictims)
 
         guard reader.errors.isEmpty, let packageId, let receivedAt else { return .failure(IntakeRejection(errors: reader.errors)) }
         let subject = primarySubject(research)
@@ -57,7 +58,9 @@ public enum NCAPackageParser {
         let observations = facts.sorted { $0.rawValue < $1.rawValue }.map {
             FactObservation(fact: $0, value: true, provenance: .referral, at: receivedAt, about: $0 == .childAccessHousehold ? home : subject)
         }
-        for index in children.indices { children[index].about = children[index].relation == .household ? home : subject }
+        for index in children.indices {
+            children[index].about = children[index].relation == .household || householdVictims.contains(index) ? home : subject
+        }
         return .success(
             Referral(
                 source: .nca, ref: supplementary ? Referral.supplementaryRef(packageId, disseminatedAt: receivedAt) : packageId,
@@ -125,7 +128,7 @@ public enum NCAPackageParser {
 
     private static func readCybertip(
         _ record: JSONValue, _ reader: inout FieldReader, _ facts: inout Set<FactKind>,
-        _ children: inout [Child], _ links: inout [LinkKey], _ research: inout ResearchInputs
+        _ children: inout [Child], _ links: inout [LinkKey], _ research: inout ResearchInputs, _ householdVictims: inout Set<Int>
     ) {
         guard let tip = reader.object(record, "cybertip", at: "cybertip", required: true) else { return }
         _ = reader.identifier(tip, "reportId", at: "cybertip.reportId", required: true)
@@ -165,7 +168,7 @@ public enum NCAPackageParser {
         for (index, person) in reader.array(people, "reportedPersons", at: peoplePath).enumerated() {
             readPerson(person, at: "\(peoplePath)[\(index)]", &reader, &facts, &links, &research, &suspects)
         }
-        readVictims(info, at: "\(infoPath).victims", incidentAt: incidentAt ?? Date.distantPast, suspects, &reader, &facts, &children)
+        readVictims(info, at: "\(infoPath).victims", incidentAt: incidentAt ?? Date.distantPast, suspects, &reader, &facts, &children, &householdVictims)
 
         let recipientsPath = "\(infoPath).intendedRecipients.intendedRecipients"
         let recipients = reader.object(info, "intendedRecipients", at: "\(infoPath).intendedRecipients")

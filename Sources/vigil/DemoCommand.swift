@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
         let engine = CurlEngine(logger: logger)
         let batches: [(String, IntakeFormat)] = [
             ("nca-packages.jsonl", .nca), ("nca-array.json", .nca), ("nca-case-studies.jsonl", .nca),
-            ("p2p-leads.jsonl", .p2p), ("p2p-leads.csv", .p2p), ("p2p-case-studies.jsonl", .p2p),
+            ("p2p-leads.jsonl", .p2p), ("p2p-leads.csv", .p2p), ("p2p-case-studies.jsonl", .p2p), ("cybertip-xml/reports.xml", .cybertipXML),
         ]
         let (top, concurrency, db) = (top, concurrency, db)
         try await OneShotService.run(with: [stub, engine], logger: logger) {

@@ -95,7 +95,9 @@ struct CybertipXMLTests {
         let record = try #require(try sampleReports()["900000111"])
         #expect(try facts(record) == [.identifiedChildVictim, .childAccessHousehold])
         #expect(try record.result.get().referral.children.map(\.age) == [7])
-        #expect(try record.result.get().referral.children.map(\.relation) == [.victim])
+        let referral = try record.result.get().referral
+        #expect(referral.children.map(\.relation) == [.victim])
+        #expect(referral.children[0].about == referral.research.addresses.first.map(Subject.address), "placed at the household")
     }
 
     @Test("N2: a victim at the reported person's address, however it is written, is household access")

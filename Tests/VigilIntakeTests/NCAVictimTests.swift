@@ -43,6 +43,8 @@ struct NCAVictimTests {
                 &$0, "victims", ["victims": [["addresses": ["addresses": [["street1": "4 sample road flat 2", "postalCode": "ex34cd", "country": "gb"]]]]]])
         }
         #expect(try facts(sameAddress) == [.identifiedChildVictim, .childAccessHousehold])
+        let placed = try referral(try read(sameAddress, .nca)[0])
+        #expect(placed.children[0].about == placed.research.addresses.first.map(Subject.address), "placed at the household")
         let badType = errors(try read(guardian.replacingOccurrences(of: #"Parent\/Guardian"#, with: "Parent"), .nca)[0])
         #expect(badType.map(\.field) == ["cybertip.reportedInformation.victims.victims[0].associatedAccounts[0].type"])
     }
