@@ -19,6 +19,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case sourceAnswer = "source-answer"
     /// An API request body through `StrictJSONBody` into a `FindingRequest`.
     case apiBody = "api-body"
+    /// A CyberTipline XML batch through `XMLRecordSplitter`, libxml2 and the CyberTipline validation.
+    case cybertipXML = "cybertip-xml"
 
     /// The target named by `$VIGIL_FUZZ_TARGET`.
     public static let current: FuzzTarget = {
@@ -53,6 +55,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = SourceAnswer.findings(response, from: source, at: Self.now)
         case .apiBody:
             _ = try? StrictJSONBody.decode(FindingRequest.self, from: Data(bytes), allowed: FindingRequest.members)
+        case .cybertipXML: _ = try? BatchReader.read(bytes, format: .cybertipXML, now: Self.now)
         }
     }
 }

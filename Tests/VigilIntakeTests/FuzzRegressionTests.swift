@@ -18,7 +18,9 @@ struct FuzzRegressionTests {
     @Test("each target takes its saved crash inputs and every sample without trapping", arguments: FuzzTarget.allCases)
     func savedInputs(target: FuzzTarget) throws {
         let saved = Self.files(in: Self.root.appendingPathComponent("Fuzz/regressions/\(target.rawValue)"))
-        let samples = Self.files(in: Self.root.appendingPathComponent("Samples")) + Self.files(in: Self.root.appendingPathComponent("Samples/bad"))
+        let samples = ["Samples", "Samples/bad", "Samples/cybertip-xml", "Samples/cybertip-xml/report-900000140"].flatMap {
+            Self.files(in: Self.root.appendingPathComponent($0))
+        }
         #expect(samples.count > 5, "the samples are found")
         for file in saved + samples {
             target.run(Array(try Data(contentsOf: file)))
