@@ -66,7 +66,9 @@ enum CybertipSchema {
         "Child Sexual Molestation", "Misleading Domain Name", "Misleading Words or Digital Images on the Internet",
         "Online Enticement of Children for Sexual Acts", "Unsolicited Obscene Material Sent to a Child",
     ]
-    static let reportAnnotations = ["sextortion", "csamSolicitation", "minorToMinorInteraction", "spam", "sadisticOnlineExploitation", "informational"]
+    static let reportAnnotations = [
+        "sextortion", "csamSolicitation", "minorToMinorInteraction", "spam", "sadisticOnlineExploitation", "informational",
+    ]
     static let fileAnnotations = [
         "animeDrawingVirtualHentai", "potentialMeme", "viral", "possibleSelfProduction", "physicalHarm", "violenceGore", "bestiality",
         "liveStreaming", "infant", "generativeAi",
@@ -167,9 +169,11 @@ enum CybertipSchema {
             attributes: ["type": (.oneOf(["Home", "Business", "Billing", "Shipping", "Technical"]), false)]),
         "personOrUserReported": ElementType(content: .sequence(account(person: "personOrUserReportedPerson", reported: true))),
         "intendedRecipient": ElementType(content: .sequence(account(person: "intendedRecipientPerson"))),
-        "victim": ElementType(content: .sequence(account(person: "victimPerson", victim: true).map {
-            $0.name == "victimPerson" ? one("victimPerson", "person") : $0
-        })),
+        "victim": ElementType(
+            content: .sequence(
+                account(person: "victimPerson", victim: true).map {
+                    $0.name == "victimPerson" ? one("victimPerson", "person") : $0
+                })),
         "associatedAccount": ElementType(
             content: .sequence([
                 optional("platform", "platform"), optional("firstName", "text100"), optional("middleName", "text100"),

@@ -76,7 +76,8 @@ extension CybertipXMLParser {
         research.ips.sort { $0.at < $1.at }
         for device in files.flatMap({ $0.all("deviceId") }) { links += deviceKey(device).map { [$0] } ?? [] }
 
-        let subject = research.persons.first.map(Subject.person)
+        let subject =
+            research.persons.first.map(Subject.person)
             ?? (research.identifiers.emails + research.identifiers.usernames + research.identifiers.phones).first.map(Subject.account)
         let home = research.addresses.first.map(Subject.address) ?? subject
         let observations = facts.sorted { $0.rawValue < $1.rawValue }.map {

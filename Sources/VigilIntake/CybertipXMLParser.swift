@@ -61,7 +61,9 @@ public enum CybertipXMLParser {
             return nil
         }
         for other in given.dropFirst() where other.id != first.id {
-            validator.fail(other.path, other.element, "report id '\(DisplayText.echoed(other.id))' differs from '\(DisplayText.echoed(first.id))' (\(first.path))")
+            validator.fail(
+                other.path, other.element,
+                "report id '\(DisplayText.echoed(other.id))' differs from '\(DisplayText.echoed(first.id))' (\(first.path))")
         }
         let allowed = first.id.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D
@@ -104,7 +106,8 @@ public enum CybertipXMLParser {
     }
 
     private static func checkBatchedFile(_ file: MarkupElement, _ validator: inout CybertipValidator) {
-        let annotations = Set((file.first("fileAnnotations")?.children ?? []).map(\.name) + (file.first("potentialMeme") != nil ? ["potentialMeme"] : []))
+        let annotations = Set(
+            (file.first("fileAnnotations")?.children ?? []).map(\.name) + (file.first("potentialMeme") != nil ? ["potentialMeme"] : []))
         if annotations.isDisjoint(with: ["viral", "potentialMeme"]) {
             validator.fail("\(recordName)/fileDetails", file, "a batched report's file must be annotated viral or potentialMeme")
         }
@@ -112,7 +115,9 @@ public enum CybertipXMLParser {
             validator.fail("\(recordName)/fileDetails/fileAnnotations/\(extra)", file, "a batched report's file may carry no other annotation")
         }
         for name in ["originalFileName", "locationOfFile", "originalFileHash", "ipCaptureEvent", "deviceId", "details", "additionalInfo"] {
-            for element in file.all(name) { validator.fail("\(recordName)/fileDetails/\(name)", element, "is not allowed on a batched report's file") }
+            for element in file.all(name) {
+                validator.fail("\(recordName)/fileDetails/\(name)", element, "is not allowed on a batched report's file")
+            }
         }
     }
 
@@ -127,7 +132,8 @@ public enum CybertipXMLParser {
                 if let code = element[attribute: "countryCallingCode"] {
                     let digits = String(code.dropFirst())
                     if number.hasPrefix("+") || number.hasPrefix("00\(digits)") || number.hasPrefix(digits) && number.count > 10 {
-                        validator.fail(elementPath, element, "'\(DisplayText.echoed(number))' repeats the calling code \(code): give the number without it")
+                        validator.fail(
+                            elementPath, element, "'\(DisplayText.echoed(number))' repeats the calling code \(code): give the number without it")
                     }
                 }
             case "email":

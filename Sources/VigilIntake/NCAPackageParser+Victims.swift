@@ -89,7 +89,9 @@ extension NCAPackageParser {
         let relationship = reader.choice(
             tip, "relationshipToChildVictim", at: "cybertip.relationshipToChildVictim", from: relationships.keys.sorted())
         if let relationship, let fact = relationships[relationship] ?? nil { facts.insert(fact) }
-        if reader.bool(tip, "accessToChildVictim", at: "cybertip.accessToChildVictim") == true, relationship.flatMap({ relationships[$0] ?? nil }) == nil {
+        if reader.bool(tip, "accessToChildVictim", at: "cybertip.accessToChildVictim") == true,
+            relationship.flatMap({ relationships[$0] ?? nil }) == nil
+        {
             facts.insert(.childAccessOther)
         }
         let additional = reader.object(tip, "additionalNcmecInformation", at: "cybertip.additionalNcmecInformation")

@@ -168,7 +168,8 @@ public enum NCAPackageParser {
         for (index, person) in reader.array(people, "reportedPersons", at: peoplePath).enumerated() {
             readPerson(person, at: "\(peoplePath)[\(index)]", &reader, &facts, &links, &research, &suspects)
         }
-        readVictims(info, at: "\(infoPath).victims", incidentAt: incidentAt ?? Date.distantPast, suspects, &reader, &facts, &children, &householdVictims)
+        readVictims(
+            info, at: "\(infoPath).victims", incidentAt: incidentAt ?? Date.distantPast, suspects, &reader, &facts, &children, &householdVictims)
 
         let recipientsPath = "\(infoPath).intendedRecipients.intendedRecipients"
         let recipients = reader.object(info, "intendedRecipients", at: "\(infoPath).intendedRecipients")

@@ -149,7 +149,8 @@ struct XMLRecordSplitter: RecordSplitter {
         }
         sawElement = true
         if depth == 0, wrapperClosed {
-            found.append(RecordSpan(range: tagStart..<bytes.count, line: tagLine, problem: "an element after the batch's closing </\(Self.batchRoot)>"))
+            found.append(
+                RecordSpan(range: tagStart..<bytes.count, line: tagLine, problem: "an element after the batch's closing </\(Self.batchRoot)>"))
             place = .ignoringRest
             index = bytes.count
             return

@@ -167,7 +167,8 @@ struct CybertipXMLTests {
 
     @Test("a time without a zone is refused, naming the element and its line; the batch's other reports land")
     func timeWithoutZone() throws {
-        let text = "<ncaReferrals>\n" + xmlReferral(incidentAt: "2026-10-01T10:00:00") + "\n"
+        let text =
+            "<ncaReferrals>\n" + xmlReferral(incidentAt: "2026-10-01T10:00:00") + "\n"
             + xmlReferral(envelope: #"reportId="78" disseminatedAt="2026-11-01T09:00:00Z""#) + "\n</ncaReferrals>"
         let records = try readXML(text)
         #expect(records.count == 2)
@@ -182,7 +183,9 @@ struct CybertipXMLTests {
     func validation() throws {
         let outOfOrder = xmlReferral().replacingOccurrences(of: "<reporter>", with: "<reporterMoved>")
             .replacingOccurrences(of: "</reporter>", with: "</reporterMoved>")
-            .replacingOccurrences(of: "<incidentSummary>", with: "<reporter><reportingPerson><email>a@example.com</email></reportingPerson></reporter>\n<incidentSummary>")
+            .replacingOccurrences(
+                of: "<incidentSummary>",
+                with: "<reporter><reportingPerson><email>a@example.com</email></reportingPerson></reporter>\n<incidentSummary>")
         let orderFields = errors(try readXML(outOfOrder)[0])
         #expect(orderFields.contains { $0.field == "ncaReferral/report/incidentSummary" && $0.message.contains("out of order") })
 
@@ -190,7 +193,8 @@ struct CybertipXMLTests {
             (xmlReferral(incidentType: "child sexual molestation"), "ncaReferral/report/incidentSummary/incidentType"),
             (xmlReferral(incidentAt: "2027-01-01T00:00:00Z"), "ncaReferral/report/incidentSummary/incidentDateTime"),
             (
-                xmlReferral(body: "<personOrUserReported><estimatedLocation><countryCode>UK</countryCode></estimatedLocation></personOrUserReported>"),
+                xmlReferral(
+                    body: "<personOrUserReported><estimatedLocation><countryCode>UK</countryCode></estimatedLocation></personOrUserReported>"),
                 "ncaReferral/report/personOrUserReported[1]/estimatedLocation/countryCode"
             ),
             (
@@ -218,8 +222,10 @@ struct CybertipXMLTests {
 
     @Test("a record that is not well-formed is that record's error with its line; the records after it land")
     func malformedRecord() throws {
-        let text = "<ncaReferrals>\n<ncaReferral reportId=\"1\">\n<report><oops></report>\n</ncaReferral>\n"
-            + xmlReferral() + "\n<!-- a comment with </ncaReferral> inside -->\n" + xmlReferral(envelope: #"reportId="79" disseminatedAt="2026-11-01T09:00:00Z""#)
+        let text =
+            "<ncaReferrals>\n<ncaReferral reportId=\"1\">\n<report><oops></report>\n</ncaReferral>\n"
+            + xmlReferral() + "\n<!-- a comment with </ncaReferral> inside -->\n"
+            + xmlReferral(envelope: #"reportId="79" disseminatedAt="2026-11-01T09:00:00Z""#)
             + "\n</ncaReferrals>\n"
         let records = try readXML(text)
         #expect(records.count == 3)
@@ -241,7 +247,9 @@ struct CybertipXMLTests {
 
     @Test("a DOCTYPE is refused, and an entity it declares cannot expand inside a record")
     func doctypeRefused() throws {
-        let text = "<!DOCTYPE x [<!ENTITY big \"aaaaaaaa\">]>\n<ncaReferrals>\n" + xmlReferral(summaryExtra: "<platform>&big;</platform>") + "\n</ncaReferrals>"
+        let text =
+            "<!DOCTYPE x [<!ENTITY big \"aaaaaaaa\">]>\n<ncaReferrals>\n" + xmlReferral(summaryExtra: "<platform>&big;</platform>")
+            + "\n</ncaReferrals>"
         let records = try readXML(text)
         #expect(records.count == 2)
         #expect(errors(records[0])[0].message.contains("DOCTYPE"))

@@ -29,7 +29,8 @@ struct NCAVictimTests {
     func household() throws {
         let guardian = ncaPackage {
             setInfo(&$0, "reportedPeople", ["reportedPersons": [["espService": "Platform Example", "espUserId": "u-11111"]]])
-            setInfo(&$0, "victims", ["victims": [["approximateAge": 7, "associatedAccounts": [["type": "Parent/Guardian", "espUserId": "u-11111"]]]]])
+            setInfo(
+                &$0, "victims", ["victims": [["approximateAge": 7, "associatedAccounts": [["type": "Parent/Guardian", "espUserId": "u-11111"]]]]])
         }
         #expect(try facts(guardian) == [.identifiedChildVictim, .childAccessHousehold])
         // JSONSerialization writes `/` as `\/`, so edits of the serialised text spell it so.
@@ -40,7 +41,8 @@ struct NCAVictimTests {
                 &$0, "reportedPeople",
                 ["reportedPersons": [["addresses": ["addresses": [["street1": "4 Sample Road, Flat 2", "postalCode": "EX3 4CD", "country": "GB"]]]]]])
             setInfo(
-                &$0, "victims", ["victims": [["addresses": ["addresses": [["street1": "4 sample road flat 2", "postalCode": "ex34cd", "country": "gb"]]]]]])
+                &$0, "victims",
+                ["victims": [["addresses": ["addresses": [["street1": "4 sample road flat 2", "postalCode": "ex34cd", "country": "gb"]]]]]])
         }
         #expect(try facts(sameAddress) == [.identifiedChildVictim, .childAccessHousehold])
         let placed = try referral(try read(sameAddress, .nca)[0])
