@@ -9,7 +9,7 @@ public import VigilCore
 /// `<fileDetails>` and optionally the `<reportResponse>` (docs/CYBERTIP-XML.md) — into a `Referral`, or every
 /// error it has. Validates it as NCMEC documents it (`CybertipValidator` and the rules of batched reports,
 /// phones, emails and files below), then reads facts by rules C1–C9 and N1–N4 of `../shared/CYBERTIP-XML.md`.
-/// What the ESP's XML cannot say (offence history, occupation, household) stays unknown, never no.
+/// What the ESP's XML cannot say (offence history, occupation, other access) stays unknown, never no.
 public enum CybertipXMLParser {
     /// The record's root element.
     public static let recordName = "ncaReferral"
