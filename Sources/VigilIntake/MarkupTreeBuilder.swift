@@ -6,9 +6,14 @@ import Foundation
 #endif
 
 /// Reads one XML fragment (a record of an XML batch, or a whole document) into a `MarkupElement` tree with
-/// libxml2, through Foundation's `XMLParser`. External entities are never loaded, and a record is parsed
-/// without the batch's prolog, so no entity declared there can expand inside it.
+/// libxml2, through Foundation's `XMLParser`. External entities are never loaded, a record is parsed
+/// without the batch's prolog, so no entity declared there can expand inside it, and elements nested deeper
+/// than `maximumDepth` stop the parse (the tree and everything that walks it recurse, one frame a level).
 public enum MarkupTreeBuilder {
+    /// The deepest nesting read: NCMEC's deepest path is seven elements, so 64 leaves room and keeps a
+    /// hostile record from exhausting the stack.
+    public static let maximumDepth = 64
+
     /// Why a fragment is not well-formed XML, with the file's line.
     public struct Failure: Error, Sendable {
         /// libxml2's reason, in words.
@@ -54,6 +59,10 @@ public enum MarkupTreeBuilder {
         ) {
             guard root == nil else {
                 fail(parser, "more than one root element: <\(elementName)> follows the first")
+                return
+            }
+            guard stack.count < MarkupTreeBuilder.maximumDepth else {
+                fail(parser, "XML elements nested more than \(MarkupTreeBuilder.maximumDepth) deep")
                 return
             }
             let line = firstLine + max(parser.lineNumber, 1) - 1

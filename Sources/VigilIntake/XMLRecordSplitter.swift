@@ -78,7 +78,7 @@ struct XMLRecordSplitter: RecordSplitter {
                     switch kind {
                     case .comment: place = .skipping(terminator: Array("-->".utf8))
                     case .cdata:
-                        if recordStart == nil { skippedProblem = "text outside any record" }
+                        if recordStart == nil { skippedProblem = "text outside any XML record" }
                         place = .skipping(terminator: Array("]]>".utf8))
                     case .instruction: place = .skipping(terminator: Array("?>".utf8))
                     case .declaration:
@@ -98,7 +98,7 @@ struct XMLRecordSplitter: RecordSplitter {
         if atEnd {
             endStrayText(at: index, found: &found)
             if let start = recordStart {
-                found.append(RecordSpan(range: start..<index, line: recordLine, problem: "the batch ends inside this record (it is never closed)"))
+                found.append(RecordSpan(range: start..<index, line: recordLine, problem: "the batch ends inside this XML record (it is never closed)"))
             } else if place != .text && place != .ignoringRest {
                 found.append(RecordSpan(range: tagStart..<index, line: tagLine, problem: "the batch ends inside a tag, comment or section"))
             }
@@ -132,7 +132,7 @@ struct XMLRecordSplitter: RecordSplitter {
             // record, and the next one is found).
             if recordStart != nil, depth > recordDepth, tagName(in: bytes, from: tagStart + 2) == openRecordName { depth = recordDepth }
             if depth < 0 {
-                found.append(RecordSpan(range: tagStart..<index, line: tagLine, problem: "an end tag with no element open"))
+                found.append(RecordSpan(range: tagStart..<index, line: tagLine, problem: "an XML end tag with no element open"))
                 depth = 0
             } else if depth == recordDepth, let start = recordStart {
                 found.append(RecordSpan(range: start..<index, line: recordLine, problem: nil))
@@ -150,7 +150,7 @@ struct XMLRecordSplitter: RecordSplitter {
         sawElement = true
         if depth == 0, wrapperClosed {
             found.append(
-                RecordSpan(range: tagStart..<bytes.count, line: tagLine, problem: "an element after the batch's closing </\(Self.batchRoot)>"))
+                RecordSpan(range: tagStart..<bytes.count, line: tagLine, problem: "an XML element after the batch's closing </\(Self.batchRoot)>"))
             place = .ignoringRest
             index = bytes.count
             return
@@ -174,7 +174,7 @@ struct XMLRecordSplitter: RecordSplitter {
 
     private mutating func endStrayText(at end: Int, found: inout [RecordSpan]) {
         guard let start = strayTextStart else { return }
-        found.append(RecordSpan(range: start..<end, line: strayTextLine, problem: "text outside any record"))
+        found.append(RecordSpan(range: start..<end, line: strayTextLine, problem: "text outside any XML record"))
         strayTextStart = nil
     }
 

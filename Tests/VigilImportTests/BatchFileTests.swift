@@ -142,7 +142,7 @@ struct BatchFileTests {
         #expect(segments == whole)
         #expect(whole.count == (rooted ? 14 : 13) && whole.filter { $0.hasSuffix(" ok") }.count == 11, "\(whole)")
         #expect(whole[rooted ? 11 : 0].contains("not well-formed"), "\(whole)")
-        #expect(whole[rooted ? 12 : 1].contains("text outside any record"), "\(whole)")
+        #expect(whole[rooted ? 12 : 1].contains("text outside any XML record"), "\(whole)")
         #expect(!rooted || whole[13].contains("closing </ncaReferrals>"), "\(whole)")
         #expect(segmentBytes > bytes.count ? batches == 1 : batches > 1)
     }

@@ -234,6 +234,15 @@ struct CybertipXMLTests {
         #expect(try records[2].result.get().referral.ref == "79")
     }
 
+    @Test("100,000 nested elements are refused at 64 deep, without exhausting the stack; the next record lands")
+    func deepNesting() throws {
+        let deep = xmlReferral(body: "<additionalInfo>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</additionalInfo>")
+        let records = try readXML(deep + "\n" + xmlReferral(envelope: #"reportId="80" disseminatedAt="2026-11-01T09:00:00Z""#))
+        #expect(records.count == 2)
+        #expect(errors(records[0])[0].message.contains("nested more than 64 deep"))
+        #expect(try records[1].result.get().referral.ref == "80")
+    }
+
     @Test("the same report laid out, quoted or indented otherwise has the same content digest")
     func canonicalDigest() throws {
         let plain = try readXML(xmlReferral())[0].result.get()
