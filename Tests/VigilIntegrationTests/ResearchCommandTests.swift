@@ -17,10 +17,10 @@ struct ResearchCommandTests {
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("Backlog at intake"))
-        #expect(outcome.stdout.contains("provisional 411 → 0"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("provisional 421 → 0"), "\(outcome.stdout)")
         let backlog = try VigilProcess.json(try await VigilProcess.run(["backlog", "--db", folder.path("demo.sqlite"), "--json"]))
         let cases = backlog["cases"] as? [[String: Any]] ?? []
-        #expect(cases.count == 411)
+        #expect(cases.count == 422)
         #expect(cases.allSatisfy { $0["provisional"] as? Bool == false })
     }
 
