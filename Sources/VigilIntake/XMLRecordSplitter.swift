@@ -98,7 +98,8 @@ struct XMLRecordSplitter: RecordSplitter {
         if atEnd {
             endStrayText(at: index, found: &found)
             if let start = recordStart {
-                found.append(RecordSpan(range: start..<index, line: recordLine, problem: "the batch ends inside this XML record (it is never closed)"))
+                found.append(
+                    RecordSpan(range: start..<index, line: recordLine, problem: "the batch ends inside this XML record (it is never closed)"))
             } else if place != .text && place != .ignoringRest {
                 found.append(RecordSpan(range: tagStart..<index, line: tagLine, problem: "the batch ends inside a tag, comment or section"))
             }

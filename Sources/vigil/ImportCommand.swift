@@ -26,7 +26,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Argument(
         help: """
-            Batch files: JSON Lines or a JSON array (nca, p2p), CSV with a header row (p2p), or NCMEC CyberTipline XML             (cybertip-xml): a file of <ncaReferral> records, or a report directory (report.xml, file-details-*.xml,             optional report-response.xml and envelope.xml) or a directory of them.
+            Batch files: JSON Lines or a JSON array (nca, p2p), CSV with a header row (p2p), or NCMEC CyberTipline XML \
+            (cybertip-xml): a file of <ncaReferral> records, or a report directory (report.xml, file-details-*.xml, \
+            optional report-response.xml and envelope.xml) or a directory of them.
             """)
     var files: [String]
 

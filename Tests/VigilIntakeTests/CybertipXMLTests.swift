@@ -53,6 +53,9 @@ struct CybertipXMLTests {
             #expect(referral.source == .ncmec && referral.ref == ref)
         }
         #expect(try reports["900000101"]?.result.get().referral.receivedAt == Timestamp.parse("2026-11-02T09:00:00Z").get())
+        // C2–C5: the ESP's XML has no offence history, occupation or other access, so no report gives them.
+        let given = try Set(reports.values.flatMap { try $0.result.get().referral.observations.map(\.fact) })
+        #expect(given.isDisjoint(with: [.sexualOffenceHistory, .childAccessOccupation, .childAccessOther, .otherRiskFactors]))
     }
 
     @Test("C1: a non-blank escalateToHighPriority is imminent danger; nothing the XML cannot say is set")
@@ -236,7 +239,8 @@ struct CybertipXMLTests {
 
     @Test("100,000 nested elements are refused at 64 deep, without exhausting the stack; the next record lands")
     func deepNesting() throws {
-        let deep = xmlReferral(body: "<additionalInfo>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</additionalInfo>")
+        let deep = xmlReferral(
+            body: "<additionalInfo>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</additionalInfo>")
         let records = try readXML(deep + "\n" + xmlReferral(envelope: #"reportId="80" disseminatedAt="2026-11-01T09:00:00Z""#))
         #expect(records.count == 2)
         #expect(errors(records[0])[0].message.contains("nested more than 64 deep"))
