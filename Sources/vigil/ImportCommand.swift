@@ -60,6 +60,9 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if let (server, token) = try remote.target() {
             guard !dryRun else { throw ValidationError("--dry-run works on a local database only") }
+            if let directory = files.first(where: CybertipDirectory.isDirectory) {
+                throw ValidationError("\(directory) is a report directory: import it locally, or send its reports as one XML batch file")
+            }
             try await importThrough(server: server, token: token, format: intakeFormat)
             return
         }

@@ -59,6 +59,27 @@ struct ClientCommandTests {
         }
     }
 
+    @Test("vigil import --server sends a CyberTipline XML file as text/xml, and refuses a report directory")
+    func xmlThroughTheServer() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.path("served.sqlite"))
+        let importer = AccessToken.generate()
+        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        try await withLoopbackServer(store) { server in
+            let batch = VigilProcess.samples.appendingPathComponent("cybertip-xml/reports.xml").path
+            let imported = try await VigilProcess.run([
+                "import", "--server", server, "--token", importer, batch, "--format", "cybertip-xml", "--json",
+            ])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(try VigilProcess.json(imported)["accepted"] as? Int == 11)
+            #expect(try await store.backlog(asOf: Date(), limit: nil).count == 11)
+            let directory = VigilProcess.samples.appendingPathComponent("cybertip-xml/report-900000140").path
+            let refused = try await VigilProcess.run(["import", "--server", server, "--token", importer, directory, "--format", "cybertip-xml"])
+            #expect(refused.status == 1 && refused.stderr.contains("is a report directory"))
+        }
+    }
+
     @Test("vigil import --server sends a JSON Lines file in parts: the report is the local import's, line for line")
     func importInParts() async throws {
         let folder = try TemporaryFolder()
