@@ -7,10 +7,6 @@ struct CybertipImportTests {
     private static let reports = VigilProcess.samples.appendingPathComponent("cybertip-xml/reports.xml").path
     private static let directory = VigilProcess.samples.appendingPathComponent("cybertip-xml/report-900000140").path
 
-    private func statuses(_ report: [String: Any]) -> [String] {
-        ((report["records"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String }
-    }
-
     @Test("a batch file lands whole; importing it again is only duplicates; the same report id with other content is a conflict")
     func batchFile() async throws {
         let folder = try TemporaryFolder()
