@@ -25,6 +25,9 @@ public enum MarkupTreeBuilder {
     /// The root element of `bytes`, whose first line is the file's `firstLine`; `document` names the file
     /// when it is not the batch file itself.
     public static func parse(_ bytes: ArraySlice<UInt8>, firstLine: Int = 1, document: String? = nil) -> Result<MarkupElement, Failure> {
+        if let refused = refusedMarkup(bytes) {
+            return .failure(Failure(message: refused.message, line: firstLine + refused.lineOffset))
+        }
         let collector = Collector(firstLine: firstLine, document: document)
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = false
@@ -38,6 +41,42 @@ public enum MarkupTreeBuilder {
             return .failure(Failure(message: "not well-formed XML" + (code.map { " (libxml2 error \($0))" } ?? ""), line: line))
         }
         return .success(root)
+    }
+
+    /// Markup CyberTipline XML never holds and that must not reach the parser: a processing instruction
+    /// (Foundation's handler of one without data reads a null pointer and crashes the process; found by
+    /// fuzzing) and a DOCTYPE or other declaration (its entities could expand without bound). Only the XML
+    /// declaration that may open a document passes; comments and CDATA sections are skipped over. Returns
+    /// the reason and how many lines into `bytes` the markup stands.
+    static func refusedMarkup(_ bytes: ArraySlice<UInt8>) -> (message: String, lineOffset: Int)? {
+        let open = UInt8(ascii: "<")
+        var index = bytes.startIndex
+        var sawMarkup = false
+        func starts(_ text: String, at position: Int) -> Bool { bytes[position...].starts(with: text.utf8) }
+        func skip(to terminator: String, from position: Int) -> Int {
+            var at = position
+            while at < bytes.endIndex, !starts(terminator, at: at) { at += 1 }
+            return min(at + terminator.utf8.count, bytes.endIndex)
+        }
+        func lineOffset(_ position: Int) -> Int { bytes[bytes.startIndex..<position].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+        while let found = bytes[index...].firstIndex(of: open) {
+            if starts("<!--", at: found) {
+                index = skip(to: "-->", from: found + 4)
+            } else if starts("<![CDATA[", at: found) {
+                index = skip(to: "]]>", from: found + 9)
+            } else if starts("<?", at: found) {
+                let declaration =
+                    !sawMarkup && starts("<?xml", at: found) && found + 5 < bytes.endIndex && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[found + 5])
+                guard declaration else { return ("a processing instruction is not accepted in CyberTipline XML", lineOffset(found)) }
+                index = skip(to: "?>", from: found + 2)
+            } else if starts("<!", at: found) {
+                return ("a DOCTYPE or other declaration is not accepted in CyberTipline XML", lineOffset(found))
+            } else {
+                index = found + 1
+            }
+            sawMarkup = true
+        }
+        return nil
     }
 
     /// The parser's delegate: a stack of open elements, the finished root, and the first error.

@@ -237,6 +237,18 @@ struct CybertipXMLTests {
         #expect(try records[2].result.get().referral.ref == "79")
     }
 
+    @Test("a processing instruction inside a record is refused before the parser sees it (one without data crashed Foundation's)")
+    func processingInstruction() throws {
+        let records = try readXML(
+            xmlReferral(summaryExtra: "<platform>P<?x?></platform>") + "\n" + xmlReferral(summaryExtra: "<platform><?x y?></platform>"))
+        #expect(records.count == 2)
+        for record in records {
+            #expect(errors(record).map(\.message) == ["line \(record.line + 4): a processing instruction is not accepted in CyberTipline XML"])
+        }
+        let declared = MarkupTreeBuilder.parse(Array("\u{FEFF}<?xml version=\"1.0\"?>\n<!-- <?x?> --><a><![CDATA[<?x?>]]></a>".utf8)[...])
+        #expect((try? declared.get())?.text == "<?x?>", "an opening declaration, and <? in comments and CDATA, pass")
+    }
+
     @Test("100,000 nested elements are refused at 64 deep, without exhausting the stack; the next record lands")
     func deepNesting() throws {
         let deep = xmlReferral(
