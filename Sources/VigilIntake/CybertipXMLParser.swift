@@ -65,11 +65,8 @@ public enum CybertipXMLParser {
                 other.path, other.element,
                 "report id '\(DisplayText.echoed(other.id))' differs from '\(DisplayText.echoed(first.id))' (\(first.path))")
         }
-        let allowed = first.id.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D
-        }
-        guard allowed, (1...64).contains(first.id.utf8.count) else {
-            validator.fail(first.path, first.element, "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
+        guard FieldReader.isReference(first.id) else {
+            validator.fail(first.path, first.element, FieldReader.referenceRule)
             return nil
         }
         return first.id

@@ -171,16 +171,24 @@ struct FieldReader {
     /// A reference: 1–64 of `[A-Za-z0-9._-]`.
     mutating func reference(_ parent: JSONValue?, _ key: String, required: Bool = true) -> String? {
         guard let text = string(parent, key, at: key, required: required) else { return nil }
-        let allowed = text.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-        guard allowed, text.utf8.count <= 64 else {
-            fail(key, "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
+        guard Self.isReference(text) else {
+            fail(key, Self.referenceRule)
             return nil
         }
         return text
     }
+
+    /// Whether `text` is a reference: 1–64 of `[A-Za-z0-9._-]` (a record's ref, in every format).
+    static func isReference(_ text: String) -> Bool {
+        let allowed = text.utf8.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        return allowed && (1...64).contains(text.utf8.count)
+    }
+
+    /// What a reference must be, in words.
+    static let referenceRule = "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'"
 
     /// An IPv4 or IPv6 address.
     mutating func ipAddress(_ parent: JSONValue?, _ key: String, at path: @autoclosure () -> String, required: Bool = false) -> String? {
