@@ -6,6 +6,7 @@
 /* Typed, non-variadic wrappers for libcurl's variadic functions, which Swift cannot call directly. */
 
 typedef size_t (*vigil_curl_write_callback)(char *data, size_t size, size_t count, void *userdata);
+typedef size_t (*vigil_curl_read_callback)(char *buffer, size_t size, size_t count, void *userdata);
 
 static inline CURLcode vigil_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -25,6 +26,10 @@ static inline CURLcode vigil_easy_setopt_slist(CURL *handle, CURLoption option, 
 
 static inline CURLcode vigil_easy_setopt_write_callback(CURL *handle, vigil_curl_write_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
+}
+
+static inline CURLcode vigil_easy_setopt_read_callback(CURL *handle, vigil_curl_read_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
 }
 
 static inline CURLcode vigil_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {

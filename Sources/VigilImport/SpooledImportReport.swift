@@ -41,15 +41,31 @@ public final class SpooledImportReport {
         counts.accepted += chunk.accepted
         counts.duplicates += chunk.duplicates
         counts.rejected += chunk.rejected
-        for record in chunk.records {
-            if keepsRecords {
-                if written > 0 { pending.append(UInt8(ascii: ",")) }
-                ImportReport.appendJSON(record, to: &pending)
-            }
-            written += 1
-            if record.status == "rejected" { onRejected?(record) }
+        for record in chunk.records { try add(record) }
+    }
+
+    /// Adds one record reported elsewhere (a server's answer); its counts come with `count(_:)`.
+    public func add(_ record: ImportReport.Record) throws {
+        if keepsRecords {
+            if written > 0 { pending.append(UInt8(ascii: ",")) }
+            ImportReport.appendJSON(record, to: &pending)
         }
+        written += 1
+        if record.status == "rejected" { onRejected?(record) }
         if pending.count >= flushBytes { try flush() }
+    }
+
+    /// Adds another report's counts (a server's answer, whose records come with `add(_:)`).
+    public func count(_ other: ImportReport) {
+        counts.accepted += other.accepted
+        counts.duplicates += other.duplicates
+        counts.rejected += other.rejected
+    }
+
+    /// Records which line ranges a server acknowledged and which it did not (`vigil import --server`).
+    public func setSentLines(acknowledged: [ImportReport.SentLines], unacknowledged: [ImportReport.SentLines]) {
+        counts.acknowledged = acknowledged
+        counts.unacknowledged = unacknowledged
     }
 
     /// How many records the report holds.

@@ -8,28 +8,41 @@ public struct CurlRequest: Sendable, Hashable {
     public var headers: [String]
     /// The body to send with POST.
     public var body: [UInt8]
+    /// A file sent as the POST body instead of `body`, read as libcurl sends it, so a body of any size is
+    /// never held in memory.
+    public var bodyFile: String?
     /// Time allowed to connect, milliseconds.
     public var connectTimeoutMs: Int
-    /// Time allowed for the whole transfer, milliseconds.
+    /// Time allowed for the whole transfer, milliseconds; 0 for no limit.
     public var timeoutMs: Int
+    /// Time the transfer may go without moving a byte either way before it is abandoned, milliseconds
+    /// (rounded up to whole seconds); 0 for no limit.
+    public var stallTimeoutMs: Int
     /// Largest response body accepted, bytes.
     public var maxResponseBytes: Int
+    /// A file the response body is written to (created, or emptied) instead of being held in memory; the
+    /// response's `body` is then empty.
+    public var responseFile: String?
     /// The proxy to send the request through; empty sends it directly and ignores the environment's
     /// `http_proxy`, `https_proxy` and `all_proxy`.
     public var proxy: String
 
     /// Creates a request.
     public init(
-        url: String, method: String = "GET", headers: [String] = [], body: [UInt8] = [],
-        connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, maxResponseBytes: Int = 1 << 20, proxy: String = ""
+        url: String, method: String = "GET", headers: [String] = [], body: [UInt8] = [], bodyFile: String? = nil,
+        connectTimeoutMs: Int = 2000, timeoutMs: Int = 5000, stallTimeoutMs: Int = 0, maxResponseBytes: Int = 1 << 20,
+        responseFile: String? = nil, proxy: String = ""
     ) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
+        self.bodyFile = bodyFile
         self.connectTimeoutMs = connectTimeoutMs
         self.timeoutMs = timeoutMs
+        self.stallTimeoutMs = stallTimeoutMs
         self.maxResponseBytes = maxResponseBytes
+        self.responseFile = responseFile
         self.proxy = proxy
     }
 

@@ -16,6 +16,8 @@ struct APIClient: Sendable {
     struct Answer: Sendable {
         var status: Int
         var body: [UInt8]
+        /// The file holding the body when the request asked for one (`body` is then empty).
+        var file: String?
 
         /// The body decoded as Vigil JSON.
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -41,21 +43,29 @@ struct APIClient: Sendable {
         return value
     }
 
-    /// Sends a request; any status but `accepting` (and 2xx) becomes the API's error message, exit 1.
+    /// Sends a request; any status but `accepting` (and 2xx) becomes the API's error message, exit 1. A
+    /// `bodyFile` is streamed from disk as the body; its request may take as long as the server needs to
+    /// store the file, and is abandoned only when nothing moves for ten minutes. With a `responseFile` the
+    /// answer's body is written there instead of memory (and the file removed when the answer is refused).
     func send(
-        _ method: String, _ path: String, body: [UInt8] = [], contentType: String = "application/json",
-        accepting: Set<Int> = []
+        _ method: String, _ path: String, body: [UInt8] = [], bodyFile: String? = nil, contentType: String = "application/json",
+        accepting: Set<Int> = [], responseFile: String? = nil
     ) async throws -> Answer {
         let response = try await engine.perform(
             CurlRequest(
                 url: base + path, method: method, headers: ["Authorization: Bearer \(token)", "Content-Type: \(contentType)"],
-                body: body, timeoutMs: 600_000, maxResponseBytes: 256 << 20))
+                body: body, bodyFile: bodyFile, timeoutMs: bodyFile == nil ? 600_000 : 0, stallTimeoutMs: 600_000,
+                maxResponseBytes: responseFile == nil ? 256 << 20 : Int.max, responseFile: responseFile))
         guard (200..<300).contains(response.status) || accepting.contains(response.status) else {
-            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            let errorBody = try responseFile.map { file in
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                return try FileHandle(forReadingFrom: URL(fileURLWithPath: file)).read(upToCount: 1 << 20) ?? Data()
+            }
+            let object = try? JSONSerialization.jsonObject(with: errorBody ?? Data(response.body)) as? [String: Any]
             let message = (object?["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(response.status)"
             throw ServerRefusal(status: response.status, description: "\(base): \(message) (HTTP \(response.status))")
         }
-        return Answer(status: response.status, body: response.body)
+        return Answer(status: response.status, body: response.body, file: responseFile)
     }
 }
 

@@ -149,8 +149,13 @@ struct BenchHTTPImportCommand: AsyncParsableCommand {
             let parts = try await uploader.upload(file).answers
             let seconds = (clock.now - started).seconds
             let written = ProcessIO.megabytesWritten(since: writtenBefore)
-            let reports = try parts.map { try $0.answer.get().decode(ImportReport.self) }
-            let cases = Set(reports.flatMap { $0.records.compactMap(\.caseId) }).count
+            var caseIds = Set<CaseID>()
+            let reports = try parts.map { part in
+                let file = try part.answer.get().file ?? ""
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                return try ImportReportReader.read(path: file) { record in if let id = record.caseId { caseIds.insert(id) } }
+            }
+            let cases = caseIds.count
             let checks = try await store.researchState().pending
             let result = Result(
                 records: total, accepted: reports.map(\.accepted).reduce(0, +), cases: cases, checks: checks, requests: parts.count,

@@ -123,11 +123,13 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     /// Sends each file to `POST /api/v1/referrals` of a running server (`ReferralUploader`: JSON Lines in
-    /// parts, one after another); the server parses, grades and stores.
+    /// parts, one after another; any other file streamed in one request); the server parses, grades and
+    /// stores. Each answer is read back a record at a time into a spooled report, so the client's memory
+    /// does not grow with the file either.
     private func importThrough(server: String, token: String, format: IntakeFormat) async throws {
-        let (files, linesPerRequest) = (files, linesPerRequest)
-        let (report, fatal) = try await APIClient.run(server: server, token: token) { client in
-            var report = ImportReport()
+        let (files, linesPerRequest, json) = (files, linesPerRequest, json)
+        let (counts, records, fatal) = try await APIClient.run(server: server, token: token) { client in
+            let report = try SpooledImportReport(keepsRecords: json, onRejected: json ? nil : { FileOutput.tellRejected($0) })
             var fatal = false
             let uploader = ReferralUploader(client: client, format: format, linesPerRequest: linesPerRequest)
             var acknowledged: [ImportReport.SentLines] = []
@@ -145,7 +147,14 @@ struct ImportCommand: AsyncParsableCommand {
                 for part in upload.answers {
                     switch part.answer {
                     case .success(let answer):
-                        report.merge(try answer.decode(ImportReport.self), file: file)
+                        let answerFile = answer.file ?? ""
+                        defer { try? FileManager.default.removeItem(atPath: answerFile) }
+                        let counts = try ImportReportReader.read(path: answerFile) { record in
+                            var renamed = record
+                            renamed.file = file
+                            try report.add(renamed)
+                        }
+                        report.count(counts)
                         acknowledged.append(.init(file: file, lines: part.lines, reason: nil))
                     case .failure(let refusal):
                         let outcome = refusal.status == nil ? "these lines may or may not have been stored" : "nothing of these lines was imported"
@@ -160,20 +169,17 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             if !unacknowledged.isEmpty {
-                report.acknowledged = acknowledged
-                report.unacknowledged = unacknowledged
+                report.setSentLines(acknowledged: acknowledged, unacknowledged: unacknowledged)
             }
-            return (report, fatal)
+            if json { try await report.finishedJSON().write { try FileHandle.standardOutput.write(contentsOf: $0) } }
+            return (report.counts, report.recordCount, fatal)
         }
-        if json {
-            print(String(decoding: report.jsonBytes, as: UTF8.self))
-        } else {
-            printUploadSummary(report)
-        }
-        try finish(report, records: report.records.count, fatal: fatal)
+        if !json { printUploadSummary(counts) }
+        try finish(counts, records: records, fatal: fatal)
     }
 
-    /// Tells which lines a server acknowledged (when some were not) and each rejected record.
+    /// Tells which lines a server acknowledged, when some were not (each rejected record was told as it
+    /// was read).
     private func printUploadSummary(_ report: ImportReport) {
         if let unacknowledged = report.unacknowledged {
             for range in (report.acknowledged ?? []) + unacknowledged {
@@ -182,6 +188,5 @@ struct ImportCommand: AsyncParsableCommand {
             }
             FileOutput.standardError("Sending the same file again is safe: records already stored are reported as duplicates.\n")
         }
-        for record in report.records where record.status == "rejected" { FileOutput.tellRejected(record) }
     }
 }

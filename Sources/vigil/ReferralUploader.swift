@@ -7,7 +7,8 @@ import VigilIntel
 /// most `linesPerRequest` lines (so a file of any size fits under the server's body limit), each with
 /// `firstLine` so the server reports the file's own line numbers; a file is read a segment at a time
 /// (`BatchFile`), so the uploader holds one segment and the parts in flight, never the whole file. A JSON
-/// array or CSV file goes whole.
+/// array, CSV or XML file goes in one request whose body libcurl reads from the file as it sends it (the
+/// server reads it as a stream too), so neither side holds the whole file.
 ///
 /// `vigil import --server` sends one part at a time, so the file's records are stored in file order: a
 /// later record with an earlier one's ref is the duplicate or conflict, as in a local import. With
@@ -25,7 +26,8 @@ struct ReferralUploader: Sendable {
     var linesPerRequest = defaultLinesPerRequest
     var inFlight = 1
 
-    /// One request's lines and the server's answer (a report, 200 or 422) or refusal.
+    /// One request's lines and the server's answer (a report, 200 or 422, in a temporary file the caller
+    /// reads with `ImportReportReader` and removes) or refusal.
     struct PartAnswer: Sendable {
         /// The file's lines the request carried; nil when it carried the whole file.
         var lines: ClosedRange<Int>?
@@ -42,21 +44,28 @@ struct ReferralUploader: Sendable {
         var notSentFrom: Int?
     }
 
-    /// One request's body.
+    /// One request's body: bytes in memory, or a file streamed from disk.
     private struct Payload: Sendable {
         var bytes: ArraySlice<UInt8>
+        var file: String?
         var type: String
         var lines: ClosedRange<Int>?
     }
 
-    /// Sends the batch file at `path`: JSON Lines read a segment at a time, a JSON array, CSV or XML file whole.
+    /// Sends the batch file at `path`: JSON Lines read a segment at a time and sent in parts, a JSON array,
+    /// CSV or XML file streamed from disk in one request.
     func upload(file path: String) async throws -> Outcome {
+        guard let handle = FileHandle(forReadingAtPath: path), let prefix = try? handle.read(upToCount: 64 << 10) else {
+            throw BatchFile.Unreadable()
+        }
+        try? handle.close()
+        guard !prefix.isEmpty else { return Outcome(answers: [], notSentFrom: nil) }
+        let layout = BatchLayout.of(Array(prefix)[...], format: format)
+        guard layout == .jsonLines else {
+            return try await upload(whole: Payload(bytes: [], file: path, type: Self.contentType(layout), lines: nil))
+        }
         var reader = try BatchFile(path: path, format: format, segmentBytes: Self.maxBytesPerRequest).open()
         guard let first = try await reader.nextSegment() else { return Outcome(answers: [], notSentFrom: nil) }
-        guard first.layout == .jsonLines else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw BatchFile.Unreadable() }
-            return try await upload(whole: Array(data), layout: first.layout)
-        }
         var firstSegment: BatchSegmenter.Segment? = first
         return try await upload {
             defer { firstSegment = nil }
@@ -68,20 +77,25 @@ struct ReferralUploader: Sendable {
     /// Sends a batch held in memory.
     func upload(_ data: [UInt8]) async throws -> Outcome {
         let layout = BatchLayout.of(data[...], format: format)
-        guard layout == .jsonLines else { return try await upload(whole: data, layout: layout) }
+        guard layout == .jsonLines else {
+            return try await upload(whole: Payload(bytes: data[...], file: nil, type: Self.contentType(layout), lines: nil))
+        }
         var segments = [BatchSegmenter.Segment(lines: data, firstLine: 1)].makeIterator()
         return try await upload { segments.next() }
     }
 
+    /// The content type of a batch in `layout`.
+    private static func contentType(_ layout: BatchLayout) -> String {
+        switch layout {
+        case .jsonArray, .jsonLines: "application/json"
+        case .csv: "text/csv"
+        case .xml: "text/xml; charset=utf-8"
+        }
+    }
+
     /// Sends a JSON array, CSV or XML batch in one request.
-    private func upload(whole data: [UInt8], layout: BatchLayout) async throws -> Outcome {
-        let type =
-            switch layout {
-            case .jsonArray, .jsonLines: "application/json"
-            case .csv: "text/csv"
-            case .xml: "text/xml; charset=utf-8"
-            }
-        var payloads = [Payload(bytes: data[...], type: type, lines: nil)].makeIterator()
+    private func upload(whole payload: Payload) async throws -> Outcome {
+        var payloads = [payload].makeIterator()
         return try await upload(nextPayload: { payloads.next() })
     }
 
@@ -93,7 +107,7 @@ struct ReferralUploader: Sendable {
                 queued = JSONLinesPart.split(
                     segment.bytes, firstLine: segment.firstLine, maxLines: linesPerRequest, maxBytes: Self.maxBytesPerRequest
                 )
-                .map { Payload(bytes: $0.bytes, type: "application/x-ndjson", lines: $0.firstLine...$0.lastLine) }
+                .map { Payload(bytes: $0.bytes, file: nil, type: "application/x-ndjson", lines: $0.firstLine...$0.lastLine) }
             }
             return queued.isEmpty ? nil : queued.removeFirst()
         })
@@ -130,13 +144,16 @@ struct ReferralUploader: Sendable {
 
     private func send(_ payload: Payload) async throws -> PartAnswer {
         let query = "format=\(format.rawValue)" + (payload.lines.map { "&firstLine=\($0.lowerBound)" } ?? "")
+        let answerFile = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-answer-\(UUID().uuidString)").path
         do {
             let answer = try await client.send(
-                "POST", "/api/v1/referrals?\(query)", body: Array(payload.bytes), contentType: payload.type, accepting: [422])
+                "POST", "/api/v1/referrals?\(query)", body: Array(payload.bytes), bodyFile: payload.file, contentType: payload.type,
+                accepting: [422], responseFile: answerFile)
             return PartAnswer(lines: payload.lines, answer: .success(answer))
         } catch let refusal as ServerRefusal {
             return PartAnswer(lines: payload.lines, answer: .failure(refusal))
         } catch let error as TransferError {
+            try? FileManager.default.removeItem(atPath: answerFile)
             return PartAnswer(lines: payload.lines, answer: .failure(ServerRefusal(status: nil, description: "\(client.base): no answer (\(error))")))
         }
     }

@@ -80,3 +80,63 @@ struct SpooledImportReportTests {
         #expect(told == inMemory.records.filter { $0.status == "rejected" }.map(\.line))
     }
 }
+
+@Suite("reading import reports back")
+struct ImportReportReaderTests {
+    private func file(_ bytes: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).json").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("a report read a record at a time gives every record and count the report holds, across many blocks")
+    func readsWhatWasWritten() throws {
+        var report = ImportReport()
+        for line in 1...30_000 {
+            switch line % 4 {
+            case 0: report.add(file: "b", line: line, ref: "NCA-\(line)", format: .nca, outcome: .accepted(CaseID(Int64(line))))
+            case 1: report.add(file: "b", line: line, ref: "NCA-\(line - 1)", format: .nca, outcome: .duplicate(CaseID(Int64(line))))
+            case 2:
+                report.reject(
+                    file: "b", line: line, ref: "x\"}],{[\\",
+                    errors: [FieldError(field: "a[0].b", message: "unexpected '}' then ']' and \"records\":[ in \\\"text\\\"")])
+            default: report.add(file: "b", line: line, ref: "NCA-\(line)", format: .nca, outcome: .conflict(CaseID(3)))
+            }
+        }
+        report.acknowledged = [.init(file: "f \"records\":[", lines: 1...10, reason: nil)]
+        report.unacknowledged = [.init(file: "f", fromLine: 11, reason: "no answer ]}")]
+        let bytes = report.jsonBytes
+        #expect(bytes.count > 3 << 20, "the report spans several of the reader's 1 MiB blocks")
+        let path = try file(bytes)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var read: [ImportReport.Record] = []
+        let counts = try ImportReportReader.read(path: path) { read.append($0) }
+        #expect(read.count == report.records.count)
+        #expect(read.map(\.line) == report.records.map(\.line))
+        #expect(read.map(\.ref) == report.records.map(\.ref))
+        #expect(read.map(\.status) == report.records.map(\.status))
+        #expect(read.map(\.caseId) == report.records.map(\.caseId))
+        #expect(read.map { $0.errors.map(\.message) } == report.records.map { $0.errors.map(\.message) })
+        #expect(read.map { $0.errors.map(\.field) } == report.records.map { $0.errors.map(\.field) })
+        #expect(counts.accepted == report.accepted && counts.duplicates == report.duplicates && counts.rejected == report.rejected)
+        #expect(counts.records.isEmpty)
+        #expect(counts.acknowledged?.first?.file == "f \"records\":[")
+        #expect(counts.unacknowledged?.first?.reason == "no answer ]}")
+    }
+
+    @Test("a report cut short, or with no records array, is refused rather than read as fewer records")
+    func truncatedIsMalformed() throws {
+        var report = ImportReport()
+        report.add(file: "b", line: 1, ref: "NCA-1", format: .nca, outcome: .accepted(CaseID(1)))
+        report.add(file: "b", line: 2, ref: "NCA-2", format: .nca, outcome: .accepted(CaseID(2)))
+        let bytes = report.jsonBytes
+        for cut in [bytes.count / 2, bytes.count - 3, 5] {
+            let path = try file(Array(bytes.prefix(cut)))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(throws: (any Error).self) { try ImportReportReader.read(path: path) { _ in } }
+        }
+        let whole = try file(bytes)
+        defer { try? FileManager.default.removeItem(atPath: whole) }
+        #expect(try ImportReportReader.read(path: whole) { _ in }.accepted == 2)
+    }
+}

@@ -80,6 +80,37 @@ struct ClientCommandTests {
         }
     }
 
+    /// Each record of a `--json` import report as its line, ref, status and errors.
+    private func records(_ run: VigilProcess.Outcome) throws -> [[String]] {
+        (try VigilProcess.json(run)["records"] as? [[String: Any]] ?? []).map { record in
+            let errors = (record["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? ""): \($0["message"] ?? "")" }
+            return ["\(record["line"] ?? "")", "\(record["ref"] ?? "")", "\(record["status"] ?? "")"] + errors
+        }
+    }
+
+    @Test(
+        "vigil import --server streams a JSON array, CSV or XML file in one request: the report and the rejections told are the local import's",
+        arguments: [("nca-array.json", "nca"), ("bad/p2p-mixed.csv", "p2p"), ("cybertip-xml/invalid.xml", "cybertip-xml")])
+    func streamedFile(sample: String, format: String) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let batch = VigilProcess.samples.appendingPathComponent(sample).path
+        let local = try await VigilProcess.run(["import", "--db", folder.path("local.sqlite"), batch, "--format", format, "--json"])
+        let localText = try await VigilProcess.run(["import", "--db", folder.path("local-text.sqlite"), batch, "--format", format])
+        let store = try SQLiteStore(path: folder.path("served.sqlite"))
+        let importer = AccessToken.generate()
+        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        try await withLoopbackServer(store) { server in
+            let sent = try await VigilProcess.run(["import", "--server", server, "--token", importer, batch, "--format", format, "--json"])
+            #expect(sent.status == local.status)
+            #expect(try records(sent) == records(local))
+            #expect(try !records(sent).isEmpty)
+            let again = try await VigilProcess.run(["import", "--server", server, "--token", importer, batch, "--format", format])
+            #expect(again.stderr == localText.stderr, "each rejected record is told with its file and line, as locally")
+            #expect(again.stdout.contains("0 accepted"), "sent again, every good record is a duplicate: \(again.stdout)")
+        }
+    }
+
     @Test("vigil import --server sends a JSON Lines file in parts: the report is the local import's, line for line")
     func importInParts() async throws {
         let folder = try TemporaryFolder()
@@ -95,12 +126,6 @@ struct ClientCommandTests {
                 "--lines-per-request", "2", "--json",
             ])
             #expect(parted.status == 2 && local.status == 2)
-            let records = { (run: VigilProcess.Outcome) throws in
-                (try VigilProcess.json(run)["records"] as? [[String: Any]] ?? []).map { record in
-                    let errors = (record["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? ""): \($0["message"] ?? "")" }
-                    return ["\(record["line"] ?? "")", "\(record["ref"] ?? "")", "\(record["status"] ?? "")"] + errors
-                }
-            }
             let (partedRecords, localRecords) = (try records(parted), try records(local))
             #expect(partedRecords == localRecords, "\(partedRecords)\n\(localRecords)")
             #expect(partedRecords.count == 8)

@@ -11,7 +11,7 @@ func testServer() -> some ApplicationProtocol {
     let router = Router()
     router.get("ok") { _, _ in "hello" }
     router.post("echo") { request, _ in
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await request.body.collect(upTo: 8 << 20)
         return Response(status: .ok, body: .init(byteBuffer: body))
     }
     router.post("upload") { request, _ in
@@ -108,6 +108,39 @@ struct CurlEngineTests {
                     url: "\(base)/upload", method: "POST", headers: ["Expect: 100-continue"],
                     body: Array(body.prefix(10)), timeoutMs: 30000))
             #expect(String(decoding: asked.body, as: UTF8.self) == "10 expect=100-continue", "a caller's own Expect header is kept")
+        }
+    }
+
+    @Test("a body file is sent as it is on disk, and a file that cannot be read is never sent")
+    func bodyFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("curl-body-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let content = (0..<(5 << 20) + 3).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        try await withEngine { engine, base in
+            let response = try await engine.perform(
+                CurlRequest(url: "\(base)/echo", method: "POST", bodyFile: path, timeoutMs: 0, stallTimeoutMs: 30000, maxResponseBytes: 8 << 20))
+            #expect(response.status == 200)
+            #expect(response.body == content)
+            let missing = await transferError {
+                try await engine.perform(CurlRequest(url: "\(base)/echo", method: "POST", bodyFile: path + "-missing"))
+            }
+            #expect(missing?.code == .transport)
+            #expect(missing?.requestSent == false)
+            let directory = await transferError {
+                try await engine.perform(CurlRequest(url: "\(base)/echo", method: "POST", bodyFile: NSTemporaryDirectory()))
+            }
+            #expect(directory?.requestSent == false, "a directory is not a body")
+        }
+    }
+
+    @Test("with no overall limit, a transfer that moves nothing for the stall time is abandoned")
+    func stallTimeout() async throws {
+        try await withEngine { engine, base in
+            let error = await transferError {
+                try await engine.perform(CurlRequest(url: "\(base)/slow", timeoutMs: 0, stallTimeoutMs: 1000))
+            }
+            #expect(error?.code == .timeout)
         }
     }
 
