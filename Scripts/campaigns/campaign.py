@@ -1,9 +1,15 @@
 """What every campaign in Scripts/campaigns/ shares: the vigil binary, a scratch folder whose processes
-are always stopped, free ports, API users, process measurements, the store's integrity check, and the
-one-line verdict each campaign ends with (PASS or FAIL, exit 0 or 1).
+are always stopped, the stores it works on, free ports, API users, process measurements, the store's
+integrity check, and the one-line verdict each campaign ends with (PASS or FAIL, exit 0 or 1).
+
+A campaign's stores are SQLite files in its folder, or, with $CAMPAIGN_POSTGRES set to the address of a
+PostgreSQL database whose user may create databases (`postgres://vigil@127.0.0.1:PORT/postgres`, what
+Scripts/pg-cluster.sh start prints), databases of their own on that server, dropped when it ends, with an
+audit key of the campaign's own in $VIGIL_AUDIT_KEY unless one is named already.
 
 Standard library only, so that a campaign runs wherever Vigil builds."""
 
+import glob
 import json
 import os
 import random
@@ -22,7 +28,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 def vigil_binary():
     """$VIGIL_BIN, else a release build of vigil (built when missing or stale)."""
     if os.environ.get("VIGIL_BIN"):
-        return os.environ["VIGIL_BIN"]
+        return os.path.abspath(os.environ["VIGIL_BIN"])
     subprocess.run(["swift", "build", "-c", "release", "--product", "vigil"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
@@ -55,6 +61,11 @@ class Campaign:
         self._vigil = None
         self.folder = tempfile.mkdtemp(prefix=f"vigil-{name}-")
         self.processes = []
+        self.postgres = os.environ.get("CAMPAIGN_POSTGRES")
+        self.databases = []
+        if self.postgres and not (os.environ.get("VIGIL_AUDIT_KEY") or os.environ.get("VIGIL_AUDIT_KEY_FILE")):
+            # Every process on a PostgreSQL store names the same audit key; the campaign's own, for its processes.
+            os.environ["VIGIL_AUDIT_KEY"] = os.urandom(32).hex()
         self.seed = int(os.environ.get("CAMPAIGN_SEED", seed if seed is not None else time.time_ns() % 1_000_000))
         self.random = random.Random(self.seed)
 
@@ -73,8 +84,26 @@ class Campaign:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+        for database in self.databases:
+            psql(self.postgres, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         subprocess.run(["rm", "-rf", self.folder])
         return False
+
+    @property
+    def store_kind(self):
+        """"PostgreSQL" or "SQLite": what the campaign's stores are."""
+        return "PostgreSQL" if self.postgres else "SQLite"
+
+    def store(self, name):
+        """A new, empty store for the campaign: a SQLite file in its folder, or a database of its own on
+        $CAMPAIGN_POSTGRES's server."""
+        if not self.postgres:
+            return self.path(f"{name}.sqlite")
+        database = f"vigil_campaign_{self.name}_{name}_{os.getpid()}".replace("-", "_")
+        psql(self.postgres, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        psql(self.postgres, f'CREATE DATABASE "{database}"')
+        self.databases.append(database)
+        return self.postgres.rsplit("/", 1)[0] + "/" + database
 
     def sleep(self):
         """A short random pause (10–60 ms) between polls, so that kills land at varied moments."""
@@ -89,15 +118,16 @@ class Campaign:
         return os.path.join(self.folder, name)
 
     def run(self, *args, check=True, **kwargs):
-        """Runs vigil to its end; its output as text."""
-        result = subprocess.run([self.vigil, *args], capture_output=True, text=True, **kwargs)
+        """Runs vigil to its end, in the scratch folder (where files it names relative to its working
+        directory, such as a PostgreSQL store's audit checkpoint, land); its output as text."""
+        result = subprocess.run([self.vigil, *args], capture_output=True, text=True, cwd=self.folder, **kwargs)
         if check and result.returncode != 0:
             raise RuntimeError(f"vigil {' '.join(args)} exited {result.returncode}: {result.stderr.strip()[-500:]}")
         return result
 
     def start(self, *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None):
-        """Starts vigil in the background; it is killed when the campaign ends."""
-        process = subprocess.Popen([self.vigil, *args], stdout=stdout, stderr=stderr, env=env)
+        """Starts vigil in the background, in the scratch folder; it is killed when the campaign ends."""
+        process = subprocess.Popen([self.vigil, *args], stdout=stdout, stderr=stderr, env=env, cwd=self.folder)
         self.processes.append(process)
         return process
 
@@ -147,8 +177,20 @@ def wait_until(condition, seconds, what):
         time.sleep(0.05)
 
 
+def psql(address, sql):
+    """Runs one statement with PostgreSQL's psql; its first value as text ("" when none)."""
+    binary = (sorted(glob.glob("/usr/lib/postgresql/*/bin/psql")) or ["psql"])[-1]
+    result = subprocess.run([binary, address, "-XtAq", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"psql: {result.stderr.strip()[-300:]}")
+    return result.stdout.split("\n")[0]
+
+
 def query(db, sql):
-    """One value from a SQLite database, read beside a live writer (WAL)."""
+    """One value from a store: a SQLite database, read beside a live writer (WAL), or a PostgreSQL one."""
+    if db.startswith("postgres://"):
+        value = psql(db, sql)
+        return int(value) if value.lstrip("-").isdigit() else value
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as connection:
         return connection.execute(sql).fetchone()[0]
 

@@ -7,9 +7,13 @@ import VigilTesting
 @Suite("reliability campaigns, short forms", .serialized)
 struct CampaignTests {
     /// Runs a campaign and expects its PASS verdict.
-    private func expectPass(_ campaign: String, _ arguments: [String]) async throws {
-        let outcome = try await VigilProcess.runScript("Scripts/campaigns/\(campaign)", arguments)
+    static func expectPass(_ campaign: String, _ arguments: [String], environment: [String: String] = [:]) async throws {
+        let outcome = try await VigilProcess.runScript("Scripts/campaigns/\(campaign)", arguments, environment: environment)
         #expect(outcome.status == 0 && outcome.stdout.hasPrefix("PASS: \(campaign)"), "\(outcome.stdout)\n\(outcome.stderr.suffix(3000))")
+    }
+
+    private func expectPass(_ campaign: String, _ arguments: [String]) async throws {
+        try await Self.expectPass(campaign, arguments)
     }
 
     @Test("crash-import: 3,000 records, two kills of vigil import and two of vigil serve; every record stored once, integrity ok")
@@ -39,5 +43,26 @@ struct CampaignTests {
         try await expectPass("soak", ["0.5", "3", folder.path("soak.svg")])
         let plot = try String(contentsOfFile: folder.path("soak.svg"), encoding: .utf8)
         #expect(plot.hasPrefix("<svg") && plot.contains("RSS (MiB)") && plot.contains("claim"), "the plot holds RSS and the routes")
+    }
+}
+
+/// The short forms of the crash campaigns on PostgreSQL (`CAMPAIGN_POSTGRES`: each campaign's stores are
+/// databases of their own on the run's cluster).
+@Suite("reliability campaigns on PostgreSQL, short forms", .serialized, .enabled(if: PostgresTestDatabase.cluster != nil))
+struct PostgresCampaignTests {
+    private var environment: [String: String] {
+        ["CAMPAIGN_POSTGRES": ProcessInfo.processInfo.environment["VIGIL_TEST_POSTGRES"] ?? ""]
+    }
+
+    @Test("crash-import on PostgreSQL: 3,000 records, two kills of vigil import and two of vigil serve; every record stored once, integrity ok")
+    func crashImport() async throws {
+        try await CampaignTests.expectPass("crash-import", ["3000", "2"], environment: environment)
+    }
+
+    @Test(
+        "crash-research on PostgreSQL: 8 packages' research with two kills of vigil work; every check done, every alert delivered, none asked twice at once"
+    )
+    func crashResearch() async throws {
+        try await CampaignTests.expectPass("crash-research", ["8", "2"], environment: environment)
     }
 }

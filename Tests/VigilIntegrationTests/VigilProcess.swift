@@ -82,11 +82,11 @@ struct VigilProcess {
 
     /// Runs one of the repository's scripts (a path under the repository root) with `arguments`, the
     /// `vigil` under test in `$VIGIL_BIN`, and waits for it.
-    static func runScript(_ script: String, _ arguments: [String] = []) async throws -> Outcome {
+    static func runScript(_ script: String, _ arguments: [String] = [], environment extra: [String: String] = [:]) async throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [samples.deletingLastPathComponent().appendingPathComponent(script).path] + arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["VIGIL_BIN"] = binary.path
         process.environment = environment
         let (out, err) = (Pipe(), Pipe())
