@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIntake
 
 /// Reads a FORMATS.md §6 JSON report (a server's answer to `POST /api/v1/referrals`) from a file a block at
 /// a time, handing over each record as it is read, so a report of any size is read in the memory of one
@@ -29,8 +30,7 @@ public struct ImportReportReader {
     private var tail: [UInt8] = []
     private var record: [UInt8] = []
     private var depth = 0
-    private var inString = false
-    private var escaped = false
+    private var strings = JSONStringScanner()
 
     /// Reads the report in the file at `path`, calling `each` with every record in order; returns the
     /// report's counts and line ranges (its `records` empty).
@@ -61,19 +61,8 @@ public struct ImportReportReader {
             let byte = bytes[index]
             index += 1
             if depth > 0 { record.append(byte) }
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
+            if strings.takesString(byte) { continue }
             switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if depth == 0 { record = [byte] }
                 depth += 1

@@ -23,8 +23,7 @@ struct JSONArraySplitter: RecordSplitter {
     /// The line `index` is on.
     private var line = 1
     private var depth = 0
-    private var inString = false
-    private var escaped = false
+    private var strings = JSONStringScanner()
     private var elementStart = 0
     private var elementLine = 1
     /// The end of the element's last byte that was not white space.
@@ -58,18 +57,11 @@ struct JSONArraySplitter: RecordSplitter {
                     found.append(RecordSpan(range: index..<index + 1, line: line, problem: "an empty element: a ',' with no value before it"))
                     if byte == UInt8(ascii: "]") { place = .afterArray }
                 } else if !Self.isBlank(byte) {
-                    (place, elementStart, elementLine, depth, inString, escaped) = (.inElement, index, line, 0, false, false)
+                    (place, elementStart, elementLine, depth, strings) = (.inElement, index, line, 0, JSONStringScanner())
                     continue
                 }
             case .inElement:
-                if inString {
-                    if escaped {
-                        escaped = false
-                    } else if byte == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = false
-                    }
+                if strings.takesString(byte) {
                     elementEnd = index + 1
                 } else if depth == 0, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
                     found.append(RecordSpan(range: elementStart..<elementEnd, line: elementLine, problem: nil))
@@ -77,7 +69,6 @@ struct JSONArraySplitter: RecordSplitter {
                     place = byte == UInt8(ascii: "]") ? .afterArray : .beforeElement
                 } else {
                     switch byte {
-                    case UInt8(ascii: "\""): inString = true
                     case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                     case UInt8(ascii: "}"), UInt8(ascii: "]"): depth = max(depth - 1, 0)
                     default: break
