@@ -22,7 +22,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         @Option(
             help:
-                "The exported checkpoint to check against (default: <db>.audit-checkpoint.json when it exists; for PostgreSQL beside the audit key file)."
+                "The exported checkpoint to check against (default: <db>.audit-checkpoint.json when it exists; for PostgreSQL beside the audit key file, named after the database)."
         )
         var checkpoint: String?
 
@@ -67,7 +67,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: "Where to write it (default: <db>.audit-checkpoint.json; for PostgreSQL beside the audit key file).")
+        @Option(help: "Where to write it (default: <db>.audit-checkpoint.json; for PostgreSQL beside the audit key file, named after the database).")
         var out: String?
 
         mutating func run() async throws {

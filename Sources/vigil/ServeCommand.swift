@@ -36,7 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
         transform: NumberOption.whole(1...3_600))
     var idleTimeout = 30
 
-    @Option(help: "Where to export the audit chain's signed head (default: <db>.audit-checkpoint.json; for PostgreSQL beside the audit key file).")
+    @Option(
+        help:
+            "Where to export the audit chain's signed head (default: <db>.audit-checkpoint.json; for PostgreSQL beside the audit key file, named after the database)."
+    )
     var auditCheckpoint: String?
 
     @Option(help: "Seconds between audit checkpoints (10–86400).", transform: NumberOption.whole(10...86_400))

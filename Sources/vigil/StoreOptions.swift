@@ -43,9 +43,16 @@ struct StoreOptions: ParsableArguments {
     /// True when the store is on PostgreSQL.
     var isPostgres: Bool { PostgresLocation.isPostgres(path) }
 
-    /// The default place of the exported audit checkpoint: beside the SQLite file, or beside the audit key
-    /// file of a PostgreSQL store.
-    var checkpointPath: String { (isPostgres ? auditKeyPath ?? "vigil" : path) + ".audit-checkpoint.json" }
+    /// The default place of the exported audit checkpoint: beside the SQLite file; for a PostgreSQL store,
+    /// beside its audit key file (or in the working folder when the key is in `$VIGIL_AUDIT_KEY`), named
+    /// after the database, so that two databases worked from one folder or with one key never share a
+    /// checkpoint (each would take the other's for a tampered log).
+    var checkpointPath: String {
+        guard isPostgres else { return path + ".audit-checkpoint.json" }
+        let database = (try? PostgresLocation(path))?.database ?? "postgres"
+        let name = String(database.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return (auditKeyPath ?? "vigil") + ".\(name).audit-checkpoint.json"
+    }
 
     /// The audit key file named by `--audit-key-file` or `$VIGIL_AUDIT_KEY_FILE`.
     private var auditKeyPath: String? { auditKeyFile ?? ProcessInfo.processInfo.environment["VIGIL_AUDIT_KEY_FILE"] }

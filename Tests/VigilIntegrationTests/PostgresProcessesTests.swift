@@ -14,6 +14,38 @@ import Glibc
 /// processes on separate hosts would be.
 @Suite("several vigil processes on one PostgreSQL", .serialized, .enabled(if: PostgresTestDatabase.cluster != nil))
 struct PostgresProcessesTests {
+    @Test("two databases with one audit key keep checkpoints of their own: neither takes the other's for a tampered log")
+    func checkpointPerDatabase() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let keyFile = folder.path("audit.key")
+        _ = try AuditKey.load(path: keyFile)
+        let environment = ["VIGIL_AUDIT_KEY_FILE=\(keyFile)"]
+        let batch = VigilProcess.samples.appendingPathComponent("nca-packages.jsonl").path
+        try await PostgresTestDatabase.with { first in
+            try await PostgresTestDatabase.with { second in
+                let databases = [first, second].map { "postgres://\($0.username)@\($0.host):\($0.port)/\($0.database)" }
+                // The first database's log runs longer than the second's: a shared checkpoint would have the
+                // second's look cut short.
+                let added = try await VigilProcess.run(["user", "add", "--db", databases[0], "imp", "--role", "importer"], environment: environment)
+                #expect(added.status == 0, "\(added.stderr)")
+                for db in databases {
+                    let imported = try await VigilProcess.run(["import", "--db", db, "--format", "nca", batch], environment: environment)
+                    #expect(imported.status == 0, "\(imported.stderr)")
+                    let made = try await VigilProcess.run(["audit", "checkpoint", "--db", db], environment: environment)
+                    #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
+                }
+                for db in databases {
+                    let checked = try await VigilProcess.run(["integrity", "--db", db], environment: environment)
+                    #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+                }
+                let checkpoints = try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: keyFile).deletingLastPathComponent().path)
+                    .filter { $0.hasSuffix(".audit-checkpoint.json") }
+                #expect(Set(checkpoints) == Set([first, second].map { "audit.key.\($0.database).audit-checkpoint.json" }))
+            }
+        }
+    }
+
     @Test(
         "2 servers and 2 workers: imports through both servers, 16 clients claiming through both, a server and a worker killed mid-research; no case claimed twice, no referral lost or doubled, no check run twice at once"
     )
