@@ -11,7 +11,7 @@ extension PostgresStore {
     /// Every dashboard figure in one snapshot (so the matrix, the lists and the counts agree).
     public func supervisorOverview(asOf: Date, limit: Int) async throws -> SupervisorOverview {
         try await snapshot { connection in
-            let calls = try await self.openCalls(connection, asOf: asOf)
+            let calls = try await self.firstCalls(connection, asOf: asOf, limit: limit)
             var urgent: [CaseLine] = []
             var urgentTotal = 0
             for grade in Grade.urgent {
@@ -31,8 +31,8 @@ extension PostgresStore {
             }
             return SupervisorOverview(
                 aged: try await self.aged(connection, asOf: asOf),
-                openFlags: Array(calls.prefix(limit)),
-                openFlagCount: calls.count,
+                openFlags: calls.lines,
+                openFlagCount: calls.total,
                 deferrals: try await self.deferrals(connection, asOf: asOf),
                 oldest: try await self.lines(connection, asOf: asOf, CaseQuery("status = 'open'"), order: "received_at, id", limit: limit),
                 overdueUrgent: Array(urgent.sorted { ($0.receivedAt, $0.caseId) < ($1.receivedAt, $1.caseId) }.prefix(limit)),
@@ -187,16 +187,28 @@ extension PostgresStore {
         }
     }
 
+    /// The first `limit` calls to make at `asOf` in `CallOrder`, and how many there are: only the calls
+    /// due by the `limit`-th due time, ties included, are read and ordered (as `SQLiteStore` does).
+    private func firstCalls(_ connection: PostgresConnection, asOf: Date, limit: Int) async throws -> (lines: [OpenFlagLine], total: Int) {
+        let open = "(state = 'open' OR (state = 'deferred' AND due_at <= \(asOf.millis)))"
+        let total = try await connection.rows("SELECT COUNT(*)::bigint FROM flags WHERE \(unescaped: open)", logger: logger)[0].decode(Int.self)
+        guard limit > 0 else { return ([], total) }
+        let lastDue = try await connection.rows(
+            "SELECT due_at FROM flags WHERE \(unescaped: open) ORDER BY due_at LIMIT 1 OFFSET \(limit - 1)", logger: logger
+        ).first?.decode(Int64.self)
+        return (Array(try await openCalls(connection, asOf: asOf, dueBy: lastDue.map(Date.init(millis:))).prefix(limit)), total)
+    }
+
     /// Calls to make at `asOf` (open flags, and deferred ones past their review), on open and closed
-    /// cases, in `CallOrder`.
-    private func openCalls(_ connection: PostgresConnection, asOf: Date) async throws -> [OpenFlagLine] {
+    /// cases, due by `dueBy` when given, in `CallOrder`.
+    private func openCalls(_ connection: PostgresConnection, asOf: Date, dueBy: Date? = nil) async throws -> [OpenFlagLine] {
         try await connection.rows(
             """
             SELECT f.case_id, f.kind, f.about, f.raised_at, f.due_at, c.claimed_by, c.status,
                 CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < \(asOf.millis) THEN c.promoted_rank ELSE c.grade_rank END, c.imminent_rank,
                 c.access_rank, c.youngest_rank, c.received_at
             FROM flags f JOIN cases c ON c.id = f.case_id
-            WHERE f.state = 'open' OR (f.state = 'deferred' AND f.due_at <= \(asOf.millis))
+            WHERE (f.state = 'open' OR (f.state = 'deferred' AND f.due_at <= \(asOf.millis))) AND f.due_at <= \(dueBy?.millis ?? Int64.max)
             """, logger: logger
         ).compactMap { row -> OpenFlagLine? in
             let (caseId, kind, about, raised, dueAt, holder, status, grade, imminent, access, youngest, received) = try row.decode(

@@ -12,11 +12,11 @@ extension SQLiteStore {
     public func supervisorOverview(asOf: Date, limit: Int) async throws -> SupervisorOverview {
         try await pool.read { db in
             let urgent = try self.urgentOverdue(db, asOf: asOf, limit: limit)
-            let calls = try self.openCalls(db, asOf: asOf)
+            let calls = try self.firstCalls(db, asOf: asOf, limit: limit)
             return SupervisorOverview(
                 aged: try self.aged(db, asOf: asOf),
-                openFlags: Array(calls.prefix(limit)),
-                openFlagCount: calls.count,
+                openFlags: calls.lines,
+                openFlagCount: calls.total,
                 deferrals: try self.deferrals(db, asOf: asOf),
                 oldest: try self.lines(db, asOf: asOf, where: "status = 'open'", order: "received_at, id", limit: limit),
                 overdueUrgent: urgent.lines,
@@ -215,9 +215,22 @@ extension SQLiteStore {
         try await pool.read { db in try self.openCalls(db, asOf: asOf) }
     }
 
+    /// The first `limit` calls to make at `asOf` in `CallOrder`, and how many there are. `CallOrder` puts
+    /// the earlier due first (an overdue call is one due earlier), so only the calls due by the `limit`-th
+    /// due time, ties included, are read and ordered, through the `flags_unsettled` index, however many
+    /// calls stand open.
+    private func firstCalls(_ db: Database, asOf: Date, limit: Int) throws -> (lines: [OpenFlagLine], total: Int) {
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM flags WHERE \(Self.callOpenSQL())", arguments: [asOf.millis]) ?? 0
+        guard limit > 0 else { return ([], total) }
+        let lastDue = try Int64.fetchOne(
+            db, sql: "SELECT due_at FROM flags WHERE \(Self.callOpenSQL()) ORDER BY due_at LIMIT 1 OFFSET ?2",
+            arguments: [asOf.millis, limit - 1])
+        return (Array(try openCalls(db, asOf: asOf, dueBy: lastDue.map(Date.init(millis:))).prefix(limit)), total)
+    }
+
     /// Calls to make at `asOf` (open flags, and deferred ones past their review), on open and closed cases,
-    /// in `CallOrder`.
-    private func openCalls(_ db: Database, asOf: Date) throws -> [OpenFlagLine] {
+    /// due by `dueBy` when given, in `CallOrder`.
+    private func openCalls(_ db: Database, asOf: Date, dueBy: Date? = nil) throws -> [OpenFlagLine] {
         try Row.fetchAll(
             db,
             sql: """
@@ -225,8 +238,8 @@ extension SQLiteStore {
                     CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < ?1 THEN c.promoted_rank ELSE c.grade_rank END, c.imminent_rank,
                     c.access_rank, c.youngest_rank, c.received_at, f.about
                 FROM flags f JOIN cases c ON c.id = f.case_id
-                WHERE \(Self.callOpenSQL("f."))
-                """, arguments: [asOf.millis]
+                WHERE \(Self.callOpenSQL("f.")) AND f.due_at <= ?2
+                """, arguments: [asOf.millis, dueBy?.millis ?? Int64.max]
         ).compactMap { row -> OpenFlagLine? in
             guard let kind = FlagKind(rawValue: row[1]) else { return nil }
             let due = Date(millis: row[3])

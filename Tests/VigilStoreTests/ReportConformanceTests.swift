@@ -85,6 +85,25 @@ struct ReportConformanceTests {
         }
     }
 
+    @Test("the overview's calls are the first of all calls in call order at every limit, ties on due time included", arguments: StoreKind.allCases)
+    func overviewCallsArePrefix(kind: StoreKind) async throws {
+        try await withSeeded(kind) { store, now in
+            let more = (0..<5).map { submission("T\($0)", received: now - Double($0) * day, facts: [.childAccessHousehold, .imminentDanger]) }
+            _ = try await store.importReferrals(more, sources: [], now: now)
+            for asOf in [now, now + 2 * day] {
+                let calls = try await store.openCalls(asOf: asOf)
+                #expect(calls.count >= 3 && Set(calls.map(\.dueAt)).count < calls.count, "some calls share a due time")
+                for limit in 0...calls.count + 1 {
+                    let overview = try await store.supervisorOverview(asOf: asOf, limit: limit)
+                    #expect(overview.openFlagCount == calls.count)
+                    #expect(
+                        overview.openFlags.map { "\($0.caseId) \($0.kind)" } == calls.prefix(limit).map { "\($0.caseId) \($0.kind)" },
+                        "limit \(limit)")
+                }
+            }
+        }
+    }
+
     @Test("reassignment moves the case and ends the old claim", arguments: StoreKind.allCases)
     func reassign(kind: StoreKind) async throws {
         try await withSeeded(kind) { store, now in
