@@ -51,7 +51,7 @@ extension PostgresStore {
             for row in try await connection.rows(
                 """
                 SELECT kind, COUNT(*)::bigint, COUNT(*) FILTER (WHERE due_at < \(asOf.millis))::bigint FROM flags
-                WHERE state = 'open' OR (state = 'deferred' AND due_at <= \(asOf.millis)) GROUP BY kind
+                WHERE \(unescaped: Self.callOpenSQL(asOf: asOf)) GROUP BY kind
                 """, logger: self.logger)
             {
                 let (kind, count, overdue) = try row.decode((String, Int, Int).self)

@@ -187,10 +187,16 @@ extension PostgresStore {
         }
     }
 
+    /// Whether a flag's call is to be made at `asOf`: the flag is open, or deferred with its review time (its
+    /// stored due time) passed (`FlagLifecycle.standing`). `table` qualifies the columns (`"f."`).
+    static func callOpenSQL(asOf: Date, _ table: String = "") -> String {
+        "(\(table)state = 'open' OR (\(table)state = 'deferred' AND \(table)due_at <= \(asOf.millis)))"
+    }
+
     /// The first `limit` calls to make at `asOf` in `CallOrder`, and how many there are: only the calls
     /// due by the `limit`-th due time, ties included, are read and ordered (as `SQLiteStore` does).
     private func firstCalls(_ connection: PostgresConnection, asOf: Date, limit: Int) async throws -> (lines: [OpenFlagLine], total: Int) {
-        let open = "(state = 'open' OR (state = 'deferred' AND due_at <= \(asOf.millis)))"
+        let open = Self.callOpenSQL(asOf: asOf)
         let total = try await connection.rows("SELECT COUNT(*)::bigint FROM flags WHERE \(unescaped: open)", logger: logger)[0].decode(Int.self)
         guard limit > 0 else { return ([], total) }
         let lastDue = try await connection.rows(
@@ -208,7 +214,7 @@ extension PostgresStore {
                 CASE WHEN c.promoted_rank IS NOT NULL AND c.due_at < \(asOf.millis) THEN c.promoted_rank ELSE c.grade_rank END, c.imminent_rank,
                 c.access_rank, c.youngest_rank, c.received_at
             FROM flags f JOIN cases c ON c.id = f.case_id
-            WHERE (f.state = 'open' OR (f.state = 'deferred' AND f.due_at <= \(asOf.millis))) AND f.due_at <= \(dueBy?.millis ?? Int64.max)
+            WHERE \(unescaped: Self.callOpenSQL(asOf: asOf, "f.")) AND f.due_at <= \(dueBy?.millis ?? Int64.max)
             """, logger: logger
         ).compactMap { row -> OpenFlagLine? in
             let (caseId, kind, about, raised, dueAt, holder, status, grade, imminent, access, youngest, received) = try row.decode(
