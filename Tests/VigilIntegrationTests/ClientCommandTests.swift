@@ -24,14 +24,20 @@ struct ClientCommandTests {
         }
     }
 
+    /// A SQLite store in `folder` for a server to serve, with an importer ("imp") and its token.
+    func servedStore(in folder: TemporaryFolder) async throws -> (SQLiteStore, String) {
+        let store = try SQLiteStore(path: folder.path("served.sqlite"))
+        let importer = AccessToken.generate()
+        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        return (store, importer)
+    }
+
     @Test("import, next, backlog and show go through the API with --server/--token or VIGIL_SERVER/VIGIL_TOKEN")
     func throughTheServer() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let store = try SQLiteStore(path: folder.path("served.sqlite"))
-        let importer = AccessToken.generate()
+        let (store, importer) = try await servedStore(in: folder)
         let investigator = AccessToken.generate()
-        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
         _ = try await store.addUser(name: "dc-example", role: .investigator, tokenHash: AccessToken.hash(investigator), now: Date())
         try await withLoopbackServer(store) { server in
             let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
@@ -63,9 +69,7 @@ struct ClientCommandTests {
     func xmlThroughTheServer() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let store = try SQLiteStore(path: folder.path("served.sqlite"))
-        let importer = AccessToken.generate()
-        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        let (store, importer) = try await servedStore(in: folder)
         try await withLoopbackServer(store) { server in
             let batch = VigilProcess.samples.appendingPathComponent("cybertip-xml/reports.xml").path
             let imported = try await VigilProcess.run([
@@ -97,9 +101,7 @@ struct ClientCommandTests {
         let batch = VigilProcess.samples.appendingPathComponent(sample).path
         let local = try await VigilProcess.run(["import", "--db", folder.path("local.sqlite"), batch, "--format", format, "--json"])
         let localText = try await VigilProcess.run(["import", "--db", folder.path("local-text.sqlite"), batch, "--format", format])
-        let store = try SQLiteStore(path: folder.path("served.sqlite"))
-        let importer = AccessToken.generate()
-        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        let (store, importer) = try await servedStore(in: folder)
         try await withLoopbackServer(store) { server in
             let sent = try await VigilProcess.run(["import", "--server", server, "--token", importer, batch, "--format", format, "--json"])
             #expect(sent.status == local.status)
@@ -117,9 +119,7 @@ struct ClientCommandTests {
         defer { folder.remove() }
         let batch = VigilProcess.samples.appendingPathComponent("bad/nca-mixed.jsonl").path
         let local = try await VigilProcess.run(["import", "--db", folder.path("local.sqlite"), batch, "--format", "nca", "--json"])
-        let store = try SQLiteStore(path: folder.path("served.sqlite"))
-        let importer = AccessToken.generate()
-        _ = try await store.addUser(name: "imp", role: .importer, tokenHash: AccessToken.hash(importer), now: Date())
+        let (store, importer) = try await servedStore(in: folder)
         try await withLoopbackServer(store) { server in
             let parted = try await VigilProcess.run([
                 "import", "--server", server, "--token", importer, batch, "--format", "nca",
